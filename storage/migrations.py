@@ -155,6 +155,18 @@ MIGRATIONS: tuple[Migration, ...] = (
             ) WITHOUT ROWID""",
         ),
     ),
+    Migration(
+        3,
+        "the chat message holding each person's live question",
+        (
+            """
+            CREATE TABLE question_messages (
+                person_id INTEGER PRIMARY KEY,
+                message_id INTEGER NOT NULL,
+                updated_at TEXT NOT NULL
+            )""",
+        ),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].number

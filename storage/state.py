@@ -34,6 +34,21 @@ class StateStore(StoreBase):
         with self.transaction():
             self._conn.execute("DELETE FROM conversations WHERE person_id = ?", (person_id,))
 
+    def swap_question_message(self, person_id: int, message_id: int) -> int | None:
+        """Record the chat message that holds the person's live question; return the previous one
+        (whose buttons the adapter then removes)."""
+        with self.transaction():
+            row = self._conn.execute(
+                "SELECT message_id FROM question_messages WHERE person_id = ?", (person_id,)
+            ).fetchone()
+            self._conn.execute(
+                "INSERT INTO question_messages (person_id, message_id, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (person_id) DO UPDATE SET message_id = excluded.message_id,"
+                " updated_at = excluded.updated_at",
+                (person_id, message_id, datetime_to_text(self._now())),
+            )
+            return row[0] if row else None
+
     # -- Telegram updates ----------------------------------------------------------------------
 
     def claim_update(self, update_id: int) -> bool:

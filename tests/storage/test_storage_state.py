@@ -128,3 +128,10 @@ def test_a_nested_block_that_fails_undoes_only_itself(store: Store, draft: Store
     assert store.load_conversation(CLERK_ID) == "outer"
     assert store.load(draft.id).figures == {}
     assert store.claim_update(7004) is False
+
+
+def test_swap_question_message_returns_the_previous_one(store):
+    assert store.swap_question_message(7, 100) is None
+    assert store.swap_question_message(7, 105) == 100
+    assert store.swap_question_message(8, 300) is None
+    assert store.swap_question_message(7, 110) == 105
