@@ -9,6 +9,8 @@ import os
 
 import click
 
+from bot.commands.org import org
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
@@ -22,6 +24,9 @@ def start() -> None:
         click.echo("nianbao: the Telegram bot is not built yet.")
     else:
         click.echo("nianbao: no TELEGRAM_BOT_TOKEN is set; the terminal console is not built yet.")
+
+
+main.add_command(org)
 
 
 if __name__ == "__main__":

@@ -166,13 +166,17 @@ APPLICATIONS_NOTE = "（本列数据的勾稽关系为：第一项加第二项�
 _RESULTS = "三、本年度办理结果"
 
 
-def _result_rows(groups: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]) -> tuple[Row, ...]:
+def _result_rows(
+    groups: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...],
+) -> tuple[Row, ...]:
     rows: list[Row] = []
     for group_id, group_label, leaves in groups:
         if not leaves:
             rows.append(Row(f"applications.{group_id}", (_RESULTS, group_label)))
         for leaf_id, leaf_label in leaves:
-            rows.append(Row(f"applications.{group_id}.{leaf_id}", (_RESULTS, group_label, leaf_label)))
+            rows.append(
+                Row(f"applications.{group_id}.{leaf_id}", (_RESULTS, group_label, leaf_label))
+            )
     return tuple(rows)
 
 
@@ -252,7 +256,9 @@ def _applications_table(result_rows: tuple[Row, ...]) -> Table:
                         "申请人情况",
                         (
                             "natural_person",
-                            HeaderGroup("法人或其他组织", tuple(c.id for c in APPLICANT_COLUMNS[1:])),
+                            HeaderGroup(
+                                "法人或其他组织", tuple(c.id for c in APPLICANT_COLUMNS[1:])
+                            ),
                             "total",
                         ),
                     ),
@@ -263,8 +269,12 @@ def _applications_table(result_rows: tuple[Row, ...]) -> Table:
     )
 
 
-_CURRENT_APPLICATIONS = _applications_table(_result_rows((*_COMMON_RESULT_GROUPS, _CURRENT_OTHER_GROUP)))
-_LEGACY_APPLICATIONS = _applications_table(_result_rows((*_COMMON_RESULT_GROUPS, _LEGACY_OTHER_GROUP)))
+_CURRENT_APPLICATIONS = _applications_table(
+    _result_rows((*_COMMON_RESULT_GROUPS, _CURRENT_OTHER_GROUP))
+)
+_LEGACY_APPLICATIONS = _applications_table(
+    _result_rows((*_COMMON_RESULT_GROUPS, _LEGACY_OTHER_GROUP))
+)
 
 # ---------------------------------------------------------------------------------------------
 # Table 4 — 政府信息公开行政复议、行政诉讼情况
@@ -376,7 +386,9 @@ CURRENT = ReportFormat(
     first_year=2021,
     last_year=None,
     sections=(
-        Section(1, "总体情况", parts=(_SUMMARY, _ACTIVE, _REQUESTS, _MANAGEMENT, _PLATFORMS, _OVERSIGHT)),
+        Section(
+            1, "总体情况", parts=(_SUMMARY, _ACTIVE, _REQUESTS, _MANAGEMENT, _PLATFORMS, _OVERSIGHT)
+        ),
         Section(2, "主动公开政府信息情况", table=_CURRENT_DISCLOSURE),
         Section(3, "收到和处理政府信息公开申请情况", table=_CURRENT_APPLICATIONS),
         Section(4, "政府信息公开行政复议、行政诉讼情况", table=_APPEALS),

@@ -125,8 +125,10 @@ class Cell:
 
     @property
     def label(self) -> str:
-        """A readable name: block, row and column, e.g. ``规范性文件·本年新制作数量``."""
-        parts = [p for p in (self.row.label, self.column.label) if p]
+        """A readable name: row and column (``规范性文件·本年新制作数量``); in table 4, whose
+        single row has no label, the column's group instead (``复议后起诉·总计``)."""
+        first = self.row.label or self.block.group_label(self.column.id)
+        parts = [p for p in (first, self.column.label) if p]
         return "·".join(parts).replace("\n", "")
 
 
@@ -160,10 +162,26 @@ class Block:
     def row(self, row_id: str) -> Row:
         return next(r for r in self.rows if r.id == row_id)
 
+    def group_label(self, column_id: str) -> str:
+        """The label of the innermost header group over a column ('' if none)."""
+
+        def search(nodes: tuple[str | HeaderGroup, ...], inside: str) -> str | None:
+            for node in nodes:
+                if isinstance(node, HeaderGroup):
+                    found = search(node.children, node.label)
+                    if found is not None:
+                        return found
+                elif node == column_id:
+                    return inside
+            return None
+
+        return search(self.header, "") or ""
+
     def header_depth(self) -> int:
-        return max(
-            (h.depth() if isinstance(h, HeaderGroup) else 0 for h in self.header), default=0
-        ) + 1
+        return (
+            max((h.depth() if isinstance(h, HeaderGroup) else 0 for h in self.header), default=0)
+            + 1
+        )
 
 
 @dataclass(frozen=True)
@@ -177,7 +195,10 @@ class Table:
     @cached_property
     def cells(self) -> tuple[Cell, ...]:
         return tuple(
-            Cell(b.cell_id(r, c), self, b, r, c) for b in self.blocks for r in b.rows for c in b.columns
+            Cell(b.cell_id(r, c), self, b, r, c)
+            for b in self.blocks
+            for r in b.rows
+            for c in b.columns
         )
 
 
@@ -258,19 +279,25 @@ class ReportFormat:
     def computed_cells(self) -> tuple[Cell, ...]:
         return tuple(c for c in self.cells_by_id.values() if c.computed)
 
+    def row_addends(self, cell_id: str) -> tuple[str, ...]:
+        """For a cell in a total column: the cells of its row that column adds up."""
+        cell = self.cell(cell_id)
+        block = cell.block
+        return tuple(block.cell_id(cell.row, block.column(c)) for c in cell.column.total_of)
+
+    def column_addends(self, cell_id: str) -> tuple[str, ...]:
+        """For a cell in a total row: the cells of its column that row adds up."""
+        cell = self.cell(cell_id)
+        block = cell.block
+        return tuple(block.cell_id(block.row(r), cell.column) for r in cell.row.total_of)
+
     def addends(self, cell_id: str) -> tuple[str, ...]:
         """The cells a computed cell is the sum of (a row total, a column total, or both).
 
         A cell that is both (三（七）总计 x 总计) is summed along the row, whose addends are
         themselves computed down their columns.
         """
-        cell = self.cell(cell_id)
-        block = cell.block
-        if cell.column.computed:
-            return tuple(block.cell_id(cell.row, block.column(c)) for c in cell.column.total_of)
-        if cell.row.computed:
-            return tuple(block.cell_id(block.row(r), cell.column) for r in cell.row.total_of)
-        return ()
+        return self.row_addends(cell_id) or self.column_addends(cell_id)
 
     def covers(self, year: int) -> bool:
         return year >= self.first_year and (self.last_year is None or year <= self.last_year)

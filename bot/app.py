@@ -1,0 +1,279 @@
+"""The Telegram adapter: python-telegram-bot in, ``dialogs`` out. Nothing else lives here.
+
+Every update becomes one dialog event for one person; the engine commits the answer and the
+new state before it returns the messages, which are then sent. Buttons of a question that has
+been answered are removed, so a phone does not keep showing stale choices.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from datetime import datetime
+from typing import Any
+
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.settings import Settings
+from dialogs import onboarding, texts
+from dialogs.engine import Engine
+from dialogs.model import ButtonPress, Command, Event, FileInput, OutMessage, TextInput
+from exports import read_docx, write_docx
+from storage import Store
+
+log = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # Telegram lets bots download files up to 20 MB
+MAX_TEXT_CHARS = 4096
+DIALOG_COMMANDS = ("fill", "review", "export", "cancel", "help", "last")
+EXPORT_BUTTONS = ("e", "e.d")
+
+
+class NianbaoBot:
+    """Holds the store and the engine, and turns updates into dialog events."""
+
+    def __init__(self, settings: Settings, store: Store) -> None:
+        self.settings = settings
+        self.store = store
+        self.engine = Engine(
+            store,
+            render_docx=lambda report, draft: write_docx(report, draft=draft),
+            read_docx=read_docx,
+            today=lambda: datetime.now(settings.zone).date(),
+        )
+        self.bot_username = settings.bot_username or "nianbao_bot"
+
+    # --- handlers ---------------------------------------------------------------------------
+
+    async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/start, and /start <invite> from a deep link."""
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None:
+            return
+        code = context.args[0] if context.args else ""
+        if code:
+            with self.store.transaction():
+                if not self.store.claim_update(update.update_id):
+                    return
+                messages = onboarding.join(self.store, user.id, user.full_name, code, self.engine.today())
+            await self.send(context, chat.id, messages)
+            return
+        if not self.store.memberships(user.id) and user.id not in self.settings.admin_ids:
+            await self.send(context, chat.id, [OutMessage(text=texts.STRANGER)])
+            return
+        await self.dispatch(update, context, Command(name="help"), welcome=True)
+
+    async def on_new_organisation(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/neworg <全称>: an administrator creates an organisation and gets an invite link."""
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None:
+            return
+        with self.store.transaction():
+            if not self.store.claim_update(update.update_id):
+                return
+            messages = onboarding.create_organisation(
+                self.store,
+                user.id,
+                user.full_name,
+                " ".join(context.args or ()),
+                is_admin=user.id in self.settings.admin_ids,
+                bot_username=await self._username(context),
+            )
+        await self.send(context, chat.id, messages)
+
+    async def on_invite(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/invite <单位>: a fresh invite link (administrators and the organisation's admins)."""
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None:
+            return
+        with self.store.transaction():
+            if not self.store.claim_update(update.update_id):
+                return
+            messages = onboarding.invite(
+                self.store,
+                user.id,
+                " ".join(context.args or ()),
+                is_admin=user.id in self.settings.admin_ids,
+                bot_username=await self._username(context),
+            )
+        await self.send(context, chat.id, messages)
+
+    async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None or not message.text:
+            return
+        name = message.text.split()[0].lstrip("/").split("@")[0].lower()
+        await self.dispatch(update, context, Command(name=name, args=" ".join(context.args or ())))
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None or message.text is None:
+            return
+        await self.dispatch(update, context, TextInput(text=message.text))
+
+    async def on_document(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None or message.document is None or update.effective_chat is None:
+            return
+        document = message.document
+        if document.file_size and document.file_size > MAX_UPLOAD_BYTES:
+            await self.send(context, update.effective_chat.id, [OutMessage(text=texts.FILE_TOO_BIG)])
+            return
+        await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
+        file = await document.get_file()
+        data = bytes(await file.download_as_bytearray())
+        await self.dispatch(update, context, FileInput(name=document.file_name or "file", data=data))
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        await query.answer()
+        if query.message is not None and isinstance(query.message, Message):
+            # The question is being answered: its buttons go, so they cannot be pressed again.
+            await self._remove_buttons(context, query.message.chat_id, query.message.message_id)
+        await self.dispatch(update, context, ButtonPress(data=query.data or ""))
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log the failure and tell the person briefly that nothing they entered was lost."""
+        log.error("update failed: %s", type(context.error).__name__, exc_info=context.error)
+        if isinstance(update, Update) and update.effective_chat is not None:
+            try:
+                await context.bot.send_message(update.effective_chat.id, texts.SOMETHING_WENT_WRONG)
+            except TelegramError:
+                log.warning("could not tell the user about the failure")
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    async def dispatch(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, event: Event, *, welcome: bool = False
+    ) -> None:
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None:
+            return
+        if not self.store.memberships(user.id) and user.id not in self.settings.admin_ids:
+            await self.send(context, chat.id, [OutMessage(text=texts.STRANGER)])
+            return
+        self.store.upsert_person(user.id, user.full_name)
+        if _builds_document(event):
+            await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT)
+        messages = self.engine.handle(user.id, event, update_id=update.update_id)
+        if welcome:
+            messages = [OutMessage(text=texts.WELCOME), *messages[1:]]
+        await self.send(context, chat.id, messages, person_id=user.id)
+
+    async def send(
+        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, messages: list[OutMessage], person_id: int | None = None
+    ) -> None:
+        for out in messages:
+            markup = _markup(out)
+            if out.document is not None:
+                sent = await context.bot.send_document(
+                    chat_id,
+                    document=out.document.data,
+                    filename=out.document.filename,
+                    caption=out.text[:1024],
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                )
+                continue
+            chunks = split_html(out.text)
+            for number, chunk in enumerate(chunks, start=1):
+                sent = await context.bot.send_message(
+                    chat_id, chunk, parse_mode=ParseMode.HTML, reply_markup=markup if number == len(chunks) else None
+                )
+            if out.question and person_id is not None:
+                await self._mark_question(context, chat_id, person_id, sent.message_id)
+
+    async def _mark_question(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, person_id: int, message_id: int) -> None:
+        """Remember the live question; strip the buttons of the one before it."""
+        previous = self.store.swap_question_message(person_id, message_id)
+        if previous and previous != message_id:
+            await self._remove_buttons(context, chat_id, previous)
+
+    async def _remove_buttons(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, message_id: int) -> None:
+        try:
+            await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+        except BadRequest as error:
+            # Already without buttons, deleted, or too old to edit: nothing to remove.
+            log.debug("buttons not removed from %s: %s", message_id, error.message)
+
+    async def _username(self, context: ContextTypes.DEFAULT_TYPE) -> str:
+        return self.settings.bot_username or context.bot.username or self.bot_username
+
+
+def _builds_document(event: Event) -> bool:
+    if isinstance(event, Command):
+        return event.name == "export"
+    return isinstance(event, ButtonPress) and event.data in EXPORT_BUTTONS
+
+
+def _markup(message: OutMessage) -> InlineKeyboardMarkup | None:
+    if not message.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in message.buttons]
+    )
+
+
+def split_html(text: str, limit: int = MAX_TEXT_CHARS) -> list[str]:
+    """Split a long message at line breaks into pieces Telegram accepts.
+
+    Pieces never cut through a ``<pre>`` block (the renderer keeps those short).
+    """
+    if len(text) <= limit:
+        return [text]
+    pieces: list[str] = []
+    current = ""
+    inside_pre = False
+    for line in text.split("\n"):
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit and current and not inside_pre:
+            pieces.append(current)
+            candidate = line
+        current = candidate[: limit * 4]
+        inside_pre = (inside_pre or "<pre>" in line) and "</pre>" not in line
+    pieces.append(current)
+    return [p if len(p) <= limit else html.escape(html.unescape(p))[: limit - 1] + "…" for p in pieces]
+
+
+async def _register_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    await application.bot.set_my_commands([BotCommand(name, description) for name, description in texts.COMMANDS])
+
+
+def build_application(settings: Settings, store: Store, *, base_url: str | None = None, base_file_url: str | None = None) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The configured python-telegram-bot Application (not started)."""
+    token = settings.telegram_bot_token.get_secret_value().strip() if settings.telegram_bot_token else ""
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
+        Application.builder().token(token).rate_limiter(AIORateLimiter(max_retries=5)).post_init(_register_commands)
+    )
+    api = base_url or settings.api_base_url
+    if api:
+        api = api.rstrip("/")
+        builder = builder.base_url(api if api.endswith("/bot") else f"{api}/bot")
+        builder = builder.base_file_url(base_file_url or (api[: -len("/bot")] if api.endswith("/bot") else api) + "/file/bot")
+    application = builder.build()
+    handler = NianbaoBot(settings, store)
+    application.bot_data["nianbao"] = handler
+    application.add_handler(CommandHandler("start", handler.on_start))
+    application.add_handler(CommandHandler("neworg", handler.on_new_organisation))
+    application.add_handler(CommandHandler("invite", handler.on_invite))
+    application.add_handler(CommandHandler(list(DIALOG_COMMANDS), handler.on_command))
+    application.add_handler(MessageHandler(filters.COMMAND, handler.on_command))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handler.on_text))
+    application.add_handler(MessageHandler(filters.Document.ALL, handler.on_document))
+    application.add_handler(CallbackQueryHandler(handler.on_button))
+    application.add_error_handler(handler.on_error)
+    return application

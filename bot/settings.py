@@ -1,0 +1,58 @@
+"""Settings from the environment or a ``.env`` file (pydantic-settings)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# Telegram tokens look like 123456789:AA...; the part after the colon is 30+ URL-safe characters.
+TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
+
+
+class Settings(BaseSettings):
+    """Everything the bot reads from its environment. The token is a secret: never logged."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = Field(default=None, validation_alias="TELEGRAM_BOT_TOKEN")
+    db: Path = Field(default=Path("nianbao.db"), validation_alias="NIANBAO_DB")
+    admin_ids: Annotated[frozenset[int], NoDecode] = Field(default=frozenset(), validation_alias="NIANBAO_ADMIN_IDS")
+    api_base_url: str | None = Field(default=None, validation_alias="TELEGRAM_API_BASE_URL")
+    timezone: str = Field(default="Asia/Shanghai", validation_alias="NIANBAO_TZ")
+    bot_username: str | None = Field(default=None, validation_alias="NIANBAO_BOT_USERNAME")
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p for p in re.split(r"[\s,，;]+", value) if p]
+            if not all(p.lstrip("-").isdigit() for p in parts):
+                raise ValueError("NIANBAO_ADMIN_IDS must be Telegram user ids separated by commas")
+            return frozenset(int(p) for p in parts)
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"NIANBAO_TZ: unknown time zone {value!r}") from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def token_problem(self) -> str | None:
+        """Why the token cannot be used (None when it looks right). Never echoes the token."""
+        if self.telegram_bot_token is None or not self.telegram_bot_token.get_secret_value().strip():
+            return "TELEGRAM_BOT_TOKEN is not set"
+        if not TOKEN_PATTERN.match(self.telegram_bot_token.get_secret_value().strip()):
+            return "TELEGRAM_BOT_TOKEN is malformed (expected digits, a colon and the secret part)"
+        return None

@@ -1,0 +1,87 @@
+"""The same conversation in a terminal, for trying the product without Telegram.
+
+Type answers as in the chat; ``/fill``, ``/review``, ``/export``, ``/cancel`` work as commands;
+press a button by typing ``#`` and its number; ``/file PATH`` sends a .docx. Documents the bot
+would send are written to the output folder.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from html import unescape
+from pathlib import Path
+
+from dialogs.engine import Engine
+from dialogs.model import Button, ButtonPress, Command, Event, FileInput, OutMessage, TextInput
+
+CONSOLE_HELP = "（按钮：输入 #编号；命令：/fill /review /export /cancel /help；发送文件：/file 路径；退出：/quit）"
+_TAG = re.compile(r"</?(?:b|i|u|s|code|pre)>")
+
+
+def plain(text: str) -> str:
+    """Message text without the HTML markup, as a terminal shows it."""
+    return unescape(_TAG.sub("", text))
+
+
+def render(message: OutMessage, numbered: list[Button]) -> str:
+    """A message as terminal text; its buttons are numbered on from ``numbered``."""
+    lines = [plain(message.text)]
+    for row in message.buttons:
+        cells = []
+        for button in row:
+            numbered.append(button)
+            cells.append(f"[#{len(numbered)} {button.label}]")
+        lines.append(" ".join(cells))
+    return "\n".join(lines)
+
+
+def to_event(line: str, buttons: list[Button]) -> Event | None:
+    """Turn a typed line into an event (None for a line that means nothing)."""
+    line = line.strip()
+    if re.fullmatch(r"#\d+", line):
+        number = int(line[1:])
+        return ButtonPress(data=buttons[number - 1].data) if 0 < number <= len(buttons) else None
+    if line.startswith("/file "):
+        path = Path(line[6:].strip())
+        try:
+            return FileInput(name=path.name, data=path.read_bytes())
+        except OSError:
+            return None
+    if line.startswith("/"):
+        name, _, args = line[1:].partition(" ")
+        return Command(name=name, args=args)
+    return TextInput(text=line)
+
+
+def run_console(
+    engine: Engine,
+    person_id: int,
+    lines: Iterable[str],
+    write: Callable[[str], None],
+    out_dir: Path,
+) -> None:
+    """Drive the engine from ``lines`` until they end or /quit, writing replies with ``write``."""
+    buttons: list[Button] = []
+
+    def show(messages: list[OutMessage]) -> None:
+        buttons.clear()
+        for message in messages:
+            write(render(message, buttons))
+            if message.document is not None:
+                out_dir.mkdir(parents=True, exist_ok=True)
+                target = out_dir / message.document.filename
+                target.write_bytes(message.document.data)
+                write(f"（文件已保存：{target}）")
+            write("")
+
+    write(CONSOLE_HELP)
+    show(engine.handle(person_id, Command(name="fill")))
+    for line in lines:
+        if line.strip() in ("/quit", "/exit"):
+            break
+        event = to_event(line, buttons)
+        if event is None:
+            write("没有这个按钮或文件。" + CONSOLE_HELP)
+            continue
+        show(engine.handle(person_id, event))

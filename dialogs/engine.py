@@ -1,0 +1,182 @@
+"""The conversation engine: storage in, one event, storage out, messages back.
+
+Each call loads the person's state and a snapshot of their report, runs the pure step function
+(``dialogs.machine``), and writes the answers and the new state in ONE transaction, committed
+before the messages are returned: a reply is never sent for an answer that is not on disk, and a
+redelivered Telegram update (same ``update_id``) is never applied twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+from dialogs import texts
+from dialogs.machine import Context, Outcome, ReadDocx, RenderDocx, stale_write, step
+from dialogs.model import (
+    AcceptWarning,
+    Button,
+    ButtonPress,
+    Command,
+    ConversationState,
+    Event,
+    Mode,
+    OutMessage,
+    SaveImported,
+    SetStatus,
+    WriteFigures,
+    WriteText,
+)
+from report.formats import FIRST_YEAR
+from report.values import Report
+from storage import ReportStatus, Role, StaleWrite, Store
+
+FILLING_ROLES = (Role.CLERK, Role.ADMIN)
+
+
+def reporting_year(today: date) -> int:
+    """The year a clerk is most likely filling in: from November on the current year's report
+    is being prepared; until October, last year's (due 31 January) is the live one."""
+    return today.year if today.month >= 11 else today.year - 1
+
+
+class Engine:
+    """Runs the conversation for every person against one ``Store``."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        render_docx: RenderDocx | None = None,
+        read_docx: ReadDocx | None = None,
+        today: Callable[[], date] | None = None,
+    ) -> None:
+        self.store = store
+        self.render_docx = render_docx
+        self.read_docx = read_docx
+        self.today = today or (lambda: datetime.now(timezone.utc).date())
+
+    def handle(self, person_id: int, event: Event, *, update_id: int | None = None) -> list[OutMessage]:
+        """Apply one event from one person; returns the messages to send, after committing."""
+        source = f"update:{update_id}" if update_id is not None else "console"
+        try:
+            with self.store.transaction():
+                if update_id is not None and not self.store.claim_update(update_id):
+                    # Redelivered after a crash: the answer is already stored; show where we are.
+                    event = Command(name="fill")
+                state = self._load_state(person_id)
+                messages = self._select_report(person_id, state, event)
+                if messages is not None:
+                    self.store.save_conversation(person_id, state.model_dump_json())
+                    return messages
+                context = self._context(state)
+                outcome = step(state, event, context)
+                self._apply(outcome, state.report_id, person_id, source)  # type: ignore[arg-type]
+                self.store.save_conversation(person_id, outcome.state.model_dump_json())
+                return outcome.messages
+        except StaleWrite as clash:
+            with self.store.transaction():
+                state = self._load_state(person_id)
+                context = self._context(state)
+                who = self.store.person(clash.person_id) if clash.person_id else None
+                outcome = stale_write(state, context, who.display_name if who else None)
+                self.store.save_conversation(person_id, outcome.state.model_dump_json())
+                return outcome.messages
+
+    # --- state and report selection -------------------------------------------------------------
+
+    def _load_state(self, person_id: int) -> ConversationState:
+        raw = self.store.load_conversation(person_id)
+        if raw:
+            try:
+                return ConversationState.model_validate_json(raw)
+            except ValueError:
+                pass  # a state from an incompatible version: start over at the menu
+        return ConversationState()
+
+    def _select_report(self, person_id: int, state: ConversationState, event: Event) -> list[OutMessage] | None:
+        """Make sure the state points at a report this person may fill in.
+
+        Returns messages when the person has to do something first (join, choose), else None.
+        """
+        if isinstance(event, ButtonPress) and event.data.startswith("o."):
+            org_id = int(event.data[2:]) if event.data[2:].isdigit() else -1
+            if self.store.role_in(person_id, org_id) not in FILLING_ROLES:
+                return [OutMessage(text=texts.UNKNOWN_BUTTON)]
+            self._open(state, org_id, reporting_year(self.today()))
+            return None
+        wanted_year = _year_argument(event)
+        if wanted_year == -1:
+            return [OutMessage(text=texts.BAD_YEAR)]
+        current = self.store.report_by_id(state.report_id) if state.report_id else None
+        if current is not None and self.store.role_in(person_id, current.organisation_id) not in FILLING_ROLES:
+            current = None
+            state.report_id = None
+        if current is not None and wanted_year in (None, current.year):
+            return None
+        orgs = [m.organisation_id for m in self.store.memberships(person_id) if m.role in FILLING_ROLES]
+        if current is not None:
+            orgs = [current.organisation_id]
+        if not orgs:
+            return [OutMessage(text=texts.NO_ORGANISATION)]
+        if len(orgs) > 1:
+            buttons = [[Button(label=self.store.organisation(o).name, data=f"o.{o}")] for o in orgs]
+            state.mode = Mode.CHOOSE_ORG
+            return [OutMessage(text=texts.CHOOSE_ORGANISATION, buttons=buttons)]
+        self._open(state, orgs[0], wanted_year or reporting_year(self.today()))
+        return None
+
+    def _open(self, state: ConversationState, org_id: int, year: int) -> None:
+        stored = self.store.report(org_id, year)
+        assert stored is not None
+        if state.report_id != stored.id:
+            state.report_id = stored.id
+            state.cursor = 0
+            state.mode = Mode.IDLE
+            state.gates = {}
+            state.seq += 1
+
+    def _context(self, state: ConversationState) -> Context:
+        assert state.report_id is not None
+        stored = self.store.report_by_id(state.report_id)
+        report = self.store.load(stored.id)
+        organisation = self.store.organisation(stored.organisation_id)
+        targets = [*report.format.cells_by_id, *(f"text:{p.id}" for p in report.format.parts)]
+        return Context(
+            report=report,
+            status=str(stored.status),
+            organisation=organisation.name,
+            short_name=organisation.short_name,
+            previous=self.store.previous_report(stored.organisation_id, stored.year),
+            accepted=self.store.accepted_warnings(stored.id),
+            versions=self.store.cell_versions(stored.id, targets),
+            render_docx=self.render_docx,
+            read_docx=self.read_docx,
+        )
+
+    def _apply(self, outcome: Outcome, report_id: int, person_id: int, source: str) -> None:
+        for effect in outcome.effects:
+            if isinstance(effect, WriteFigures):
+                figures: dict[str, Decimal | None] = dict(effect.figures)
+                self.store.write_figures(report_id, figures, person_id=person_id, source=source, expected=effect.expected)
+            elif isinstance(effect, WriteText):
+                self.store.write_text(report_id, effect.part_id, effect.text, person_id=person_id, source=source, expected=effect.expected)
+            elif isinstance(effect, AcceptWarning):
+                self.store.accept_warning(report_id, effect.key, effect.reason, person_id=person_id)
+            elif isinstance(effect, SetStatus):
+                self.store.set_status(report_id, ReportStatus(effect.status), person_id=person_id)
+            elif isinstance(effect, SaveImported):
+                stored = self.store.report_by_id(report_id)
+                imported = Report.from_json(effect.report_json)
+                self.store.save_imported(stored.organisation_id, effect.year, imported, person_id=person_id, source=source)
+
+
+def _year_argument(event: Event) -> int | None:
+    """The year asked for by ``/fill 2025`` (None: none given; -1: not a valid year)."""
+    if not isinstance(event, Command) or event.name != "fill" or not event.args.strip():
+        return None
+    text = event.args.strip().removesuffix("年")
+    if text.isdigit() and FIRST_YEAR <= int(text) <= 2100:
+        return int(text)
+    return -1

@@ -1,0 +1,128 @@
+"""The conversation's values: its state, what comes in, and what goes out.
+
+All of them are plain serialisable data; nothing here knows Telegram or SQLite.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Mode(StrEnum):
+    IDLE = "idle"  # not on a question (after 暂存退出, or before choosing a report)
+    ASKING = "asking"  # on question ``cursor`` of the plan
+    REASON = "reason"  # waiting for the reason a warning is accepted
+    CONFIRM_IMPORT = "confirm_import"  # an uploaded report waits for confirmation
+    CHOOSE_ORG = "choose_org"
+
+
+class ConversationState(BaseModel):
+    """Where one person is. Stored as JSON after every turn."""
+
+    report_id: int | None = None
+    mode: Mode = Mode.IDLE
+    cursor: int = 0
+    #: Bumped whenever a question is asked; answer buttons carry it, so a button of an earlier
+    #: question (pressed late, or twice) is recognised and never applied to the wrong cell.
+    seq: int = 0
+    #: Whether the current narrative part has received text during this visit (the first
+    #: message replaces the old text, later ones are appended).
+    part_started: bool = False
+    #: Versions of the current question's cells when it was asked (stale-write detection).
+    base_versions: dict[str, int] = Field(default_factory=dict)
+    #: Answers to the yes/no gates, by gate id.
+    gates: dict[str, bool] = Field(default_factory=dict)
+    #: The warning (rule key) whose reason is awaited in REASON mode.
+    warning_key: str | None = None
+    #: An uploaded report awaiting confirmation (the Report as JSON) in CONFIRM_IMPORT mode.
+    pending_import: str | None = None
+
+
+# --- events ---------------------------------------------------------------------------------
+
+
+class TextInput(BaseModel):
+    kind: Literal["text"] = "text"
+    text: str
+
+
+class ButtonPress(BaseModel):
+    kind: Literal["button"] = "button"
+    data: str
+
+
+class FileInput(BaseModel):
+    kind: Literal["file"] = "file"
+    name: str
+    data: bytes
+
+
+class Command(BaseModel):
+    """A slash command (without the slash): fill, review, export, cancel, help, menu."""
+
+    kind: Literal["command"] = "command"
+    name: str
+    args: str = ""
+
+
+Event = TextInput | ButtonPress | FileInput | Command
+
+
+# --- output ---------------------------------------------------------------------------------
+
+
+class Button(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    label: str
+    data: str
+
+
+class Document(BaseModel):
+    filename: str
+    data: bytes
+
+
+class OutMessage(BaseModel):
+    """One message to show: HTML-subset text (b, i, code, pre), buttons by rows, a file."""
+
+    text: str
+    buttons: list[list[Button]] = Field(default_factory=list)
+    document: Document | None = None
+    #: True for a question: the adapter removes the buttons of the previous question.
+    question: bool = False
+
+
+# --- effects the engine applies to storage --------------------------------------------------
+
+
+class WriteFigures(BaseModel):
+    figures: dict[str, Decimal | None]
+    expected: dict[str, int] | None = None
+
+
+class WriteText(BaseModel):
+    part_id: str
+    text: str | None
+    expected: int | None = None
+
+
+class AcceptWarning(BaseModel):
+    key: str
+    reason: str
+
+
+class SetStatus(BaseModel):
+    status: str
+
+
+class SaveImported(BaseModel):
+    year: int
+    report_json: str
+
+
+Effect = WriteFigures | WriteText | AcceptWarning | SetStatus | SaveImported

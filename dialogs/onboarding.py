@@ -1,0 +1,84 @@
+"""Joining an organisation by invite, and creating organisations (administrators only)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from html import escape
+
+from dialogs import texts
+from dialogs.engine import reporting_year
+from dialogs.model import Button, OutMessage
+from storage import InviteError, Role, Store
+
+INVITE_DAYS = 14
+
+
+def invite_link(bot_username: str, code: str) -> str:
+    """The deep link that opens the bot with ``/start <code>``."""
+    return f"https://t.me/{bot_username}?start={code}"
+
+
+def join(store: Store, person_id: int, display_name: str, code: str, today: date) -> list[OutMessage]:
+    """Redeem an invite code for this person."""
+    store.upsert_person(person_id, display_name)
+    try:
+        membership = store.redeem_invite(code, person_id, now=datetime.now(timezone.utc))
+    except InviteError as error:
+        message = {"expired": texts.INVITE_EXPIRED, "used": texts.INVITE_USED}.get(error.reason, texts.INVITE_UNKNOWN)
+        return [OutMessage(text=message)]
+    org = store.organisation(membership.organisation_id)
+    return [
+        OutMessage(
+            text=texts.JOINED.format(
+                organisation=escape(org.name), role=texts.ROLE_NAMES[membership.role], year=reporting_year(today)
+            ),
+            buttons=[[Button(label=texts.BTN_CONTINUE, data="f")]],
+        )
+    ]
+
+
+def create_organisation(
+    store: Store, person_id: int, display_name: str, name: str, *, is_admin: bool, bot_username: str
+) -> list[OutMessage]:
+    """Create an organisation (administrators only) and hand back an invite link for its clerks."""
+    if not is_admin:
+        return [OutMessage(text=texts.NOT_ADMIN)]
+    name = " ".join(name.split())
+    if not name:
+        return [OutMessage(text=texts.NEWORG_USAGE)]
+    if store.find_organisation(name) is not None:
+        return [OutMessage(text=texts.NEWORG_EXISTS.format(name=escape(name)))]
+    store.upsert_person(person_id, display_name)
+    with store.transaction():
+        org = store.add_organisation(name)
+        store.add_membership(person_id, org.id, Role.ADMIN)
+        invite = store.create_invite(org.id, Role.CLERK, valid_for=timedelta(days=INVITE_DAYS))
+    return [
+        OutMessage(
+            text=texts.NEWORG_DONE.format(
+                name=escape(org.name), short=escape(org.short_name), days=INVITE_DAYS, link=invite_link(bot_username, invite.code)
+            )
+        )
+    ]
+
+
+def invite(
+    store: Store, person_id: int, name: str, *, is_admin: bool, bot_username: str, role: Role = Role.CLERK
+) -> list[OutMessage]:
+    """A fresh invite link for an organisation, for a system administrator or its own admin."""
+    name = " ".join(name.split())
+    if not name:
+        return [OutMessage(text=texts.INVITE_USAGE)]
+    org = store.find_organisation(name)
+    if org is None:
+        return [OutMessage(text=texts.ORG_NOT_FOUND.format(name=escape(name)))]
+    if not is_admin and store.role_in(person_id, org.id) is not Role.ADMIN:
+        return [OutMessage(text=texts.NOT_ADMIN)]
+    code = store.create_invite(org.id, role, valid_for=timedelta(days=INVITE_DAYS)).code
+    return [
+        OutMessage(
+            text=texts.INVITE_DONE.format(
+                name=escape(org.name), role=texts.ROLE_NAMES[role], days=INVITE_DAYS, link=invite_link(bot_username, code)
+            )
+        )
+    ]

@@ -1,0 +1,292 @@
+"""Turning questions, tables and problems into message values. Pure functions, no state."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from html import escape
+
+from dialogs import texts
+from dialogs.model import Button, OutMessage
+from dialogs.plan import (
+    CARRIED_OVER_ROW,
+    GateQuestion,
+    PartQuestion,
+    Question,
+    RowQuestion,
+    is_answered,
+    plan_for,
+    row_question_for_cell,
+)
+from report.formats import APPEAL_GROUPS
+from report.layout import Section, Table
+from report.parsing import example_row, format_figure
+from report.rules import Severity, Violation
+from report.values import Report
+
+EXCERPT_CHARS = 120
+_NUMBERING = re.compile(r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.)")
+
+
+def figures(values: list[Decimal | None]) -> str:
+    """A row of figures as typed back to the clerk: ``58 7 0 0 1 0``."""
+    return " ".join("—" if v is None else format_figure(v) for v in values)
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    text = " ".join(text.split())
+    return escape(text if len(text) <= limit else text[:limit] + "……")
+
+
+def progress(question: Question, index: int, report: Report) -> str:
+    section_indexes = [i for i, q in enumerate(plan_for(report.format)) if q.section is question.section]
+    return texts.PROGRESS.format(
+        section=question.section.heading,
+        position=section_indexes.index(index) + 1,
+        count=len(section_indexes),
+    )
+
+
+def answer_button(seq: int, label: str, action: str) -> Button:
+    return Button(label=label, data=f"a.{seq}.{action}")
+
+
+def navigation_row(seq: int) -> list[Button]:
+    return [
+        answer_button(seq, texts.BTN_BACK, "b"),
+        answer_button(seq, texts.BTN_SKIP, "s"),
+        Button(label=texts.BTN_CONTENTS, data="m"),
+        Button(label=texts.BTN_SAVE_EXIT, data="x"),
+    ]
+
+
+def question_message(
+    question: Question, index: int, seq: int, report: Report, previous: Report | None
+) -> OutMessage:
+    """The message that asks ``question``, with its buttons."""
+    head = progress(question, index, report)
+    if isinstance(question, PartQuestion):
+        return _part_message(question, head, seq, report, previous)
+    if isinstance(question, RowQuestion):
+        return _row_message(question, head, seq, report, previous)
+    return _gate_message(question, head, seq, previous)
+
+
+def _part_message(
+    question: PartQuestion, head: str, seq: int, report: Report, previous: Report | None
+) -> OutMessage:
+    part = question.part
+    lines = [texts.PART_QUESTION.format(progress=head, title=escape(part.title or question.section.heading), hint=part.hint)]
+    if part.example:
+        lines.append(texts.PART_EXAMPLE.format(example=escape(part.example)))
+    current = report.texts.get(part.id, "")
+    last = previous.texts.get(part.id, "") if previous else ""
+    first_row: list[Button] = []
+    if current.strip():
+        lines.append(texts.PART_CURRENT.format(length=len(current), excerpt=excerpt(current)))
+        first_row.append(answer_button(seq, texts.BTN_KEEP_TEXT, "k"))
+    elif last.strip():
+        lines.append(texts.PART_LAST_YEAR.format(excerpt=excerpt(last, 60)))
+        first_row.append(answer_button(seq, texts.BTN_USE_LAST_YEAR_TEXT, "t"))
+    first_row.insert(0, answer_button(seq, texts.BTN_PART_DONE, "d"))
+    return OutMessage(text="\n".join(lines), buttons=[first_row, navigation_row(seq)], question=True)
+
+
+def _row_message(
+    question: RowQuestion, head: str, seq: int, report: Report, previous: Report | None
+) -> OutMessage:
+    columns = question.columns
+    names = "、".join(c.label.replace("\n", "") for c in columns)
+    units = "、".join(dict.fromkeys(c.unit.symbol for c in columns))
+    template = texts.ROW_QUESTION if len(columns) > 1 else texts.ROW_ONE_QUESTION
+    lines = [
+        template.format(
+            progress=head,
+            table=escape(question.table.title if not question.block.title else f"{question.table.title} · {question.block.title}"),
+            label=escape(question.label),
+            unit=units,
+            count=len(columns),
+            names=names,
+        ),
+        texts.ROW_EXAMPLE.format(example=example_row(columns)),
+    ]
+    last_values = last_year_values(question, previous)
+    if last_values is not None:
+        template = texts.ROW_LAST_YEAR_CARRY if question.row.id == CARRIED_OVER_ROW else texts.ROW_LAST_YEAR
+        lines.append(template.format(values=figures(last_values)))
+    if any(c in report.figures for c in question.cells):
+        lines.append(texts.ROW_CURRENT.format(values=figures([report.figures.get(c) for c in question.cells])))
+    first_row = [answer_button(seq, texts.BTN_ROW_ZERO, "z"), answer_button(seq, texts.BTN_REST_ZERO, "r")]
+    if last_values is not None and None not in last_values:
+        first_row.append(answer_button(seq, texts.BTN_SAME_AS_LAST_YEAR, "l"))
+    return OutMessage(text="\n".join(lines), buttons=[first_row, navigation_row(seq)], question=True)
+
+
+def _gate_message(question: GateQuestion, head: str, seq: int, previous: Report | None) -> OutMessage:
+    if question.gate == "applications":
+        lines = [texts.GATE_APPLICATIONS.format(progress=head)]
+        carried = carried_forward_last_year(previous)
+        if carried:
+            lines.append(texts.GATE_APPLICATIONS_CARRY.format(values=format_figure(carried)))
+        yes, no = texts.BTN_YES_APPLICATIONS, texts.BTN_NO_APPLICATIONS
+    else:
+        lines = [texts.GATE_APPEALS.format(progress=head)]
+        yes, no = texts.BTN_YES_APPEALS, texts.BTN_NO_APPEALS
+    buttons = [[answer_button(seq, yes, "y"), answer_button(seq, no, "n")], navigation_row(seq)]
+    return OutMessage(text="\n".join(lines), buttons=buttons, question=True)
+
+
+def last_year_values(question: RowQuestion, previous: Report | None) -> list[Decimal | None] | None:
+    """Last year's figures for the row (None when there is no last year's report with them)."""
+    if previous is None or any(c not in previous.format.cells_by_id for c in question.last_year_cells):
+        return None
+    values = [previous.value(c) for c in question.last_year_cells]
+    return None if all(v is None for v in values) else values
+
+
+def carried_forward_last_year(previous: Report | None) -> Decimal | None:
+    if previous is None:
+        return None
+    return previous.value("applications.carried_forward.total")
+
+
+# --- problems -------------------------------------------------------------------------------
+
+
+def violation_message(violation: Violation, report: Report) -> OutMessage:
+    """A broken rule, with buttons to re-enter each row involved (and to accept a warning)."""
+    template = texts.ERROR_FOUND if violation.severity is Severity.ERROR else texts.WARNING_FOUND
+    buttons = [[b] for b in reenter_buttons(violation, report)]
+    if violation.severity is Severity.WARNING:
+        buttons.append([Button(label=texts.BTN_ACCEPT_WARNING, data=f"w.{rule_index(report, violation.key)}")])
+    return OutMessage(text=template.format(description=escape(violation.describe())), buttons=buttons)
+
+
+def rule_index(report: Report, key: str) -> int:
+    from report.rules import rules_for
+
+    return next(i for i, r in enumerate(rules_for(report.format)) if r.key == key)
+
+
+def reenter_buttons(violation: Violation, report: Report, limit: int = 4) -> list[Button]:
+    """One button per row involved; for long rules the rows that hold figures come first."""
+    plan = plan_for(report.format)
+    indexes = list(dict.fromkeys(i for c in violation.cells if (i := row_question_for_cell(report.format, c)) is not None))
+    if len(indexes) > limit:
+        def holds_figures(i: int) -> bool:
+            question = plan[i]
+            return isinstance(question, RowQuestion) and any(report.figures.get(c) for c in question.cells)
+
+        keep = [i for i in indexes if holds_figures(i)]
+        keep += [i for i in (indexes[0], indexes[1], indexes[-1]) if i not in keep]
+        indexes = sorted(keep[:limit])
+    buttons = []
+    for i in indexes:
+        question = plan[i]
+        assert isinstance(question, RowQuestion)
+        buttons.append(Button(label=texts.BTN_REENTER.format(label=_short(question.label)), data=f"j.{i}"))
+    return buttons
+
+
+def _short(label: str, limit: int = 14) -> str:
+    label = label.replace("\n", "")
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+# --- contents and review --------------------------------------------------------------------
+
+
+def section_mark(section: Section, report: Report, gates: dict[str, bool], violations: list[Violation]) -> str:
+    """✅ done, ❌ errors, ⚠️ warnings, … missing."""
+    plan = plan_for(report.format)
+    questions = [q for q in plan if q.section is section]
+    cells = {c.id for c in section.table.cells} if section.table else set()
+    parts = {f"part:{p.id}" for p in section.parts}
+    mine = [v for v in violations if cells & set(v.cells) or (not v.cells and cells)]
+    if any(v.severity is Severity.ERROR for v in mine):
+        return "❌"
+    if not all(is_answered(q, report, gates) for q in questions):
+        return "…"
+    if mine or (parts and any(v.kind == "narrative" for v in violations) and section.number == 1):
+        return "⚠️"
+    return "✅"
+
+
+def contents_message(report: Report, gates: dict[str, bool], violations: list[Violation]) -> OutMessage:
+    buttons = [
+        [Button(label=texts.BTN_SECTION.format(mark=section_mark(s, report, gates, violations), heading=s.heading), data=f"g.{s.number}")]
+        for s in report.format.sections
+    ]
+    buttons.append([Button(label=texts.BTN_REVIEW, data="v"), Button(label=texts.BTN_EXPORT, data="e")])
+    return OutMessage(text=texts.CONTENTS, buttons=buttons)
+
+
+def row_code(labels: tuple[str, ...]) -> str:
+    """A short code for a table row: ``三(三)1`` for 三、…（三）不予公开 1.属于国家秘密."""
+    code = ""
+    for label in labels:
+        match = _NUMBERING.match(label)
+        code += match.group(1).rstrip("、.").replace("（", "(").replace("）", ")") if match else label[:6]
+    return code
+
+
+def table_block(table: Table, report: Report, only_nonzero: bool) -> str:
+    """A compact monospace view of a table a phone can show."""
+    lines: list[str] = []
+    hidden = 0
+    for block in table.blocks:
+        if block.title:
+            lines.append(block.title)
+        columns = block.columns
+        if table.id == "appeals":
+            for group, label in APPEAL_GROUPS:
+                ids = [c for c in columns if c.id.startswith(f"{group}.")]
+                values = [report.value(block.cell_id(block.rows[0], c)) for c in ids]
+                lines.append(f"{label[:6]:　<6} {figures(values)}")
+            continue
+        for row in block.rows:
+            values = [report.value(block.cell_id(row, c)) for c in columns]
+            key_row = row.id.endswith(("new", "carried_over", "results_total", "carried_forward"))
+            if only_nonzero and not key_row and all(v == 0 for v in values):
+                hidden += 1
+                continue
+            lines.append(f"{row_code(row.labels):　<6} {figures(values)}")
+    if hidden:
+        lines.append(texts.REVIEW_ZERO_ROWS)
+    return "\n".join(lines)
+
+
+def review_messages(
+    report: Report, status: str, gates: dict[str, bool], violations: list[Violation], organisation: str
+) -> list[OutMessage]:
+    """Completion per section with each table as a monospace block; then the open problems.
+
+    Two messages, so that neither comes near Telegram's 4096-character limit.
+    """
+    lines = [texts.REVIEW_TITLE.format(organisation=escape(organisation), year=report.year, status=texts.STATUS.get(status, status))]
+    plan = plan_for(report.format)
+    for section in report.format.sections:
+        missing = sum(1 for q in plan if q.section is section and not is_answered(q, report, gates))
+        detail = texts.REVIEW_MISSING.format(count=missing) if missing else ""
+        lines.append(texts.REVIEW_SECTION.format(mark=section_mark(section, report, gates, violations), heading=section.heading, detail=detail))
+        if section.table is not None:
+            legend = " ".join(dict.fromkeys(c.label.replace("\n", "") for b in section.table.blocks for c in b.columns))
+            if section.table.id == "appeals":
+                legend = "结果维持 结果纠正 其他结果 尚未审结 总计"
+            lines.append(texts.REVIEW_LEGEND.format(legend=escape(legend)))
+            lines.append(f"<pre>{escape(table_block(section.table, report, only_nonzero=section.table.id == 'applications'))}</pre>")
+    overview = OutMessage(text="\n".join(lines))
+    lines = []
+    buttons: list[list[Button]] = []
+    if violations:
+        lines.append(texts.REVIEW_PROBLEMS.format(count=len(violations)))
+        for number, violation in enumerate(violations[:8], start=1):
+            mark = "❌" if violation.severity is Severity.ERROR else "⚠️"
+            lines.append(f"{number}. {mark} {escape(violation.describe())}")
+            first = reenter_buttons(violation, report, limit=1)
+            if first:
+                buttons.append([Button(label=f"{number}. {first[0].label}", data=first[0].data)])
+    else:
+        lines.append(texts.REVIEW_NO_PROBLEMS)
+    buttons.append([Button(label=texts.BTN_CONTINUE, data="f"), Button(label=texts.BTN_EXPORT, data="e")])
+    return [overview, OutMessage(text="\n".join(lines), buttons=buttons)]

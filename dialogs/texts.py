@@ -1,0 +1,148 @@
+"""Every sentence and button label the conversation shows (HTML subset: b, i, pre, code)."""
+
+from __future__ import annotations
+
+# --- buttons --------------------------------------------------------------------------------
+BTN_ROW_ZERO = "本行全为0"
+BTN_REST_ZERO = "余下全为0"
+BTN_SAME_AS_LAST_YEAR = "同上年"
+BTN_BACK = "上一步"
+BTN_SKIP = "跳过"
+BTN_CONTENTS = "目录"
+BTN_SAVE_EXIT = "暂存退出"
+BTN_PART_DONE = "本部分完成"
+BTN_KEEP_TEXT = "保留原文"
+BTN_USE_LAST_YEAR_TEXT = "沿用上年文字"
+BTN_YES_APPLICATIONS = "收到过申请"
+BTN_NO_APPLICATIONS = "没有收到"
+BTN_YES_APPEALS = "有"
+BTN_NO_APPEALS = "没有"
+BTN_CONFIRM = "确认"
+BTN_REVIEW = "预览"
+BTN_EXPORT = "生成报告"
+BTN_EXPORT_DRAFT = "生成征求意见稿"
+BTN_CONTINUE = "继续填写"
+BTN_REENTER = "重填：{label}"
+BTN_ACCEPT_WARNING = "核实无误，说明原因"
+BTN_SECTION = "{mark} {heading}"
+
+# --- questions ------------------------------------------------------------------------------
+PROGRESS = "【{section}】第{position}/{count}项"
+PART_QUESTION = "{progress}\n<b>{title}</b>\n{hint}"
+PART_EXAMPLE = "参考写法：{example}"
+PART_CURRENT = "已填写的内容（{length}字）：\n<i>{excerpt}</i>\n发送新内容将替换原文；不改请点“保留原文”。"
+PART_LAST_YEAR = "上年写的是：<i>{excerpt}</i>"
+PART_RECEIVED = "已保存（这一部分共{length}字）。还有内容可以接着发送，写完请点“本部分完成”。"
+PART_EMPTY = "这一部分还没有内容。请先发送文字，或点“跳过”以后再写。"
+PART_TOO_LONG = "这一部分最多{limit}字，加上这次发送的内容就超过了，这次的内容没有保存。请精简后分段发送。"
+ROW_QUESTION = "{progress}\n<b>{table}</b>\n{label}（单位：{unit}）\n请依次填写{count}个数：{names}"
+ROW_ONE_QUESTION = "{progress}\n<b>{table}</b>\n{label}：{names}（单位：{unit}）\n请填写1个数"
+ROW_EXAMPLE = "例如：<code>{example}</code>（没有的填0）"
+ROW_LAST_YEAR = "上年：<code>{values}</code>"
+ROW_LAST_YEAR_CARRY = "上年报告的“结转下年度继续办理”：<code>{values}</code>"
+ROW_CURRENT = "已填：<code>{values}</code>（重新发送即可修改）"
+ROW_SAVED = "已记录 {label}：<code>{values}</code>"
+ROW_REFUSED = "没有记录：{reason}"
+GATE_APPLICATIONS = "{progress}\n<b>三、收到和处理政府信息公开申请情况</b>\n本年度是否收到政府信息公开申请？"
+GATE_APPLICATIONS_CARRY = "上年报告中“结转下年度继续办理”为 {values}件，这些申请本年要继续办理。"
+GATE_APPEALS = "{progress}\n<b>四、政府信息公开行政复议、行政诉讼情况</b>\n本年度是否有涉及政府信息公开的行政复议或行政诉讼？"
+GATE_NO_APPLICATIONS_DONE = "已将表三全部填为0。"
+GATE_NO_APPLICATIONS_CARRY = "已将“本年新收”填为0。上年结转的申请仍需填写办理结果，下面逐项填写。"
+GATE_NO_APPLICATIONS_ASK_CARRY = "已将“本年新收”填为0。请再填写上年结转的申请数量；没有的点“本行全为0”，表三其余各项就都填为0。"
+GATE_NO_APPEALS_DONE = "已将表四全部填为0。"
+REST_ZERO_DONE = "已将“{table}”余下{count}行填为0。"
+SAME_AS_LAST_YEAR_NONE = "没有找到上年的报告数据，请直接填写。可以把上年报告（.docx）发给我，导入后就能对照。"
+
+# --- checks ---------------------------------------------------------------------------------
+ERROR_FOUND = "❌ <b>发现错误</b>\n{description}\n请核对后重填有关的行。"
+WARNING_FOUND = "⚠️ <b>请核实</b>\n{description}\n如确实无误，请点“核实无误，说明原因”。"
+WARNING_ASK_REASON = "请简要说明原因（例如：部分规范性文件有效期届满自动失效）："
+WARNING_ACCEPTED = "已记录说明：{reason}"
+WARNING_REASON_EMPTY = "说明不能为空，请写一句原因。"
+STALE_WRITE = "这一行刚刚被{who}修改过，现在是：<code>{values}</code>。您的输入没有保存，如仍需修改请重新发送。"
+SOMEONE = "同事"
+
+# --- navigation -----------------------------------------------------------------------------
+CONTENTS = "<b>目录</b>（✅ 已完成　⚠️ 有待核实　❌ 有错误　… 未完成）\n点一节即可跳到那里。"
+SAVED_EXIT = "已暂存，填写的内容都已保存。随时发送 /fill 从这里继续。"
+STALE_BUTTON = "这个按钮对应的问题已经回答过了，没有重复记录。当前的问题是："
+UNKNOWN_BUTTON = "这个按钮已失效。请发送 /fill 继续填写。"
+FIRST_QUESTION = "已经是第一个问题了。"
+ALL_DONE = "🎉 全部内容已填写完成。"
+MENU = "可用的命令：\n/fill 继续填写\n/review 预览\n/export 生成报告\n/last 上年数据\n/help 帮助\n/cancel 暂存退出"
+IDLE_TEXT = "现在没有正在填写的问题。" + "\n" + MENU
+NO_ORGANISATION = (
+    "您还没有加入任何单位。请向本单位管理员索取邀请链接，点开链接即可加入；"
+    "管理员可以在后台用 nianbao org invite 生成邀请。"
+)
+CHOOSE_ORGANISATION = "您加入了多个单位，请选择要填写哪个单位的报告："
+START_REPORT = "开始填写 <b>{organisation}{year}年政府信息公开工作年度报告</b>（{format}）。\n{missing}"
+RESUME_REPORT = "继续填写 <b>{organisation}{year}年政府信息公开工作年度报告</b>。"
+REOPENED = "这份报告已生成过正式文件，现已改回草稿；修改完成后请重新生成报告。"
+BAD_YEAR = "年份不对。可以填写2019年及以后的报告，例如：/fill 2025"
+
+# --- review ---------------------------------------------------------------------------------
+REVIEW_TITLE = "<b>{organisation}{year}年报告 预览</b>（{status}）"
+REVIEW_SECTION = "{mark} {heading}{detail}"
+REVIEW_MISSING = "（缺{count}项）"
+REVIEW_PROBLEMS = "<b>待处理的问题（{count}个）</b>"
+REVIEW_NO_PROBLEMS = "没有发现错误。"
+REVIEW_ZERO_ROWS = "其余各行均为0"
+REVIEW_LEGEND = "列：{legend}"
+STATUS = {"draft": "草稿", "final": "已生成正式文件", "imported": "已导入"}
+
+# --- export ---------------------------------------------------------------------------------
+EXPORT_BLOCKED = "还有{count}处错误，不能生成正式报告。请先改正（点下面的按钮直接跳到有关的行），或先生成征求意见稿。"
+EXPORT_MISSING = "还有{count}项没有填写（{sections}），请先填完；也可以先生成征求意见稿。"
+EXPORT_DONE = "报告已生成：{filename}\n请核对后按程序报送、公开。以后如需修改，直接发送 /fill 修改后重新生成即可。"
+EXPORT_DRAFT_DONE = "征求意见稿已生成：{filename}（页眉标注“征求意见稿”，不能作为正式报告公开）。"
+EXPORT_UNAVAILABLE = "生成文档的功能暂时不可用，填写的内容都已保存。"
+FILENAME = "{short}{year}年政府信息公开工作年度报告{suffix}.docx"
+FILENAME_DRAFT = "（征求意见稿）"
+
+# --- import of last year's report -----------------------------------------------------------
+IMPORT_PREVIEW = (
+    "从文件中读出 <b>{organisation}{year}年</b>报告（{format}）：\n{summary}\n"
+    "确认后将作为{year}年的数据，用于对照和“同上年”。"
+)
+IMPORT_PROBLEMS = "有{count}处没能读出：\n{problems}"
+IMPORT_CONFIRM = "确认导入"
+IMPORT_CANCEL = "取消"
+IMPORT_DONE = "已导入{year}年报告的数据。"
+IMPORT_CANCELLED = "已取消，文件中的数据没有导入。"
+IMPORT_REJECTED = "这个文件读不了：{reason}"
+IMPORT_NOT_LAST_YEAR = "这份报告是{year}年的，不能覆盖正在填写的本年报告。请发送{year_before}年或更早的报告。"
+IMPORT_UNAVAILABLE = "读取文档的功能暂时不可用。"
+FILE_NOT_DOCX = "请发送 Word 文档（.docx）格式的年度报告。"
+
+# --- onboarding -----------------------------------------------------------------------------
+WELCOME = (
+    "您好！我是政府信息公开工作年度报告填报助手。我会逐项询问报告的文字和表格数字，"
+    "边填边核对勾稽关系，最后生成符合格式要求的 Word 文档。\n" + MENU
+)
+JOINED = "欢迎！您已加入 <b>{organisation}</b>（{role}）。发送 /fill 开始填写{year}年度报告。"
+INVITE_UNKNOWN = "这个邀请链接无效。请向本单位管理员重新索取。"
+INVITE_EXPIRED = "这个邀请链接已过期。请向本单位管理员重新索取。"
+INVITE_USED = "这个邀请链接已经有人用过了（每个链接只能用一次）。请向本单位管理员重新索取。"
+NOT_ADMIN = "只有系统管理员可以创建单位。如需加入本单位，请向管理员索取邀请链接。"
+NEWORG_USAGE = "请在命令后写单位全称，例如：/neworg 赣州经济技术开发区蟠龙镇人民政府"
+NEWORG_EXISTS = "单位“{name}”已经存在。如需邀请同事，请发送 /invite {name}"
+NEWORG_DONE = "已创建单位：<b>{name}</b>（简称：{short}）。\n把下面的邀请链接发给本单位的填报人员，点开即可加入（{days}天内有效，只能用一次）：\n{link}"
+INVITE_DONE = "<b>{name}</b> 的邀请链接（{role}，{days}天内有效，只能用一次）：\n{link}"
+INVITE_USAGE = "请写明单位名称，例如：/invite 蟠龙镇"
+ORG_NOT_FOUND = "没有找到单位“{name}”。"
+ROLE_NAMES = {"clerk": "填报人员", "admin": "单位管理员", "supervisor": "上级主管"}
+STRANGER = "您好！这是政府信息公开年度报告填报助手，仅供受邀的填报人员使用。如需使用，请向本单位管理员索取邀请链接。"
+
+# --- the Telegram adapter -------------------------------------------------------------------
+COMMANDS = (
+    ("fill", "继续填写"),
+    ("review", "预览"),
+    ("export", "生成报告"),
+    ("last", "上年数据"),
+    ("help", "帮助"),
+    ("cancel", "暂存退出"),
+)
+FILE_TOO_BIG = "文件超过20MB，无法接收。年度报告的 Word 文档一般不到1MB，请确认发送的是报告本身。"
+SOMETHING_WENT_WRONG = "抱歉，处理刚才的消息时出了问题。您已填写的内容都已保存，没有丢失。请稍后再试，或发送 /fill 继续。"
+LAST_YEAR_NONE = "还没有{year}年的报告数据。可以把{year}年的报告（.docx）发给我，确认后就能在填写时对照。"

@@ -1,0 +1,243 @@
+"""Reading the figures a clerk types: one value, or a whole table row in one message.
+
+Accepted: ASCII and full-width digits, Chinese numerals (三十五, 一百零二, 两千), thousands
+separators (1,234), multipliers (1.2万), units (个 件 条 项 次 元 万元, converted to the cell's
+own unit), 无 / 没有 / 零 as 0. Everything else is refused with a ``FigureError`` whose
+``message`` says in Chinese what is expected and gives an example. Nothing here raises any other
+exception, whatever the input.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from decimal import Decimal
+
+import cn2an
+
+from report import texts
+from report.layout import Column, UnitKind
+
+MAX_INPUT_CHARS = 400
+
+ZERO_WORDS = frozenset({"无", "没有", "零", "〇", "暂无", "没", "/", "—", "－", "-", "--", "——"})
+ALL_ZERO_WORDS = ZERO_WORDS | frozenset(
+    {"全0", "全是0", "全为0", "全部为0", "都是0", "均为0", "全无", "全部无", "全零", "都没有"}
+)
+_COUNT_SUFFIXES = ("个", "件", "条", "项", "次", "起", "家")
+_NEGATIVE_PREFIXES = ("减少", "减", "负", "-")
+_POSITIVE_PREFIXES = ("增加", "增", "+")
+_MULTIPLIERS = {"千": Decimal(1000), "万": Decimal(10_000), "亿": Decimal(100_000_000)}
+# 万 and 亿 mark an amount written in 元 ("12.5万"); 千 is only a number ("3千").
+_YUAN_SCALE = frozenset("万亿")
+_CHINESE_NUMERAL_CHARS = frozenset("零〇一二两三四五六七八九十百千万亿点壹贰叁肆伍陆柒捌玖拾佰仟")
+_PLAIN = re.compile(r"^\d+(?:\.\d+)?$")
+_GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+_WITH_MULTIPLIER = re.compile(r"^(\d+(?:\.\d+)?)([千万亿])$")
+_SEPARATORS = re.compile(r"[\s，、；;|]+")
+# Characters NFKC leaves alone that clerks type as a minus sign.
+_MINUS_SIGNS = str.maketrans({"−": "-", "–": "-", "﹣": "-"})
+
+
+class FigureError(ValueError):
+    """A figure that could not be accepted; ``message`` is for the clerk."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def parse_figure(text: str, column: Column) -> Decimal:
+    """Read one figure for ``column``, in the column's own unit."""
+    if len(text) > MAX_INPUT_CHARS:
+        raise FigureError(texts.TOO_LONG.format(length=len(text), example=example_value(column)))
+    token = _normalise(text).strip().rstrip("。.")
+    if not token:
+        raise FigureError(texts.EMPTY.format(what=_what(column), example=example_value(column)))
+    return _parse_token(token, column)
+
+
+def parse_row(text: str, columns: Sequence[Column]) -> tuple[Decimal, ...]:
+    """Read a whole row: one figure per column, separated by spaces, commas or 、.
+
+    A lone 0 / 无 (or 全0) for a row of several columns means every column is 0.
+    """
+    if len(columns) == 1:
+        return (parse_figure(text, columns[0]),)
+    example = example_row(columns)
+    if len(text) > MAX_INPUT_CHARS:
+        raise FigureError(texts.TOO_LONG.format(length=len(text), example=example))
+    tokens = _split_row(text, len(columns))
+    if len(tokens) == 1 and tokens[0] in ALL_ZERO_WORDS | {"0"}:
+        return tuple(Decimal(0) for _ in columns)
+    if not tokens:
+        raise FigureError(texts.EMPTY.format(what="这一行的数字", example=example))
+    if len(tokens) != len(columns):
+        raise FigureError(
+            texts.WRONG_COUNT.format(
+                expected=len(columns),
+                names="、".join(_name(c) for c in columns),
+                got=len(tokens),
+                example=example,
+            )
+        )
+    values = []
+    for position, (token, column) in enumerate(zip(tokens, columns, strict=True), start=1):
+        try:
+            values.append(_parse_token(token, column))
+        except FigureError as error:
+            raise FigureError(
+                texts.IN_COLUMN.format(position=position, name=_name(column), message=error.message)
+            ) from None
+    return tuple(values)
+
+
+def example_value(column: Column) -> str:
+    """A typical value for the column, as a clerk would type it."""
+    if column.unit.kind is UnitKind.MONEY:
+        return "12.5" if column.unit.decimals else "180000"
+    return "-2" if column.signed else "3"
+
+
+def example_row(columns: Sequence[Column]) -> str:
+    """A typical row for these columns (the first figure non-zero, the rest 0)."""
+    return " ".join(example_value(c) if i == 0 else "0" for i, c in enumerate(columns))
+
+
+def canonical(value: Decimal) -> Decimal:
+    """The value without trailing zeros or exponent (``12.50`` -> ``12.5``, ``1E+1`` -> ``10``)."""
+    if value == value.to_integral_value():
+        return Decimal(int(value))
+    return value.normalize()
+
+
+def format_figure(value: Decimal) -> str:
+    """A figure as it is printed in a table cell (``180000``, ``12.5``, ``-2``)."""
+    return f"{canonical(value):f}"
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _normalise(text: str) -> str:
+    # Full-width commas separate values in a row; keep them distinct from ASCII "," which can
+    # also be a thousands separator, by turning them into spaces before NFKC folds them.
+    text = text.replace("，", " ").replace("、", " ")
+    return unicodedata.normalize("NFKC", text).translate(_MINUS_SIGNS)
+
+
+def _split_row(text: str, expected: int) -> list[str]:
+    normalised = _normalise(text).strip().rstrip("。.")
+    tokens = [t for t in _SEPARATORS.split(normalised) if t]
+    if len(tokens) != expected and any("," in t for t in tokens):
+        # "58,7,0,0,1,0": ASCII commas are separators here, not thousands separators.
+        tokens = [t for t in re.split(r"[\s,，、；;|]+", normalised) if t]
+    return tokens
+
+
+def _parse_token(token: str, column: Column) -> Decimal:
+    token = token.strip().rstrip("。.")
+    if token in ZERO_WORDS:
+        return Decimal(0)
+    negative, body = _split_sign(token)
+    body, in_yuan, counted = _split_unit(body)
+    if in_yuan and column.unit.kind is UnitKind.COUNT:
+        raise FigureError(
+            texts.MONEY_IN_COUNT.format(what=_what(column), example=example_value(column))
+        )
+    if counted and column.unit.kind is UnitKind.MONEY:
+        raise FigureError(
+            texts.COUNT_IN_MONEY.format(
+                what=_what(column), unit=column.unit.symbol, example=example_value(column)
+            )
+        )
+    value, multiplied = _parse_number(body, column)
+    if column.unit.kind is UnitKind.MONEY and (in_yuan or multiplied):
+        value = value / column.unit.yuan
+    if negative:
+        value = -value
+    return _checked(value, column)
+
+
+def _split_sign(token: str) -> tuple[bool, str]:
+    for prefix in _NEGATIVE_PREFIXES:
+        if token.startswith(prefix) and len(token) > len(prefix):
+            return True, token[len(prefix) :].strip()
+    for prefix in _POSITIVE_PREFIXES:
+        if token.startswith(prefix) and len(token) > len(prefix):
+            return False, token[len(prefix) :].strip()
+    return False, token
+
+
+def _split_unit(token: str) -> tuple[str, bool, bool]:
+    """Strip a trailing unit; returns (number part, given in 元, given as a count unit)."""
+    if token.endswith("元"):
+        return token[:-1].strip(), True, False
+    for suffix in _COUNT_SUFFIXES:
+        if token.endswith(suffix) and len(token) > len(suffix):
+            return token[: -len(suffix)].strip(), False, True
+    return token, False, False
+
+
+def _parse_number(body: str, column: Column) -> tuple[Decimal, bool]:
+    """The number in ``body`` and whether it carried a multiplier (万, 亿, 千)."""
+    try:
+        if _PLAIN.match(body):
+            return Decimal(body), False
+        if _GROUPED.match(body):
+            return Decimal(body.replace(",", "")), False
+        match = _WITH_MULTIPLIER.match(body)
+        if match:
+            scale = match.group(2)
+            return Decimal(match.group(1)) * _MULTIPLIERS[scale], scale in _YUAN_SCALE
+        if body and set(body) <= _CHINESE_NUMERAL_CHARS | set("0123456789."):
+            if body in ZERO_WORDS:
+                return Decimal(0), False
+            number = cn2an.cn2an(body, "smart")
+            return Decimal(str(number)), any(m in body for m in _YUAN_SCALE)
+    except Exception:  # noqa: BLE001 - cn2an raises assorted types on bad input; all mean "not a number"
+        raise _not_a_number(body, column) from None
+    raise _not_a_number(body, column)
+
+
+def _not_a_number(body: str, column: Column) -> FigureError:
+    return FigureError(
+        texts.NOT_A_NUMBER.format(token=_clip(body), what=_what(column), example=example_value(column))
+    )
+
+
+def _checked(value: Decimal, column: Column) -> Decimal:
+    what = _what(column)
+    example = example_value(column)
+    if value < 0 and not column.signed:
+        raise FigureError(texts.NEGATIVE.format(what=what, example=example))
+    if abs(value) > column.maximum:
+        raise FigureError(
+            texts.TOO_BIG.format(
+                what=what,
+                value=_clip(format_figure(value), 16),
+                maximum=format_figure(column.maximum),
+            )
+        )
+    if column.unit.kind is UnitKind.COUNT and value != value.to_integral_value():
+        raise FigureError(texts.FRACTION.format(what=what, example=example))
+    if value != value.quantize(Decimal(1).scaleb(-column.unit.decimals)):
+        raise FigureError(
+            texts.TOO_PRECISE.format(
+                what=what, unit=column.unit.symbol, decimals=column.unit.decimals, example=example
+            )
+        )
+    return canonical(value)
+
+
+def _name(column: Column) -> str:
+    return column.label.replace("\n", "")
+
+
+def _what(column: Column) -> str:
+    return f"“{_name(column)}”"
+
+
+def _clip(token: str, limit: int = 12) -> str:
+    return token if len(token) <= limit else token[:limit] + "…"

@@ -1,0 +1,512 @@
+"""Every arithmetic rule of the report, declared as data and evaluated on partial reports.
+
+Errors are the official identities (printed in table 3's corner note or implied by a 总计 cell);
+warnings are the checks county offices make against last year's report and the narrative. A rule
+is evaluated as soon as every cell it reads is known, so a clerk hears of a broken total the
+moment the last figure of it is typed. ``rules_for(format)`` lists a format's rules in one place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict
+
+from report import texts
+from report.formats import APPEAL_GROUPS, APPLICANT_COLUMNS
+from report.layout import Cell, ReportFormat, UnitKind
+from report.parsing import FigureError, format_figure, parse_figure
+from report.values import Report
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Side(BaseModel):
+    """One side of a broken rule: what it is, in Chinese, and its value (None: not a number)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    label: str
+    value: Decimal | None = None
+
+
+class Violation(BaseModel):
+    """A rule that does not hold, with both sides' numbers and the cells to look at."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    kind: str
+    severity: Severity
+    title: str
+    left: Side
+    right: Side
+    cells: tuple[str, ...]
+
+    def describe(self) -> str:
+        """One Chinese sentence with both sides' numbers."""
+        left = format_figure(self.left.value) if self.left.value is not None else "—"
+        if self.right.value is None:
+            return texts.VIOLATION_NO_NUMBER.format(
+                title=self.title,
+                left_label=self.left.label,
+                left=left,
+                right_label=self.right.label,
+            )
+        difference = (
+            format_figure(abs(self.left.value - self.right.value))
+            if self.left.value is not None
+            else "—"
+        )
+        return texts.VIOLATION.format(
+            title=self.title,
+            left_label=self.left.label,
+            left=left,
+            right_label=self.right.label,
+            right=format_figure(self.right.value),
+            difference=difference,
+        )
+
+
+def _violation(
+    rule: Rule, left: Side, right: Side, cells: tuple[str, ...] | None = None
+) -> Violation:
+    return Violation(
+        key=rule.key,
+        kind=rule.kind,
+        severity=rule.severity,
+        title=texts.RULE_TITLES[rule.kind],
+        left=left,
+        right=right,
+        cells=cells if cells is not None else rule.cells,
+    )
+
+
+def _sum(report: Report, cells: tuple[str, ...]) -> Decimal | None:
+    total = Decimal(0)
+    for cell_id in cells:
+        value = report.value(cell_id)
+        if value is None:
+            return None
+        total += value
+    return total
+
+
+def _printed_or_value(report: Report, cells: tuple[str, ...]) -> Decimal | None:
+    values = [report.figures.get(c, report.value(c)) for c in cells]
+    return None if None in values else sum(values, Decimal(0))  # type: ignore[arg-type]
+
+
+def _name(cell: Cell) -> str:
+    return cell.label
+
+
+# ---------------------------------------------------------------------------------------------
+# Rule kinds
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule: its stable key, kind (see ``texts.RULE_TITLES``), severity and the cells it reads."""
+
+    key: str
+    kind: str
+    severity: Severity
+    cells: tuple[str, ...]
+
+    def evaluate(self, report: Report, previous: Report | None) -> Iterator[Violation]:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class ValidFigures(Rule):
+    """Every count is a whole number >= 0 (signed columns excepted); amounts >= 0.
+
+    The parser already refuses such figures; this catches them in documents read from files.
+    """
+
+    def evaluate(self, report: Report, previous: Report | None) -> Iterator[Violation]:
+        fmt = report.format
+        for cell_id, value in report.figures.items():
+            cell = fmt.cell(cell_id)
+            if value < 0 and not cell.column.signed:
+                yield _violation(
+                    self,
+                    Side(label=_name(cell), value=value),
+                    Side(label=texts.SIDE_NONNEGATIVE),
+                    (cell_id,),
+                )
+            elif cell.unit.kind is UnitKind.COUNT and value != value.to_integral_value():
+                yield _violation(
+                    self,
+                    Side(label=_name(cell), value=value),
+                    Side(label=texts.SIDE_WHOLE),
+                    (cell_id,),
+                )
+
+
+@dataclass(frozen=True)
+class Balance(Rule):
+    """R1: 一 + 二 = 三（七）总计 + 四, for one column of table 3.
+
+    On the 总计 column the printed totals are used where a document has them, so a total
+    column that does not balance is caught even when every applicant column does.
+    """
+
+    column_label: str
+    incoming: tuple[str, str]
+    outgoing: tuple[str, str]
+    printed: bool = False
+
+    def evaluate(self, report: Report, previous: Report | None) -> Iterator[Violation]:
+        read = _printed_or_value if self.printed else _sum
+        left, right = read(report, self.incoming), read(report, self.outgoing)
+        if left is not None and right is not None and left != right:
+            yield _violation(
+                self,
+                Side(label=texts.BALANCE_LEFT.format(column=self.column_label), value=left),
+                Side(label=texts.BALANCE_RIGHT, value=right),
+            )
+
+
+@dataclass(frozen=True)
+class PrintedTotal(Rule):
+    """R2/R3/R4: a total printed in a document equals the sum of what it adds up.
+
+    Totals are computed, never asked, so this only fires on reports read from documents.
+    """
+
+    total: str
+    addends: tuple[str, ...]
+
+    def evaluate(self, report: Report, previous: Report | None) -> Iterator[Violation]:
+        printed = report.figures.get(self.total)
+        computed = _sum(report, self.addends)
+        if printed is not None and computed is not None and printed != computed:
+            fmt = report.format
+            names = "、".join(
+                dict.fromkeys(_addend_name(fmt.cell(a), fmt.cell(self.total)) for a in self.addends)
+            )
+            yield _violation(
+                self,
+                Side(
+                    label=texts.SIDE_PRINTED_TOTAL.format(label=_name(fmt.cell(self.total))),
+                    value=printed,
+                ),
+                Side(label=texts.SIDE_SUM.format(names=_clip_names(names)), value=computed),
+            )
+
+
+def _addend_name(addend: Cell, total: Cell) -> str:
+    # Along a row the columns differ; down a column the rows do.
+    return addend.column.label if addend.row is total.row else addend.row.label
+
+
+def _clip_names(names: str, limit: int = 40) -> str:
+    return names if len(names) <= limit else names[:limit] + "…等各项"
+
+
+@dataclass(frozen=True)
+class SameAsLastYear(Rule):
+    """W1 / W4: a figure equals a figure (or a sum) of last year's report."""
+
+    this: str
+    last: tuple[str, ...]
+    last_label: str
+
+    def evaluate(self, report: Report, previous: Report | None) -> Iterator[Violation]:
+        if previous is None or any(c not in previous.format.cells_by_id for c in self.last):
+            return
+        value, expected = report.value(self.this), _sum(previous, self.last)
+        if value is not None and expected is not None and value != expected:
+            yield _violation(
+                self,
+                Side(label=_name(report.format.cell(self.this)), value=value),
+                Side(label=self.last_label, value=expected),
+            )
+
+
+@dataclass(frozen=True)
+class InForceContinuity(Rule):
+    """W2: 现行有效 = last year's 现行有效 + 本年制发 - 本年废止 (a warning: documents also expire)."""
+
+    in_force: str
+    issued: str
+    repealed: str
+
+    def evaluate(self, report: Report, previous: Report | None) -> Iterator[Violation]:
+        if previous is None or self.in_force not in previous.format.cells_by_id:
+            return
+        now, before = report.value(self.in_force), previous.value(self.in_force)
+        issued, repealed = report.value(self.issued), report.value(self.repealed)
+        if None in (now, before, issued, repealed):
+            return
+        expected = before + issued - repealed  # type: ignore[operator]
+        if now != expected:
+            yield _violation(
+                self,
+                Side(label=_name(report.format.cell(self.in_force)), value=now),
+                Side(label=texts.SIDE_LAST_YEAR_PLUS, value=expected),
+            )
+
+
+@dataclass(frozen=True)
+class Outlier(Rule):
+    """W5: a figure ten times last year's, or a tenth of it, is confirmed rather than assumed."""
+
+    cell: str
+    ratio: Decimal = Decimal(10)
+    floor: Decimal = Decimal(10)
+
+    def evaluate(self, report: Report, previous: Report | None) -> Iterator[Violation]:
+        if previous is None or self.cell not in previous.format.cells_by_id:
+            return
+        now, before = report.value(self.cell), previous.value(self.cell)
+        if now is None or before is None:
+            return
+        up = before > 0 and now >= before * self.ratio and now >= self.floor
+        down = before >= self.floor and now * self.ratio <= before
+        if up or down:
+            yield _violation(
+                self,
+                Side(label=_name(report.format.cell(self.cell)), value=now),
+                Side(
+                    label=texts.SIDE_LAST_YEAR_VALUE.format(value=format_figure(before)),
+                    value=before,
+                ),
+            )
+
+
+@dataclass(frozen=True)
+class NarrativeClaim:
+    """A sentence pattern in the narrative that states a figure the tables also hold."""
+
+    id: str
+    pattern: re.Pattern[str]
+    #: The tables' figure is the sum of these cells.
+    cells: tuple[str, ...]
+    #: For patterns that state "none" (未收到申请): the figure stated is 0.
+    states_zero: bool = False
+
+
+_NUMBER = r"(?P<n>[0-9０-９零〇一二两三四五六七八九十百千]+)"
+NARRATIVE_CLAIMS: tuple[NarrativeClaim, ...] = (
+    NarrativeClaim(
+        "applications",
+        re.compile(
+            r"(?:收到|受理|接收|接到)[^。；，,\d]{0,12}?申请[^。；\d]{0,4}?"
+            + _NUMBER
+            + r"\s*(?:件|条|个|份)"
+        ),
+        ("applications.new.total",),
+    ),
+    NarrativeClaim(
+        "applications_on_request",
+        re.compile(r"依申请公开(?:政府信息)?(?:申请)?" + _NUMBER + r"\s*(?:件|条)"),
+        ("applications.new.total",),
+    ),
+    NarrativeClaim(
+        "no_applications",
+        re.compile(r"未(?:收到|接到|受理)(?:任何)?(?:政府信息)?(?:公开)?申请"),
+        ("applications.new.total",),
+        states_zero=True,
+    ),
+    NarrativeClaim(
+        "review",
+        re.compile(r"行政复议(?:案件|申请)?(?:共|共计)?" + _NUMBER + r"\s*(?:件|起)"),
+        ("review.total",),
+    ),
+    NarrativeClaim(
+        "litigation",
+        re.compile(r"行政诉讼(?:案件)?(?:共|共计)?" + _NUMBER + r"\s*(?:件|起)"),
+        ("litigation_direct.total", "litigation_after_review.total"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class NarrativeAgrees(Rule):
+    """W3: a figure stated in the narrative agrees with the tables."""
+
+    claim: NarrativeClaim
+
+    def evaluate(self, report: Report, previous: Report | None) -> Iterator[Violation]:
+        expected = _sum(report, self.claim.cells)
+        if expected is None:
+            return
+        fmt = report.format
+        column = fmt.cell(self.claim.cells[0]).column
+        for part in fmt.parts:
+            text = report.texts.get(part.id, "")
+            match = self.claim.pattern.search(text)
+            if match is None:
+                continue
+            if self.claim.states_zero:
+                stated = Decimal(0)
+            else:
+                try:
+                    stated = parse_figure(match.group("n"), column)
+                except FigureError:
+                    continue
+            if stated != expected:
+                table_label = "＋".join(_name(fmt.cell(c)) for c in self.claim.cells)
+                yield _violation(
+                    self,
+                    Side(
+                        label=texts.SIDE_TEXT.format(
+                            part=part.title or part.id, quote=match.group(0)
+                        ),
+                        value=stated,
+                    ),
+                    Side(label=f"表中“{table_label}”", value=expected),
+                )
+
+
+# ---------------------------------------------------------------------------------------------
+# The rules of each format
+# ---------------------------------------------------------------------------------------------
+
+
+@cache
+def rules_for(fmt: ReportFormat) -> tuple[Rule, ...]:
+    """Every rule of a format, errors first, in a stable order."""
+    rules: list[Rule] = [ValidFigures("valid", "valid", Severity.ERROR, ())]
+    applications = fmt.table("applications").blocks[0]
+    for column in (*APPLICANT_COLUMNS, applications.column("total")):
+        incoming = (f"applications.new.{column.id}", f"applications.carried_over.{column.id}")
+        outgoing = (
+            f"applications.results_total.{column.id}",
+            f"applications.carried_forward.{column.id}",
+        )
+        involved = (*incoming, *fmt.column_addends(outgoing[0]), outgoing[1])
+        rules.append(
+            Balance(
+                f"balance.{column.id}",
+                "balance",
+                Severity.ERROR,
+                involved,
+                column.label,
+                incoming,
+                outgoing,
+                printed=column.computed,
+            )
+        )
+    for total in fmt.computed_cells:
+        if total.column.computed:
+            kind = "appeal_total" if total.table.id == "appeals" else "row_total"
+            addends = fmt.row_addends(total.id)
+            rules.append(
+                PrintedTotal(
+                    f"{kind}.{total.id}",
+                    kind,
+                    Severity.ERROR,
+                    (total.id, *addends),
+                    total.id,
+                    addends,
+                )
+            )
+        if total.row.computed:
+            addends = fmt.column_addends(total.id)
+            rules.append(
+                PrintedTotal(
+                    f"column_total.{total.id}",
+                    "column_total",
+                    Severity.ERROR,
+                    (total.id, *addends),
+                    total.id,
+                    addends,
+                )
+            )
+    # Warnings.
+    for column in APPLICANT_COLUMNS:
+        this, last = (
+            f"applications.carried_over.{column.id}",
+            f"applications.carried_forward.{column.id}",
+        )
+        rules.append(
+            SameAsLastYear(
+                f"carry_over.{column.id}",
+                "carry_over",
+                Severity.WARNING,
+                (this,),
+                this,
+                (last,),
+                texts.SIDE_LAST_YEAR.format(label=_name(fmt.cell(last))),
+            )
+        )
+    for cell in fmt.table("disclosure").cells:
+        if cell.column.id == "in_force":
+            row = cell.row.id
+            rules.append(
+                InForceContinuity(
+                    f"in_force.{row}",
+                    "in_force",
+                    Severity.WARNING,
+                    (cell.id, f"{row}.issued", f"{row}.repealed"),
+                    cell.id,
+                    f"{row}.issued",
+                    f"{row}.repealed",
+                )
+            )
+        if cell.column.id == "items_last_year":
+            row = cell.row.id
+            rules.append(
+                SameAsLastYear(
+                    f"items.{row}",
+                    "items",
+                    Severity.WARNING,
+                    (cell.id,),
+                    cell.id,
+                    (f"{row}.items_last_year", f"{row}.items_change"),
+                    texts.SIDE_LAST_ITEMS,
+                )
+            )
+    for claim in NARRATIVE_CLAIMS:
+        rules.append(
+            NarrativeAgrees(
+                f"narrative.{claim.id}", "narrative", Severity.WARNING, claim.cells, claim
+            )
+        )
+    for cell_id in _outlier_cells(fmt):
+        rules.append(
+            Outlier(f"outlier.{cell_id}", "outlier", Severity.WARNING, (cell_id,), cell_id)
+        )
+    return tuple(rules)
+
+
+def _outlier_cells(fmt: ReportFormat) -> tuple[str, ...]:
+    """The figures compared with last year: table 2's unsigned entries and the main totals."""
+    disclosure = tuple(
+        c.id for c in fmt.table("disclosure").cells if not c.computed and not c.column.signed
+    )
+    totals = ("applications.new.total", *(f"{group}.total" for group, _ in APPEAL_GROUPS))
+    return disclosure + totals
+
+
+def check(report: Report, previous: Report | None = None) -> list[Violation]:
+    """Every violation in ``report`` (errors first), given last year's report if there is one.
+
+    The balance of the 总计 column is implied by the balance of the six applicant columns; it
+    is reported only when they all hold (a document whose printed totals are off).
+    """
+    found = [v for rule in rules_for(report.format) for v in rule.evaluate(report, previous)]
+    if any(v.kind == "balance" and v.key != "balance.total" for v in found):
+        found = [v for v in found if v.key != "balance.total"]
+    return sorted(found, key=lambda v: v.severity is not Severity.ERROR)
+
+
+def errors(violations: list[Violation]) -> list[Violation]:
+    return [v for v in violations if v.severity is Severity.ERROR]
+
+
+def warnings(violations: list[Violation]) -> list[Violation]:
+    return [v for v in violations if v.severity is Severity.WARNING]

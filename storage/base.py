@@ -1,0 +1,211 @@
+"""The connection under a ``Store``: pragmas, migrations, transactions and row conversions."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Self
+
+from sqlite_utils import Database
+
+from storage import texts
+from storage.codec import text_to_datetime, utc_now
+from storage.errors import NotFound, StorageError
+from storage.migrations import LATEST, migrate, schema_version
+from storage.models import Organisation, ReportStatus, StoredReport
+
+DEFAULT_BUSY_TIMEOUT = 30.0
+
+Row = dict[str, Any]
+
+
+class StoreBase:
+    """Opens (creating if needed) and upgrades the database; owns its one connection.
+
+    A store is used from one thread. Several stores, in threads or processes, may share a file:
+    WAL mode lets readers run beside the one writer, and the busy timeout makes writers queue.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.path = os.fspath(path)
+        self._clock = clock or utc_now
+        self._depth = 0
+        try:
+            # isolation_level=None: the driver opens no transaction of its own; transaction() does.
+            conn = sqlite3.connect(self.path, timeout=busy_timeout, isolation_level=None)
+        except sqlite3.Error as error:
+            raise StorageError(texts.CANNOT_OPEN.format(path=self.path, reason=error)) from error
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            # FULL: a commit reaches the disk before the caller replies, even in WAL mode.
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            found = schema_version(conn)
+            if found > LATEST:
+                raise StorageError(texts.SCHEMA_TOO_NEW.format(found=found, known=LATEST))
+            migrate(conn)
+        except sqlite3.Error as error:
+            conn.close()
+            raise _open_error(self.path, error) from error
+        except BaseException:
+            conn.close()
+            raise
+        self._conn = conn
+        self._db = Database(conn, execute_plugins=False)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], **options: Any) -> Self:
+        """Open (create, upgrade) the database at ``path``."""
+        return cls(path, **options)
+
+    def close(self) -> None:
+        """Close the connection; an unfinished transaction is rolled back."""
+        self._conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic unit of work, committed when the outermost block exits.
+
+        The outermost block takes the write lock at once (``BEGIN IMMEDIATE``), so what is read
+        inside cannot change before it is written. A nested block joins it as a savepoint: an
+        exception leaving the nested block undoes only its own writes.
+
+        Do not ``await`` inside the block: a store has one connection, so whatever else runs on
+        it meanwhile would join this transaction.
+        """
+        conn = self._conn
+        if self._depth == 0:
+            conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            finally:
+                self._depth = 0
+        else:
+            savepoint = f"nested_{self._depth}"
+            conn.execute(f"SAVEPOINT {savepoint}")
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute(f"ROLLBACK TO {savepoint}")
+                    conn.execute(f"RELEASE {savepoint}")
+                raise
+            else:
+                conn.execute(f"RELEASE {savepoint}")
+            finally:
+                self._depth -= 1
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        """Several reads that see one state of the database (a read transaction)."""
+        if self._depth:
+            yield
+            return
+        self._conn.execute("BEGIN")
+        self._depth = 1
+        try:
+            yield
+        finally:
+            self._depth = 0
+            self._conn.execute("COMMIT")
+
+    @property
+    def schema_version(self) -> int:
+        """The highest migration step applied."""
+        return schema_version(self._conn)
+
+    def pragmas(self) -> dict[str, int | str]:
+        """The connection settings durability depends on (for checks and diagnostics)."""
+        names = ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")
+        return {name: self._conn.execute(f"PRAGMA {name}").fetchone()[0] for name in names}
+
+    def integrity_check(self) -> list[str]:
+        """SQLite's own check of the file: ``["ok"]`` when sound."""
+        return [row[0] for row in self._conn.execute("PRAGMA integrity_check")]
+
+    # -- helpers for the mixins ------------------------------------------------------------
+
+    def _now(self) -> datetime:
+        return self._clock()
+
+    def _all(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[Row]:
+        # Fetch everything and close the cursor: a half-read statement would pin an old snapshot.
+        cursor = self._conn.execute(sql, params)
+        try:
+            keys = [d[0] for d in cursor.description]
+            return [dict(zip(keys, row, strict=True)) for row in cursor.fetchall()]
+        finally:
+            cursor.close()
+
+    def _one(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> Row | None:
+        rows = self._all(sql, params)
+        return rows[0] if rows else None
+
+    def _require_person(self, person_id: int | None) -> None:
+        if person_id is None:
+            return
+        if self._conn.execute("SELECT 1 FROM people WHERE id = ?", (person_id,)).fetchone() is None:
+            raise NotFound(texts.PERSON_NOT_FOUND.format(person_id=person_id))
+
+    def _organisation_row(self, org_id: int) -> Organisation:
+        row = self._one("SELECT * FROM organisations WHERE id = ?", (org_id,))
+        if row is None:
+            raise NotFound(texts.ORG_NOT_FOUND.format(org_id=org_id))
+        return organisation_from_row(row)
+
+    def _report_row(self, report_id: int) -> StoredReport:
+        row = self._one("SELECT * FROM reports WHERE id = ?", (report_id,))
+        if row is None:
+            raise NotFound(texts.REPORT_NOT_FOUND.format(report_id=report_id))
+        return stored_report_from_row(row)
+
+
+def _open_error(path: str, error: sqlite3.Error) -> StorageError:
+    if isinstance(error, sqlite3.OperationalError):
+        return StorageError(texts.CANNOT_OPEN.format(path=path, reason=error))
+    return StorageError(texts.NOT_A_DATABASE.format(path=path, reason=error))
+
+
+def organisation_from_row(row: Row) -> Organisation:
+    return Organisation(row["id"], row["name"], row["short_name"], row["parent_id"])
+
+
+def stored_report_from_row(row: Row) -> StoredReport:
+    return StoredReport(
+        id=row["id"],
+        organisation_id=row["organisation_id"],
+        year=row["year"],
+        format_id=row["format_id"],
+        status=ReportStatus(row["status"]),
+        version=row["version"],
+        updated_at=text_to_datetime(row["updated_at"]),
+    )

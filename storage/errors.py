@@ -1,0 +1,61 @@
+"""What the store raises. ``message`` is a Chinese sentence fit to show a user."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+InviteProblem = Literal["unknown", "expired", "used"]
+
+
+class StorageError(Exception):
+    """Base of every storage error."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(StorageError):
+    """An organisation, person or report that does not exist."""
+
+
+class AmbiguousName(StorageError):
+    """A short name that several organisations share."""
+
+    def __init__(self, message: str, candidates: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.candidates = candidates
+
+
+class InviteError(StorageError):
+    """An invite code that cannot be redeemed; ``reason`` says why."""
+
+    def __init__(self, reason: InviteProblem, message: str) -> None:
+        super().__init__(message)
+        self.reason: InviteProblem = reason
+
+
+class StaleWrite(StorageError):
+    """A write based on an older version of a cell than the one stored; nothing was written.
+
+    The attributes describe the first stale target; ``targets`` lists all of them.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        target: str,
+        expected_version: int,
+        current_version: int,
+        current_value: str | None,
+        person_id: int | None,
+        targets: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(message)
+        self.target = target
+        self.expected_version = expected_version
+        self.current_version = current_version
+        self.current_value = current_value
+        self.person_id = person_id
+        self.targets = targets or (target,)

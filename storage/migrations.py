@@ -1,0 +1,229 @@
+"""The schema, as numbered steps applied in order at start-up.
+
+A step is never edited once released: a database made by an older version of the program is
+upgraded by running the steps it has not seen yet. ``schema_migrations`` records the steps
+applied. Each step runs in its own ``BEGIN IMMEDIATE`` transaction together with its record, so
+two processes opening a new file at once apply it once, and a crash leaves no half-made step.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from storage.codec import datetime_to_text, utc_now
+
+
+@dataclass(frozen=True)
+class Migration:
+    number: int
+    name: str
+    statements: tuple[str, ...]
+
+
+_ROLES = "('clerk', 'admin', 'supervisor')"
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "organisations, people, reports, answers and the audit log",
+        (
+            """
+            CREATE TABLE organisations (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                short_name TEXT NOT NULL,
+                parent_id INTEGER REFERENCES organisations(id),
+                created_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX organisations_short_name ON organisations(short_name)",
+            "CREATE INDEX organisations_parent ON organisations(parent_id)",
+            """
+            CREATE TABLE people (
+                id INTEGER PRIMARY KEY,
+                display_name TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )""",
+            f"""
+            CREATE TABLE memberships (
+                person_id INTEGER NOT NULL REFERENCES people(id),
+                organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+                role TEXT NOT NULL CHECK (role IN {_ROLES}),
+                created_at TEXT NOT NULL,
+                PRIMARY KEY (person_id, organisation_id)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX memberships_organisation ON memberships(organisation_id)",
+            f"""
+            CREATE TABLE invites (
+                code TEXT PRIMARY KEY,
+                organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+                role TEXT NOT NULL CHECK (role IN {_ROLES}),
+                created_at TEXT NOT NULL,
+                expires_at TEXT NOT NULL,
+                used_by INTEGER REFERENCES people(id),
+                used_at TEXT
+            )""",
+            """
+            CREATE TABLE reports (
+                id INTEGER PRIMARY KEY,
+                organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+                year INTEGER NOT NULL,
+                format_id TEXT NOT NULL,
+                status TEXT NOT NULL DEFAULT 'draft'
+                    CHECK (status IN ('draft', 'final', 'imported')),
+                version INTEGER NOT NULL DEFAULT 0,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                UNIQUE (organisation_id, year)
+            )""",
+            # One row per figure (target = cell id) or text (target = 'text:<part>'). A cleared
+            # answer keeps its row with value NULL, so its version keeps counting up.
+            """
+            CREATE TABLE answers (
+                report_id INTEGER NOT NULL REFERENCES reports(id),
+                target TEXT NOT NULL,
+                value TEXT,
+                version INTEGER NOT NULL,
+                person_id INTEGER REFERENCES people(id),
+                updated_at TEXT NOT NULL,
+                source TEXT,
+                PRIMARY KEY (report_id, target)
+            ) WITHOUT ROWID""",
+            """
+            CREATE TABLE audit (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                report_id INTEGER NOT NULL REFERENCES reports(id),
+                target TEXT NOT NULL,
+                old TEXT,
+                new TEXT,
+                person_id INTEGER REFERENCES people(id),
+                at TEXT NOT NULL,
+                source TEXT
+            )""",
+            "CREATE INDEX audit_report ON audit(report_id)",
+            """
+            CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+            """
+            CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+        ),
+    ),
+    Migration(
+        2,
+        "conversations, processed updates, reminders and accepted warnings",
+        (
+            # No foreign key to people: a conversation may begin before the person is known.
+            """
+            CREATE TABLE conversations (
+                person_id INTEGER PRIMARY KEY,
+                state TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )""",
+            """
+            CREATE TABLE processed_updates (
+                update_id INTEGER PRIMARY KEY,
+                processed_at TEXT NOT NULL
+            )""",
+            """
+            CREATE TABLE reminders (
+                id INTEGER PRIMARY KEY,
+                person_id INTEGER NOT NULL REFERENCES people(id),
+                report_id INTEGER NOT NULL REFERENCES reports(id),
+                due TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                sent_at TEXT NOT NULL,
+                UNIQUE (person_id, report_id, due, kind)
+            )""",
+            "CREATE INDEX reminders_report ON reminders(report_id)",
+            """
+            CREATE TABLE reminder_mutes (
+                person_id INTEGER NOT NULL REFERENCES people(id),
+                report_id INTEGER NOT NULL REFERENCES reports(id),
+                muted_at TEXT NOT NULL,
+                PRIMARY KEY (person_id, report_id)
+            ) WITHOUT ROWID""",
+            """
+            CREATE TABLE accepted_warnings (
+                report_id INTEGER NOT NULL REFERENCES reports(id),
+                key TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                person_id INTEGER REFERENCES people(id),
+                accepted_at TEXT NOT NULL,
+                PRIMARY KEY (report_id, key)
+            ) WITHOUT ROWID""",
+        ),
+    ),
+    Migration(
+        3,
+        "the chat message holding each person's live question",
+        (
+            """
+            CREATE TABLE question_messages (
+                person_id INTEGER PRIMARY KEY,
+                message_id INTEGER NOT NULL,
+                updated_at TEXT NOT NULL
+            )""",
+        ),
+    ),
+)
+
+LATEST = MIGRATIONS[-1].number
+
+_LEDGER = """
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+)"""
+
+
+def applied_versions(conn: sqlite3.Connection) -> list[int]:
+    """The step numbers recorded in the database, in order (empty for a new file)."""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+    ).fetchone()
+    if not exists:
+        return []
+    return [
+        row[0] for row in conn.execute("SELECT version FROM schema_migrations ORDER BY version")
+    ]
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The highest step applied, 0 for a new file."""
+    versions = applied_versions(conn)
+    return versions[-1] if versions else 0
+
+
+def migrate(conn: sqlite3.Connection, *, target: int = LATEST) -> list[int]:
+    """Apply the steps up to ``target`` that the database has not seen; return their numbers.
+
+    ``conn`` must be in autocommit mode (``isolation_level=None``) with no open transaction.
+    """
+    applied = set(applied_versions(conn))
+    pending = [s for s in MIGRATIONS if s.number <= target and s.number not in applied]
+    done: list[int] = []
+    for step in pending:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute(_LEDGER)
+            # Another process may have applied it while we waited for the lock.
+            seen = conn.execute(
+                "SELECT 1 FROM schema_migrations WHERE version = ?", (step.number,)
+            ).fetchone()
+            if not seen:
+                for statement in step.statements:
+                    conn.execute(statement)
+                conn.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    (step.number, step.name, datetime_to_text(utc_now())),
+                )
+                done.append(step.number)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    return done

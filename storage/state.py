@@ -1,0 +1,124 @@
+"""What the bot keeps between messages: conversations, processed updates, reminders."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from storage.base import Row, StoreBase
+from storage.codec import date_to_text, datetime_to_text, text_to_date, text_to_datetime
+from storage.models import Reminder
+
+
+class StateStore(StoreBase):
+    # -- conversation state --------------------------------------------------------------------
+
+    def load_conversation(self, person_id: int) -> str | None:
+        """The saved conversation state of a person (opaque text owned by dialogs/)."""
+        row = self._conn.execute(
+            "SELECT state FROM conversations WHERE person_id = ?", (person_id,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def save_conversation(self, person_id: int, state: str) -> None:
+        """Replace the person's conversation state."""
+        with self.transaction():
+            self._conn.execute(
+                "INSERT INTO conversations (person_id, state, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (person_id) DO UPDATE SET state = excluded.state,"
+                " updated_at = excluded.updated_at",
+                (person_id, state, datetime_to_text(self._now())),
+            )
+
+    def clear_conversation(self, person_id: int) -> None:
+        """Forget the person's conversation state."""
+        with self.transaction():
+            self._conn.execute("DELETE FROM conversations WHERE person_id = ?", (person_id,))
+
+    def swap_question_message(self, person_id: int, message_id: int) -> int | None:
+        """Record the chat message that holds the person's live question; return the previous one
+        (whose buttons the adapter then removes)."""
+        with self.transaction():
+            row = self._conn.execute(
+                "SELECT message_id FROM question_messages WHERE person_id = ?", (person_id,)
+            ).fetchone()
+            self._conn.execute(
+                "INSERT INTO question_messages (person_id, message_id, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (person_id) DO UPDATE SET message_id = excluded.message_id,"
+                " updated_at = excluded.updated_at",
+                (person_id, message_id, datetime_to_text(self._now())),
+            )
+            return row[0] if row else None
+
+    # -- Telegram updates ----------------------------------------------------------------------
+
+    def claim_update(self, update_id: int) -> bool:
+        """Mark a Telegram update processed: True the first time, False if it already was.
+
+        Call it in the same transaction as the writes the update causes, so that both happen
+        or neither does.
+        """
+        with self.transaction():
+            cursor = self._conn.execute(
+                "INSERT INTO processed_updates (update_id, processed_at) VALUES (?, ?)"
+                " ON CONFLICT (update_id) DO NOTHING",
+                (update_id, datetime_to_text(self._now())),
+            )
+            return cursor.rowcount == 1
+
+    # -- reminders -----------------------------------------------------------------------------
+
+    def record_reminder(self, person_id: int, report_id: int, due: date, kind: str) -> bool:
+        """Record that a reminder was sent; False if this one was recorded already."""
+        with self.transaction():
+            self._require_person(person_id)
+            self._report_row(report_id)
+            cursor = self._conn.execute(
+                "INSERT INTO reminders (person_id, report_id, due, kind, sent_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (person_id, report_id, due, kind) DO NOTHING",
+                (person_id, report_id, date_to_text(due), kind, datetime_to_text(self._now())),
+            )
+            return cursor.rowcount == 1
+
+    def reminders(self, report_id: int | None = None) -> list[Reminder]:
+        """The reminders sent (about one report, or all), oldest first."""
+        if report_id is None:
+            rows = self._all("SELECT * FROM reminders ORDER BY id")
+        else:
+            rows = self._all(
+                "SELECT * FROM reminders WHERE report_id = ? ORDER BY id", (report_id,)
+            )
+        return [_reminder(r) for r in rows]
+
+    def mute_reminders(self, person_id: int, report_id: int, muted: bool = True) -> None:
+        """Stop (or, with ``muted=False``, resume) reminders to a person about a report."""
+        with self.transaction():
+            if muted:
+                self._require_person(person_id)
+                self._report_row(report_id)
+                self._conn.execute(
+                    "INSERT INTO reminder_mutes (person_id, report_id, muted_at) VALUES (?, ?, ?)"
+                    " ON CONFLICT (person_id, report_id) DO NOTHING",
+                    (person_id, report_id, datetime_to_text(self._now())),
+                )
+            else:
+                self._conn.execute(
+                    "DELETE FROM reminder_mutes WHERE person_id = ? AND report_id = ?",
+                    (person_id, report_id),
+                )
+
+    def reminders_muted(self, person_id: int, report_id: int) -> bool:
+        row = self._conn.execute(
+            "SELECT 1 FROM reminder_mutes WHERE person_id = ? AND report_id = ?",
+            (person_id, report_id),
+        ).fetchone()
+        return row is not None
+
+
+def _reminder(row: Row) -> Reminder:
+    return Reminder(
+        person_id=row["person_id"],
+        report_id=row["report_id"],
+        due=text_to_date(row["due"]),
+        kind=row["kind"],
+        sent_at=text_to_datetime(row["sent_at"]),
+    )
