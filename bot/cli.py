@@ -9,6 +9,7 @@ import os
 
 import click
 
+from bot.commands.documents import COMMANDS as DOCUMENT_COMMANDS
 from bot.commands.org import org
 
 
@@ -27,6 +28,8 @@ def start() -> None:
 
 
 main.add_command(org)
+for _command in DOCUMENT_COMMANDS:
+    main.add_command(_command)
 
 
 if __name__ == "__main__":

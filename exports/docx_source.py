@@ -36,11 +36,39 @@ _CHUNK = 64 * 1024
 
 #: Subtrees whose text is not part of what the document says: deleted or moved-away revisions,
 #: field codes, text boxes and the fall-back copy of drawings, properties.
-_SKIPPED = frozenset({"del", "moveFrom", "delText", "instrText", "delInstrText", "txbxContent",
-                      "Fallback", "pPr", "rPr", "tblPr", "trPr", "tcPr", "sectPr", "fldData"})
+_SKIPPED = frozenset(
+    {
+        "del",
+        "moveFrom",
+        "delText",
+        "instrText",
+        "delInstrText",
+        "txbxContent",
+        "Fallback",
+        "pPr",
+        "rPr",
+        "tblPr",
+        "trPr",
+        "tcPr",
+        "sectPr",
+        "fldData",
+    }
+)
 #: Wrappers whose children are read as if they stood in the wrapper's place.
-_WRAPPERS = frozenset({"sdt", "sdtContent", "customXml", "ins", "moveTo", "smartTag", "hyperlink",
-                       "fldSimple", "dir", "bdo"})
+_WRAPPERS = frozenset(
+    {
+        "sdt",
+        "sdtContent",
+        "customXml",
+        "ins",
+        "moveTo",
+        "smartTag",
+        "hyperlink",
+        "fldSimple",
+        "dir",
+        "bdo",
+    }
+)
 
 
 def _local(tag: object) -> str:
@@ -79,9 +107,16 @@ def _read_member(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
                 out += chunk
                 if len(out) > limit:
                     raise bomb
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError,
-            ValueError) as error:  # corrupt, encrypted or exotic compression
-        raise DocumentRejected(texts.REJECT_BAD_XML.format(detail=type(error).__name__)) from None
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        EOFError,
+        RuntimeError,
+        NotImplementedError,
+        ValueError,
+    ) as error:  # corrupt, encrypted or exotic compression
+        detail = texts.BAD_ZIP_DETAILS.get(type(error).__name__, texts.BAD_ZIP_OTHER)
+        raise DocumentRejected(texts.REJECT_BAD_XML.format(detail=detail)) from None
     return bytes(out)
 
 
@@ -97,15 +132,23 @@ def _refuse_dtd(xml: bytes) -> None:
 def _parse(xml: bytes, *, count: bool) -> etree._Element:
     """Parse safely; with ``count``, stop as soon as the document has too many of anything."""
     _refuse_dtd(xml)
-    limits = {"tbl": (MAX_TABLES, texts.REJECT_TOO_MANY_TABLES),
-              "tr": (MAX_ROWS, texts.REJECT_TOO_MANY_ROWS),
-              "tc": (MAX_CELLS, texts.REJECT_TOO_MANY_CELLS),
-              "p": (MAX_PARAGRAPHS, texts.REJECT_TOO_MANY_PARAGRAPHS)}
+    limits = {
+        "tbl": (MAX_TABLES, texts.REJECT_TOO_MANY_TABLES),
+        "tr": (MAX_ROWS, texts.REJECT_TOO_MANY_ROWS),
+        "tc": (MAX_CELLS, texts.REJECT_TOO_MANY_CELLS),
+        "p": (MAX_PARAGRAPHS, texts.REJECT_TOO_MANY_PARAGRAPHS),
+    }
     seen = dict.fromkeys(limits, 0)
     try:
         events = etree.iterparse(
-            io.BytesIO(xml), events=("start",), resolve_entities=False, load_dtd=False,
-            no_network=True, huge_tree=False, remove_comments=True, remove_pis=True,
+            io.BytesIO(xml),
+            events=("start",),
+            resolve_entities=False,
+            load_dtd=False,
+            no_network=True,
+            huge_tree=False,
+            remove_comments=True,
+            remove_pis=True,
         )
         for _, element in events:
             if count:
@@ -239,8 +282,11 @@ def _body_items(root: etree._Element) -> tuple[SourceParagraph | SourceTable, ..
 
 def _has_draft_mark(archive: zipfile.ZipFile, main: str) -> bool:
     folder = posixpath.dirname(main)
-    headers = [n for n in archive.namelist()
-               if posixpath.dirname(n) == folder and posixpath.basename(n).startswith("header")]
+    headers = [
+        n
+        for n in archive.namelist()
+        if posixpath.dirname(n) == folder and posixpath.basename(n).startswith("header")
+    ]
     for name in sorted(headers)[:MAX_HEADERS]:
         root = _parse(_read_member(archive, name, MAX_SMALL_PART_BYTES), count=False)
         if texts.DRAFT_MARK in "".join(_text(p) for p in root.iter() if _local(p.tag) == "p"):

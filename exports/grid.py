@@ -50,7 +50,10 @@ class TableGrid:
 
 def label_columns(table: Table) -> int:
     """How many grid columns the row labels need (0 when no row is labelled)."""
-    if all(not block.corner and all(not "".join(r.labels) for r in block.rows) for block in table.blocks):
+    if all(
+        not block.corner and all(not "".join(r.labels) for r in block.rows)
+        for block in table.blocks
+    ):
         return 0
     return max(len(r.labels) for block in table.blocks for r in block.rows)
 
@@ -88,7 +91,9 @@ def _label_cells(block: Block, top: int, labels: int) -> list[GridCell]:
             if not leaf and parent is not None and previous[: level + 1] == path[: level + 1]:
                 parent.rows += 1
                 continue
-            cell = GridCell(top + offset, level, 1, labels - level if leaf else 1, Kind.LABEL, label)
+            cell = GridCell(
+                top + offset, level, 1, labels - level if leaf else 1, Kind.LABEL, label
+            )
             cells.append(cell)
             if not leaf:
                 open_parents[level] = cell
@@ -124,8 +129,14 @@ def table_grid(table: Table) -> TableGrid:
         for offset, data_row in enumerate(block.rows):
             for index, column in enumerate(block.columns):
                 cells.append(
-                    GridCell(row + offset, labels + index * span, 1, span, Kind.FIGURE,
-                             cell_id=block.cell_id(data_row, column))
+                    GridCell(
+                        row + offset,
+                        labels + index * span,
+                        1,
+                        span,
+                        Kind.FIGURE,
+                        cell_id=block.cell_id(data_row, column),
+                    )
                 )
         row += len(block.rows)
     return TableGrid(width, labels, frozenset(header_rows), row, tuple(cells))
