@@ -44,6 +44,8 @@ class TableGrid:
     grid_columns: int
     label_columns: int
     header_rows: frozenset[int]
+    #: The last grid row of each block.
+    block_ends: frozenset[int]
     rows: int
     cells: tuple[GridCell, ...]
 
@@ -111,6 +113,7 @@ def table_grid(table: Table) -> TableGrid:
     width = labels + figure_columns
     cells: list[GridCell] = []
     header_rows: set[int] = set()
+    block_ends: set[int] = set()
     row = 0
     for block in table.blocks:
         if block.title:
@@ -139,4 +142,5 @@ def table_grid(table: Table) -> TableGrid:
                     )
                 )
         row += len(block.rows)
-    return TableGrid(width, labels, frozenset(header_rows), row, tuple(cells))
+        block_ends.add(row - 1)
+    return TableGrid(width, labels, frozenset(header_rows), frozenset(block_ends), row, tuple(cells))

@@ -260,9 +260,14 @@ class _Writer:
     # body
 
     def write_body(self, issued: date | None) -> None:
-        self._paragraph(
-            self.document, texts.STYLE_TITLE, report_title(self.report), typography.TITLE
-        )
+        title = self._paragraph(self.document, texts.STYLE_TITLE, "", typography.TITLE)
+        organisation, rest = self.report.organisation, report_title(self.report)
+        rest = rest[len(organisation) :]
+        run = _run(title, organisation, typography.TITLE)
+        if typography.char_width(organisation + rest) > typography.TITLE_CHARS_PER_LINE:
+            # Break where the meaning breaks, not wherever the line happens to end.
+            run.add_break()
+        run.add_text(rest)
         self._paragraph(self.document, texts.STYLE_BODY, "", typography.BODY)
         for section in self.report.format.sections:
             self._write_section(section)
@@ -315,6 +320,8 @@ class _Writer:
         first_figure_row = min(c.row for c in grid.cells if c.kind is Kind.FIGURE)
         repeat_header = len(table.blocks) == 1
         for r in range(grid.rows):
+            # Keep a block's rows (table 2) or the header (tables 3, 4) on one page.
+            keep = r in grid.header_rows if repeat_header else r not in grid.block_ends
             tr = OxmlElement("w:tr")
             trpr = OxmlElement("w:trPr")
             trpr.append(OxmlElement("w:cantSplit"))
@@ -324,13 +331,13 @@ class _Writer:
             c = 0
             while c < grid.grid_columns:
                 cell = covering[(r, c)]
-                tr.append(self._tc(cell, r, widths, grid))
+                tr.append(self._tc(cell, r, widths, grid, keep))
                 c += cell.columns
             tbl.append(tr)
         # A spacer keeps the next heading off the table's bottom border.
         self._paragraph(self.document, texts.STYLE_BODY, "", typography.BODY)
 
-    def _tc(self, cell: GridCell, row: int, widths: list[float], grid: TableGrid):
+    def _tc(self, cell: GridCell, row: int, widths: list[float], grid: TableGrid, keep: bool):
         tc = OxmlElement("w:tc")
         tcpr = OxmlElement("w:tcPr")
         tcpr.append(
@@ -349,6 +356,8 @@ class _Writer:
         p = OxmlElement("w:p")
         tc.append(p)
         paragraph = Paragraph(p, None)
+        if keep:
+            paragraph.paragraph_format.keep_with_next = True
         if row != cell.row:
             paragraph._p.get_or_add_pPr().style = self.style_ids[texts.STYLE_TABLE]
             return tc
