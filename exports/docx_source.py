@@ -32,6 +32,11 @@ MAX_CELLS = 60_000
 MAX_PARAGRAPHS = 40_000
 
 _OFFICE_DOCUMENT = "/officeDocument"
+_OLD_DOC = b"\xd0\xcf\x11\xe0"
+_PDF = b"%PDF"
+_IMAGES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")
+#: How files that are certainly not text begin.
+BINARY_MAGIC = (b"PK", _OLD_DOC, _PDF, *_IMAGES)
 _CHUNK = 64 * 1024
 
 #: Subtrees whose text is not part of what the document says: deleted or moved-away revisions,
@@ -51,6 +56,8 @@ _SKIPPED = frozenset(
         "trPr",
         "tcPr",
         "sectPr",
+        "sdtPr",
+        "sdtEndPr",
         "fldData",
     }
 )
@@ -81,11 +88,11 @@ def check_magic(data: bytes) -> None:
         raise DocumentRejected(texts.REJECT_EMPTY)
     if len(data) > MAX_FILE_BYTES:
         raise DocumentRejected(texts.REJECT_TOO_LARGE.format(limit=MAX_FILE_BYTES // MB))
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
+    if data.startswith(_OLD_DOC):
         raise DocumentRejected(texts.REJECT_OLD_DOC)
-    if data.startswith(b"%PDF"):
+    if data.startswith(_PDF):
         raise DocumentRejected(texts.REJECT_PDF)
-    if data.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")):
+    if data.startswith(_IMAGES):
         raise DocumentRejected(texts.REJECT_IMAGE)
     if not data.startswith(b"PK"):
         raise DocumentRejected(texts.REJECT_NOT_ZIP)

@@ -143,4 +143,6 @@ def table_grid(table: Table) -> TableGrid:
                 )
         row += len(block.rows)
         block_ends.add(row - 1)
-    return TableGrid(width, labels, frozenset(header_rows), frozenset(block_ends), row, tuple(cells))
+    return TableGrid(
+        width, labels, frozenset(header_rows), frozenset(block_ends), row, tuple(cells)
+    )

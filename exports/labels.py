@@ -94,29 +94,3 @@ def key(label: str) -> str:
 def compact(text: str) -> str:
     """The text with all whitespace removed (labels split over lines joined again)."""
     return "".join(text.split())
-
-
-def after_key_prefix(text: str, prefix_key: str) -> str | None:
-    """If ``key(text)`` starts with ``prefix_key``, the original text after that prefix.
-
-    ``（一）主动公开。本年度……`` with the key of ``主动公开`` gives ``本年度……`` (leading
-    punctuation dropped). Returns None when the text does not start with the prefix.
-    """
-    rest = split_enumerator(text).rest
-    if not prefix_key:
-        return rest
-    matched = 0
-    for index, char in enumerate(rest):
-        folded = fold(char)
-        if not folded:
-            continue
-        if not prefix_key.startswith(folded, matched):
-            return None
-        matched += len(folded)
-        if matched == len(prefix_key):
-            tail = rest[index + 1 :]
-            start = 0
-            while start < len(tail) and _is_noise(tail[start]):
-                start += 1
-            return tail[start:]
-    return None

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 from exports import texts
 from exports.figures import FigureError, read_cell
@@ -25,7 +26,7 @@ from report.layout import Block, HeaderGroup, Part, ReportFormat, Row, Section, 
 from report.values import MAX_TEXT_CHARS, Report
 
 _TITLE = re.compile(
-    r"^(?P<organisation>.+?)(?P<year>[0-9０-９]{4}|[〇零一二三四五六七八九]{4})年(?:度)?"
+    r"^(?P<organisation>.*?)(?P<year>[0-9０-９]{4}|[〇零一二三四五六七八九]{4})年(?:度)?"
     r"政府信息公开(?:工作)?(?:年度)?报告$"
 )
 _DATE = re.compile(
@@ -37,6 +38,8 @@ _BLANK_DATE = re.compile(r"^[\s\u3000]*年[\s\u3000]*月[\s\u3000]*日$")
 #: Title and closing stand in the first / last few paragraphs.
 _TITLE_WINDOW = 6
 _SHORT_LINE = 40
+#: A closing name is at least this long (a bare 无 closing section six is not a name).
+_MIN_NAME = 3
 _HEADING_SIMILARITY = 0.5
 MAX_ORGANISATION = 200
 _TOTAL_HEADROOM = 100
@@ -91,6 +94,10 @@ class _TableLabels:
 
     @classmethod
     def of(cls, table: Table) -> _TableLabels:
+        return _table_labels(table)
+
+    @classmethod
+    def build(cls, table: Table) -> _TableLabels:
         labels = cls(table)
         for block in table.blocks:
             labels.headers |= _header_labels(block) | ({key(block.corner)} - {""})
@@ -122,15 +129,32 @@ class _TableLabels:
         return candidates[0] if len(candidates) == 1 else None
 
 
+_LABELS_CACHE: dict[int, _TableLabels] = {}
+
+
+def _table_labels(table: Table) -> _TableLabels:
+    # The formats are module-level constants, so their tables live as long as this cache.
+    found = _LABELS_CACHE.get(id(table))
+    if found is None or found.table is not table:
+        found = _LABELS_CACHE[id(table)] = _TableLabels.build(table)
+    return found
+
+
 # --- recognising the format ----------------------------------------------------------------------
 
 
-def _distinctive_keys(fmt: ReportFormat) -> set[str]:
+@cache
+def _distinctive_keys_of(format_id: str) -> frozenset[str]:
+    fmt = FORMATS[format_id]
     own = set().union(*(_TableLabels.of(t).all_keys() for t in fmt.tables))
     others = set().union(
         *(_TableLabels.of(t).all_keys() for f in FORMATS.values() if f is not fmt for t in f.tables)
     )
-    return own - others
+    return frozenset(own - others)
+
+
+def _distinctive_keys(fmt: ReportFormat) -> frozenset[str]:
+    return _distinctive_keys_of(fmt.id)
 
 
 def recognise_format(source: Source, year: int | None) -> tuple[ReportFormat, bool]:
@@ -226,6 +250,7 @@ class _Reader:
                 block, row = unlabelled[0], unlabelled[0].rows[0]
                 values = self._strip_leading_label(cells)
             else:
+                self._note_unknown_row(cells, labels, where, number)
                 continue
             if row.id in seen:
                 self.problem(
@@ -249,6 +274,16 @@ class _Reader:
             printed = tuple(by_key[k] for k in cell_keys if k in by_key)
             if len(printed) == len(block.columns) and len(set(printed)) == len(printed):
                 order[block.id] = printed
+
+    def _note_unknown_row(
+        self, cells: tuple[str, ...], labels: _TableLabels, where: str, number: int
+    ) -> None:
+        """A row with figures whose label names no row of the table is reported, not guessed."""
+        has_figures = any(c and not key(c).strip("0123456789") for c in cells)
+        unknown = [c for c in cells if key(c).strip("0123456789") and key(c) not in labels.groups]
+        if has_figures and unknown:
+            label = compact(unknown[-1])
+            self.problem(texts.where_cell(where, number), texts.ROW_UNKNOWN.format(label=label))
 
     @staticmethod
     def _label(
@@ -423,8 +458,9 @@ def read_narrative(paragraphs: list[str], fmt: ReportFormat) -> _Narrative:
 
 @dataclass(frozen=True)
 class _Title:
-    organisation: str
+    organisation: str | None
     year: int
+    #: How many (non-empty) paragraphs up to and including the title.
     paragraphs: int
 
 
@@ -433,10 +469,10 @@ def find_title(paragraphs: list[str]) -> _Title | None:
     window = paragraphs[:_TITLE_WINDOW]
     for index, text in enumerate(window):
         for count in (1, 2):
-            candidate = compact("".join(window[index : index + count]))
-            match = _TITLE.match(candidate)
-            if match and (count == 1 or index + 1 < len(window)):
-                return _Title(match["organisation"], _year_number(match["year"]), index + count)
+            match = _TITLE.match(compact("".join(window[index : index + count])))
+            if match:
+                organisation = match["organisation"] or None
+                return _Title(organisation, _year_number(match["year"]), index + count)
     return None
 
 
@@ -457,7 +493,7 @@ def split_closing(
         last = body[-1]
         if (
             (dated or last.right_aligned)
-            and len(last.text) <= _SHORT_LINE
+            and _MIN_NAME <= len(last.text) <= _SHORT_LINE
             and not re.search(r"[。，；：！？]", last.text)
         ):
             signed_by = body.pop().text
@@ -475,57 +511,18 @@ def read_source(source: Source) -> ReadResult:
         raise DocumentRejected(texts.REJECT_YEAR.format(year=title.year))
     fmt, guessed = recognise_format(source, title.year if title else None)
     reader = _Reader(fmt)
-    doc_problem = ProblemKind.DOCUMENT
     if title is None and not any(reader.classify(source.tables).values()):
         raise DocumentRejected(texts.REJECT_NOTHING_FOUND)
     reader.read_tables(source)
-
     body, signed_by, issued = split_closing(paragraphs[title.paragraphs if title else 0 :])
-    body_texts = [p.text for p in body]
-    narrative = read_narrative(body_texts, fmt)
-    for section in fmt.sections:
-        heading = section.heading
-        if section.number not in narrative.sections:
-            if section.parts:
-                reader.problem(
-                    texts.where_section(heading),
-                    texts.SECTION_NOT_FOUND.format(heading=heading),
-                    ProblemKind.TEXT,
-                )
-            continue
-        for part in section.parts:
-            if part.title and part.id not in narrative.parts:
-                reader.problem(
-                    texts.where_section(heading),
-                    texts.PART_NOT_FOUND.format(heading=part.title),
-                    ProblemKind.TEXT,
-                )
+    narrative = read_narrative([p.text for p in body], fmt)
+    report_texts = _narrative_texts(narrative, fmt, reader)
+    _title_problems(title, fmt, guessed, reader)
 
-    report_texts = {
-        pid: "\n".join(lines)[:MAX_TEXT_CHARS] for pid, lines in narrative.texts.items()
-    }
-    if title is None:
-        reader.problem(texts.WHERE_TITLE, texts.NO_TITLE, doc_problem)
-    elif not fmt.covers(title.year) and not guessed:
-        expected = format_for_year(title.year)
-        reader.problem(
-            texts.WHERE_TITLE,
-            texts.FORMAT_YEAR_MISMATCH.format(
-                format=fmt.name, year=title.year, expected=expected.name
-            ),
-            doc_problem,
-        )
-    if guessed:
-        reader.problem(
-            texts.WHERE_DOCUMENT, texts.FORMAT_GUESSED.format(format=fmt.name), doc_problem
-        )
-
-    organisation = (
-        (title.organisation if title else None) or signed_by or texts.UNKNOWN_ORGANISATION
-    )
+    organisation = (title.organisation if title else None) or signed_by
     year = title.year if title else _fallback_year(fmt, issued)
     report = Report(
-        organisation=organisation[:MAX_ORGANISATION],
+        organisation=(organisation or texts.UNKNOWN_ORGANISATION)[:MAX_ORGANISATION],
         year=year,
         format_id=fmt.id,
         figures=reader.figures,
@@ -541,6 +538,48 @@ def read_source(source: Source) -> ReadResult:
         signed_by=signed_by,
         draft=source.draft_mark,
     )
+
+
+def _narrative_texts(narrative: _Narrative, fmt: ReportFormat, reader: _Reader) -> dict[str, str]:
+    """The parts' texts; a missing heading or an over-long text becomes a problem."""
+    for section in fmt.sections:
+        where = texts.where_section(section.heading)
+        if section.number not in narrative.sections:
+            if section.parts:
+                message = texts.SECTION_NOT_FOUND.format(heading=section.heading)
+                reader.problem(where, message, ProblemKind.TEXT)
+            continue
+        for part in section.parts:
+            if part.title and part.id not in narrative.parts:
+                message = texts.PART_NOT_FOUND.format(heading=part.title)
+                reader.problem(where, message, ProblemKind.TEXT)
+    out: dict[str, str] = {}
+    for part_id, lines in narrative.texts.items():
+        text = "\n".join(lines)
+        if len(text) > MAX_TEXT_CHARS:
+            part = fmt.part(part_id)
+            heading = part.title or next(s.heading for s in fmt.sections if part in s.parts)
+            message = texts.TEXT_TOO_LONG.format(limit=MAX_TEXT_CHARS)
+            reader.problem(texts.where_section(heading), message, ProblemKind.TEXT)
+            text = text[:MAX_TEXT_CHARS]
+        out[part_id] = text
+    return out
+
+
+def _title_problems(
+    title: _Title | None, fmt: ReportFormat, guessed: bool, reader: _Reader
+) -> None:
+    kind = ProblemKind.DOCUMENT
+    if title is None or title.organisation is None:
+        reader.problem(texts.WHERE_TITLE, texts.NO_TITLE, kind)
+    elif not fmt.covers(title.year) and not guessed:
+        expected = format_for_year(title.year).name
+        message = texts.FORMAT_YEAR_MISMATCH.format(
+            format=fmt.name, year=title.year, expected=expected
+        )
+        reader.problem(texts.WHERE_TITLE, message, kind)
+    if guessed:
+        reader.problem(texts.WHERE_DOCUMENT, texts.FORMAT_GUESSED.format(format=fmt.name), kind)
 
 
 def _fallback_year(fmt: ReportFormat, issued: date | None) -> int:

@@ -425,3 +425,36 @@ def test_a_document_that_is_not_a_report_is_refused() -> None:
     with pytest.raises(DocumentRejected) as refused:
         read_docx(docx_from_body(p("关于召开2024年春季运动会的通知") + p("各科室：定于4月举行。")))
     assert "不像是一份政府信息公开工作年度报告" in refused.value.message
+
+
+def test_a_row_the_format_does_not_have_is_reported_and_not_guessed() -> None:
+    report = valid_report(CURRENT, 2023, seed=32)
+    extra = "".join(tc(t) for t in ("合计", "5", "6", "7"))
+    last_row_end = table2_per_block(report).index("</w:tbl>")
+    table2 = table2_per_block(report)
+    table2 = table2[:last_row_end] + tr(extra) + table2[last_row_end:]
+    sections = CURRENT.sections
+    data = document(
+        report,
+        narrative_before(report),
+        table2,
+        p(sections[2].heading),
+        table3_unmerged(report),
+        p(sections[3].heading),
+        table4_plain(report),
+        narrative_after(report),
+    )
+    result = read_docx(data)
+    assert [(p.where, p.message) for p in result.problems] == [
+        ("表二（第1个表格） 第4行", "“合计”不是本表的栏目，这一行的数字未读取。")
+    ]
+    assert result.report.figures == all_values(report)
+
+
+def test_a_title_without_the_organisation_still_gives_the_year() -> None:
+    report = valid_report(LEGACY, 2019, seed=33)
+    text = "2019年政府信息公开工作年度报告\n一、总体情况\n" + report.texts["overview.summary"]
+    result = read_text(text + "\n某某局\n2020年1月10日\n")
+    assert (result.organisation, result.year) == (None, 2019)
+    assert result.report.organisation == "某某局" and result.issued == date(2020, 1, 10)
+    assert "标题" in {p.where for p in result.problems}
