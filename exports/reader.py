@@ -173,6 +173,12 @@ def recognise_format(source: Source, year: int | None) -> tuple[ReportFormat, bo
     return FORMATS["current"], True
 
 
+def _is_figure(cell: str) -> bool:
+    """A cell holding a bare number (``12``, ``1,200``, ``12.5``), not a label."""
+    folded = key(cell)
+    return bool(folded) and folded.isdigit()
+
+
 # --- reading the tables --------------------------------------------------------------------------
 
 
@@ -246,7 +252,7 @@ class _Reader:
             if match is not None:
                 position, (block, row) = match
                 values = cells[position + 1 :]
-            elif unlabelled and any(any(ch.isdigit() for ch in c) for c in cells):
+            elif unlabelled and any(_is_figure(c) for c in cells):
                 block, row = unlabelled[0], unlabelled[0].rows[0]
                 values = self._strip_leading_label(cells)
             else:
@@ -279,9 +285,9 @@ class _Reader:
         self, cells: tuple[str, ...], labels: _TableLabels, where: str, number: int
     ) -> None:
         """A row with figures whose label names no row of the table is reported, not guessed."""
-        has_figures = any(c and not key(c).strip("0123456789") for c in cells)
-        unknown = [c for c in cells if key(c).strip("0123456789") and key(c) not in labels.groups]
-        if has_figures and unknown:
+        known = labels.groups | labels.headers
+        unknown = [c for c in cells if key(c) and not _is_figure(c) and key(c) not in known]
+        if unknown and any(_is_figure(c) for c in cells):
             label = compact(unknown[-1])
             self.problem(texts.where_cell(where, number), texts.ROW_UNKNOWN.format(label=label))
 
@@ -291,9 +297,7 @@ class _Reader:
     ) -> tuple[int, tuple[Block, Row]] | None:
         """The rightmost cell naming a row (table 3's leaf stands right of its groups)."""
         for position in range(len(cells) - 1, -1, -1):
-            if any(ch.isdigit() for ch in cells[position]) and not key(cells[position]).strip(
-                "0123456789"
-            ):
+            if _is_figure(cells[position]):
                 continue
             found = labels.match_row(cells[position])
             if found is not None:

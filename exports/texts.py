@@ -58,7 +58,6 @@ REJECT_TOO_MANY_TABLES = "文件包含的表格超过 {limit} 张，不像是一
 REJECT_TOO_MANY_ROWS = "文件包含的表格行超过 {limit} 行，不像是一份年度报告，未予读取。"
 REJECT_TOO_MANY_CELLS = "文件包含的表格单元格超过 {limit} 个，不像是一份年度报告，未予读取。"
 REJECT_TOO_MANY_PARAGRAPHS = "文件包含的段落超过 {limit} 段，不像是一份年度报告，未予读取。"
-REJECT_TOO_DEEP = "文件正文嵌套层次过深，疑似异常文件，未予读取。"
 REJECT_TEXT_TOO_LARGE = "文本超过 {limit} MB，不像是一份年度报告，未予读取。"
 REJECT_NOT_TEXT = "文件不是可读的文本（既不是 UTF-8 也不是 GB18030 编码）。"
 REJECT_YEAR = "标题中的年份是{year}年；本系统只处理2019年及以后的年度报告（2019年修订的《条例》施行后的格式）。"
@@ -70,7 +69,6 @@ UNKNOWN_ORGANISATION = "（未识别的机关）"
 
 WHERE_TITLE = "标题"
 WHERE_DOCUMENT = "全文"
-WHERE_CLOSING = "落款"
 
 
 def where_cell(table: str, row: int, column: int | None = None) -> str:
