@@ -204,7 +204,10 @@ class _Turn:
         self.state.seq += 1
         problems = self.violations()
         errors = [v for v in problems if v.severity is Severity.ERROR]
-        buttons = [[Button(label=texts.BTN_REVIEW, data="v"), Button(label=texts.BTN_EXPORT, data="e")]]
+        buttons = [
+            [Button(label=texts.BTN_REVIEW, data="v"), Button(label=texts.BTN_EXPORT, data="e")],
+            [Button(label=texts.BTN_CONTENTS, data="m")],
+        ]
         self.say(texts.ALL_DONE, buttons)
         if errors:
             self.messages.append(render.violation_message(errors[0], self.report))

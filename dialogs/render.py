@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal
 from html import escape
 
@@ -102,7 +103,7 @@ def _row_message(
     lines = [
         template.format(
             progress=head,
-            table=escape(question.table.title if not question.block.title else f"{question.table.title} · {question.block.title}"),
+            table=escape(" · ".join(t for t in (question.section.heading, question.block.title) if t)),
             label=escape(question.label),
             unit=units,
             count=len(columns),
@@ -184,12 +185,16 @@ def reenter_buttons(violation: Violation, report: Report, limit: int = 4) -> lis
     for i in indexes:
         question = plan[i]
         assert isinstance(question, RowQuestion)
-        buttons.append(Button(label=texts.BTN_REENTER.format(label=_short(question.label)), data=f"j.{i}"))
+        buttons.append(Button(label=texts.BTN_REENTER.format(label=short_label(question.label)), data=f"j.{i}"))
     return buttons
 
 
-def _short(label: str, limit: int = 14) -> str:
-    label = label.replace("\n", "")
+_LONG_NOTE = re.compile(r"（[^）]{6,}）")
+
+
+def short_label(label: str, limit: int = 14) -> str:
+    """A row label short enough for a button: ``一、本年新收申请数量``, ``（二）部分公开``."""
+    label = _LONG_NOTE.sub("", label.replace("\n", "")).replace("政府信息公开", "")
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
@@ -230,19 +235,31 @@ def row_code(labels: tuple[str, ...]) -> str:
     return code
 
 
+def pad(label: str, width: int = 12) -> str:
+    """``label`` cut or padded to ``width`` display columns (a Chinese character takes two)."""
+    out, used = "", 0
+    for char in label:
+        size = 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        if used + size > width:
+            break
+        out, used = out + char, used + size
+    return out + " " * (width - used)
+
+
 def table_block(table: Table, report: Report, only_nonzero: bool) -> str:
     """A compact monospace view of a table a phone can show."""
     lines: list[str] = []
     hidden = 0
     for block in table.blocks:
         if block.title:
-            lines.append(block.title)
+            names = "/".join(c.label.replace("\n", "") for c in block.columns)
+            lines.append(f"{block.title}：{names}")
         columns = block.columns
         if table.id == "appeals":
             for group, label in APPEAL_GROUPS:
                 ids = [c for c in columns if c.id.startswith(f"{group}.")]
                 values = [report.value(block.cell_id(block.rows[0], c)) for c in ids]
-                lines.append(f"{label[:6]:　<6} {figures(values)}")
+                lines.append(f"{pad(label)} {figures(values)}")
             continue
         for row in block.rows:
             values = [report.value(block.cell_id(row, c)) for c in columns]
@@ -250,7 +267,7 @@ def table_block(table: Table, report: Report, only_nonzero: bool) -> str:
             if only_nonzero and not key_row and all(v == 0 for v in values):
                 hidden += 1
                 continue
-            lines.append(f"{row_code(row.labels):　<6} {figures(values)}")
+            lines.append(f"{pad(row_code(row.labels))} {figures(values)}")
     if hidden:
         lines.append(texts.REVIEW_ZERO_ROWS)
     return "\n".join(lines)
@@ -270,10 +287,11 @@ def review_messages(
         detail = texts.REVIEW_MISSING.format(count=missing) if missing else ""
         lines.append(texts.REVIEW_SECTION.format(mark=section_mark(section, report, gates, violations), heading=section.heading, detail=detail))
         if section.table is not None:
-            legend = " ".join(dict.fromkeys(c.label.replace("\n", "") for b in section.table.blocks for c in b.columns))
-            if section.table.id == "appeals":
-                legend = "结果维持 结果纠正 其他结果 尚未审结 总计"
-            lines.append(texts.REVIEW_LEGEND.format(legend=escape(legend)))
+            if section.table.id != "disclosure":
+                block = section.table.blocks[0]
+                labels = block.columns if section.table.id == "applications" else block.columns[:5]
+                legend = " ".join(c.label for c in labels)
+                lines.append(texts.REVIEW_LEGEND.format(legend=escape(legend)))
             lines.append(f"<pre>{escape(table_block(section.table, report, only_nonzero=section.table.id == 'applications'))}</pre>")
     overview = OutMessage(text="\n".join(lines))
     lines = []
