@@ -1,0 +1,48 @@
+"""DOCX out and in: the report in the official layout, and reports as offices write them.
+
+Public API: :func:`write_docx`, :func:`read_docx`, :func:`read_text`, :class:`ReadResult`,
+:class:`ReadProblem`, :class:`DocumentRejected`.
+"""
+
+from __future__ import annotations
+
+from exports.docx_source import docx_source
+from exports.reader import read_source
+from exports.result import DocumentRejected, ProblemKind, ReadProblem, ReadResult
+from exports.text_source import decode_text, text_source
+from exports.writer import needs_draft, report_title, write_docx
+
+
+def read_docx(data: bytes) -> ReadResult:
+    """Read a report from a DOCX file; raises :class:`DocumentRejected` for files it refuses."""
+    return read_source(docx_source(data))
+
+
+def read_text(text: str) -> ReadResult:
+    """Read a report from the plain-text flattening of a report document."""
+    return read_source(text_source(text))
+
+
+def read_file(data: bytes) -> ReadResult:
+    """Read a report file by its content: a DOCX (zip) file, else flattened text."""
+    if data.startswith(b"PK") or not _looks_like_text(data):
+        return read_docx(data)
+    return read_text(decode_text(data))
+
+
+def _looks_like_text(data: bytes) -> bool:
+    return b"\x00" not in data[:4096]
+
+
+__all__ = [
+    "DocumentRejected",
+    "ProblemKind",
+    "ReadProblem",
+    "ReadResult",
+    "needs_draft",
+    "read_docx",
+    "read_file",
+    "read_text",
+    "report_title",
+    "write_docx",
+]

@@ -1,0 +1,263 @@
+"""A DOCX file as a :class:`Source`, refusing hostile files within bounded time and memory.
+
+Only the main document part (and the page headers, for the draft mark) is decompressed, in
+chunks and never beyond a fixed limit, whatever the zip directory claims. XML with a DTD is
+refused before parsing (no Word document has one), and the parser resolves no entities and
+loads nothing from the network. Counting tables, rows, cells and paragraphs while parsing stops
+a file with thousands of tables early.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+from collections.abc import Iterator
+
+from lxml import etree
+
+from exports import texts
+from exports.result import DocumentRejected
+from exports.source import Source, SourceParagraph, SourceTable
+
+MB = 1024 * 1024
+MAX_FILE_BYTES = 20 * MB
+MAX_MEMBERS = 2_000
+MAX_DOCUMENT_XML_BYTES = 12 * MB
+MAX_SMALL_PART_BYTES = 2 * MB
+MAX_HEADERS = 12
+MAX_TABLES = 200
+MAX_ROWS = 6_000
+MAX_CELLS = 60_000
+MAX_PARAGRAPHS = 40_000
+
+_OFFICE_DOCUMENT = "/officeDocument"
+_CHUNK = 64 * 1024
+
+#: Subtrees whose text is not part of what the document says: deleted or moved-away revisions,
+#: field codes, text boxes and the fall-back copy of drawings, properties.
+_SKIPPED = frozenset({"del", "moveFrom", "delText", "instrText", "delInstrText", "txbxContent",
+                      "Fallback", "pPr", "rPr", "tblPr", "trPr", "tcPr", "sectPr", "fldData"})
+#: Wrappers whose children are read as if they stood in the wrapper's place.
+_WRAPPERS = frozenset({"sdt", "sdtContent", "customXml", "ins", "moveTo", "smartTag", "hyperlink",
+                       "fldSimple", "dir", "bdo"})
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def check_magic(data: bytes) -> None:
+    """Refuse an empty, oversized or obviously non-DOCX file with a message that says what it is."""
+    if not data:
+        raise DocumentRejected(texts.REJECT_EMPTY)
+    if len(data) > MAX_FILE_BYTES:
+        raise DocumentRejected(texts.REJECT_TOO_LARGE.format(limit=MAX_FILE_BYTES // MB))
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise DocumentRejected(texts.REJECT_OLD_DOC)
+    if data.startswith(b"%PDF"):
+        raise DocumentRejected(texts.REJECT_PDF)
+    if data.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")):
+        raise DocumentRejected(texts.REJECT_IMAGE)
+    if not data.startswith(b"PK"):
+        raise DocumentRejected(texts.REJECT_NOT_ZIP)
+
+
+def _read_member(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    """A member's bytes, refusing it once more than ``limit`` bytes come out."""
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        raise DocumentRejected(texts.REJECT_NO_DOCUMENT) from None
+    bomb = DocumentRejected(texts.REJECT_BOMB.format(limit=limit // MB or 1))
+    if info.file_size > limit:
+        raise bomb
+    out = bytearray()
+    try:
+        with archive.open(info) as member:
+            while chunk := member.read(_CHUNK):
+                out += chunk
+                if len(out) > limit:
+                    raise bomb
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError,
+            ValueError) as error:  # corrupt, encrypted or exotic compression
+        raise DocumentRejected(texts.REJECT_BAD_XML.format(detail=type(error).__name__)) from None
+    return bytes(out)
+
+
+def _refuse_dtd(xml: bytes) -> None:
+    probe = xml
+    if xml.startswith((b"\xff\xfe", b"\xfe\xff")):
+        probe = xml.decode("utf-16", errors="replace").encode("utf-8")
+    probe = probe.lower()
+    if b"<!doctype" in probe or b"<!entity" in probe:
+        raise DocumentRejected(texts.REJECT_DTD)
+
+
+def _parse(xml: bytes, *, count: bool) -> etree._Element:
+    """Parse safely; with ``count``, stop as soon as the document has too many of anything."""
+    _refuse_dtd(xml)
+    limits = {"tbl": (MAX_TABLES, texts.REJECT_TOO_MANY_TABLES),
+              "tr": (MAX_ROWS, texts.REJECT_TOO_MANY_ROWS),
+              "tc": (MAX_CELLS, texts.REJECT_TOO_MANY_CELLS),
+              "p": (MAX_PARAGRAPHS, texts.REJECT_TOO_MANY_PARAGRAPHS)}
+    seen = dict.fromkeys(limits, 0)
+    try:
+        events = etree.iterparse(
+            io.BytesIO(xml), events=("start",), resolve_entities=False, load_dtd=False,
+            no_network=True, huge_tree=False, remove_comments=True, remove_pis=True,
+        )
+        for _, element in events:
+            if count:
+                name = _local(element.tag)
+                if name in seen:
+                    seen[name] += 1
+                    limit, message = limits[name]
+                    if seen[name] > limit:
+                        raise DocumentRejected(message.format(limit=limit))
+        root = events.root
+    except etree.XMLSyntaxError as error:
+        raise DocumentRejected(texts.REJECT_BAD_XML.format(detail=error.msg or "XML")) from None
+    if root is None or root.getroottree().docinfo.internalDTD is not None:
+        raise DocumentRejected(texts.REJECT_DTD)
+    return root
+
+
+def _main_part_name(archive: zipfile.ZipFile) -> str:
+    names = set(archive.namelist())
+    if "_rels/.rels" in names:
+        rels = _parse(_read_member(archive, "_rels/.rels", MAX_SMALL_PART_BYTES), count=False)
+        for rel in rels:
+            if str(rel.get("Type", "")).endswith(_OFFICE_DOCUMENT):
+                target = posixpath.normpath(str(rel.get("Target", "")).lstrip("/"))
+                if target in names:
+                    return target
+    if "word/document.xml" in names:
+        return "word/document.xml"
+    raise DocumentRejected(texts.REJECT_NO_DOCUMENT)
+
+
+# --- text ----------------------------------------------------------------------------------------
+
+
+def _text(element: etree._Element) -> str:
+    """The visible text of a paragraph: inserted revisions kept, deleted ones dropped."""
+    parts: list[str] = []
+    stack = [iter(element)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            continue
+        name = _local(child.tag)
+        if name in _SKIPPED:
+            continue
+        if name == "t":
+            parts.append(child.text or "")
+        elif name == "tab":
+            parts.append(" ")
+        elif name in ("br", "cr"):
+            parts.append("\n")
+        elif name == "noBreakHyphen":
+            parts.append("-")
+        elif len(child):
+            stack.append(iter(child))
+    return "".join(parts)
+
+
+def _right_aligned(paragraph: etree._Element) -> bool:
+    for child in paragraph:
+        if _local(child.tag) == "pPr":
+            for prop in child:
+                if _local(prop.tag) == "jc":
+                    return any(v in ("right", "end") for v in prop.attrib.values())
+    return False
+
+
+def _children(element: etree._Element) -> Iterator[etree._Element]:
+    """Block-level children, looking through content controls and similar wrappers."""
+    stack = [iter(element)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+        elif _local(child.tag) in _WRAPPERS:
+            stack.append(iter(child))
+        elif _local(child.tag) not in _SKIPPED:
+            yield child
+
+
+def _row_deleted(row: etree._Element) -> bool:
+    return any(_local(p.tag) == "trPr" and any(_local(c.tag) == "del" for c in p) for p in row)
+
+
+def _continues_merge(cell: etree._Element) -> bool:
+    for prop in cell:
+        if _local(prop.tag) == "tcPr":
+            for item in prop:
+                if _local(item.tag) == "vMerge":
+                    return all(v != "restart" for v in item.attrib.values())
+    return False
+
+
+def _table(table: etree._Element, out: list[SourceParagraph | SourceTable]) -> None:
+    rows: list[tuple[str, ...]] = []
+    nested: list[etree._Element] = []
+    for row in _children(table):
+        if _local(row.tag) != "tr" or _row_deleted(row):
+            continue
+        cells: list[str] = []
+        for cell in _children(row):
+            if _local(cell.tag) != "tc":
+                continue
+            lines: list[str] = []
+            for block in _children(cell):
+                if _local(block.tag) == "p":
+                    lines.append(_text(block))
+                elif _local(block.tag) == "tbl":
+                    nested.append(block)
+            cells.append("" if _continues_merge(cell) else "\n".join(lines).strip())
+        rows.append(tuple(cells))
+    out.append(SourceTable(tuple(rows)))
+    for inner in nested:
+        _table(inner, out)
+
+
+def _body_items(root: etree._Element) -> tuple[SourceParagraph | SourceTable, ...]:
+    body = next((c for c in root if _local(c.tag) == "body"), None)
+    if body is None:
+        raise DocumentRejected(texts.REJECT_NO_DOCUMENT)
+    items: list[SourceParagraph | SourceTable] = []
+    for block in _children(body):
+        name = _local(block.tag)
+        if name == "p":
+            items.append(SourceParagraph(_text(block).strip(), _right_aligned(block)))
+        elif name == "tbl":
+            _table(block, items)
+    return tuple(items)
+
+
+def _has_draft_mark(archive: zipfile.ZipFile, main: str) -> bool:
+    folder = posixpath.dirname(main)
+    headers = [n for n in archive.namelist()
+               if posixpath.dirname(n) == folder and posixpath.basename(n).startswith("header")]
+    for name in sorted(headers)[:MAX_HEADERS]:
+        root = _parse(_read_member(archive, name, MAX_SMALL_PART_BYTES), count=False)
+        if texts.DRAFT_MARK in "".join(_text(p) for p in root.iter() if _local(p.tag) == "p"):
+            return True
+    return False
+
+
+def docx_source(data: bytes) -> Source:
+    """Open a DOCX file as a :class:`Source`; raises :class:`DocumentRejected`."""
+    check_magic(data)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise DocumentRejected(texts.REJECT_NOT_ZIP) from None
+    with archive:
+        if len(archive.infolist()) > MAX_MEMBERS:
+            raise DocumentRejected(texts.REJECT_TOO_MANY_MEMBERS.format(limit=MAX_MEMBERS))
+        main = _main_part_name(archive)
+        root = _parse(_read_member(archive, main, MAX_DOCUMENT_XML_BYTES), count=True)
+        return Source(_body_items(root), _has_draft_mark(archive, main))

@@ -1,0 +1,111 @@
+"""Comparing labels as offices actually type them.
+
+A label in a submitted report may be split over lines, written with full- or half-width
+punctuation, with or without its enumerator (``（三）``, ``3、``, ``1.``) and with different quote
+marks. Labels are compared by their *key*: the text with the enumerator, whitespace and
+punctuation removed, after Unicode compatibility folding.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+
+CHINESE_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+                  "七": 7, "八": 8, "九": 9}
+
+
+class Level(StrEnum):
+    """The kind of enumerator a heading starts with."""
+
+    FIRST = "first"    # 一、  3、  三.
+    SECOND = "second"  # （一） (1)
+    THIRD = "third"    # 1.  1．
+
+
+_NUMERAL = r"[一二三四五六七八九十〇零]+"
+_FIRST = re.compile(rf"^\s*(?:第)?({_NUMERAL}|\d+)\s*、\s*|^\s*({_NUMERAL})\s*[.．]\s*")
+_SECOND = re.compile(rf"^\s*[(（]\s*({_NUMERAL}|\d+)\s*[)）]\s*")
+_THIRD = re.compile(r"^\s*(\d+)\s*[.．]\s*(?!\d)")
+
+
+@dataclass(frozen=True)
+class Enumerated:
+    """A text split into its leading enumerator (if any) and the rest."""
+
+    level: Level | None
+    number: int | None
+    rest: str
+
+
+def chinese_number(text: str) -> int | None:
+    """``三`` -> 3, ``十二`` -> 12, ``二十`` -> 20, ``12`` -> 12; None if it is not a number."""
+    text = unicodedata.normalize("NFKC", text)
+    if text.isdigit():
+        return int(text)
+    if not text or any(c not in CHINESE_DIGITS and c != "十" for c in text):
+        return None
+    if "十" in text:
+        tens, _, units = text.partition("十")
+        return (CHINESE_DIGITS[tens] if tens else 1) * 10 + (CHINESE_DIGITS[units] if units else 0)
+    value = 0
+    for c in text:
+        value = value * 10 + CHINESE_DIGITS[c]
+    return value
+
+
+def split_enumerator(text: str) -> Enumerated:
+    """Separate a leading ``一、`` / ``（一）`` / ``1.`` from the text after it."""
+    for level, pattern in ((Level.SECOND, _SECOND), (Level.FIRST, _FIRST), (Level.THIRD, _THIRD)):
+        match = pattern.match(text)
+        if match:
+            numeral = next(g for g in match.groups() if g)
+            return Enumerated(level, chinese_number(numeral), text[match.end():])
+    return Enumerated(None, None, text)
+
+
+def _is_noise(char: str) -> bool:
+    return char.isspace() or unicodedata.category(char).startswith(("P", "S", "Z", "C"))
+
+
+def fold(text: str) -> str:
+    """The text without whitespace, punctuation and symbols, in compatibility form."""
+    return "".join(c for c in unicodedata.normalize("NFKC", text) if not _is_noise(c))
+
+
+def key(label: str) -> str:
+    """The comparison key of a label: enumerator, whitespace and punctuation removed."""
+    return fold(split_enumerator(label).rest)
+
+
+def compact(text: str) -> str:
+    """The text with all whitespace removed (labels split over lines joined again)."""
+    return "".join(text.split())
+
+
+def after_key_prefix(text: str, prefix_key: str) -> str | None:
+    """If ``key(text)`` starts with ``prefix_key``, the original text after that prefix.
+
+    ``（一）主动公开。本年度……`` with the key of ``主动公开`` gives ``本年度……`` (leading
+    punctuation dropped). Returns None when the text does not start with the prefix.
+    """
+    rest = split_enumerator(text).rest
+    if not prefix_key:
+        return rest
+    matched = 0
+    for index, char in enumerate(rest):
+        folded = fold(char)
+        if not folded:
+            continue
+        if not prefix_key.startswith(folded, matched):
+            return None
+        matched += len(folded)
+        if matched == len(prefix_key):
+            tail = rest[index + 1:]
+            start = 0
+            while start < len(tail) and _is_noise(tail[start]):
+                start += 1
+            return tail[start:]
+    return None

@@ -1,0 +1,479 @@
+"""Recognising a report in a :class:`Source`: title, format, tables, narrative and closing.
+
+Tables are found by their header and row texts wherever they stand, so table 2 may be one
+table or one per block, headers may be merged or not, and a table may be split over pages.
+Rows are matched by their labels (see ``exports.labels``), figures are taken from the cells
+after the label. Everything that cannot be read becomes a :class:`ReadProblem`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from exports import texts
+from exports.figures import FigureError, read_cell
+from exports.labels import Level, chinese_number, compact, fold, key, split_enumerator
+from exports.result import DocumentRejected, ProblemKind, ReadProblem, ReadResult
+from exports.source import Source, SourceParagraph, SourceTable
+from report.formats import FORMATS, format_for_year
+from report.layout import Block, HeaderGroup, Part, ReportFormat, Row, Section, Table
+from report.values import MAX_TEXT_CHARS, Report
+
+_TITLE = re.compile(
+    r"^(?P<organisation>.+?)(?P<year>[0-9０-９]{4}|[〇零一二三四五六七八九]{4})年(?:度)?"
+    r"政府信息公开(?:工作)?(?:年度)?报告$"
+)
+_DATE = re.compile(
+    r"^(?P<year>[0-9０-９]{4}|[〇零一二三四五六七八九]{4})\s*年\s*"
+    r"(?P<month>[0-9０-９]{1,2}|[一二三四五六七八九十]{1,2})\s*月\s*"
+    r"(?P<day>[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*日$"
+)
+_BLANK_DATE = re.compile(r"^[\s\u3000]*年[\s\u3000]*月[\s\u3000]*日$")
+#: Title and closing stand in the first / last few paragraphs.
+_TITLE_WINDOW = 6
+_SHORT_LINE = 40
+_HEADING_SIMILARITY = 0.5
+MAX_ORGANISATION = 200
+
+
+def _year_number(text: str) -> int:
+    text = unicodedata.normalize("NFKC", text)
+    if text.isdigit():
+        return int(text)
+    return int("".join(str(chinese_number(c)) for c in text))
+
+
+def _date(text: str) -> date | None:
+    match = _DATE.match(compact(text))
+    if not match:
+        return None
+    try:
+        return date(_year_number(match["year"]), chinese_number(match["month"]) or 0,
+                    chinese_number(match["day"]) or 0)
+    except ValueError:
+        return None
+
+
+# --- labels of a table ---------------------------------------------------------------------------
+
+
+def _header_labels(block: Block) -> set[str]:
+    labels: set[str] = {key(c.label) for c in block.columns}
+
+    def walk(items: tuple[str | HeaderGroup, ...]) -> None:
+        for item in items:
+            if isinstance(item, HeaderGroup):
+                labels.add(key(item.label))
+                walk(item.children)
+
+    walk(block.header)
+    return labels - {""}
+
+
+@dataclass
+class _TableLabels:
+    """The keys of one report table's labels, for finding and reading it."""
+
+    table: Table
+    rows: dict[str, tuple[Block, Row]] = field(default_factory=dict)
+    groups: set[str] = field(default_factory=set)
+    headers: set[str] = field(default_factory=set)
+    titles: dict[str, Block] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, table: Table) -> _TableLabels:
+        labels = cls(table)
+        for block in table.blocks:
+            labels.headers |= _header_labels(block) | ({key(block.corner)} - {""})
+            if block.title:
+                labels.titles[key(block.title)] = block
+            for row in block.rows:
+                if key(row.label):
+                    labels.rows.setdefault(key(row.label), (block, row))
+                labels.groups.update(key(label) for label in row.labels[:-1])
+        labels.groups -= set(labels.rows)
+        return labels
+
+    def all_keys(self) -> set[str]:
+        return set(self.rows) | self.groups | self.headers | set(self.titles)
+
+    def match_row(self, cell: str) -> tuple[Block, Row] | None:
+        """The row a label cell names: exact key first, else the one row whose key contains
+        it or is contained in it (never a group label)."""
+        cell_key = key(cell)
+        if not cell_key or cell_key in self.groups:
+            return None
+        if cell_key in self.rows:
+            return self.rows[cell_key]
+        if len(cell_key) < 4:
+            return None
+        candidates = [v for k, v in self.rows.items() if len(k) >= 4 and (k in cell_key or cell_key in k)]
+        return candidates[0] if len(candidates) == 1 else None
+
+
+# --- recognising the format ----------------------------------------------------------------------
+
+
+def _distinctive_keys(fmt: ReportFormat) -> set[str]:
+    own = set().union(*(_TableLabels.of(t).all_keys() for t in fmt.tables))
+    others = set().union(
+        *(_TableLabels.of(t).all_keys() for f in FORMATS.values() if f is not fmt for t in f.tables)
+    )
+    return own - others
+
+
+def recognise_format(source: Source, year: int | None) -> tuple[ReportFormat, bool]:
+    """The format whose distinctive labels the tables use most; ``(format, guessed)``."""
+    cells = {key(c) for t in source.tables for r in t.rows for c in r}
+    scores = {fmt.id: len(cells & _distinctive_keys(fmt)) for fmt in FORMATS.values()}
+    best = max(scores.values())
+    leaders = [f for f, s in scores.items() if s == best]
+    if best and len(leaders) == 1:
+        return FORMATS[leaders[0]], False
+    if year is not None:
+        try:
+            return format_for_year(year), best == 0
+        except ValueError:
+            pass
+    return FORMATS["current"], True
+
+
+# --- reading the tables --------------------------------------------------------------------------
+
+
+@dataclass
+class _Reader:
+    fmt: ReportFormat
+    problems: list[ReadProblem] = field(default_factory=list)
+    figures: dict[str, Decimal] = field(default_factory=dict)
+
+    def problem(self, where: str, message: str, kind: ProblemKind = ProblemKind.FIGURE,
+                cell_id: str | None = None) -> None:
+        self.problems.append(ReadProblem(where, message, kind, cell_id))
+
+    def classify(self, tables: list[SourceTable]) -> dict[str, list[SourceTable]]:
+        """Which source tables hold which report table, by how many of its labels they use."""
+        labels = {t.id: _TableLabels.of(t).all_keys() for t in self.fmt.tables}
+        found: dict[str, list[SourceTable]] = {t.id: [] for t in self.fmt.tables}
+        for source_table in tables:
+            cells = [key(c) for r in source_table.rows for c in r]
+            scores = {tid: sum(1 for c in cells if c in keys) for tid, keys in labels.items()}
+            best = max(scores.values(), default=0)
+            leaders = [tid for tid, s in scores.items() if s == best]
+            if best >= 2 and len(leaders) == 1:
+                found[leaders[0]].append(source_table)
+        return found
+
+    def read_tables(self, source: Source) -> None:
+        found = self.classify(source.tables)
+        for section in self.fmt.sections:
+            if section.table is None:
+                continue
+            name = texts.table_name(section.number)
+            parts = found[section.table.id]
+            if not parts:
+                self.problem(name, texts.TABLE_NOT_FOUND.format(table=name, title=section.table.title))
+                continue
+            labels = _TableLabels.of(section.table)
+            seen: set[str] = set()
+            for index, part in enumerate(parts, start=1):
+                where = texts.where_table(name, index if len(parts) > 1 else None)
+                self._read_table(part, labels, where, seen)
+            for block in section.table.blocks:
+                for row in block.rows:
+                    if row.id not in seen and row.id:
+                        self.problem(name, texts.ROW_NOT_FOUND.format(label=row.full_label))
+                if "" in {r.id for r in block.rows} and "" not in seen:
+                    self.problem(name, texts.ROW_NOT_FOUND.format(label=section.table.title))
+
+    def _read_table(self, table: SourceTable, labels: _TableLabels, where: str, seen: set[str]) -> None:
+        unlabelled = [b for b in labels.table.blocks if len(b.rows) == 1 and not key(b.rows[0].label)]
+        order: dict[str, tuple[str, ...]] = {}
+        for number, cells in enumerate(table.rows, start=1):
+            cell_keys = [key(c) for c in cells]
+            if sum(1 for k in cell_keys if k in labels.headers) >= 2 or (
+                len([k for k in cell_keys if k]) == 1 and cell_keys[0] in labels.titles
+            ):
+                self._note_header_order(cell_keys, labels, order)
+                continue
+            match = self._label(cells, labels)
+            if match is not None:
+                position, (block, row) = match
+                values = cells[position + 1:]
+            elif unlabelled and any(any(ch.isdigit() for ch in c) for c in cells):
+                block, row = unlabelled[0], unlabelled[0].rows[0]
+                values = self._strip_leading_label(cells)
+            else:
+                continue
+            if row.id in seen:
+                self.problem(texts.where_cell(where, number), texts.ROW_DUPLICATE.format(label=row.full_label))
+                continue
+            seen.add(row.id)
+            self._read_row(block, row, values, order.get(block.id), where, number, len(cells) - len(values))
+
+    def _note_header_order(self, cell_keys: list[str], labels: _TableLabels,
+                           order: dict[str, tuple[str, ...]]) -> None:
+        """Remember the column order a single-row header prints (table 2's blocks)."""
+        for block in labels.table.blocks:
+            if block.header_depth() != 1:
+                continue
+            by_key = {key(c.label): c.id for c in block.columns}
+            printed = tuple(by_key[k] for k in cell_keys if k in by_key)
+            if len(printed) == len(block.columns) and len(set(printed)) == len(printed):
+                if block.id not in order or set(cell_keys) >= set(by_key):
+                    order[block.id] = printed
+
+    @staticmethod
+    def _label(cells: tuple[str, ...], labels: _TableLabels) -> tuple[int, tuple[Block, Row]] | None:
+        """The rightmost cell naming a row (table 3's leaf stands right of its groups)."""
+        for position in range(len(cells) - 1, -1, -1):
+            if any(ch.isdigit() for ch in cells[position]) and not key(cells[position]).strip("0123456789"):
+                continue
+            found = labels.match_row(cells[position])
+            if found is not None:
+                return position, found
+        return None
+
+    @staticmethod
+    def _strip_leading_label(cells: tuple[str, ...]) -> tuple[str, ...]:
+        start = 0
+        while start < len(cells) and cells[start] and not any(ch.isdigit() for ch in cells[start]):
+            start += 1
+        return cells[start:]
+
+    def _read_row(self, block: Block, row: Row, values: tuple[str, ...],
+                  printed_order: tuple[str, ...] | None, where: str, number: int, offset: int) -> None:
+        wanted = len(block.columns)
+        start, end = 0, len(values)
+        while end - start > wanted and not values[start].strip():
+            start += 1
+        while end - start > wanted and not values[end - 1].strip():
+            end -= 1
+        if end - start != wanted:
+            self.problem(texts.where_cell(where, number),
+                         texts.ROW_WRONG_COUNT.format(label=row.full_label or block.title or "",
+                                                      expected=wanted, found=end - start))
+            return
+        column_ids = printed_order or tuple(c.id for c in block.columns)
+        for index, column_id in enumerate(column_ids):
+            column = block.column(column_id)
+            cell_id = block.cell_id(row, column)
+            text = values[start + index]
+            try:
+                self.figures[cell_id] = read_cell(text, column)
+            except FigureError as error:
+                label = self.fmt.cell(cell_id).label
+                self.problem(
+                    texts.where_cell(where, number, offset + start + index + 1),
+                    texts.CELL_UNREADABLE.format(label=label, text=text, reason=error.message),
+                    cell_id=cell_id,
+                )
+
+
+# --- narrative -----------------------------------------------------------------------------------
+
+
+def _similar(a: str, b: str) -> bool:
+    return difflib.SequenceMatcher(None, a, b).ratio() >= _HEADING_SIMILARITY
+
+
+def _section_heading(text: str, sections: tuple[Section, ...], after: int) -> Section | None:
+    enumerated = split_enumerator(text)
+    if enumerated.level is Level.SECOND:
+        return None
+    text_key = fold(enumerated.rest)
+    for section in sections:
+        if section.number <= after:
+            continue
+        title_key = key(section.title)
+        if text_key == title_key or (text_key.startswith(title_key) and len(text_key) - len(title_key) <= 2):
+            return section
+        if (enumerated.number == section.number and len(text) <= _SHORT_LINE and "。" not in text
+                and _similar(text_key, title_key)):
+            return section
+    return None
+
+
+def _part_heading(text: str, section: Section, current: Part | None) -> tuple[Part, str] | None:
+    """The titled part a paragraph opens, and any text after the title in the same paragraph."""
+    enumerated = split_enumerator(text)
+    if enumerated.level not in (Level.SECOND, None):
+        return None
+    titled = [p for p in section.parts if p.title]
+    start = titled.index(current) + 1 if current in titled else 0
+    for position, part in enumerate(titled[start:], start=start + 1):
+        assert part.title is not None
+        title_key = key(part.title)
+        rest = enumerated.rest
+        folded = fold(rest)
+        if folded == title_key:
+            return part, ""
+        if folded.startswith(title_key):
+            tail = _after_title(rest, len(title_key))
+            if tail is not None:
+                return part, tail
+        if (enumerated.level is Level.SECOND and enumerated.number == position
+                and len(text) <= _SHORT_LINE and "。" not in text):
+            return part, ""
+    return None
+
+
+def _after_title(rest: str, title_length: int) -> str | None:
+    """Text after a heading's title when a punctuation mark separates them, else None."""
+    matched = 0
+    for index, char in enumerate(rest):
+        matched += len(fold(char))
+        if matched == title_length:
+            tail = rest[index + 1:]
+            if tail and not fold(tail[0]):
+                return tail.lstrip("。：:，,；; \u3000")
+            return None
+    return None
+
+
+@dataclass
+class _Narrative:
+    texts: dict[str, list[str]] = field(default_factory=dict)
+    sections: set[int] = field(default_factory=set)
+    parts: set[str] = field(default_factory=set)
+
+
+def read_narrative(paragraphs: list[str], fmt: ReportFormat) -> _Narrative:
+    narrative = _Narrative()
+    section: Section | None = None
+    part: Part | None = None
+    for text in paragraphs:
+        heading = _section_heading(text, fmt.sections, section.number if section else 0)
+        if heading is not None:
+            section = heading
+            narrative.sections.add(section.number)
+            part = section.parts[0] if section.parts and section.parts[0].title is None else None
+            continue
+        if section is None or not section.parts:
+            continue
+        opened = _part_heading(text, section, part)
+        if opened is not None:
+            part, tail = opened
+            narrative.parts.add(part.id)
+            if tail:
+                narrative.texts.setdefault(part.id, []).append(tail)
+            continue
+        target = part or section.parts[0]
+        narrative.texts.setdefault(target.id, []).append(text)
+    return narrative
+
+
+# --- title and closing ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Title:
+    organisation: str
+    year: int
+    paragraphs: int
+
+
+def find_title(paragraphs: list[str]) -> _Title | None:
+    """The title in the first paragraphs, possibly split over two of them."""
+    window = paragraphs[:_TITLE_WINDOW]
+    for index, text in enumerate(window):
+        for count in (1, 2):
+            candidate = compact("".join(window[index:index + count]))
+            match = _TITLE.match(candidate)
+            if match and (count == 1 or index + 1 < len(window)):
+                return _Title(match["organisation"], _year_number(match["year"]), index + count)
+    return None
+
+
+def split_closing(paragraphs: list[SourceParagraph]) -> tuple[list[SourceParagraph], str | None, date | None]:
+    """Separate the closing (organisation and date, at the end) from the body."""
+    body = list(paragraphs)
+    while body and not body[-1].text:
+        body.pop()
+    issued: date | None = None
+    dated = False
+    if body and (_date(body[-1].text) or _BLANK_DATE.match(body[-1].text)):
+        issued = _date(body.pop().text)
+        dated = True
+    signed_by: str | None = None
+    if body:
+        last = body[-1]
+        if (dated or last.right_aligned) and len(last.text) <= _SHORT_LINE and not re.search(
+            r"[。，；：！？]", last.text
+        ):
+            signed_by = body.pop().text
+    return body, signed_by, issued
+
+
+# --- the whole document --------------------------------------------------------------------------
+
+
+def read_source(source: Source) -> ReadResult:
+    """Recognise the report in a document; raises :class:`DocumentRejected` when there is none."""
+    paragraphs = [p for p in source.paragraphs if p.text]
+    title = find_title([p.text for p in paragraphs])
+    if title is not None and not any(f.covers(title.year) for f in FORMATS.values()):
+        raise DocumentRejected(texts.REJECT_YEAR.format(year=title.year))
+    fmt, guessed = recognise_format(source, title.year if title else None)
+    reader = _Reader(fmt)
+    doc_problem = ProblemKind.DOCUMENT
+    if title is None and not any(reader.classify(source.tables).values()):
+        raise DocumentRejected(texts.REJECT_NOTHING_FOUND)
+    reader.read_tables(source)
+
+    body, signed_by, issued = split_closing(paragraphs[title.paragraphs if title else 0:])
+    body_texts = [p.text for p in body]
+    narrative = read_narrative(body_texts, fmt)
+    for section in fmt.sections:
+        heading = section.heading
+        if section.number not in narrative.sections:
+            if section.parts:
+                reader.problem(texts.where_section(heading),
+                               texts.SECTION_NOT_FOUND.format(heading=heading), ProblemKind.TEXT)
+            continue
+        for part in section.parts:
+            if part.title and part.id not in narrative.parts:
+                reader.problem(texts.where_section(heading),
+                               texts.PART_NOT_FOUND.format(heading=part.title), ProblemKind.TEXT)
+
+    report_texts = {pid: "\n".join(lines)[:MAX_TEXT_CHARS] for pid, lines in narrative.texts.items()}
+    if title is None:
+        reader.problem(texts.WHERE_TITLE, texts.NO_TITLE, doc_problem)
+    elif not fmt.covers(title.year) and not guessed:
+        expected = format_for_year(title.year)
+        reader.problem(texts.WHERE_TITLE, texts.FORMAT_YEAR_MISMATCH.format(
+            format=fmt.name, year=title.year, expected=expected.name), doc_problem)
+    if guessed:
+        reader.problem(texts.WHERE_DOCUMENT, texts.FORMAT_GUESSED.format(format=fmt.name), doc_problem)
+
+    organisation = (title.organisation if title else None) or signed_by or texts.UNKNOWN_ORGANISATION
+    year = title.year if title else _fallback_year(fmt, issued)
+    report = Report(
+        organisation=organisation[:MAX_ORGANISATION],
+        year=year,
+        format_id=fmt.id,
+        figures=reader.figures,
+        texts=report_texts,
+    )
+    return ReadResult(
+        report=report,
+        format_id=fmt.id,
+        problems=reader.problems,
+        organisation=title.organisation if title else None,
+        year=title.year if title else None,
+        issued=issued,
+        signed_by=signed_by,
+        draft=source.draft_mark,
+    )
+
+
+def _fallback_year(fmt: ReportFormat, issued: date | None) -> int:
+    """Without a title: the year before the date of issue, else the format's first year."""
+    if issued is not None and fmt.covers(issued.year - 1):
+        return issued.year - 1
+    return fmt.first_year if fmt.last_year is None else fmt.last_year
