@@ -27,10 +27,9 @@ from telegram.ext import (
 )
 
 from bot.settings import Settings
+from bot.wiring import make_engine
 from dialogs import onboarding, texts
-from dialogs.engine import Engine
 from dialogs.model import ButtonPress, Command, Event, FileInput, OutMessage, TextInput
-from exports import read_docx, write_docx
 from storage import Store
 
 log = logging.getLogger(__name__)
@@ -47,12 +46,7 @@ class NianbaoBot:
     def __init__(self, settings: Settings, store: Store) -> None:
         self.settings = settings
         self.store = store
-        self.engine = Engine(
-            store,
-            render_docx=lambda report, draft: write_docx(report, draft=draft),
-            read_docx=read_docx,
-            today=lambda: datetime.now(settings.zone).date(),
-        )
+        self.engine = make_engine(store, today=lambda: datetime.now(settings.zone).date())
         self.bot_username = settings.bot_username or "nianbao_bot"
 
     # --- handlers ---------------------------------------------------------------------------
@@ -67,7 +61,9 @@ class NianbaoBot:
             with self.store.transaction():
                 if not self.store.claim_update(update.update_id):
                     return
-                messages = onboarding.join(self.store, user.id, user.full_name, code, self.engine.today())
+                messages = onboarding.join(
+                    self.store, user.id, user.full_name, code, self.engine.today()
+                )
             await self.send(context, chat.id, messages)
             return
         if not self.store.memberships(user.id) and user.id not in self.settings.admin_ids:
@@ -129,12 +125,16 @@ class NianbaoBot:
             return
         document = message.document
         if document.file_size and document.file_size > MAX_UPLOAD_BYTES:
-            await self.send(context, update.effective_chat.id, [OutMessage(text=texts.FILE_TOO_BIG)])
+            await self.send(
+                context, update.effective_chat.id, [OutMessage(text=texts.FILE_TOO_BIG)]
+            )
             return
         await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
         file = await document.get_file()
         data = bytes(await file.download_as_bytearray())
-        await self.dispatch(update, context, FileInput(name=document.file_name or "file", data=data))
+        await self.dispatch(
+            update, context, FileInput(name=document.file_name or "file", data=data)
+        )
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -158,7 +158,12 @@ class NianbaoBot:
     # --- plumbing ---------------------------------------------------------------------------
 
     async def dispatch(
-        self, update: Update, context: ContextTypes.DEFAULT_TYPE, event: Event, *, welcome: bool = False
+        self,
+        update: Update,
+        context: ContextTypes.DEFAULT_TYPE,
+        event: Event,
+        *,
+        welcome: bool = False,
     ) -> None:
         user, chat = update.effective_user, update.effective_chat
         if user is None or chat is None:
@@ -175,7 +180,11 @@ class NianbaoBot:
         await self.send(context, chat.id, messages, person_id=user.id)
 
     async def send(
-        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, messages: list[OutMessage], person_id: int | None = None
+        self,
+        context: ContextTypes.DEFAULT_TYPE,
+        chat_id: int,
+        messages: list[OutMessage],
+        person_id: int | None = None,
     ) -> None:
         for out in messages:
             markup = _markup(out)
@@ -192,18 +201,25 @@ class NianbaoBot:
             chunks = split_html(out.text)
             for number, chunk in enumerate(chunks, start=1):
                 sent = await context.bot.send_message(
-                    chat_id, chunk, parse_mode=ParseMode.HTML, reply_markup=markup if number == len(chunks) else None
+                    chat_id,
+                    chunk,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup if number == len(chunks) else None,
                 )
             if out.question and person_id is not None:
                 await self._mark_question(context, chat_id, person_id, sent.message_id)
 
-    async def _mark_question(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, person_id: int, message_id: int) -> None:
+    async def _mark_question(
+        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, person_id: int, message_id: int
+    ) -> None:
         """Remember the live question; strip the buttons of the one before it."""
         previous = self.store.swap_question_message(person_id, message_id)
         if previous and previous != message_id:
             await self._remove_buttons(context, chat_id, previous)
 
-    async def _remove_buttons(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, message_id: int) -> None:
+    async def _remove_buttons(
+        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, message_id: int
+    ) -> None:
         try:
             await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
         except BadRequest as error:
@@ -224,7 +240,10 @@ def _markup(message: OutMessage) -> InlineKeyboardMarkup | None:
     if not message.buttons:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in message.buttons]
+        [
+            [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+            for row in message.buttons
+        ]
     )
 
 
@@ -246,24 +265,41 @@ def split_html(text: str, limit: int = MAX_TEXT_CHARS) -> list[str]:
         current = candidate[: limit * 4]
         inside_pre = (inside_pre or "<pre>" in line) and "</pre>" not in line
     pieces.append(current)
-    return [p if len(p) <= limit else html.escape(html.unescape(p))[: limit - 1] + "…" for p in pieces]
+    return [
+        p if len(p) <= limit else html.escape(html.unescape(p))[: limit - 1] + "…" for p in pieces
+    ]
 
 
 async def _register_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    await application.bot.set_my_commands([BotCommand(name, description) for name, description in texts.COMMANDS])
+    await application.bot.set_my_commands(
+        [BotCommand(name, description) for name, description in texts.COMMANDS]
+    )
 
 
-def build_application(settings: Settings, store: Store, *, base_url: str | None = None, base_file_url: str | None = None) -> Application[Any, Any, Any, Any, Any, Any]:
+def build_application(
+    settings: Settings,
+    store: Store,
+    *,
+    base_url: str | None = None,
+    base_file_url: str | None = None,
+) -> Application[Any, Any, Any, Any, Any, Any]:
     """The configured python-telegram-bot Application (not started)."""
-    token = settings.telegram_bot_token.get_secret_value().strip() if settings.telegram_bot_token else ""
+    token = (
+        settings.telegram_bot_token.get_secret_value().strip()
+        if settings.telegram_bot_token
+        else ""
+    )
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
-        Application.builder().token(token).rate_limiter(AIORateLimiter(max_retries=5)).post_init(_register_commands)
+        Application.builder()
+        .token(token)
+        .rate_limiter(AIORateLimiter(max_retries=5))
+        .post_init(_register_commands)
     )
     api = base_url or settings.api_base_url
     if api:
         api = api.rstrip("/")
         builder = builder.base_url(api if api.endswith("/bot") else f"{api}/bot")
-        builder = builder.base_file_url(base_file_url or (api[: -len("/bot")] if api.endswith("/bot") else api) + "/file/bot")
+        builder = builder.base_file_url(base_file_url or (api.removesuffix("/bot")) + "/file/bot")
     application = builder.build()
     handler = NianbaoBot(settings, store)
     application.bot_data["nianbao"] = handler
