@@ -141,9 +141,16 @@ class NianbaoBot:
         if query is None:
             return
         await query.answer()
-        if query.message is not None and isinstance(query.message, Message):
+        message = query.message
+        if (
+            isinstance(message, Message)
+            and message.reply_markup
+            and message.reply_markup.inline_keyboard
+        ):
             # The question is being answered: its buttons go, so they cannot be pressed again.
-            await self._remove_buttons(context, query.message.chat_id, query.message.message_id)
+            await self._remove_buttons(context, message.chat_id, message.message_id)
+            if update.effective_user is not None:
+                self.store.forget_question_message(update.effective_user.id, message.message_id)
         await self.dispatch(update, context, ButtonPress(data=query.data or ""))
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
