@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
@@ -27,10 +28,9 @@ from telegram.ext import (
 )
 
 from bot.settings import Settings
+from bot.wiring import make_engine
 from dialogs import onboarding, texts
-from dialogs.engine import Engine
 from dialogs.model import ButtonPress, Command, Event, FileInput, OutMessage, TextInput
-from exports import read_docx, write_docx
 from storage import Store
 
 log = logging.getLogger(__name__)
@@ -47,12 +47,7 @@ class NianbaoBot:
     def __init__(self, settings: Settings, store: Store) -> None:
         self.settings = settings
         self.store = store
-        self.engine = Engine(
-            store,
-            render_docx=lambda report, draft: write_docx(report, draft=draft),
-            read_docx=read_docx,
-            today=lambda: datetime.now(settings.zone).date(),
-        )
+        self.engine = make_engine(store, today=lambda: datetime.now(settings.zone).date())
         self.bot_username = settings.bot_username or "nianbao_bot"
 
     # --- handlers ---------------------------------------------------------------------------
@@ -67,7 +62,9 @@ class NianbaoBot:
             with self.store.transaction():
                 if not self.store.claim_update(update.update_id):
                     return
-                messages = onboarding.join(self.store, user.id, user.full_name, code, self.engine.today())
+                messages = onboarding.join(
+                    self.store, user.id, user.full_name, code, self.engine.today()
+                )
             await self.send(context, chat.id, messages)
             return
         if not self.store.memberships(user.id) and user.id not in self.settings.admin_ids:
@@ -77,37 +74,53 @@ class NianbaoBot:
 
     async def on_new_organisation(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/neworg <全称>: an administrator creates an organisation and gets an invite link."""
-        user, chat = update.effective_user, update.effective_chat
-        if user is None or chat is None:
-            return
-        with self.store.transaction():
-            if not self.store.claim_update(update.update_id):
-                return
-            messages = onboarding.create_organisation(
+        username = await self._username(context)
+        await self._once(
+            update,
+            context,
+            lambda user: onboarding.create_organisation(
                 self.store,
                 user.id,
                 user.full_name,
                 " ".join(context.args or ()),
                 is_admin=user.id in self.settings.admin_ids,
-                bot_username=await self._username(context),
-            )
-        await self.send(context, chat.id, messages)
+                bot_username=username,
+            ),
+        )
 
     async def on_invite(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/invite <单位>: a fresh invite link (administrators and the organisation's admins)."""
+        username = await self._username(context)
+        await self._once(
+            update,
+            context,
+            lambda user: onboarding.invite(
+                self.store,
+                user.id,
+                " ".join(context.args or ()),
+                is_admin=user.id in self.settings.admin_ids,
+                bot_username=username,
+            ),
+        )
+
+    async def _once(
+        self,
+        update: Update,
+        context: ContextTypes.DEFAULT_TYPE,
+        action: Callable[[User], list[OutMessage]],
+    ) -> None:
+        """Run an onboarding action once per update (a redelivered update is ignored), then reply.
+
+        Nothing is awaited inside the transaction: the store's one connection is shared by all
+        handlers of the event loop.
+        """
         user, chat = update.effective_user, update.effective_chat
         if user is None or chat is None:
             return
         with self.store.transaction():
             if not self.store.claim_update(update.update_id):
                 return
-            messages = onboarding.invite(
-                self.store,
-                user.id,
-                " ".join(context.args or ()),
-                is_admin=user.id in self.settings.admin_ids,
-                bot_username=await self._username(context),
-            )
+            messages = action(user)
         await self.send(context, chat.id, messages)
 
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -129,21 +142,32 @@ class NianbaoBot:
             return
         document = message.document
         if document.file_size and document.file_size > MAX_UPLOAD_BYTES:
-            await self.send(context, update.effective_chat.id, [OutMessage(text=texts.FILE_TOO_BIG)])
+            await self.send(
+                context, update.effective_chat.id, [OutMessage(text=texts.FILE_TOO_BIG)]
+            )
             return
         await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
         file = await document.get_file()
         data = bytes(await file.download_as_bytearray())
-        await self.dispatch(update, context, FileInput(name=document.file_name or "file", data=data))
+        await self.dispatch(
+            update, context, FileInput(name=document.file_name or "file", data=data)
+        )
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         if query is None:
             return
         await query.answer()
-        if query.message is not None and isinstance(query.message, Message):
+        message = query.message
+        if (
+            isinstance(message, Message)
+            and message.reply_markup
+            and message.reply_markup.inline_keyboard
+        ):
             # The question is being answered: its buttons go, so they cannot be pressed again.
-            await self._remove_buttons(context, query.message.chat_id, query.message.message_id)
+            await self._remove_buttons(context, message.chat_id, message.message_id)
+            if update.effective_user is not None:
+                self.store.forget_question_message(update.effective_user.id, message.message_id)
         await self.dispatch(update, context, ButtonPress(data=query.data or ""))
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -158,7 +182,12 @@ class NianbaoBot:
     # --- plumbing ---------------------------------------------------------------------------
 
     async def dispatch(
-        self, update: Update, context: ContextTypes.DEFAULT_TYPE, event: Event, *, welcome: bool = False
+        self,
+        update: Update,
+        context: ContextTypes.DEFAULT_TYPE,
+        event: Event,
+        *,
+        welcome: bool = False,
     ) -> None:
         user, chat = update.effective_user, update.effective_chat
         if user is None or chat is None:
@@ -175,7 +204,11 @@ class NianbaoBot:
         await self.send(context, chat.id, messages, person_id=user.id)
 
     async def send(
-        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, messages: list[OutMessage], person_id: int | None = None
+        self,
+        context: ContextTypes.DEFAULT_TYPE,
+        chat_id: int,
+        messages: list[OutMessage],
+        person_id: int | None = None,
     ) -> None:
         for out in messages:
             markup = _markup(out)
@@ -192,18 +225,25 @@ class NianbaoBot:
             chunks = split_html(out.text)
             for number, chunk in enumerate(chunks, start=1):
                 sent = await context.bot.send_message(
-                    chat_id, chunk, parse_mode=ParseMode.HTML, reply_markup=markup if number == len(chunks) else None
+                    chat_id,
+                    chunk,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup if number == len(chunks) else None,
                 )
             if out.question and person_id is not None:
                 await self._mark_question(context, chat_id, person_id, sent.message_id)
 
-    async def _mark_question(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, person_id: int, message_id: int) -> None:
+    async def _mark_question(
+        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, person_id: int, message_id: int
+    ) -> None:
         """Remember the live question; strip the buttons of the one before it."""
         previous = self.store.swap_question_message(person_id, message_id)
         if previous and previous != message_id:
             await self._remove_buttons(context, chat_id, previous)
 
-    async def _remove_buttons(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, message_id: int) -> None:
+    async def _remove_buttons(
+        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, message_id: int
+    ) -> None:
         try:
             await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
         except BadRequest as error:
@@ -224,7 +264,10 @@ def _markup(message: OutMessage) -> InlineKeyboardMarkup | None:
     if not message.buttons:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in message.buttons]
+        [
+            [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+            for row in message.buttons
+        ]
     )
 
 
@@ -246,24 +289,41 @@ def split_html(text: str, limit: int = MAX_TEXT_CHARS) -> list[str]:
         current = candidate[: limit * 4]
         inside_pre = (inside_pre or "<pre>" in line) and "</pre>" not in line
     pieces.append(current)
-    return [p if len(p) <= limit else html.escape(html.unescape(p))[: limit - 1] + "…" for p in pieces]
+    return [
+        p if len(p) <= limit else html.escape(html.unescape(p))[: limit - 1] + "…" for p in pieces
+    ]
 
 
 async def _register_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    await application.bot.set_my_commands([BotCommand(name, description) for name, description in texts.COMMANDS])
+    await application.bot.set_my_commands(
+        [BotCommand(name, description) for name, description in texts.COMMANDS]
+    )
 
 
-def build_application(settings: Settings, store: Store, *, base_url: str | None = None, base_file_url: str | None = None) -> Application[Any, Any, Any, Any, Any, Any]:
+def build_application(
+    settings: Settings,
+    store: Store,
+    *,
+    base_url: str | None = None,
+    base_file_url: str | None = None,
+) -> Application[Any, Any, Any, Any, Any, Any]:
     """The configured python-telegram-bot Application (not started)."""
-    token = settings.telegram_bot_token.get_secret_value().strip() if settings.telegram_bot_token else ""
+    token = (
+        settings.telegram_bot_token.get_secret_value().strip()
+        if settings.telegram_bot_token
+        else ""
+    )
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
-        Application.builder().token(token).rate_limiter(AIORateLimiter(max_retries=5)).post_init(_register_commands)
+        Application.builder()
+        .token(token)
+        .rate_limiter(AIORateLimiter(max_retries=5))
+        .post_init(_register_commands)
     )
     api = base_url or settings.api_base_url
     if api:
         api = api.rstrip("/")
         builder = builder.base_url(api if api.endswith("/bot") else f"{api}/bot")
-        builder = builder.base_file_url(base_file_url or (api[: -len("/bot")] if api.endswith("/bot") else api) + "/file/bot")
+        builder = builder.base_file_url(base_file_url or (api.removesuffix("/bot")) + "/file/bot")
     application = builder.build()
     handler = NianbaoBot(settings, store)
     application.bot_data["nianbao"] = handler

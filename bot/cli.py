@@ -6,11 +6,14 @@ Each sub-command lives in ``bot/commands/<name>.py`` and turns library errors in
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import click
 
+from bot.commands.console import console, open_console
 from bot.commands.documents import COMMANDS as DOCUMENT_COMMANDS
 from bot.commands.org import org
+from bot.commands.run import load_settings, run, run_bot
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -20,16 +23,21 @@ def main() -> None:
 
 @main.command()
 def start() -> None:
-    """Run the bot when TELEGRAM_BOT_TOKEN is set, otherwise explain what is available."""
+    """Run the bot when TELEGRAM_BOT_TOKEN is set, otherwise the same dialogs in this terminal."""
     if os.environ.get("TELEGRAM_BOT_TOKEN"):
-        click.echo("nianbao: the Telegram bot is not built yet.")
-    else:
-        click.echo("nianbao: no TELEGRAM_BOT_TOKEN is set; the terminal console is not built yet.")
+        run_bot(load_settings())
+        return
+    click.echo("未设置 TELEGRAM_BOT_TOKEN，现在启动终端版（与 Telegram 机器人的对话完全相同）。")
+    click.echo("No TELEGRAM_BOT_TOKEN is set: starting the terminal console instead of the bot.")
+    open_console(
+        Path(os.environ.get("NIANBAO_DB", "nianbao.db")),
+        os.environ.get("NIANBAO_ORG", "示例县示例镇人民政府"),
+        Path("out"),
+    )
 
 
-main.add_command(org)
-for _command in DOCUMENT_COMMANDS:
-    main.add_command(_command)
+for command in (org, console, run, *DOCUMENT_COMMANDS):
+    main.add_command(command)
 
 
 if __name__ == "__main__":

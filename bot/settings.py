@@ -19,9 +19,13 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    telegram_bot_token: SecretStr | None = Field(default=None, validation_alias="TELEGRAM_BOT_TOKEN")
+    telegram_bot_token: SecretStr | None = Field(
+        default=None, validation_alias="TELEGRAM_BOT_TOKEN"
+    )
     db: Path = Field(default=Path("nianbao.db"), validation_alias="NIANBAO_DB")
-    admin_ids: Annotated[frozenset[int], NoDecode] = Field(default=frozenset(), validation_alias="NIANBAO_ADMIN_IDS")
+    admin_ids: Annotated[frozenset[int], NoDecode] = Field(
+        default=frozenset(), validation_alias="NIANBAO_ADMIN_IDS"
+    )
     api_base_url: str | None = Field(default=None, validation_alias="TELEGRAM_API_BASE_URL")
     timezone: str = Field(default="Asia/Shanghai", validation_alias="NIANBAO_TZ")
     bot_username: str | None = Field(default=None, validation_alias="NIANBAO_BOT_USERNAME")
@@ -51,7 +55,10 @@ class Settings(BaseSettings):
 
     def token_problem(self) -> str | None:
         """Why the token cannot be used (None when it looks right). Never echoes the token."""
-        if self.telegram_bot_token is None or not self.telegram_bot_token.get_secret_value().strip():
+        if (
+            self.telegram_bot_token is None
+            or not self.telegram_bot_token.get_secret_value().strip()
+        ):
             return "TELEGRAM_BOT_TOKEN is not set"
         if not TOKEN_PATTERN.match(self.telegram_bot_token.get_secret_value().strip()):
             return "TELEGRAM_BOT_TOKEN is malformed (expected digits, a colon and the secret part)"

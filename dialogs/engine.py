@@ -9,7 +9,7 @@ redelivered Telegram update (same ``update_id``) is never applied twice.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from dialogs import texts
@@ -55,9 +55,11 @@ class Engine:
         self.store = store
         self.render_docx = render_docx
         self.read_docx = read_docx
-        self.today = today or (lambda: datetime.now(timezone.utc).date())
+        self.today = today or (lambda: datetime.now(UTC).date())
 
-    def handle(self, person_id: int, event: Event, *, update_id: int | None = None) -> list[OutMessage]:
+    def handle(
+        self, person_id: int, event: Event, *, update_id: int | None = None
+    ) -> list[OutMessage]:
         """Apply one event from one person; returns the messages to send, after committing."""
         source = f"update:{update_id}" if update_id is not None else "console"
         try:
@@ -95,7 +97,9 @@ class Engine:
                 pass  # a state from an incompatible version: start over at the menu
         return ConversationState()
 
-    def _select_report(self, person_id: int, state: ConversationState, event: Event) -> list[OutMessage] | None:
+    def _select_report(
+        self, person_id: int, state: ConversationState, event: Event
+    ) -> list[OutMessage] | None:
         """Make sure the state points at a report this person may fill in.
 
         Returns messages when the person has to do something first (join, choose), else None.
@@ -110,12 +114,17 @@ class Engine:
         if wanted_year == -1:
             return [OutMessage(text=texts.BAD_YEAR)]
         current = self.store.report_by_id(state.report_id) if state.report_id else None
-        if current is not None and self.store.role_in(person_id, current.organisation_id) not in FILLING_ROLES:
+        if (
+            current is not None
+            and self.store.role_in(person_id, current.organisation_id) not in FILLING_ROLES
+        ):
             current = None
             state.report_id = None
         if current is not None and wanted_year in (None, current.year):
             return None
-        orgs = [m.organisation_id for m in self.store.memberships(person_id) if m.role in FILLING_ROLES]
+        orgs = [
+            m.organisation_id for m in self.store.memberships(person_id) if m.role in FILLING_ROLES
+        ]
         if current is not None:
             orgs = [current.organisation_id]
         if not orgs:
@@ -159,9 +168,18 @@ class Engine:
         for effect in outcome.effects:
             if isinstance(effect, WriteFigures):
                 figures: dict[str, Decimal | None] = dict(effect.figures)
-                self.store.write_figures(report_id, figures, person_id=person_id, source=source, expected=effect.expected)
+                self.store.write_figures(
+                    report_id, figures, person_id=person_id, source=source, expected=effect.expected
+                )
             elif isinstance(effect, WriteText):
-                self.store.write_text(report_id, effect.part_id, effect.text, person_id=person_id, source=source, expected=effect.expected)
+                self.store.write_text(
+                    report_id,
+                    effect.part_id,
+                    effect.text,
+                    person_id=person_id,
+                    source=source,
+                    expected=effect.expected,
+                )
             elif isinstance(effect, AcceptWarning):
                 self.store.accept_warning(report_id, effect.key, effect.reason, person_id=person_id)
             elif isinstance(effect, SetStatus):
@@ -169,7 +187,13 @@ class Engine:
             elif isinstance(effect, SaveImported):
                 stored = self.store.report_by_id(report_id)
                 imported = Report.from_json(effect.report_json)
-                self.store.save_imported(stored.organisation_id, effect.year, imported, person_id=person_id, source=source)
+                self.store.save_imported(
+                    stored.organisation_id,
+                    effect.year,
+                    imported,
+                    person_id=person_id,
+                    source=source,
+                )
 
 
 def _year_argument(event: Event) -> int | None:

@@ -140,7 +140,11 @@ class _Turn:
         changed = {c: v for c, v in figures.items() if self.report.figures.get(c) != v}
         if not changed:
             return
-        expected = {c: self.state.base_versions[c] for c in changed if c in self.state.base_versions} if guarded else None
+        expected = (
+            {c: self.state.base_versions[c] for c in changed if c in self.state.base_versions}
+            if guarded
+            else None
+        )
         self.effects.append(WriteFigures(figures=changed, expected=expected or None))
         self.report = self.report.with_figures(changed)
         self._reopen()
@@ -174,13 +178,15 @@ class _Turn:
             self.state.base_versions = {key: self.ctx.versions.get(key, 0)}
         else:
             self.state.base_versions = {}
-        self.messages.append(render.question_message(question, index, self.state.seq, self.report, self.ctx.previous))
+        self.messages.append(
+            render.question_message(question, index, self.state.seq, self.report, self.ctx.previous)
+        )
 
     def answered(self, index: int) -> bool:
         return is_answered(self.plan[index], self.report, self.state.gates)
 
     def next_unanswered(self, after: int) -> int | None:
-        for index in (*range(after + 1, len(self.plan)), *range(0, after + 1)):
+        for index in (*range(after + 1, len(self.plan)), *range(after + 1)):
             if not self.answered(index):
                 return index
         return None
@@ -204,7 +210,10 @@ class _Turn:
         self.state.seq += 1
         problems = self.violations()
         errors = [v for v in problems if v.severity is Severity.ERROR]
-        buttons = [[Button(label=texts.BTN_REVIEW, data="v"), Button(label=texts.BTN_EXPORT, data="e")]]
+        buttons = [
+            [Button(label=texts.BTN_REVIEW, data="v"), Button(label=texts.BTN_EXPORT, data="e")],
+            [Button(label=texts.BTN_CONTENTS, data="m")],
+        ]
         self.say(texts.ALL_DONE, buttons)
         if errors:
             self.messages.append(render.violation_message(errors[0], self.report))
@@ -243,9 +252,11 @@ class _Turn:
         fmt = self.report.format
         if not self.report.figures and not self.report.texts:
             return texts.START_REPORT.format(
-                organisation=escape(self.ctx.organisation), year=self.report.year, format=fmt.name, missing=""
-            ).strip()
-        return texts.RESUME_REPORT.format(organisation=escape(self.ctx.organisation), year=self.report.year)
+                organisation=escape(self.ctx.organisation), year=self.report.year, format=fmt.name
+            )
+        return texts.RESUME_REPORT.format(
+            organisation=escape(self.ctx.organisation), year=self.report.year
+        )
 
     def text(self, text: str) -> None:
         if self.state.mode is Mode.REASON:
@@ -261,14 +272,28 @@ class _Turn:
         elif self.state.mode is Mode.CONFIRM_IMPORT:
             self.say(texts.IMPORT_CONFIRM + "？", [self._import_buttons()])
         else:
-            self.say(texts.IDLE_TEXT, [[Button(label=texts.BTN_CONTINUE, data="f"), Button(label=texts.BTN_REVIEW, data="v")]])
+            self.say(
+                texts.IDLE_TEXT,
+                [
+                    [
+                        Button(label=texts.BTN_CONTINUE, data="f"),
+                        Button(label=texts.BTN_REVIEW, data="v"),
+                    ]
+                ],
+            )
 
     def button(self, data: str) -> None:
         head, _, rest = data.partition(".")
         if head == "a":
             seq_text, _, action = rest.partition(".")
-            if self.state.mode is not Mode.ASKING or not seq_text.isdigit() or int(seq_text) != self.state.seq:
-                self.say(texts.STALE_BUTTON if self.state.mode is Mode.ASKING else texts.UNKNOWN_BUTTON)
+            if (
+                self.state.mode is not Mode.ASKING
+                or not seq_text.isdigit()
+                or int(seq_text) != self.state.seq
+            ):
+                self.say(
+                    texts.STALE_BUTTON if self.state.mode is Mode.ASKING else texts.UNKNOWN_BUTTON
+                )
                 if self.state.mode is Mode.ASKING:
                     self.ask(self.state.cursor)
                 return
@@ -283,7 +308,11 @@ class _Turn:
             self.export(draft=rest == "d")
         elif head == "f":
             self.command("fill", "")
-        elif head == "g" and rest.isdigit() and any(s.number == int(rest) for s in self.report.format.sections):
+        elif (
+            head == "g"
+            and rest.isdigit()
+            and any(s.number == int(rest) for s in self.report.format.sections)
+        ):
             indexes = section_questions(self.report.format, int(rest))
             self.ask(next((i for i in indexes if not self.answered(i)), indexes[0]))
         elif head == "j" and rest.isdigit() and int(rest) < len(self.plan):
@@ -332,7 +361,10 @@ class _Turn:
         self.messages.append(
             OutMessage(
                 text=texts.PART_RECEIVED.format(length=len(combined)),
-                buttons=[[render.answer_button(seq, texts.BTN_PART_DONE, "d")], render.navigation_row(seq)],
+                buttons=[
+                    [render.answer_button(seq, texts.BTN_PART_DONE, "d")],
+                    render.navigation_row(seq),
+                ],
                 question=True,
             )
         )
@@ -374,15 +406,28 @@ class _Turn:
     def save_row(self, question: RowQuestion, figures: dict[str, Decimal]) -> None:
         before = {v.key for v in self.violations()}
         self.write_figures(figures)
-        self.say(texts.ROW_SAVED.format(label=escape(question.label), values=render.figures(list(figures.values()))))
-        if question.row.id == CARRIED_OVER_ROW and self.state.gates.get(APPLICATIONS_GATE) is False:
-            if all(v == 0 for v in figures.values()):
-                self.zero_table(question.table, announce=texts.GATE_NO_APPLICATIONS_DONE)
+        self.say(
+            texts.ROW_SAVED.format(
+                label=escape(question.label), values=render.figures(list(figures.values()))
+            )
+        )
+        no_new_applications = self.state.gates.get(APPLICATIONS_GATE) is False
+        if (
+            question.row.id == CARRIED_OVER_ROW
+            and no_new_applications
+            and not any(figures.values())
+        ):
+            # Nothing new and nothing carried over: the rest of table 3 can only be zeros.
+            self.zero_table(question.table, announce=texts.GATE_NO_APPLICATIONS_DONE)
         self.after_answer(before)
 
     def rest_zero(self, question: RowQuestion) -> None:
         before = {v.key for v in self.violations()}
-        rest = [q for q in self.plan[self.state.cursor :] if isinstance(q, RowQuestion) and q.table is question.table]
+        rest = [
+            q
+            for q in self.plan[self.state.cursor :]
+            if isinstance(q, RowQuestion) and q.table is question.table
+        ]
         zeros = {c: Decimal(0) for q in rest for c in q.cells if c not in self.report.figures}
         zeros.update({c: Decimal(0) for c in question.cells})
         rows = sum(1 for q in rest if any(c in zeros for c in q.cells))
@@ -391,7 +436,11 @@ class _Turn:
         self.after_answer(before)
 
     def zero_table(self, table, announce: str) -> None:  # type: ignore[no-untyped-def]
-        zeros = {c.id: Decimal(0) for c in table.cells if not c.computed and c.id not in self.report.figures}
+        zeros = {
+            c.id: Decimal(0)
+            for c in table.cells
+            if not c.computed and c.id not in self.report.figures
+        }
         self.write_figures(zeros, guarded=False)
         self.say(announce)
 
@@ -404,11 +453,17 @@ class _Turn:
         if question.gate == APPLICATIONS_GATE:
             block = question.table.blocks[0]
             new_row = block.row(NEW_ROW)
-            self.write_figures({block.cell_id(new_row, c): Decimal(0) for c in block.entered_columns}, guarded=False)
+            self.write_figures(
+                {block.cell_id(new_row, c): Decimal(0) for c in block.entered_columns},
+                guarded=False,
+            )
             carried = render.carried_forward_last_year(self.ctx.previous)
             if carried == 0:
                 self.write_figures(
-                    {block.cell_id(block.row(CARRIED_OVER_ROW), c): Decimal(0) for c in block.entered_columns},
+                    {
+                        block.cell_id(block.row(CARRIED_OVER_ROW), c): Decimal(0)
+                        for c in block.entered_columns
+                    },
                     guarded=False,
                 )
                 self.zero_table(question.table, texts.GATE_NO_APPLICATIONS_DONE)
@@ -454,7 +509,9 @@ class _Turn:
     # --- navigation -------------------------------------------------------------------------
 
     def contents(self) -> None:
-        self.messages.append(render.contents_message(self.report, self.state.gates, self.violations()))
+        self.messages.append(
+            render.contents_message(self.report, self.state.gates, self.violations())
+        )
 
     def last_year(self) -> None:
         previous = self.ctx.previous
@@ -471,7 +528,13 @@ class _Turn:
 
     def review(self) -> None:
         self.messages.extend(
-            render.review_messages(self.report, self.ctx.status, self.state.gates, self.violations(), self.ctx.organisation)
+            render.review_messages(
+                self.report,
+                self.ctx.status,
+                self.state.gates,
+                self.violations(),
+                self.ctx.organisation,
+            )
         )
 
     # --- documents --------------------------------------------------------------------------
@@ -487,9 +550,13 @@ class _Turn:
                 for violation in errors[:3]:
                     self.messages.append(render.violation_message(violation, self.report))
             else:
-                sections = "、".join(dict.fromkeys(self.plan[i].section.heading.split("、")[0] for i in missing))
+                sections = "、".join(
+                    dict.fromkeys(self.plan[i].section.heading.split("、")[0] for i in missing)
+                )
                 buttons.append([Button(label=texts.BTN_CONTINUE, data="f")])
-                self.say(texts.EXPORT_MISSING.format(count=len(missing), sections=sections), buttons)
+                self.say(
+                    texts.EXPORT_MISSING.format(count=len(missing), sections=sections), buttons
+                )
             self.messages[-1].buttons.append([Button(label=texts.BTN_EXPORT_DRAFT, data="e.d")])
             return
         if self.ctx.render_docx is None:
@@ -497,11 +564,16 @@ class _Turn:
             return
         data = self.ctx.render_docx(self.report, draft)
         filename = texts.FILENAME.format(
-            short=self.ctx.short_name, year=self.report.year, suffix=texts.FILENAME_DRAFT if draft else ""
+            short=self.ctx.short_name,
+            year=self.report.year,
+            suffix=texts.FILENAME_DRAFT if draft else "",
         )
         template = texts.EXPORT_DRAFT_DONE if draft else texts.EXPORT_DONE
         self.messages.append(
-            OutMessage(text=template.format(filename=escape(filename)), document=Document(filename=filename, data=data))
+            OutMessage(
+                text=template.format(filename=escape(filename)),
+                document=Document(filename=filename, data=data),
+            )
         )
         if not draft:
             self.effects.append(SetStatus(status="final"))
@@ -522,28 +594,46 @@ class _Turn:
             return
         imported = result.report
         if imported.year >= self.report.year:
-            self.say(texts.IMPORT_NOT_LAST_YEAR.format(year=imported.year, year_before=self.report.year - 1))
+            self.say(
+                texts.IMPORT_NOT_LAST_YEAR.format(
+                    year=imported.year, year_before=self.report.year - 1
+                )
+            )
             return
         lines = [
-            f"{t.title}：" + "、".join(
+            f"{t.title}："
+            + "、".join(
                 f"{render.row_code(c.row.labels) or c.block.group_label(c.column.id)}{format_figure(v)}"
-                for c in (imported.format.cell(i) for i in imported.figures if imported.format.cell(i).table is t)
+                for c in (
+                    imported.format.cell(i)
+                    for i in imported.figures
+                    if imported.format.cell(i).table is t
+                )
                 if (v := imported.figures[c.id]) != 0
-            )[:300] or f"{t.title}：全部为0"
+            )[:300]
+            or f"{t.title}：全部为0"
             for t in imported.format.tables
         ]
         text = texts.IMPORT_PREVIEW.format(
-            organisation=escape(imported.organisation), year=imported.year, format=imported.format.name, summary=escape("\n".join(lines))
+            organisation=escape(imported.organisation),
+            year=imported.year,
+            format=imported.format.name,
+            summary=escape("\n".join(lines)),
         )
         if result.problems:
             problems = "\n".join(f"· {p.where}：{p.message}" for p in result.problems[:10])
-            text += "\n" + texts.IMPORT_PROBLEMS.format(count=len(result.problems), problems=escape(problems))
+            text += "\n" + texts.IMPORT_PROBLEMS.format(
+                count=len(result.problems), problems=escape(problems)
+            )
         self.state.pending_import = imported.to_json()
         self.state.mode = Mode.CONFIRM_IMPORT
         self.say(text, [self._import_buttons()])
 
     def _import_buttons(self) -> list[Button]:
-        return [Button(label=texts.IMPORT_CONFIRM, data="i.c"), Button(label=texts.IMPORT_CANCEL, data="i.x")]
+        return [
+            Button(label=texts.IMPORT_CONFIRM, data="i.c"),
+            Button(label=texts.IMPORT_CANCEL, data="i.x"),
+        ]
 
     def confirm_import(self, confirmed: bool) -> None:
         if self.state.mode is not Mode.CONFIRM_IMPORT or self.state.pending_import is None:
@@ -554,6 +644,9 @@ class _Turn:
         self.state.mode = Mode.IDLE
         if confirmed:
             self.effects.append(SaveImported(year=imported.year, report_json=imported.to_json()))
-            self.say(texts.IMPORT_DONE.format(year=imported.year), [[Button(label=texts.BTN_CONTINUE, data="f")]])
+            self.say(
+                texts.IMPORT_DONE.format(year=imported.year),
+                [[Button(label=texts.BTN_CONTINUE, data="f")]],
+            )
         else:
             self.say(texts.IMPORT_CANCELLED, [[Button(label=texts.BTN_CONTINUE, data="f")]])

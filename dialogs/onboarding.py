@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from html import escape
 
 from dialogs import texts
@@ -18,19 +18,25 @@ def invite_link(bot_username: str, code: str) -> str:
     return f"https://t.me/{bot_username}?start={code}"
 
 
-def join(store: Store, person_id: int, display_name: str, code: str, today: date) -> list[OutMessage]:
+def join(
+    store: Store, person_id: int, display_name: str, code: str, today: date
+) -> list[OutMessage]:
     """Redeem an invite code for this person."""
     store.upsert_person(person_id, display_name)
     try:
-        membership = store.redeem_invite(code, person_id, now=datetime.now(timezone.utc))
+        membership = store.redeem_invite(code, person_id, now=datetime.now(UTC))
     except InviteError as error:
-        message = {"expired": texts.INVITE_EXPIRED, "used": texts.INVITE_USED}.get(error.reason, texts.INVITE_UNKNOWN)
+        message = {"expired": texts.INVITE_EXPIRED, "used": texts.INVITE_USED}.get(
+            error.reason, texts.INVITE_UNKNOWN
+        )
         return [OutMessage(text=message)]
     org = store.organisation(membership.organisation_id)
     return [
         OutMessage(
             text=texts.JOINED.format(
-                organisation=escape(org.name), role=texts.ROLE_NAMES[membership.role], year=reporting_year(today)
+                organisation=escape(org.name),
+                role=texts.ROLE_NAMES[membership.role],
+                year=reporting_year(today),
             ),
             buttons=[[Button(label=texts.BTN_CONTINUE, data="f")]],
         )
@@ -56,14 +62,23 @@ def create_organisation(
     return [
         OutMessage(
             text=texts.NEWORG_DONE.format(
-                name=escape(org.name), short=escape(org.short_name), days=INVITE_DAYS, link=invite_link(bot_username, invite.code)
+                name=escape(org.name),
+                short=escape(org.short_name),
+                days=INVITE_DAYS,
+                link=invite_link(bot_username, invite.code),
             )
         )
     ]
 
 
 def invite(
-    store: Store, person_id: int, name: str, *, is_admin: bool, bot_username: str, role: Role = Role.CLERK
+    store: Store,
+    person_id: int,
+    name: str,
+    *,
+    is_admin: bool,
+    bot_username: str,
+    role: Role = Role.CLERK,
 ) -> list[OutMessage]:
     """A fresh invite link for an organisation, for a system administrator or its own admin."""
     name = " ".join(name.split())
@@ -78,7 +93,10 @@ def invite(
     return [
         OutMessage(
             text=texts.INVITE_DONE.format(
-                name=escape(org.name), role=texts.ROLE_NAMES[role], days=INVITE_DAYS, link=invite_link(bot_username, code)
+                name=escape(org.name),
+                role=texts.ROLE_NAMES[role],
+                days=INVITE_DAYS,
+                link=invite_link(bot_username, code),
             )
         )
     ]

@@ -89,9 +89,13 @@ def plan_for(fmt: ReportFormat) -> tuple[Question, ...]:
             (row,) = block.rows
             for header in block.header:
                 for group in _leaf_groups(header):
-                    columns = tuple(block.column(c) for c in group.column_ids() if not block.column(c).computed)
+                    columns = tuple(
+                        block.column(c) for c in group.column_ids() if not block.column(c).computed
+                    )
                     cells = tuple(block.cell_id(row, c) for c in columns)
-                    questions.append(RowQuestion(section, table, block, row, columns, group.label, cells))
+                    questions.append(
+                        RowQuestion(section, table, block, row, columns, group.label, cells)
+                    )
             continue
         for block in table.blocks:
             for row in block.entered_rows:
@@ -127,7 +131,11 @@ def is_answered(question: Question, report: Report, gates: dict[str, bool]) -> b
     if question.gate in gates:
         return True
     # A gate is settled once the rows it governs are filled in, whoever filled them.
-    return all(c.id in report.figures for c in question.table.cells if not c.computed and _gated(question, c.row))
+    return all(
+        c.id in report.figures
+        for c in question.table.cells
+        if not c.computed and _gated(question, c.row)
+    )
 
 
 def _gated(gate: GateQuestion, row: Row) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal
 from html import escape
 
@@ -39,7 +40,9 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
 
 
 def progress(question: Question, index: int, report: Report) -> str:
-    section_indexes = [i for i, q in enumerate(plan_for(report.format)) if q.section is question.section]
+    section_indexes = [
+        i for i, q in enumerate(plan_for(report.format)) if q.section is question.section
+    ]
     return texts.PROGRESS.format(
         section=question.section.heading,
         position=section_indexes.index(index) + 1,
@@ -76,7 +79,11 @@ def _part_message(
     question: PartQuestion, head: str, seq: int, report: Report, previous: Report | None
 ) -> OutMessage:
     part = question.part
-    lines = [texts.PART_QUESTION.format(progress=head, title=escape(part.title or question.section.heading), hint=part.hint)]
+    lines = [
+        texts.PART_QUESTION.format(
+            progress=head, title=escape(part.title or question.section.heading), hint=part.hint
+        )
+    ]
     if part.example:
         lines.append(texts.PART_EXAMPLE.format(example=escape(part.example)))
     current = report.texts.get(part.id, "")
@@ -89,7 +96,9 @@ def _part_message(
         lines.append(texts.PART_LAST_YEAR.format(excerpt=excerpt(last, 60)))
         first_row.append(answer_button(seq, texts.BTN_USE_LAST_YEAR_TEXT, "t"))
     first_row.insert(0, answer_button(seq, texts.BTN_PART_DONE, "d"))
-    return OutMessage(text="\n".join(lines), buttons=[first_row, navigation_row(seq)], question=True)
+    return OutMessage(
+        text="\n".join(lines), buttons=[first_row, navigation_row(seq)], question=True
+    )
 
 
 def _row_message(
@@ -102,7 +111,9 @@ def _row_message(
     lines = [
         template.format(
             progress=head,
-            table=escape(question.table.title if not question.block.title else f"{question.table.title} · {question.block.title}"),
+            table=escape(
+                " · ".join(t for t in (question.section.heading, question.block.title) if t)
+            ),
             label=escape(question.label),
             unit=units,
             count=len(columns),
@@ -112,17 +123,32 @@ def _row_message(
     ]
     last_values = last_year_values(question, previous)
     if last_values is not None:
-        template = texts.ROW_LAST_YEAR_CARRY if question.row.id == CARRIED_OVER_ROW else texts.ROW_LAST_YEAR
+        template = (
+            texts.ROW_LAST_YEAR_CARRY
+            if question.row.id == CARRIED_OVER_ROW
+            else texts.ROW_LAST_YEAR
+        )
         lines.append(template.format(values=figures(last_values)))
     if any(c in report.figures for c in question.cells):
-        lines.append(texts.ROW_CURRENT.format(values=figures([report.figures.get(c) for c in question.cells])))
-    first_row = [answer_button(seq, texts.BTN_ROW_ZERO, "z"), answer_button(seq, texts.BTN_REST_ZERO, "r")]
+        lines.append(
+            texts.ROW_CURRENT.format(
+                values=figures([report.figures.get(c) for c in question.cells])
+            )
+        )
+    first_row = [
+        answer_button(seq, texts.BTN_ROW_ZERO, "z"),
+        answer_button(seq, texts.BTN_REST_ZERO, "r"),
+    ]
     if last_values is not None and None not in last_values:
         first_row.append(answer_button(seq, texts.BTN_SAME_AS_LAST_YEAR, "l"))
-    return OutMessage(text="\n".join(lines), buttons=[first_row, navigation_row(seq)], question=True)
+    return OutMessage(
+        text="\n".join(lines), buttons=[first_row, navigation_row(seq)], question=True
+    )
 
 
-def _gate_message(question: GateQuestion, head: str, seq: int, previous: Report | None) -> OutMessage:
+def _gate_message(
+    question: GateQuestion, head: str, seq: int, previous: Report | None
+) -> OutMessage:
     if question.gate == "applications":
         lines = [texts.GATE_APPLICATIONS.format(progress=head)]
         carried = carried_forward_last_year(previous)
@@ -137,10 +163,14 @@ def _gate_message(question: GateQuestion, head: str, seq: int, previous: Report 
 
 
 def last_year_values(question: RowQuestion, previous: Report | None) -> list[Decimal | None] | None:
-    """Last year's figures for the row (None when there is no last year's report with them)."""
-    if previous is None or any(c not in previous.format.cells_by_id for c in question.last_year_cells):
+    """Last year's figures for the row (None when last year's report has none of them).
+
+    Across formats only the cells that mean the same are shared; the others show as unknown.
+    """
+    if previous is None:
         return None
-    values = [previous.value(c) for c in question.last_year_cells]
+    known = previous.format.cells_by_id
+    values = [previous.value(c) if c in known else None for c in question.last_year_cells]
     return None if all(v is None for v in values) else values
 
 
@@ -158,8 +188,12 @@ def violation_message(violation: Violation, report: Report) -> OutMessage:
     template = texts.ERROR_FOUND if violation.severity is Severity.ERROR else texts.WARNING_FOUND
     buttons = [[b] for b in reenter_buttons(violation, report)]
     if violation.severity is Severity.WARNING:
-        buttons.append([Button(label=texts.BTN_ACCEPT_WARNING, data=f"w.{rule_index(report, violation.key)}")])
-    return OutMessage(text=template.format(description=escape(violation.describe())), buttons=buttons)
+        buttons.append(
+            [Button(label=texts.BTN_ACCEPT_WARNING, data=f"w.{rule_index(report, violation.key)}")]
+        )
+    return OutMessage(
+        text=template.format(description=escape(violation.describe())), buttons=buttons
+    )
 
 
 def rule_index(report: Report, key: str) -> int:
@@ -171,11 +205,18 @@ def rule_index(report: Report, key: str) -> int:
 def reenter_buttons(violation: Violation, report: Report, limit: int = 4) -> list[Button]:
     """One button per row involved; for long rules the rows that hold figures come first."""
     plan = plan_for(report.format)
-    indexes = list(dict.fromkeys(i for c in violation.cells if (i := row_question_for_cell(report.format, c)) is not None))
+    indexes = list(
+        dict.fromkeys(
+            i for c in violation.cells if (i := row_question_for_cell(report.format, c)) is not None
+        )
+    )
     if len(indexes) > limit:
+
         def holds_figures(i: int) -> bool:
             question = plan[i]
-            return isinstance(question, RowQuestion) and any(report.figures.get(c) for c in question.cells)
+            return isinstance(question, RowQuestion) and any(
+                report.figures.get(c) for c in question.cells
+            )
 
         keep = [i for i in indexes if holds_figures(i)]
         keep += [i for i in (indexes[0], indexes[1], indexes[-1]) if i not in keep]
@@ -184,19 +225,27 @@ def reenter_buttons(violation: Violation, report: Report, limit: int = 4) -> lis
     for i in indexes:
         question = plan[i]
         assert isinstance(question, RowQuestion)
-        buttons.append(Button(label=texts.BTN_REENTER.format(label=_short(question.label)), data=f"j.{i}"))
+        buttons.append(
+            Button(label=texts.BTN_REENTER.format(label=short_label(question.label)), data=f"j.{i}")
+        )
     return buttons
 
 
-def _short(label: str, limit: int = 14) -> str:
-    label = label.replace("\n", "")
+_LONG_NOTE = re.compile(r"（[^）]{6,}）")
+
+
+def short_label(label: str, limit: int = 14) -> str:
+    """A row label short enough for a button: ``一、本年新收申请数量``, ``（二）部分公开``."""
+    label = _LONG_NOTE.sub("", label.replace("\n", "")).replace("政府信息公开", "")
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
 # --- contents and review --------------------------------------------------------------------
 
 
-def section_mark(section: Section, report: Report, gates: dict[str, bool], violations: list[Violation]) -> str:
+def section_mark(
+    section: Section, report: Report, gates: dict[str, bool], violations: list[Violation]
+) -> str:
     """✅ done, ❌ errors, ⚠️ warnings, … missing."""
     plan = plan_for(report.format)
     questions = [q for q in plan if q.section is section]
@@ -212,12 +261,23 @@ def section_mark(section: Section, report: Report, gates: dict[str, bool], viola
     return "✅"
 
 
-def contents_message(report: Report, gates: dict[str, bool], violations: list[Violation]) -> OutMessage:
+def contents_message(
+    report: Report, gates: dict[str, bool], violations: list[Violation]
+) -> OutMessage:
     buttons = [
-        [Button(label=texts.BTN_SECTION.format(mark=section_mark(s, report, gates, violations), heading=s.heading), data=f"g.{s.number}")]
+        [
+            Button(
+                label=texts.BTN_SECTION.format(
+                    mark=section_mark(s, report, gates, violations), heading=s.heading
+                ),
+                data=f"g.{s.number}",
+            )
+        ]
         for s in report.format.sections
     ]
-    buttons.append([Button(label=texts.BTN_REVIEW, data="v"), Button(label=texts.BTN_EXPORT, data="e")])
+    buttons.append(
+        [Button(label=texts.BTN_REVIEW, data="v"), Button(label=texts.BTN_EXPORT, data="e")]
+    )
     return OutMessage(text=texts.CONTENTS, buttons=buttons)
 
 
@@ -226,8 +286,23 @@ def row_code(labels: tuple[str, ...]) -> str:
     code = ""
     for label in labels:
         match = _NUMBERING.match(label)
-        code += match.group(1).rstrip("、.").replace("（", "(").replace("）", ")") if match else label[:6]
+        code += (
+            match.group(1).rstrip("、.").replace("（", "(").replace("）", ")")
+            if match
+            else label[:6]
+        )
     return code
+
+
+def pad(label: str, width: int = 12) -> str:
+    """``label`` cut or padded to ``width`` display columns (a Chinese character takes two)."""
+    out, used = "", 0
+    for char in label:
+        size = 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        if used + size > width:
+            break
+        out, used = out + char, used + size
+    return out + " " * (width - used)
 
 
 def table_block(table: Table, report: Report, only_nonzero: bool) -> str:
@@ -236,13 +311,14 @@ def table_block(table: Table, report: Report, only_nonzero: bool) -> str:
     hidden = 0
     for block in table.blocks:
         if block.title:
-            lines.append(block.title)
+            names = "/".join(c.label.replace("\n", "") for c in block.columns)
+            lines.append(f"{block.title}：{names}")
         columns = block.columns
         if table.id == "appeals":
             for group, label in APPEAL_GROUPS:
                 ids = [c for c in columns if c.id.startswith(f"{group}.")]
                 values = [report.value(block.cell_id(block.rows[0], c)) for c in ids]
-                lines.append(f"{label[:6]:　<6} {figures(values)}")
+                lines.append(f"{pad(label)} {figures(values)}")
             continue
         for row in block.rows:
             values = [report.value(block.cell_id(row, c)) for c in columns]
@@ -250,31 +326,50 @@ def table_block(table: Table, report: Report, only_nonzero: bool) -> str:
             if only_nonzero and not key_row and all(v == 0 for v in values):
                 hidden += 1
                 continue
-            lines.append(f"{row_code(row.labels):　<6} {figures(values)}")
+            lines.append(f"{pad(row_code(row.labels))} {figures(values)}")
     if hidden:
         lines.append(texts.REVIEW_ZERO_ROWS)
     return "\n".join(lines)
 
 
 def review_messages(
-    report: Report, status: str, gates: dict[str, bool], violations: list[Violation], organisation: str
+    report: Report,
+    status: str,
+    gates: dict[str, bool],
+    violations: list[Violation],
+    organisation: str,
 ) -> list[OutMessage]:
     """Completion per section with each table as a monospace block; then the open problems.
 
     Two messages, so that neither comes near Telegram's 4096-character limit.
     """
-    lines = [texts.REVIEW_TITLE.format(organisation=escape(organisation), year=report.year, status=texts.STATUS.get(status, status))]
+    lines = [
+        texts.REVIEW_TITLE.format(
+            organisation=escape(organisation),
+            year=report.year,
+            status=texts.STATUS.get(status, status),
+        )
+    ]
     plan = plan_for(report.format)
     for section in report.format.sections:
         missing = sum(1 for q in plan if q.section is section and not is_answered(q, report, gates))
         detail = texts.REVIEW_MISSING.format(count=missing) if missing else ""
-        lines.append(texts.REVIEW_SECTION.format(mark=section_mark(section, report, gates, violations), heading=section.heading, detail=detail))
+        lines.append(
+            texts.REVIEW_SECTION.format(
+                mark=section_mark(section, report, gates, violations),
+                heading=section.heading,
+                detail=detail,
+            )
+        )
         if section.table is not None:
-            legend = " ".join(dict.fromkeys(c.label.replace("\n", "") for b in section.table.blocks for c in b.columns))
-            if section.table.id == "appeals":
-                legend = "结果维持 结果纠正 其他结果 尚未审结 总计"
-            lines.append(texts.REVIEW_LEGEND.format(legend=escape(legend)))
-            lines.append(f"<pre>{escape(table_block(section.table, report, only_nonzero=section.table.id == 'applications'))}</pre>")
+            if section.table.id != "disclosure":
+                block = section.table.blocks[0]
+                labels = block.columns if section.table.id == "applications" else block.columns[:5]
+                legend = " ".join(c.label for c in labels)
+                lines.append(texts.REVIEW_LEGEND.format(legend=escape(legend)))
+            lines.append(
+                f"<pre>{escape(table_block(section.table, report, only_nonzero=section.table.id == 'applications'))}</pre>"
+            )
     overview = OutMessage(text="\n".join(lines))
     lines = []
     buttons: list[list[Button]] = []
@@ -288,5 +383,7 @@ def review_messages(
                 buttons.append([Button(label=f"{number}. {first[0].label}", data=first[0].data)])
     else:
         lines.append(texts.REVIEW_NO_PROBLEMS)
-    buttons.append([Button(label=texts.BTN_CONTINUE, data="f"), Button(label=texts.BTN_EXPORT, data="e")])
+    buttons.append(
+        [Button(label=texts.BTN_CONTINUE, data="f"), Button(label=texts.BTN_EXPORT, data="e")]
+    )
     return [overview, OutMessage(text="\n".join(lines), buttons=buttons)]

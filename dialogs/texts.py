@@ -30,11 +30,15 @@ BTN_SECTION = "{mark} {heading}"
 PROGRESS = "【{section}】第{position}/{count}项"
 PART_QUESTION = "{progress}\n<b>{title}</b>\n{hint}"
 PART_EXAMPLE = "参考写法：{example}"
-PART_CURRENT = "已填写的内容（{length}字）：\n<i>{excerpt}</i>\n发送新内容将替换原文；不改请点“保留原文”。"
+PART_CURRENT = (
+    "已填写的内容（{length}字）：\n<i>{excerpt}</i>\n发送新内容将替换原文；不改请点“保留原文”。"
+)
 PART_LAST_YEAR = "上年写的是：<i>{excerpt}</i>"
 PART_RECEIVED = "已保存（这一部分共{length}字）。还有内容可以接着发送，写完请点“本部分完成”。"
 PART_EMPTY = "这一部分还没有内容。请先发送文字，或点“跳过”以后再写。"
-PART_TOO_LONG = "这一部分最多{limit}字，加上这次发送的内容就超过了，这次的内容没有保存。请精简后分段发送。"
+PART_TOO_LONG = (
+    "这一部分最多{limit}字，加上这次发送的内容就超过了，这次的内容没有保存。请精简后分段发送。"
+)
 ROW_QUESTION = "{progress}\n<b>{table}</b>\n{label}（单位：{unit}）\n请依次填写{count}个数：{names}"
 ROW_ONE_QUESTION = "{progress}\n<b>{table}</b>\n{label}：{names}（单位：{unit}）\n请填写1个数"
 ROW_EXAMPLE = "例如：<code>{example}</code>（没有的填0）"
@@ -43,15 +47,21 @@ ROW_LAST_YEAR_CARRY = "上年报告的“结转下年度继续办理”：<code>
 ROW_CURRENT = "已填：<code>{values}</code>（重新发送即可修改）"
 ROW_SAVED = "已记录 {label}：<code>{values}</code>"
 ROW_REFUSED = "没有记录：{reason}"
-GATE_APPLICATIONS = "{progress}\n<b>三、收到和处理政府信息公开申请情况</b>\n本年度是否收到政府信息公开申请？"
+GATE_APPLICATIONS = (
+    "{progress}\n<b>三、收到和处理政府信息公开申请情况</b>\n本年度是否收到政府信息公开申请？"
+)
 GATE_APPLICATIONS_CARRY = "上年报告中“结转下年度继续办理”为 {values}件，这些申请本年要继续办理。"
 GATE_APPEALS = "{progress}\n<b>四、政府信息公开行政复议、行政诉讼情况</b>\n本年度是否有涉及政府信息公开的行政复议或行政诉讼？"
 GATE_NO_APPLICATIONS_DONE = "已将表三全部填为0。"
 GATE_NO_APPLICATIONS_CARRY = "已将“本年新收”填为0。上年结转的申请仍需填写办理结果，下面逐项填写。"
-GATE_NO_APPLICATIONS_ASK_CARRY = "已将“本年新收”填为0。请再填写上年结转的申请数量；没有的点“本行全为0”，表三其余各项就都填为0。"
+GATE_NO_APPLICATIONS_ASK_CARRY = (
+    "已将“本年新收”填为0。请再填写上年结转的申请数量；没有的点“本行全为0”，表三其余各项就都填为0。"
+)
 GATE_NO_APPEALS_DONE = "已将表四全部填为0。"
 REST_ZERO_DONE = "已将“{table}”余下{count}行填为0。"
-SAME_AS_LAST_YEAR_NONE = "没有找到上年的报告数据，请直接填写。可以把上年报告（.docx）发给我，导入后就能对照。"
+SAME_AS_LAST_YEAR_NONE = (
+    "没有找到上年的报告数据，请直接填写。可以把上年报告（.docx）发给我，导入后就能对照。"
+)
 
 # --- checks ---------------------------------------------------------------------------------
 ERROR_FOUND = "❌ <b>发现错误</b>\n{description}\n请核对后重填有关的行。"
@@ -76,7 +86,7 @@ NO_ORGANISATION = (
     "管理员可以在后台用 nianbao org invite 生成邀请。"
 )
 CHOOSE_ORGANISATION = "您加入了多个单位，请选择要填写哪个单位的报告："
-START_REPORT = "开始填写 <b>{organisation}{year}年政府信息公开工作年度报告</b>（{format}）。\n{missing}"
+START_REPORT = "开始填写 <b>{organisation}{year}年政府信息公开工作年度报告</b>。\n格式：{format}。共六部分，逐项询问，随时可以暂存。"
 RESUME_REPORT = "继续填写 <b>{organisation}{year}年政府信息公开工作年度报告</b>。"
 REOPENED = "这份报告已生成过正式文件，现已改回草稿；修改完成后请重新生成报告。"
 BAD_YEAR = "年份不对。可以填写2019年及以后的报告，例如：/fill 2025"
@@ -111,7 +121,9 @@ IMPORT_CANCEL = "取消"
 IMPORT_DONE = "已导入{year}年报告的数据。"
 IMPORT_CANCELLED = "已取消，文件中的数据没有导入。"
 IMPORT_REJECTED = "这个文件读不了：{reason}"
-IMPORT_NOT_LAST_YEAR = "这份报告是{year}年的，不能覆盖正在填写的本年报告。请发送{year_before}年或更早的报告。"
+IMPORT_NOT_LAST_YEAR = (
+    "这份报告是{year}年的，不能覆盖正在填写的本年报告。请发送{year_before}年或更早的报告。"
+)
 IMPORT_UNAVAILABLE = "读取文档的功能暂时不可用。"
 FILE_NOT_DOCX = "请发送 Word 文档（.docx）格式的年度报告。"
 
@@ -145,4 +157,6 @@ COMMANDS = (
 )
 FILE_TOO_BIG = "文件超过20MB，无法接收。年度报告的 Word 文档一般不到1MB，请确认发送的是报告本身。"
 SOMETHING_WENT_WRONG = "抱歉，处理刚才的消息时出了问题。您已填写的内容都已保存，没有丢失。请稍后再试，或发送 /fill 继续。"
-LAST_YEAR_NONE = "还没有{year}年的报告数据。可以把{year}年的报告（.docx）发给我，确认后就能在填写时对照。"
+LAST_YEAR_NONE = (
+    "还没有{year}年的报告数据。可以把{year}年的报告（.docx）发给我，确认后就能在填写时对照。"
+)

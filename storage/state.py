@@ -49,6 +49,14 @@ class StateStore(StoreBase):
             )
             return row[0] if row else None
 
+    def forget_question_message(self, person_id: int, message_id: int) -> None:
+        """The adapter stripped this message's buttons itself: it is no longer the live question."""
+        with self.transaction():
+            self._conn.execute(
+                "DELETE FROM question_messages WHERE person_id = ? AND message_id = ?",
+                (person_id, message_id),
+            )
+
     # -- Telegram updates ----------------------------------------------------------------------
 
     def claim_update(self, update_id: int) -> bool:

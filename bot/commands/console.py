@@ -8,9 +8,8 @@ from pathlib import Path
 import click
 
 from bot.commands.common import db_option
+from bot.wiring import make_engine
 from dialogs.console import run_console
-from dialogs.engine import Engine
-from exports import read_docx, write_docx
 from storage import Role, Store
 
 CONSOLE_PERSON_ID = -1
@@ -28,14 +27,27 @@ def open_console(db_path: Path, organisation: str, out_dir: Path) -> None:
         store.upsert_person(CONSOLE_PERSON_ID, CONSOLE_PERSON_NAME)
         if store.role_in(CONSOLE_PERSON_ID, org.id) is None:
             store.add_membership(CONSOLE_PERSON_ID, org.id, Role.CLERK)
-        engine = Engine(store, render_docx=lambda report, draft: write_docx(report, draft=draft), read_docx=read_docx)
+        engine = make_engine(store)
         run_console(engine, CONSOLE_PERSON_ID, sys.stdin, click.echo, out_dir)
 
 
 @click.command()
 @db_option
-@click.option("--org", "organisation", default=DEFAULT_ORGANISATION, show_default=True, help="The organisation to fill in for.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True, help="Where generated documents are written.")
+@click.option(
+    "--org",
+    "organisation",
+    default=DEFAULT_ORGANISATION,
+    show_default=True,
+    help="The organisation to fill in for.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Where generated documents are written.",
+)
 def console(db_path: Path, organisation: str, out_dir: Path) -> None:
     """Fill in a report in the terminal (the same dialogs as the bot)."""
     open_console(db_path, organisation, out_dir)

@@ -135,3 +135,7 @@ def test_swap_question_message_returns_the_previous_one(store):
     assert store.swap_question_message(7, 105) == 100
     assert store.swap_question_message(8, 300) is None
     assert store.swap_question_message(7, 110) == 105
+    store.forget_question_message(7, 105)  # not the live one: nothing changes
+    assert store.swap_question_message(7, 111) == 110
+    store.forget_question_message(7, 111)
+    assert store.swap_question_message(7, 112) is None

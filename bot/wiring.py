@@ -1,0 +1,30 @@
+"""Connecting the layers: the engine with the real document writer and reader."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from dialogs.engine import Engine
+from dialogs.machine import DocumentError
+from exports import DocumentRejected, ReadResult, read_docx, write_docx
+from report.values import Report
+from storage import Store
+
+
+def render_docx(report: Report, draft: bool) -> bytes:
+    """The report as an official-format DOCX (marked 征求意见稿 when ``draft``)."""
+    return write_docx(report, draft=draft)
+
+
+def read_report_docx(data: bytes) -> ReadResult:
+    """Read an uploaded report; a file the reader refuses becomes the dialog's DocumentError."""
+    try:
+        return read_docx(data)
+    except DocumentRejected as refusal:
+        raise DocumentError(refusal.message) from None
+
+
+def make_engine(store: Store, today: Callable[[], date] | None = None) -> Engine:
+    """The conversation engine as the bot and the console run it."""
+    return Engine(store, render_docx=render_docx, read_docx=read_report_docx, today=today)

@@ -1,0 +1,183 @@
+"""The real bot as a separate process against the Bot API test server, and people who talk to it."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dialogs.console import plain
+from tests.botapi.client import BotApiClient, ChatMessage, Snapshot
+
+REPO = Path(__file__).resolve().parents[1]
+QUIET_SECONDS = 0.15
+
+
+class BotProcess:
+    """``python -m bot.cli run`` with the environment pointing it at the test server."""
+
+    def __init__(
+        self, server, db_path: Path, log_path: Path, admin_ids: tuple[int, ...] = ()
+    ) -> None:  # type: ignore[no-untyped-def]
+        self.server = server
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "NIANBAO_"))},
+            "TELEGRAM_BOT_TOKEN": server.token,
+            "TELEGRAM_API_BASE_URL": server.base_url,
+            "NIANBAO_DB": str(db_path),
+            "NIANBAO_ADMIN_IDS": ",".join(map(str, admin_ids)),
+            "NIANBAO_BOT_USERNAME": "nianbao_test_bot",
+            "PYTHONUNBUFFERED": "1",
+        }
+        self.log_path = log_path
+        self.process: subprocess.Popen[bytes] | None = None
+        self.starts = 0
+
+    def start(self, timeout: float = 20.0) -> BotProcess:
+        client: BotApiClient = self.server.client
+        polls_before = len(client.calls("getUpdates"))
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "run"], cwd=REPO, env=self.env, stdout=log, stderr=log
+        )
+        self.starts += 1
+        # Ready once it polls: commands are registered first (post_init), then polling begins.
+        client.wait_until(
+            lambda s: (
+                len([c for c in s.calls if c.method.lower() == "getupdates"]) > polls_before or None
+            ),
+            timeout,
+            what="the bot to start polling",
+        )
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL: no clean-up of any kind, as when a machine loses power."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+@dataclass
+class Person:
+    """Somebody in a private chat with the bot, acting through the test server."""
+
+    client: BotApiClient
+    user_id: int
+    name: str
+    transcript: list[str] = field(default_factory=list)
+    seen: int = 0
+
+    def __post_init__(self) -> None:
+        self.client.add_user(self.user_id, self.name)
+
+    # --- acting -----------------------------------------------------------------------------
+
+    def says(self, text: str) -> list[ChatMessage]:
+        self.transcript.append(f"**{self.name}:** {text}")
+        self.client.send_text(self.user_id, text)
+        return self.settle()
+
+    def command(self, command: str, args: str = "") -> list[ChatMessage]:
+        self.transcript.append(f"**{self.name}:** /{command} {args}".rstrip())
+        self.client.send_command(self.user_id, command, args)
+        return self.settle()
+
+    def start(self, payload: str | None = None) -> list[ChatMessage]:
+        self.transcript.append(f"**{self.name}:** /start" + (f" {payload}" if payload else ""))
+        self.client.send_start(self.user_id, payload)
+        return self.settle()
+
+    def taps(self, label: str) -> list[ChatMessage]:
+        message = self.message_with_button(label)
+        button = next(b for b in message.buttons if b.text == label or b.text.startswith(label))
+        self.transcript.append(f"**{self.name}:** [{button.text}]")
+        self.client.press_button(self.user_id, message.message_id, button.callback_data)
+        return self.settle()
+
+    def forges(self, message_id: int, data: str) -> list[ChatMessage]:
+        self.client.press_button(self.user_id, message_id, data, forge=True)
+        return self.settle(expect_new=False)
+
+    def sends_file(self, name: str, content: bytes) -> list[ChatMessage]:
+        self.transcript.append(f"**{self.name}:** 📎 {name}")
+        self.client.send_document(self.user_id, content, name)
+        return self.settle()
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def bot_messages(self) -> list[ChatMessage]:
+        return self.client.bot_messages(self.user_id)
+
+    def message_with_button(self, label: str) -> ChatMessage:
+        for message in reversed(self.bot_messages()):
+            if any(b.text == label or b.text.startswith(label) for b in message.buttons):
+                return message
+        raise AssertionError(
+            f"no message with a button {label!r}:\n" + self.text(self.bot_messages()[-6:])
+        )
+
+    def question(self) -> ChatMessage:
+        """The last message that still shows buttons."""
+        return next(m for m in reversed(self.bot_messages()) if m.buttons)
+
+    @staticmethod
+    def text(messages: list[ChatMessage]) -> str:
+        return "\n".join(plain(m.text or m.caption or "") for m in messages)
+
+    def settle(self, timeout: float = 10.0, expect_new: bool = True) -> list[ChatMessage]:
+        """Wait until the bot has answered and gone quiet; return the new messages."""
+        deadline = time.monotonic() + timeout
+        if expect_new:
+            self.client.wait_until(
+                lambda s: len(s.bot_messages(self.user_id)) > self.seen or None,
+                timeout,
+                what=f"a reply to {self.name}",
+            )
+        last = _fingerprint(self.client.snapshot(with_content=False), self.user_id)
+        while time.monotonic() < deadline:
+            time.sleep(QUIET_SECONDS)
+            now = _fingerprint(self.client.snapshot(with_content=False), self.user_id)
+            if now == last:
+                break
+            last = now
+        messages = self.bot_messages()
+        new = messages[self.seen :]
+        self.seen = len(messages)
+        for message in new:
+            lines = plain(message.text or message.caption or "").split("\n")
+            if message.buttons:
+                lines.append(" · ".join(f"[{b.text}]" for b in message.buttons))
+            if message.document:
+                lines.append(f"📎 {message.document.file_name}")
+            self.transcript.append("\n".join(f"> {line}" for line in lines))
+        return new
+
+
+def _fingerprint(snapshot: Snapshot, chat_id: int) -> tuple[int, int, int]:
+    messages = snapshot.bot_messages(chat_id)
+    return (len(messages), sum(len(m.history) for m in messages), len(snapshot.calls))
+
+
+def invite_code(text: str) -> str:
+    """The start parameter of the invite link in a bot message."""
+    match = re.search(r"start=([A-Za-z0-9_-]+)", text)
+    assert match, text
+    return match.group(1)
