@@ -103,7 +103,9 @@ def test_the_seed_report_end_to_end_in_at_most_30_actions(store, township):
         read_docx(document.data).report.figures["disclosure.procurement.amount"]
         == SEED_NONZERO["disclosure.procurement.amount"]
     )
-    assert docx.Document(io.BytesIO(document.data)).tables
+    opened = docx.Document(io.BytesIO(document.data))
+    assert opened.tables
+    assert opened.paragraphs[-1].text.replace(" ", "") == "2021年1月10日"
 
 
 def test_a_busy_office_with_66_applications_in_at_most_60_actions(store, township):
