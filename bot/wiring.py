@@ -12,11 +12,12 @@ from report.values import Report
 from storage import Store
 
 
-def docx_renderer(today: Callable[[], date]) -> Callable[[Report, bool], bytes]:
-    """Renders the report as an official-format DOCX dated ``today()`` (征求意见稿 when a draft)."""
+def docx_renderer(today: Callable[[], date]) -> Callable[[Report, bool, date | None], bytes]:
+    """Renders the report as an official-format DOCX (征求意见稿 when a draft), dated the day
+    given or else ``today()``."""
 
-    def render(report: Report, draft: bool) -> bytes:
-        return write_docx(report, draft=draft, issued=today())
+    def render(report: Report, draft: bool, issued: date | None) -> bytes:
+        return write_docx(report, draft=draft, issued=issued or today())
 
     return render
 

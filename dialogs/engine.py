@@ -110,9 +110,10 @@ class Engine:
                 return [OutMessage(text=texts.UNKNOWN_BUTTON)]
             self._open(state, org_id, reporting_year(self.today()))
             return None
-        wanted_year = _year_argument(event)
+        last_year = self.today().year
+        wanted_year = _year_argument(event, last_year)
         if wanted_year == -1:
-            return [OutMessage(text=texts.BAD_YEAR)]
+            return [OutMessage(text=texts.BAD_YEAR.format(last=last_year))]
         current = self.store.report_by_id(state.report_id) if state.report_id else None
         if (
             current is not None
@@ -196,11 +197,11 @@ class Engine:
                 )
 
 
-def _year_argument(event: Event) -> int | None:
+def _year_argument(event: Event, last_year: int) -> int | None:
     """The year asked for by ``/fill 2025`` (None: none given; -1: not a valid year)."""
     if not isinstance(event, Command) or event.name != "fill" or not event.args.strip():
         return None
     text = event.args.strip().removesuffix("年")
-    if text.isdigit() and FIRST_YEAR <= int(text) <= 2100:
+    if text.isdigit() and FIRST_YEAR <= int(text) <= last_year:
         return int(text)
     return -1

@@ -9,8 +9,10 @@ the clerk sees a reply.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from html import escape
 from typing import Protocol
@@ -36,6 +38,7 @@ from dialogs.model import (
 )
 from dialogs.plan import (
     APPLICATIONS_GATE,
+    CARRIED_FORWARD_ROW,
     CARRIED_OVER_ROW,
     NEW_ROW,
     GateQuestion,
@@ -69,7 +72,7 @@ class DocumentError(Exception):
         self.message = message
 
 
-RenderDocx = Callable[[Report, bool], bytes]
+RenderDocx = Callable[[Report, bool, date | None], bytes]
 ReadDocx = Callable[[bytes], ReadOutcome]
 
 
@@ -113,6 +116,17 @@ def stale_write(state: ConversationState, context: Context, who: str | None) -> 
     turn.say(texts.STALE_WRITE.format(who=escape(who or texts.SOMEONE), values=values))
     turn.ask(turn.state.cursor)
     return Outcome(turn.state, turn.messages, turn.effects)
+
+
+def parse_date(text: str) -> date | None:
+    """``2027-01-20``, ``2027/1/20`` or ``2027年1月20日`` (None when it is not a date)."""
+    match = re.fullmatch(r"(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})日?", text.strip())
+    if match is None:
+        return None
+    try:
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None
 
 
 class _Turn:
@@ -238,7 +252,14 @@ class _Turn:
         elif name == "review":
             self.review()
         elif name == "export":
-            self.export(draft=args.strip() in ("draft", "草稿", "征求意见稿"))
+            words = args.split()
+            draft = any(w in ("draft", "草稿", "征求意见稿") for w in words)
+            dates = [w for w in words if w not in ("draft", "草稿", "征求意见稿")]
+            issued = parse_date(dates[0]) if dates else None
+            if dates and issued is None:
+                self.say(texts.EXPORT_BAD_DATE)
+                return
+            self.export(draft=draft, issued=issued)
         elif name == "cancel":
             self.save_exit()
         elif name == "contents":
@@ -335,7 +356,7 @@ class _Turn:
             self.ask(index + 1) if index + 1 < len(self.plan) else self.advance()
         elif isinstance(question, PartQuestion) and action in ("d", "k", "t"):
             self.part_button(question, action)
-        elif isinstance(question, RowQuestion) and action in ("z", "r", "l"):
+        elif isinstance(question, RowQuestion) and action in ("z", "r", "l", "c"):
             self.row_button(question, action)
         elif isinstance(question, GateQuestion) and action in ("y", "n"):
             self.gate(question, action == "y")
@@ -375,8 +396,12 @@ class _Turn:
             last = self.ctx.previous.texts.get(part_id, "") if self.ctx.previous else ""
             if last.strip():
                 self.write_text(part_id, last)
+                self.say(texts.PART_COPIED)
+                self.ask(self.state.cursor)
+                return
         if not self.report.texts.get(part_id, "").strip():
             self.say(texts.PART_EMPTY)
+            self.ask(self.state.cursor)
             return
         self.after_answer(set())
 
@@ -402,6 +427,12 @@ class _Turn:
             self.save_row(question, dict(zip(question.cells, values, strict=True)))  # type: ignore[arg-type]
         elif action == "r":
             self.rest_zero(question)
+        elif action == "c" and question.row.id == CARRIED_FORWARD_ROW:
+            balance = render.balance_values(self.report)
+            if None in balance or any(v < 0 for v in balance):  # type: ignore[operator]
+                self.ask(self.state.cursor)
+                return
+            self.save_row(question, dict(zip(question.cells, balance, strict=True)))  # type: ignore[arg-type]
 
     def save_row(self, question: RowQuestion, figures: dict[str, Decimal]) -> None:
         before = {v.key for v in self.violations()}
@@ -423,16 +454,22 @@ class _Turn:
 
     def rest_zero(self, question: RowQuestion) -> None:
         before = {v.key for v in self.violations()}
+        results_only = render.is_result_row(question)
         rest = [
             q
             for q in self.plan[self.state.cursor :]
-            if isinstance(q, RowQuestion) and q.table is question.table
+            if isinstance(q, RowQuestion)
+            and q.table is question.table
+            and (not results_only or render.is_result_row(q))
         ]
         zeros = {c: Decimal(0) for q in rest for c in q.cells if c not in self.report.figures}
         zeros.update({c: Decimal(0) for c in question.cells})
         rows = sum(1 for q in rest if any(c in zeros for c in q.cells))
         self.write_figures(zeros, guarded=False)
-        self.say(texts.REST_ZERO_DONE.format(table=question.table.title, count=rows))
+        if results_only:
+            self.say(texts.RESULTS_REST_ZERO_DONE.format(count=rows))
+        else:
+            self.say(texts.REST_ZERO_DONE.format(table=question.table.title, count=rows))
         self.after_answer(before)
 
     def zero_table(self, table, announce: str) -> None:  # type: ignore[no-untyped-def]
@@ -477,9 +514,11 @@ class _Turn:
 
     def after_answer(self, before: set[str]) -> None:
         """Show every problem the answer brought to light, then ask the next question."""
-        for violation in self.violations():
-            if violation.key not in before:
-                self.messages.append(render.violation_message(violation, self.report))
+        fresh = [v for v in self.violations() if v.key not in before]
+        for kind in dict.fromkeys(v.kind for v in fresh):
+            self.messages.append(
+                render.violations_message([v for v in fresh if v.kind == kind], self.report)
+            )
         self.advance()
 
     # --- warnings ---------------------------------------------------------------------------
@@ -492,12 +531,13 @@ class _Turn:
         self.state.mode = Mode.REASON
         self.state.warning_key = rules[rule_number].key
         self.state.seq += 1
-        self.say(texts.WARNING_ASK_REASON)
+        self.say(texts.WARNING_ASK_REASON, [[Button(label=texts.BTN_RETURN, data="f")]])
 
     def accept_reason(self, reason: str) -> None:
         reason = " ".join(reason.split())[:500]
-        if not reason:
-            self.say(texts.WARNING_REASON_EMPTY)
+        if not any(ch.isalpha() for ch in reason):
+            # Figures typed out of habit are not a reason (and must not be taken for one).
+            self.say(texts.WARNING_REASON_EMPTY, [[Button(label=texts.BTN_RETURN, data="f")]])
             return
         key = self.state.warning_key or ""
         self.effects.append(AcceptWarning(key=key, reason=reason))
@@ -518,8 +558,9 @@ class _Turn:
         if previous is None:
             self.say(texts.LAST_YEAR_NONE.format(year=self.report.year - 1))
             return
-        messages = render.review_messages(previous, "imported", {}, [], previous.organisation)
-        self.messages.append(messages[0])
+        overview = render.review_messages(previous, "imported", {}, [], previous.organisation)[0]
+        title, _, body = overview.text.partition("\n")
+        self.say(texts.LAST_YEAR_TITLE.format(year=previous.year) + "\n" + body)
 
     def save_exit(self) -> None:
         self.state.mode = Mode.IDLE
@@ -539,7 +580,7 @@ class _Turn:
 
     # --- documents --------------------------------------------------------------------------
 
-    def export(self, draft: bool) -> None:
+    def export(self, draft: bool, issued: date | None = None) -> None:
         problems = self.violations()
         errors = [v for v in problems if v.severity is Severity.ERROR]
         missing = [i for i in range(len(self.plan)) if not self.answered(i)]
@@ -562,7 +603,7 @@ class _Turn:
         if self.ctx.render_docx is None:
             self.say(texts.EXPORT_UNAVAILABLE)
             return
-        data = self.ctx.render_docx(self.report, draft)
+        data = self.ctx.render_docx(self.report, draft, issued)
         filename = texts.FILENAME.format(
             short=self.ctx.short_name,
             year=self.report.year,
@@ -571,7 +612,9 @@ class _Turn:
         template = texts.EXPORT_DRAFT_DONE if draft else texts.EXPORT_DONE
         self.messages.append(
             OutMessage(
-                text=template.format(filename=escape(filename)),
+                text=template.format(
+                    filename=escape(filename), publish_by=f"{self.report.year + 1}年1月31日"
+                ),
                 document=Document(filename=filename, data=data),
             )
         )

@@ -38,7 +38,7 @@ def join(
                 role=texts.ROLE_NAMES[membership.role],
                 year=reporting_year(today),
             ),
-            buttons=[[Button(label=texts.BTN_CONTINUE, data="f")]],
+            buttons=[[Button(label=texts.BTN_START, data="f")]],
         )
     ]
 

@@ -10,6 +10,7 @@ from html import escape
 from dialogs import texts
 from dialogs.model import Button, OutMessage
 from dialogs.plan import (
+    CARRIED_FORWARD_ROW,
     CARRIED_OVER_ROW,
     GateQuestion,
     PartQuestion,
@@ -19,8 +20,8 @@ from dialogs.plan import (
     plan_for,
     row_question_for_cell,
 )
-from report.formats import APPEAL_GROUPS
-from report.layout import Section, Table
+from report.formats import APPEAL_GROUPS, APPLICANT_COLUMNS
+from report.layout import Column, Section, Table
 from report.parsing import example_row, format_figure
 from report.rules import Severity, Violation
 from report.values import Report
@@ -101,50 +102,85 @@ def _part_message(
     )
 
 
+_UNIT_NOTE = re.compile(r"（单位：[^）]*）")
+
+
+def column_names(columns: tuple[Column, ...]) -> str:
+    """``自然人、商业企业…（单位：件）``; each column's unit when they differ."""
+    names = [_UNIT_NOTE.sub("", c.label.replace("\n", "")) for c in columns]
+    units = [c.unit.symbol for c in columns]
+    if len(set(units)) == 1:
+        return "、".join(names) + f"（单位：{units[0]}）"
+    return "、".join(f"{name}（{unit}）" for name, unit in zip(names, units, strict=True))
+
+
+def question_label(question: RowQuestion) -> str:
+    """A row's label with its parents: ``三、本年度办理结果 › （三）不予公开 › 1.属于国家秘密``."""
+    return " › ".join(question.row.labels) if len(question.row.labels) > 1 else question.label
+
+
+def balance_values(report: Report) -> list[Decimal | None]:
+    """四、结转下年度继续办理 as the balance gives it: 一 + 二 − 三（七）, per applicant column."""
+    values: list[Decimal | None] = []
+    for column in APPLICANT_COLUMNS:
+        parts = [
+            report.value(f"applications.{row}.{column.id}")
+            for row in ("new", "carried_over", "results_total")
+        ]
+        if None in parts:
+            return [None] * len(APPLICANT_COLUMNS)
+        values.append(parts[0] + parts[1] - parts[2])  # type: ignore[operator]
+    return values
+
+
 def _row_message(
     question: RowQuestion, head: str, seq: int, report: Report, previous: Report | None
 ) -> OutMessage:
     columns = question.columns
-    names = "、".join(c.label.replace("\n", "") for c in columns)
-    units = "、".join(dict.fromkeys(c.unit.symbol for c in columns))
     template = texts.ROW_QUESTION if len(columns) > 1 else texts.ROW_ONE_QUESTION
     lines = [
         template.format(
             progress=head,
-            table=escape(
-                " · ".join(t for t in (question.section.heading, question.block.title) if t)
-            ),
-            label=escape(question.label),
-            unit=units,
+            block=f"{question.block.title}\n" if question.block.title else "",
+            label=escape(question_label(question)),
             count=len(columns),
-            names=names,
+            names=column_names(columns),
         ),
         texts.ROW_EXAMPLE.format(example=example_row(columns)),
         *(texts.ROW_SIGNED.format(name=c.label) for c in columns if c.signed),
     ]
+    first_row = [answer_button(seq, texts.BTN_ROW_ZERO, "z")]
+    if is_result_row(question):
+        first_row.append(answer_button(seq, texts.BTN_RESULTS_REST_ZERO, "r"))
+    else:
+        first_row.append(answer_button(seq, texts.BTN_REST_ZERO, "r"))
     last_values = last_year_values(question, previous)
+    carry = question.row.id == CARRIED_OVER_ROW
     if last_values is not None:
-        template = (
-            texts.ROW_LAST_YEAR_CARRY
-            if question.row.id == CARRIED_OVER_ROW
-            else texts.ROW_LAST_YEAR
-        )
+        template = texts.ROW_LAST_YEAR_CARRY if carry else texts.ROW_LAST_YEAR
         lines.append(template.format(values=figures(last_values)))
+        if None not in last_values:
+            label = texts.BTN_CARRY_OVER if carry else texts.BTN_SAME_AS_LAST_YEAR
+            first_row.append(answer_button(seq, label, "l"))
+    if question.row.id == CARRIED_FORWARD_ROW:
+        balance = balance_values(report)
+        if None not in balance and all(v >= 0 for v in balance):  # type: ignore[operator]
+            lines.append(texts.ROW_BALANCE.format(values=figures(balance)))
+            first_row.append(answer_button(seq, texts.BTN_BALANCE, "c"))
     if any(c in report.figures for c in question.cells):
         lines.append(
             texts.ROW_CURRENT.format(
                 values=figures([report.figures.get(c) for c in question.cells])
             )
         )
-    first_row = [
-        answer_button(seq, texts.BTN_ROW_ZERO, "z"),
-        answer_button(seq, texts.BTN_REST_ZERO, "r"),
-    ]
-    if last_values is not None and None not in last_values:
-        first_row.append(answer_button(seq, texts.BTN_SAME_AS_LAST_YEAR, "l"))
     return OutMessage(
         text="\n".join(lines), buttons=[first_row, navigation_row(seq)], question=True
     )
+
+
+def is_result_row(question: RowQuestion) -> bool:
+    """A leaf row under 三、本年度办理结果 (where 余下为0 stops short of 四)."""
+    return question.table.id == "applications" and question.row.labels[0].startswith("三、")
 
 
 def _gate_message(
@@ -186,15 +222,28 @@ def carried_forward_last_year(previous: Report | None) -> Decimal | None:
 
 def violation_message(violation: Violation, report: Report) -> OutMessage:
     """A broken rule, with buttons to re-enter each row involved (and to accept a warning)."""
-    template = texts.ERROR_FOUND if violation.severity is Severity.ERROR else texts.WARNING_FOUND
-    buttons = [[b] for b in reenter_buttons(violation, report)]
-    if violation.severity is Severity.WARNING:
+    return violations_message([violation], report)
+
+
+def violations_message(violations: list[Violation], report: Report) -> OutMessage:
+    """Broken rules of one kind in one message (a row that breaks two columns is one message).
+
+    Re-entry buttons cover every row involved; a warning has a button to accept it with a reason.
+    """
+    first = violations[0]
+    error = first.severity is Severity.ERROR
+    template = texts.ERROR_FOUND if error else texts.WARNING_FOUND
+    description = "\n".join(escape(v.describe()) for v in violations)
+    buttons: list[list[Button]] = []
+    for violation in violations:
+        for button in reenter_buttons(violation, report):
+            if [button] not in buttons:
+                buttons.append([button])
+    if not error:
         buttons.append(
-            [Button(label=texts.BTN_ACCEPT_WARNING, data=f"w.{rule_index(report, violation.key)}")]
+            [Button(label=texts.BTN_ACCEPT_WARNING, data=f"w.{rule_index(report, first.key)}")]
         )
-    return OutMessage(
-        text=template.format(description=escape(violation.describe())), buttons=buttons
-    )
+    return OutMessage(text=template.format(description=description), buttons=buttons[:8])
 
 
 def rule_index(report: Report, key: str) -> int:

@@ -25,22 +25,36 @@ BTN_CONTINUE = "继续填写"
 BTN_REENTER = "重填：{label}"
 BTN_ACCEPT_WARNING = "核实无误，说明原因"
 BTN_SECTION = "{mark} {heading}"
+BTN_CARRY_OVER = "按上年结转填入"
+BTN_BALANCE = "按勾稽关系填入"
+BTN_RESULTS_REST_ZERO = "办理结果余下为0"
+BTN_RETURN = "返回"
+BTN_START = "开始填写"
+RESULTS_REST_ZERO_DONE = "已将其余{count}项办理结果填为0。"
+ROW_BALANCE = "按勾稽关系（一＋二－三（七））应为：<code>{values}</code>"
+PART_COPIED = (
+    "已沿用上年文字。请把其中的年份和数字改为本年：发送新内容将替换原文；不改请点“本部分完成”。"
+)
+LAST_YEAR_TITLE = "<b>上年（{year}年）报告数据</b>"
+EXPORT_BAD_DATE = "日期有误，请按“/export 2027-01-20”的格式写。"
 
 # --- questions ------------------------------------------------------------------------------
-PROGRESS = "【{section}】第{position}/{count}项"
+PROGRESS = "【{section}】（{position}/{count}）"
 PART_QUESTION = "{progress}\n<b>{title}</b>\n{hint}"
 PART_EXAMPLE = "参考写法：{example}"
 PART_CURRENT = (
     "已填写的内容（{length}字）：\n<i>{excerpt}</i>\n发送新内容将替换原文；不改请点“保留原文”。"
 )
 PART_LAST_YEAR = "上年写的是：<i>{excerpt}</i>"
-PART_RECEIVED = "已保存（这一部分共{length}字）。还有内容可以接着发送，写完请点“本部分完成”。"
+PART_RECEIVED = (
+    "已保存（这一部分共{length}字）。如还有内容可接着发送（接在后面），写完请点“本部分完成”。"
+)
 PART_EMPTY = "这一部分还没有内容。请先发送文字，或点“跳过”以后再写。"
 PART_TOO_LONG = (
-    "这一部分最多{limit}字，加上这次发送的内容就超过了，这次的内容没有保存。请精简后分段发送。"
+    "这一部分最多{limit}字，加上这次发送的内容就超过了，这次的内容没有保存。请精简后重新发送。"
 )
-ROW_QUESTION = "{progress}\n<b>{table}</b>\n{label}（单位：{unit}）\n请依次填写{count}个数：{names}"
-ROW_ONE_QUESTION = "{progress}\n<b>{table}</b>\n{label}：{names}（单位：{unit}）\n请填写1个数"
+ROW_QUESTION = "{progress}\n{block}<b>{label}</b>\n请依次填写{count}个数：{names}"
+ROW_ONE_QUESTION = "{progress}\n{block}<b>{label}</b>：{names}\n请填写1个数"
 ROW_EXAMPLE = "例如：<code>{example}</code>（没有的填0）"
 ROW_SIGNED = "“{name}”比上年减少的填负数，例如 -2。"
 ROW_LAST_YEAR = "上年：<code>{values}</code>"
@@ -53,12 +67,10 @@ GATE_APPLICATIONS = (
 )
 GATE_APPLICATIONS_CARRY = "上年报告中“结转下年度继续办理”为 {values}件，这些申请本年要继续办理。"
 GATE_APPEALS = "{progress}\n<b>四、政府信息公开行政复议、行政诉讼情况</b>\n本年度是否有涉及政府信息公开的行政复议或行政诉讼？"
-GATE_NO_APPLICATIONS_DONE = "已将表三全部填为0。"
+GATE_NO_APPLICATIONS_DONE = "已将第三部分“收到和处理政府信息公开申请情况”各项全部填为0。"
 GATE_NO_APPLICATIONS_CARRY = "已将“本年新收”填为0。上年结转的申请仍需填写办理结果，下面逐项填写。"
-GATE_NO_APPLICATIONS_ASK_CARRY = (
-    "已将“本年新收”填为0。请再填写上年结转的申请数量；没有的点“本行全为0”，表三其余各项就都填为0。"
-)
-GATE_NO_APPEALS_DONE = "已将表四全部填为0。"
+GATE_NO_APPLICATIONS_ASK_CARRY = "已将“本年新收”填为0。请再填写上年结转的申请数量；没有的点“本行全为0”，第三部分其余各项就都填为0。"
+GATE_NO_APPEALS_DONE = "已将第四部分“政府信息公开行政复议、行政诉讼情况”各项全部填为0。"
 REST_ZERO_DONE = "已将“{table}”余下{count}行填为0。"
 SAME_AS_LAST_YEAR_NONE = (
     "没有找到上年的报告数据，请直接填写。可以把上年报告（.docx）发给我，导入后就能对照。"
@@ -67,30 +79,27 @@ SAME_AS_LAST_YEAR_NONE = (
 # --- checks ---------------------------------------------------------------------------------
 ERROR_FOUND = "❌ <b>发现错误</b>\n{description}\n请核对后重填有关的行。"
 WARNING_FOUND = "⚠️ <b>请核实</b>\n{description}\n如确实无误，请点“核实无误，说明原因”。"
-WARNING_ASK_REASON = "请简要说明原因（例如：部分规范性文件有效期届满自动失效）："
+WARNING_ASK_REASON = "请用一句话说明为什么这样填（例如：上年报告填报有误，已核实）。说明会随报告保存，供上级核对时查看。"
 WARNING_ACCEPTED = "已记录说明：{reason}"
-WARNING_REASON_EMPTY = "说明不能为空，请写一句原因。"
+WARNING_REASON_EMPTY = "请用文字说明原因（不能只填数字）。如不需要说明，请点“返回”。"
 STALE_WRITE = "这一行刚刚被{who}修改过，现在是：<code>{values}</code>。您的输入没有保存，如仍需修改请重新发送。"
 SOMEONE = "同事"
 
 # --- navigation -----------------------------------------------------------------------------
 CONTENTS = "<b>目录</b>（✅ 已完成　⚠️ 有待核实　❌ 有错误　… 未完成）\n点一节即可跳到那里。"
-SAVED_EXIT = "已暂存，填写的内容都已保存。随时发送 /fill 从这里继续。"
+SAVED_EXIT = "已暂存。发送 /fill 可从这里接着填写。"
 STALE_BUTTON = "这个按钮对应的问题已经回答过了，没有重复记录。当前的问题是："
 UNKNOWN_BUTTON = "这个按钮已失效。请发送 /fill 继续填写。"
 FIRST_QUESTION = "已经是第一个问题了。"
 ALL_DONE = "🎉 全部内容已填写完成。"
 MENU = "可用的命令：\n/fill 继续填写\n/review 预览\n/export 生成报告\n/last 上年数据\n/help 帮助\n/cancel 暂存退出"
 IDLE_TEXT = "现在没有正在填写的问题。" + "\n" + MENU
-NO_ORGANISATION = (
-    "您还没有加入任何单位。请向本单位管理员索取邀请链接，点开链接即可加入；"
-    "管理员可以在后台用 nianbao org invite 生成邀请。"
-)
+NO_ORGANISATION = "您还没有加入任何单位。请向本单位管理员索取邀请链接，点开链接即可加入。"
 CHOOSE_ORGANISATION = "您加入了多个单位，请选择要填写哪个单位的报告："
-START_REPORT = "开始填写 <b>{organisation}{year}年政府信息公开工作年度报告</b>。\n格式：{format}。共六部分，逐项询问，随时可以暂存。"
+START_REPORT = "开始填写 <b>{organisation}{year}年政府信息公开工作年度报告</b>。\n适用格式：{format}。共六部分，逐项询问，随时可以暂存。"
 RESUME_REPORT = "继续填写 <b>{organisation}{year}年政府信息公开工作年度报告</b>。"
 REOPENED = "这份报告已生成过正式文件，现已改回草稿；修改完成后请重新生成报告。"
-BAD_YEAR = "年份不对。可以填写2019年及以后的报告，例如：/fill 2025"
+BAD_YEAR = "年份有误。可填写2019年度至{last}年度的报告，例如：/fill {last}"
 
 # --- review ---------------------------------------------------------------------------------
 REVIEW_TITLE = "<b>{organisation}{year}年报告 预览</b>（{status}）"
@@ -105,7 +114,11 @@ STATUS = {"draft": "草稿", "final": "已生成正式文件", "imported": "已�
 # --- export ---------------------------------------------------------------------------------
 EXPORT_BLOCKED = "还有{count}处错误，不能生成正式报告。请先改正（点下面的按钮直接跳到有关的行），或先生成征求意见稿。"
 EXPORT_MISSING = "还有{count}项没有填写（{sections}），请先填完；也可以先生成征求意见稿。"
-EXPORT_DONE = "报告已生成：{filename}\n请核对后按程序报送、公开。以后如需修改，直接发送 /fill 修改后重新生成即可。"
+EXPORT_DONE = (
+    "报告已生成：{filename}\n请核对后按上级通知的时限报送，并于{publish_by}前向社会公布。"
+    "落款日期为生成当天；如需其他日期，发送 /export 加日期，例如：/export 2027-01-20。"
+    "以后如需修改，发送 /fill 修改后重新生成即可。"
+)
 EXPORT_DRAFT_DONE = "征求意见稿已生成：{filename}（页眉标注“征求意见稿”，不能作为正式报告公开）。"
 EXPORT_UNAVAILABLE = "生成文档的功能暂时不可用，填写的内容都已保存。"
 FILENAME = "{short}{year}年政府信息公开工作年度报告{suffix}.docx"
@@ -140,7 +153,10 @@ INVITE_USED = "这个邀请链接已经有人用过了（每个链接只能用�
 NOT_ADMIN = "只有系统管理员可以创建单位。如需加入本单位，请向管理员索取邀请链接。"
 NEWORG_USAGE = "请在命令后写单位全称，例如：/neworg 赣州经济技术开发区蟠龙镇人民政府"
 NEWORG_EXISTS = "单位“{name}”已经存在。如需邀请同事，请发送 /invite {name}"
-NEWORG_DONE = "已创建单位：<b>{name}</b>（简称：{short}）。\n把下面的邀请链接发给本单位的填报人员，点开即可加入（{days}天内有效，只能用一次）：\n{link}"
+NEWORG_DONE = (
+    "已创建单位：<b>{name}</b>（简称：{short}）。报告标题和文末落款将使用这个名称，请确认是全称。\n"
+    "把下面的邀请链接发给本单位的填报人员，点开即可加入（{days}天内有效，只能用一次）：\n{link}"
+)
 INVITE_DONE = "<b>{name}</b> 的邀请链接（{role}，{days}天内有效，只能用一次）：\n{link}"
 INVITE_USAGE = "请写明单位名称，例如：/invite 蟠龙镇"
 ORG_NOT_FOUND = "没有找到单位“{name}”。"

@@ -64,6 +64,7 @@ def parse_row(text: str, columns: Sequence[Column]) -> tuple[Decimal, ...]:
     A lone 0 / 无 (or 全0) for a row of several columns means every column is 0.
     """
     if len(columns) == 1:
+        _refuse_several(text, columns[0])
         return (parse_figure(text, columns[0]),)
     example = example_row(columns)
     if len(text) > MAX_INPUT_CHARS:
@@ -91,6 +92,23 @@ def parse_row(text: str, columns: Sequence[Column]) -> tuple[Decimal, ...]:
                 texts.IN_COLUMN.format(position=position, name=_name(column), message=error.message)
             ) from None
     return tuple(values)
+
+
+def _refuse_several(text: str, column: Column) -> None:
+    """ "1 0 9" for a one-figure question: say so, rather than "not a number"."""
+    if len(text) > MAX_INPUT_CHARS:
+        return
+    tokens = _split_row(text, 1)
+    if len(tokens) < 2:
+        return
+    for token in tokens:
+        try:
+            _parse_token(token, column)
+        except FigureError:
+            return
+    raise FigureError(
+        texts.ONE_VALUE.format(name=_name(column), got=len(tokens), example=example_value(column))
+    )
 
 
 def example_value(column: Column) -> str:
@@ -203,7 +221,9 @@ def _parse_number(body: str, column: Column) -> tuple[Decimal, bool]:
 
 def _not_a_number(body: str, column: Column) -> FigureError:
     return FigureError(
-        texts.NOT_A_NUMBER.format(token=_clip(body), what=_what(column), example=example_value(column))
+        texts.NOT_A_NUMBER.format(
+            token=_clip(body), what=_what(column), example=example_value(column)
+        )
     )
 
 

@@ -7,7 +7,7 @@ TOO_LONG = "内容太长了（{length}个字），这里只需要填写数字。
 EMPTY = "没有收到数字。请填写{what}，例如：{example}"
 NOT_A_NUMBER = "“{token}”不是数字。请填写{what}，例如：{example}；没有的填 0 或“无”。"
 NEGATIVE = "{what}不能是负数，没有的填 0。例如：{example}"
-FRACTION = "{what}是件数，只能填整数，不能有小数。例如：{example}"
+FRACTION = "{what}只能填整数（件数、个数没有小数）。例如：{example}"
 TOO_PRECISE = "{what}以{unit}为单位，最多保留{decimals}位小数。例如：{example}"
 TOO_BIG = "{what}填了{value}，超过了合理范围（最多{maximum}），请核对是否多打了数字。"
 MONEY_IN_COUNT = "{what}是数量，不是金额，请去掉“元”，例如：{example}"
@@ -15,6 +15,7 @@ COUNT_IN_MONEY = "{what}是金额（单位：{unit}），请填写金额，例�
 WRONG_COUNT = (
     "这一行要填{expected}个数，依次是：{names}。您填了{got}个。请用空格或逗号隔开，例如：{example}"
 )
+ONE_VALUE = "这一项只填1个数（{name}），您填了{got}个。例如：{example}"
 IN_COLUMN = "第{position}个数（{name}）：{message}"
 
 # --- rules ----------------------------------------------------------------------------------
@@ -26,22 +27,22 @@ RULE_TITLES = {
     "appeal_total": "总计应等于结果维持、结果纠正、其他结果、尚未审结之和",
     "carry_over": "上年结转应等于上年报告的“结转下年度继续办理”",
     "in_force": "现行有效件数应等于上年现行有效件数＋本年制发件数－本年废止件数",
-    "items": "上一年项目数量应等于上年报告的项目数量加增减",
+    "items": "本年“上一年项目数量”应等于上年报告的“上一年项目数量”加“本年增/减”",
     "narrative": "正文中写的数字应与表格一致",
     "outlier": "数字与上年相差十倍以上，请确认",
 }
 
-VIOLATION = "{title}：{left_label} 为 {left}，{right_label} 为 {right}，相差 {difference}。"
-VIOLATION_NO_NUMBER = "{title}：{left_label} 为 {left}，{right_label}。"
+VIOLATION = "{title}：{left_label}为 {left}，{right_label}为 {right}，相差 {difference}。"
+VIOLATION_NO_NUMBER = "{title}：{left_label}为 {left}，{right_label}。"
 
 SIDE_SUM = "{names}之和"
 SIDE_PRINTED_TOTAL = "表中所填“{label}”"
 SIDE_LAST_YEAR = "上年报告的“{label}”"
 SIDE_LAST_YEAR_PLUS = "上年现行有效件数＋本年制发－本年废止"
 SIDE_LAST_ITEMS = "上年报告的项目数量加增减"
-SIDE_TEXT = "正文“{part}”中写的“{quote}”"
+SIDE_TEXT = "正文“{part}”写的“{quote}”"
 SIDE_LAST_YEAR_VALUE = "上年为 {value}"
 SIDE_NONNEGATIVE = "应为不小于 0 的数"
 SIDE_WHOLE = "应为整数"
-BALANCE_LEFT = "“{column}”栏的 一、本年新收＋二、上年结转"
-BALANCE_RIGHT = "三、（七）总计＋四、结转下年度继续办理"
+BALANCE_LEFT = "“{column}”栏 一＋二"
+BALANCE_RIGHT = "三（七）总计＋四"

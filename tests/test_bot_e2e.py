@@ -180,7 +180,7 @@ def test_a_429_is_waited_out_and_nothing_is_lost(botapi_server, bot):
     onboard(admin, clerk)
     botapi_server.client.fail_next("sendMessage", 2, retry_after=1)
     clerk.command("fill")
-    assert "【一、总体情况】第1/6项" in Person.text(clerk.bot_messages())
+    assert "【一、总体情况】（1/6）" in Person.text(clerk.bot_messages())
     injected = [c for c in botapi_server.client.calls("sendMessage") if c.injected]
     assert len(injected) == 2
     botapi_server.client.assert_no_rejected_calls()

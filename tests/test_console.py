@@ -29,7 +29,7 @@ def test_console_fills_and_saves_answers(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "已创建单位：某县某镇人民政府" in result.output
-    assert "【一、总体情况】第1/6项" in result.output
+    assert "【一、总体情况】（1/6）" in result.output
     assert "[#1 本部分完成]" in result.output
     assert "已记录 规章：0 0 0" in result.output
     assert "预览（草稿）" in result.output
@@ -56,7 +56,7 @@ def test_start_without_a_token_runs_the_console(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["start"], input="/quit\n")
     assert result.exit_code == 0
     assert "未设置 TELEGRAM_BOT_TOKEN，现在启动终端版" in result.output
-    assert "【一、总体情况】第1/6项" in result.output
+    assert "【一、总体情况】（1/6）" in result.output
 
 
 def test_run_with_a_malformed_token_is_one_line_without_the_token(monkeypatch):

@@ -67,24 +67,24 @@ def test_the_seed_report_end_to_end_in_at_most_30_actions(store, township):
     clerk = seed_clerk(store)
     clerk.command("fill")
     assert "赣州经开区蟠龙镇2020年政府信息公开工作年度报告" in clerk.text()
-    assert "【一、总体情况】第1/4项" in clerk.question()
+    assert "【一、总体情况】（1/4）" in clerk.question()
     fill_parts(clerk, 4)
     # Table 2: seven rows of zeros, then 政府集中采购 typed as the seed writes it.
     for _ in range(7):
         assert "本行全为0" in [b.label for b in clerk.buttons()]
         clerk.taps("本行全为0")
     assert "政府集中采购" in clerk.question()
-    assert "采购项目数量、采购总金额" in clerk.question()
+    assert "采购项目数量（个）、采购总金额（元）" in clerk.question()
     clerk.says("9个 180000元")
     assert "已记录 政府集中采购：9 180000" in clerk.text()
     assert "本年度是否收到政府信息公开申请？" in clerk.question()
     clerk.taps("没有收到")
     assert "上年结转" in clerk.question()
     clerk.taps("本行全为0")
-    assert "已将表三全部填为0" in clerk.text()
+    assert "已将第三部分“收到和处理政府信息公开申请情况”各项全部填为0" in clerk.text()
     assert "行政复议或行政诉讼" in clerk.question()
     clerk.taps("没有")
-    assert "已将表四全部填为0" in clerk.text()
+    assert "已将第四部分“政府信息公开行政复议、行政诉讼情况”各项全部填为0" in clerk.text()
     assert "五、存在的主要问题及改进情况" in clerk.question()
     fill_parts(clerk, 2)
     assert "全部内容已填写完成" in clerk.text()
@@ -181,18 +181,20 @@ def test_a_broken_balance_is_shown_at_once_and_fixed_by_reentering_the_row(store
     clerk.says("5 0 0 0 0 0")
     clerk.taps("本行全为0")
     clerk.says("4 0 0 0 0 0")  # granted
-    clerk.taps("余下全为0")  # everything else, 四 included
+    clerk.taps("办理结果余下为0")  # the other results; 四 is asked next
+    assert "已将其余18项办理结果填为0" in clerk.text()
+    assert "四、结转下年度继续办理" in clerk.question()
+    assert "按勾稽关系（一＋二－三（七））应为：1 0 0 0 0 0" in clerk.question()
+    clerk.says("0 0 0 0 0 0")
     violation = next(m for m in clerk.last if "发现错误" in m.text)
-    assert (
-        "“自然人”栏的 一、本年新收＋二、上年结转 为 5，三、（七）总计＋四、结转下年度继续办理 为 4，相差 1"
-        in violation.text
-    )
+    assert "申请数量勾稽关系（第一项＋第二项＝第三项＋第四项）：“自然人”栏 一＋二为 5，三（七）总计＋四为 4，相差 1" in violation.text
     labels = [b.label for row in violation.buttons for b in row]
     assert "重填：一、本年新收申请数量" in labels
     assert "重填：四、结转下年度继续办理" in labels
     clerk.presses(next(b for row in violation.buttons for b in row if "四、结转" in b.label))
     assert "四、结转下年度继续办理" in clerk.question()
-    clerk.says("1 0 0 0 0 0")
+    clerk.taps("按勾稽关系填入")
+    assert "已记录 四、结转下年度继续办理：1 0 0 0 0 0" in clerk.text()
     assert "发现错误" not in clerk.text()
     assert [v for v in check(stored(store, township.id, 2020)) if v.kind == "balance"] == []
 
@@ -220,7 +222,7 @@ def test_a_warning_is_accepted_with_a_reason_that_is_kept(store, township):
     warning = next(m for m in clerk.last if "请核实" in m.text)
     assert "上年结转应等于上年报告的“结转下年度继续办理”" in warning.text
     clerk.presses(warning.buttons[-1][0])
-    assert "请简要说明原因" in clerk.text()
+    assert "请用一句话说明为什么这样填" in clerk.text()
     clerk.says("上年结转的2件已于上年12月31日前办结，上年报告填报有误。")
     assert "已记录说明" in clerk.text()
     stored_report = store.report(township.id, 2020)
@@ -244,9 +246,9 @@ def test_every_button_of_a_row_question(store, township):
     clerk = seed_clerk(store)
     clerk.command("fill")
     clerk.taps("跳过")
-    assert "【一、总体情况】第2/4项" in clerk.question()
+    assert "【一、总体情况】（2/4）" in clerk.question()
     clerk.taps("上一步")
-    assert "【一、总体情况】第1/4项" in clerk.question()
+    assert "【一、总体情况】（1/4）" in clerk.question()
     clerk.taps("目录")
     clerk.taps("… 二、")
     assert "上年：4 0 0" in clerk.question()
@@ -462,7 +464,9 @@ def test_fill_a_given_year(store, township):
     clerk.command("fill", "2023")
     assert "2023年" in clerk.text()
     clerk.command("fill", "1999")
-    assert "年份不对" in clerk.text()
+    assert "年份有误。可填写2019年度至2025年度的报告" in clerk.text()
+    clerk.command("fill", "2026")
+    assert "年份有误" in clerk.text()
     assert store.report(township.id, 2023) is not None
     assert CURRENT.id == store.report(township.id, 2023).format_id
 

@@ -61,8 +61,7 @@ def test_balance_r1_names_the_column_and_both_sides():
     assert violation.severity is Severity.ERROR
     assert (violation.left.value, violation.right.value) == (6, 4)
     assert violation.describe() == (
-        "申请数量勾稽关系（第一项＋第二项＝第三项＋第四项）：“商业企业”栏的 一、本年新收＋二、上年结转 为 6，"
-        "三、（七）总计＋四、结转下年度继续办理 为 4，相差 2。"
+        "申请数量勾稽关系（第一项＋第二项＝第三项＋第四项）：“商业企业”栏 一＋二为 6，三（七）总计＋四为 4，相差 2。"
     )
     assert "applications.new.business" in violation.cells
     assert "applications.unavailable.not_held.business" in violation.cells
@@ -88,7 +87,7 @@ def test_balance_of_the_total_column_checks_printed_totals():
         only(found, "row_total.applications.new.total")
         .describe()
         .startswith(
-            "总计栏应等于各类申请人之和：表中所填“一、本年新收政府信息公开申请数量·总计” 为 3"
+            "总计栏应等于各类申请人之和：表中所填“一、本年新收政府信息公开申请数量·总计”为 3"
         )
     )
     assert only(found, "balance.total").left.value == 3
@@ -152,8 +151,8 @@ def test_carry_over_w1_compares_with_last_year():
     violation = only(check(this, previous=last), "carry_over.natural_person")
     assert violation.severity is Severity.WARNING
     assert violation.describe() == (
-        "上年结转应等于上年报告的“结转下年度继续办理”：二、上年结转政府信息公开申请数量·自然人 为 1，"
-        "上年报告的“四、结转下年度继续办理·自然人” 为 2，相差 1。"
+        "上年结转应等于上年报告的“结转下年度继续办理”：二、上年结转政府信息公开申请数量·自然人为 1，"
+        "上年报告的“四、结转下年度继续办理·自然人”为 2，相差 1。"
     )
     assert not [v for v in check(this) if v.kind == "carry_over"]
 
