@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
 
 from dialogs import texts
+from dialogs.deadlines import reporting_year
 from dialogs.machine import Context, Outcome, ReadDocx, RenderDocx, stale_write, step
 from dialogs.model import (
     AcceptWarning,
@@ -28,13 +29,11 @@ from dialogs.model import (
     WriteFigures,
     WriteText,
 )
+from dialogs.office import Office, WriteSummary
+from dialogs.reminders import FILLING_ROLES
 from report.formats import FIRST_YEAR
 from report.values import Report
 from storage import NotFound, ReportStatus, StaleWrite, Store
-
-from dialogs.deadlines import reporting_year
-from dialogs.office import Office, WriteSummary
-from dialogs.reminders import FILLING_ROLES
 
 __all__ = ["FILLING_ROLES", "Engine", "reporting_year"]
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, tzinfo
-from zoneinfo import ZoneInfo
 from decimal import Decimal
 from html import escape
+from zoneinfo import ZoneInfo
 
 from dialogs import texts
 from dialogs.deadlines import days_left, parse_deadline, reporting_year, statutory_deadline
 from dialogs.model import Button, Document, OutMessage
+from dialogs.progress import add_up
 from dialogs.reminders import (
     deadline_for,
     fillers,
@@ -31,7 +32,8 @@ from storage import Organisation, ReportStatus, Role, Store
 NUDGE_KIND = "nudge"
 MAX_KEYWORD_CELLS = 8
 Members = Sequence[tuple[str, Report | None]]
-WriteSummary = Callable[[str, int, Members], list[Document]]
+#: Writes the summary tables: (parent office, year, the totals, each member office).
+WriteSummary = Callable[[str, int, Report, Members], list[Document]]
 
 
 class Office:
@@ -65,7 +67,10 @@ class Office:
         supervised = self.supervised(person_id)
         if args:
             if not supervised:
-                return [*self._show_deadlines(person_id, year), OutMessage(text=texts.DEADLINE_NOT_SUPERVISOR)]
+                return [
+                    *self._show_deadlines(person_id, year),
+                    OutMessage(text=texts.DEADLINE_NOT_SUPERVISOR),
+                ]
             return [self._set_deadline(person_id, supervised, year, args)]
         return self._show_deadlines(person_id, year)
 
@@ -205,7 +210,11 @@ class Office:
                 org.name, year, stored.id, deadline, today, report_completion(self.store, stored.id)
             )
             message = message.model_copy(
-                update={"text": texts.NUDGE_FROM.format(office=escape(parent.name)) + "\n" + message.text}
+                update={
+                    "text": texts.NUDGE_FROM.format(office=escape(parent.name))
+                    + "\n"
+                    + message.text
+                }
             )
             reached = [
                 p
@@ -239,7 +248,9 @@ class Office:
     def _summary_of(self, parent: Organisation, year: int) -> list[OutMessage]:
         children = self.store.children(parent.id)
         if not children:
-            return [OutMessage(text=texts.NO_MEMBER_OFFICES.format(organisation=escape(parent.name)))]
+            return [
+                OutMessage(text=texts.NO_MEMBER_OFFICES.format(organisation=escape(parent.name)))
+            ]
         members: list[tuple[str, Report | None]] = []
         final = 0
         for org in children:
@@ -250,13 +261,14 @@ class Office:
         reported = [r for _, r in members if r is not None]
         if not reported:
             return [OutMessage(text=texts.SUMMARY_NO_DATA.format(year=year))]
+        totals = add_up(parent.name, year, reported)
         lines = [
             texts.SUMMARY_TITLE.format(organisation=escape(parent.name), year=year),
             texts.SUMMARY_COVERAGE.format(total=len(children), reported=len(reported), final=final),
             "<pre>"
             + escape(
                 "\n".join(
-                    f"{pad(label, 14)} {figures([_sum(reported, cell)])}"
+                    f"{pad(label, 14)} {_figure(totals.value(cell))}"
                     for cell, label in texts.MAIN_TOTALS
                 )
             )
@@ -264,7 +276,7 @@ class Office:
         ]
         out = [OutMessage(text="\n".join(lines))]
         if self.write_summary is not None:
-            for document in self.write_summary(parent.name, year, members):
+            for document in self.write_summary(parent.name, year, totals, members):
                 out.append(OutMessage(text=escape(document.filename), document=document))
         return out
 
@@ -294,8 +306,10 @@ class Office:
             return [OutMessage(text=texts.LAST_NO_MATCH.format(keyword=escape(query)))]
         if not reports:
             return [OutMessage(text=texts.LAST_NO_YEARS)]
-        title = texts.LAST_KEYWORD_TITLE.format(organisation=escape(org.name), keyword=escape(query))
-        message = self._trend(reports, cells[:MAX_KEYWORD_CELLS], title)
+        title = texts.LAST_KEYWORD_TITLE.format(
+            organisation=escape(org.name), keyword=escape(query)
+        )
+        message = self._trend(reports, cells[:MAX_KEYWORD_CELLS], title, long_labels=True)
         if len(cells) > MAX_KEYWORD_CELLS:
             message.text += "\n" + texts.LAST_MORE.format(count=len(cells) - MAX_KEYWORD_CELLS)
         return [message]
@@ -310,17 +324,24 @@ class Office:
         reports: dict[int, Report],
         cells: Sequence[tuple[str, str]],
         title: str = texts.LAST_TREND_TITLE,
+        *,
+        long_labels: bool = False,
     ) -> OutMessage:
+        """Figures by year (the last five), "—" where a year's format lacks the cell. Long
+        labels go on a line of their own above their figures, so a phone shows them whole."""
         years = sorted(reports)[-5:]
-        header = f"{pad('', 14)} " + " ".join(f"{y:>6}" for y in years)
-        lines = [header]
+        indent = 2 if long_labels else 14
+        lines = [f"{pad('', indent)} " + " ".join(f"{y:>6}" for y in years)]
         for cell, label in cells:
             values = []
             for y in years:
                 report = reports[y]
                 value = report.value(cell) if cell in report.format.cells_by_id else None
                 values.append(f"{_figure(value):>6}")
-            lines.append(f"{pad(label, 14)} " + " ".join(values))
+            if long_labels:
+                lines.extend((label, f"{pad('', indent)} " + " ".join(values)))
+            else:
+                lines.append(f"{pad(label, indent)} " + " ".join(values))
         return OutMessage(text=title + "\n<pre>" + escape("\n".join(lines)) + "</pre>")
 
 
@@ -351,12 +372,6 @@ def keyword_cells(keyword: str) -> list[tuple[str, str]]:
 
 def _figure(value: Decimal | None) -> str:
     return texts.NOT_AVAILABLE if value is None else figures([value])
-
-
-def _sum(reports: list[Report], cell: str) -> Decimal | None:
-    values = [r.value(cell) for r in reports if cell in r.format.cells_by_id]
-    known = [v for v in values if v is not None]
-    return sum(known, Decimal(0)) if known else None
 
 
 def _moment(at: datetime, zone: tzinfo) -> str:

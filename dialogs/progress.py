@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from dialogs.plan import PartQuestion, RowQuestion, is_answered, plan_for
 from report.rules import Severity, Violation, check
@@ -49,7 +51,9 @@ def completion(
     answered = [is_answered(q, report, gates or {}) for q in plan]
     gaps = []
     for section in report.format.sections:
-        missing = [q for q, done in zip(plan, answered, strict=True) if q.section is section and not done]
+        missing = [
+            q for q, done in zip(plan, answered, strict=True) if q.section is section and not done
+        ]
         if missing:
             gaps.append(
                 SectionGap(
@@ -60,9 +64,7 @@ def completion(
                 )
             )
     errors = tuple(
-        v
-        for v in check(report, previous)
-        if v.severity is Severity.ERROR and v.key not in accepted
+        v for v in check(report, previous) if v.severity is Severity.ERROR and v.key not in accepted
     )
     return Completion(
         answered=sum(answered),
@@ -71,3 +73,15 @@ def completion(
         errors=errors,
         first_gap=next((i for i, done in enumerate(answered) if not done), None),
     )
+
+
+def add_up(organisation: str, year: int, reports: Iterable[Report]) -> Report:
+    """Every entered figure summed over ``reports`` (of one year); a figure nobody entered stays
+    unknown, and totals follow from the sums as in any report."""
+    reports = list(reports)
+    figures: dict[str, Decimal] = {}
+    for report in reports:
+        for cell_id, value in report.figures.items():
+            if not report.format.cell(cell_id).computed:
+                figures[cell_id] = figures.get(cell_id, Decimal(0)) + value
+    return Report(organisation=organisation, year=year, figures=figures)

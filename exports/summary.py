@@ -33,18 +33,20 @@ SHEET_TITLE = "汇总"
 
 @dataclass(frozen=True)
 class Summary:
-    """The parent office, the year, and each member office's report (None: nothing entered)."""
+    """The parent office, the year, the figures added up over the member offices (``totals``),
+    and each member office's report (None: nothing entered)."""
 
     organisation: str
     year: int
-    format: ReportFormat
+    totals: Report
     members: Sequence[tuple[str, Report | None]]
 
+    @property
+    def format(self) -> ReportFormat:
+        return self.totals.format
+
     def value(self, cell_id: str) -> Decimal | None:
-        """The sum over the members that have this figure (None when none has it)."""
-        known = [r.value(cell_id) for _, r in self.members if r is not None]
-        numbers = [v for v in known if v is not None]
-        return sum(numbers, Decimal(0)) if numbers else None
+        return self.totals.value(cell_id)
 
     @property
     def reported(self) -> int:
