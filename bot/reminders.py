@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DAILY_JOB = "reminders"
+RUNS_KEY = "reminder_runs"
 CATCH_UP_JOB = "reminders-catch-up"
 #: How late the daily run may still start (the event loop was busy, the clock jumped).
 DAILY_GRACE_SECONDS = 3600
@@ -49,6 +50,8 @@ async def send_reminders(context: ContextTypes.DEFAULT_TYPE) -> int:
         sent += 1
     if sent:
         log.info("sent %d reminder(s)", sent)
+    # How many runs have finished (for monitoring, and for tests to know a run is over).
+    context.application.bot_data[RUNS_KEY] = context.application.bot_data.get(RUNS_KEY, 0) + 1
     return sent
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import docx
 import openpyxl
@@ -51,7 +51,9 @@ def county(store):
     county = store.add_organisation("赣州经济技术开发区党政办公室", short_name="开发区")
     other = store.add_organisation("于都县人民政府办公室", short_name="于都县")
     towns = {
-        name: store.add_organisation(f"赣州经开区{name}人民政府", short_name=name, parent_id=county.id)
+        name: store.add_organisation(
+            f"赣州经开区{name}人民政府", short_name=name, parent_id=county.id
+        )
         for name in ("蟠龙镇", "凤岗镇", "湖边镇")
     }
     d = store.add_organisation("于都县贡江镇人民政府", short_name="贡江镇", parent_id=other.id)
@@ -69,7 +71,13 @@ def county(store):
     a = store.save_imported(
         towns["蟠龙镇"].id,
         2024,
-        complete_report("赣州经开区蟠龙镇人民政府", 2024, review__upheld=2, applications__new__natural_person=3, applications__granted__natural_person=3),
+        complete_report(
+            "赣州经开区蟠龙镇人民政府",
+            2024,
+            review__upheld=2,
+            applications__new__natural_person=3,
+            applications__granted__natural_person=3,
+        ),
         person_id=CLERK_A,
     )
     store.set_status(a.id, ReportStatus.FINAL, person_id=CLERK_A)
@@ -91,7 +99,9 @@ def person(store, person_id, today=TODAY) -> Clerk:
 def test_deadline_shows_the_statutory_date_until_the_county_sets_an_earlier_one(store, county):
     clerk = person(store, CLERK_B)
     clerk.command("deadline")
-    assert "2024年度报告的报送截止日期：2025年1月31日（星期五），法定期限。还有21天。" in clerk.text()
+    assert (
+        "2024年度报告的报送截止日期：2025年1月31日（星期五），法定期限。还有21天。" in clerk.text()
+    )
 
     supervisor = person(store, COUNTY_SUPERVISOR)
     supervisor.command("deadline")
@@ -104,7 +114,9 @@ def test_deadline_shows_the_statutory_date_until_the_county_sets_an_earlier_one(
     assert "已将下级单位2024年度报告的截止日期定为2025年1月15日（星期三）" in supervisor.text()
 
     clerk.command("deadline")
-    assert "2025年1月15日（星期三），赣州经济技术开发区党政办公室规定的期限。还有5天。" in clerk.text()
+    assert (
+        "2025年1月15日（星期三），赣州经济技术开发区党政办公室规定的期限。还有5天。" in clerk.text()
+    )
     # Another county's township keeps the statutory date; a clerk cannot change anything.
     other = person(store, CLERK_D)
     other.command("deadline", "1月12日")
@@ -203,9 +215,21 @@ def test_summary_of_a_year_nobody_reported(store, county):
 def test_last_by_year_and_by_keyword_across_both_formats(store, county):
     towns = county[1]
     org = towns["蟠龙镇"].id
-    legacy = seed_report().with_figures({"review.upheld": Decimal(4), "litigation_direct.upheld": Decimal(1)})
-    store.save_imported(org, 2020, legacy.model_copy(update={"organisation": "赣州经开区蟠龙镇人民政府"}), person_id=CLERK_A)
-    store.save_imported(org, 2023, complete_report("赣州经开区蟠龙镇人民政府", 2023, review__corrected=6), person_id=CLERK_A)
+    legacy = seed_report().with_figures(
+        {"review.upheld": Decimal(4), "litigation_direct.upheld": Decimal(1)}
+    )
+    store.save_imported(
+        org,
+        2020,
+        legacy.model_copy(update={"organisation": "赣州经开区蟠龙镇人民政府"}),
+        person_id=CLERK_A,
+    )
+    store.save_imported(
+        org,
+        2023,
+        complete_report("赣州经开区蟠龙镇人民政府", 2023, review__corrected=6),
+        person_id=CLERK_A,
+    )
     clerk = person(store, CLERK_A)
     clerk.command("fill")
 
@@ -240,7 +264,10 @@ def test_last_by_year_and_by_keyword_across_both_formats(store, county):
     assert in_force.split() == ["—", "0", "0"]
 
     clerk.command("last", "2018")
-    assert "没有赣州经开区蟠龙镇人民政府2018年的报告数据。已有数据的年份：2020、2023、2024" in clerk.text()
+    assert (
+        "没有赣州经开区蟠龙镇人民政府2018年的报告数据。已有数据的年份：2020、2023、2024"
+        in clerk.text()
+    )
     clerk.command("last", "不存在的项目")
     assert "没有找到与“不存在的项目”有关的数据项" in clerk.text()
 
