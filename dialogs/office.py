@@ -24,7 +24,7 @@ from dialogs.reminders import (
     reminder_message,
     report_completion,
 )
-from dialogs.render import figures, pad
+from dialogs.render import figures, pad, review_messages
 from report.formats import CURRENT, FIRST_YEAR, LEGACY
 from report.values import Report
 from storage import Organisation, ReportStatus, Role, Store
@@ -284,7 +284,7 @@ class Office:
 
     def last(self, org_id: int, year: int, args: str) -> list[OutMessage]:
         org = self.store.organisation(org_id)
-        years = [y for y in self.store.years(org_id) if y < year or y == year]
+        years = [y for y in self.store.years(org_id) if y <= year]
         reports = {
             y: r for y in years if (r := self.store.report_for_year(org_id, y)) and r.figures
         }
@@ -315,8 +315,6 @@ class Office:
         return [message]
 
     def _year(self, report: Report, organisation: str) -> OutMessage:
-        from dialogs.render import review_messages
-
         return review_messages(report, "imported", {}, [], organisation)[0]
 
     def _trend(
