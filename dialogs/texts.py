@@ -224,7 +224,7 @@ MAIN_TOTALS = (
 # --- the county office ----------------------------------------------------------------------
 NOT_SUPERVISOR = "只有上级主管单位的人员可以查看下级单位的填报情况。"
 NO_MEMBER_OFFICES = "<b>{organisation}</b>下面还没有下级单位。"
-PROGRESS_TITLE = "<b>{organisation}下级单位{year}年度报告填报进度</b>（截止{date}，还有{days}天）"
+PROGRESS_TITLE = "<b>{organisation}下级单位{year}年度报告填报进度</b>\n截止日期：{date}，还有{days}天。"
 PROGRESS_LINE = "{mark} {name}：{state}{errors}；最近填写：{activity}"
 PROGRESS_DONE = "已生成正式报告"
 PROGRESS_PERCENT = "已填{percent}%"
