@@ -15,9 +15,13 @@ from report.values import Report
 from storage import Store, default_short_name
 
 
-def render_docx(report: Report, draft: bool) -> bytes:
-    """The report as an official-format DOCX (marked 征求意见稿 when ``draft``)."""
-    return write_docx(report, draft=draft)
+def docx_renderer(today: Callable[[], date]) -> Callable[[Report, bool], bytes]:
+    """Renders the report as an official-format DOCX dated ``today()`` (征求意见稿 when a draft)."""
+
+    def render(report: Report, draft: bool) -> bytes:
+        return write_docx(report, draft=draft, issued=today())
+
+    return render
 
 
 def read_report_docx(data: bytes) -> ReadResult:
@@ -47,11 +51,12 @@ def make_engine(
     store: Store, today: Callable[[], date] | None = None, zone: tzinfo | None = None
 ) -> Engine:
     """The conversation engine as the bot and the console run it."""
+    clock = today or date.today
     return Engine(
         store,
-        render_docx=render_docx,
+        render_docx=docx_renderer(clock),
         read_docx=read_report_docx,
-        today=today,
+        today=clock,
         write_summary=write_summary,
         zone=zone,
     )

@@ -120,6 +120,7 @@ def _row_message(
             names=names,
         ),
         texts.ROW_EXAMPLE.format(example=example_row(columns)),
+        *(texts.ROW_SIGNED.format(name=c.label) for c in columns if c.signed),
     ]
     last_values = last_year_values(question, previous)
     if last_values is not None:

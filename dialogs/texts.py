@@ -42,6 +42,7 @@ PART_TOO_LONG = (
 ROW_QUESTION = "{progress}\n<b>{table}</b>\n{label}（单位：{unit}）\n请依次填写{count}个数：{names}"
 ROW_ONE_QUESTION = "{progress}\n<b>{table}</b>\n{label}：{names}（单位：{unit}）\n请填写1个数"
 ROW_EXAMPLE = "例如：<code>{example}</code>（没有的填0）"
+ROW_SIGNED = "“{name}”比上年减少的填负数，例如 -2。"
 ROW_LAST_YEAR = "上年：<code>{values}</code>"
 ROW_LAST_YEAR_CARRY = "上年报告的“结转下年度继续办理”：<code>{values}</code>"
 ROW_CURRENT = "已填：<code>{values}</code>（重新发送即可修改）"

@@ -360,10 +360,15 @@ _OVERSIGHT = Part(
     "写监督保障的情况：工作机构和人员、培训、考核、社会评议和责任追究等。",
 )
 
-_PROBLEMS = Part(
+_PROBLEMS_CURRENT = Part(
     "problems",
     None,
-    "先写本年度工作中存在的主要问题，再写下一步的改进措施；现行格式还要求说明上一年度所提改进措施的落实情况。",
+    "先写上一年度报告所提改进措施的落实情况，再写本年度工作中存在的主要问题和下一步的改进措施。",
+)
+_PROBLEMS_LEGACY = Part(
+    "problems",
+    None,
+    "先写本年度工作中存在的主要问题，再写下一步的改进措施。",
 )
 _OTHER_CURRENT = Part(
     "other_matters",
@@ -392,7 +397,7 @@ CURRENT = ReportFormat(
         Section(2, "主动公开政府信息情况", table=_CURRENT_DISCLOSURE),
         Section(3, "收到和处理政府信息公开申请情况", table=_CURRENT_APPLICATIONS),
         Section(4, "政府信息公开行政复议、行政诉讼情况", table=_APPEALS),
-        Section(5, "存在的主要问题及改进情况", parts=(_PROBLEMS,)),
+        Section(5, "存在的主要问题及改进情况", parts=(_PROBLEMS_CURRENT,)),
         Section(6, "其他需要报告的事项", parts=(_OTHER_CURRENT,)),
     ),
 )
@@ -422,7 +427,7 @@ LEGACY = ReportFormat(
         Section(2, "主动公开政府信息情况", table=_LEGACY_DISCLOSURE),
         Section(3, "收到和处理政府信息公开申请情况", table=_LEGACY_APPLICATIONS),
         Section(4, "政府信息公开行政复议、行政诉讼情况", table=_APPEALS),
-        Section(5, "存在的主要问题及改进情况", parts=(_PROBLEMS,)),
+        Section(5, "存在的主要问题及改进情况", parts=(_PROBLEMS_LEGACY,)),
         Section(6, "其他需要报告的事项", parts=(_OTHER_LEGACY,)),
     ),
 )

@@ -103,7 +103,9 @@ def test_the_seed_report_end_to_end_in_at_most_30_actions(store, township):
         read_docx(document.data).report.figures["disclosure.procurement.amount"]
         == SEED_NONZERO["disclosure.procurement.amount"]
     )
-    assert docx.Document(io.BytesIO(document.data)).tables
+    opened = docx.Document(io.BytesIO(document.data))
+    assert opened.tables
+    assert opened.paragraphs[-1].text.replace(" ", "") == "2021年1月10日"
 
 
 def test_a_busy_office_with_66_applications_in_at_most_60_actions(store, township):
@@ -463,3 +465,34 @@ def test_fill_a_given_year(store, township):
     assert "年份不对" in clerk.text()
     assert store.report(township.id, 2023) is not None
     assert CURRENT.id == store.report(township.id, 2023).format_id
+
+
+def test_part_buttons_keep_the_text_or_take_last_years(store, township):
+    store.save_imported(
+        township.id, 2019, Report(organisation="蟠龙镇", year=2019, figures=seed_figures(), texts={"overview.summary": "上年的综述。"}),
+        person_id=None,
+    )
+    clerk = seed_clerk(store)
+    clerk.command("fill")
+    assert "上年写的是：上年的综述。" in clerk.question()
+    clerk.taps("沿用上年文字")
+    assert stored(store, township.id, 2020).texts["overview.summary"] == "上年的综述。"
+    clerk.taps("上一步")
+    assert "已填写的内容（6字）" in clerk.question()
+    clerk.taps("保留原文")
+    assert "（一）主动公开政府信息情况" in clerk.question()
+    assert stored(store, township.id, 2020).texts["overview.summary"] == "上年的综述。"
+    clerk.taps("本部分完成")
+    assert "这一部分还没有内容" in clerk.text()
+
+
+def test_a_signed_column_says_negatives_are_allowed(store, township):
+    clerk = seed_clerk(store)
+    clerk.command("fill")
+    clerk.taps("目录")
+    clerk.taps("… 二、")
+    clerk.taps("本行全为0")
+    clerk.taps("本行全为0")
+    assert "“本年增/减”比上年减少的填负数，例如 -2" in clerk.question()
+    clerk.says("5 -2 7")
+    assert stored(store, township.id, 2020).figures["disclosure.licensing.items_change"] == -2
