@@ -15,7 +15,7 @@ from typing import Any
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -27,6 +27,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.reminders import schedule_reminders
 from bot.settings import Settings
 from bot.wiring import make_engine
 from dialogs import onboarding, texts
@@ -37,7 +38,17 @@ log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # Telegram lets bots download files up to 20 MB
 MAX_TEXT_CHARS = 4096
-DIALOG_COMMANDS = ("fill", "review", "export", "cancel", "help", "last")
+DIALOG_COMMANDS = (
+    "fill",
+    "review",
+    "export",
+    "cancel",
+    "help",
+    "last",
+    "deadline",
+    "progress",
+    "summary",
+)
 EXPORT_BUTTONS = ("e", "e.d")
 
 
@@ -47,7 +58,9 @@ class NianbaoBot:
     def __init__(self, settings: Settings, store: Store) -> None:
         self.settings = settings
         self.store = store
-        self.engine = make_engine(store, today=lambda: datetime.now(settings.zone).date())
+        self.engine = make_engine(
+            store, today=lambda: datetime.now(settings.zone).date(), zone=settings.zone
+        )
         self.bot_username = settings.bot_username or "nianbao_bot"
 
     # --- handlers ---------------------------------------------------------------------------
@@ -211,6 +224,9 @@ class NianbaoBot:
         person_id: int | None = None,
     ) -> None:
         for out in messages:
+            if out.to is not None and out.to != chat_id:
+                await self._send_to_other(context, out)
+                continue
             markup = _markup(out)
             if out.document is not None:
                 sent = await context.bot.send_document(
@@ -232,6 +248,14 @@ class NianbaoBot:
                 )
             if out.question and person_id is not None:
                 await self._mark_question(context, chat_id, person_id, sent.message_id)
+
+    async def _send_to_other(self, context: ContextTypes.DEFAULT_TYPE, out: OutMessage) -> None:
+        """A message for somebody else (a supervisor's reminder): a refusal does not stop the rest."""
+        assert out.to is not None
+        try:
+            await self.send(context, out.to, [out.model_copy(update={"to": None})])
+        except (Forbidden, BadRequest) as error:
+            log.info("message to %s not delivered: %s", out.to, error.message)
 
     async def _mark_question(
         self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, person_id: int, message_id: int
@@ -256,7 +280,7 @@ class NianbaoBot:
 
 def _builds_document(event: Event) -> bool:
     if isinstance(event, Command):
-        return event.name == "export"
+        return event.name in ("export", "summary")
     return isinstance(event, ButtonPress) and event.data in EXPORT_BUTTONS
 
 
@@ -300,6 +324,11 @@ async def _register_commands(application: Application[Any, Any, Any, Any, Any, A
     )
 
 
+async def _on_start(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    await _register_commands(application)
+    schedule_reminders(application)
+
+
 def build_application(
     settings: Settings,
     store: Store,
@@ -317,7 +346,7 @@ def build_application(
         Application.builder()
         .token(token)
         .rate_limiter(AIORateLimiter(max_retries=5))
-        .post_init(_register_commands)
+        .post_init(_on_start)
     )
     api = base_url or settings.api_base_url
     if api:

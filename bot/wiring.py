@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Sequence
+from datetime import date, tzinfo
 
+from dialogs import texts
 from dialogs.engine import Engine
 from dialogs.machine import DocumentError
+from dialogs.model import Document
 from exports import DocumentRejected, ReadResult, read_docx, write_docx
+from exports.summary import Summary, summary_docx, summary_xlsx
 from report.values import Report
-from storage import Store
+from storage import Store, default_short_name
 
 
 def docx_renderer(today: Callable[[], date]) -> Callable[[Report, bool, date | None], bytes]:
@@ -30,7 +33,31 @@ def read_report_docx(data: bytes) -> ReadResult:
         raise DocumentError(refusal.message) from None
 
 
-def make_engine(store: Store, today: Callable[[], date] | None = None) -> Engine:
+def write_summary(
+    organisation: str, year: int, totals: Report, members: Sequence[tuple[str, Report | None]]
+) -> list[Document]:
+    """The county office's summary table as XLSX and DOCX."""
+    short = default_short_name(organisation)
+    summary = Summary(organisation, year, totals, members)
+    return [
+        Document(
+            filename=texts.SUMMARY_FILENAME.format(short=short, year=year, ext=ext),
+            data=write(summary),
+        )
+        for ext, write in (("xlsx", summary_xlsx), ("docx", summary_docx))
+    ]
+
+
+def make_engine(
+    store: Store, today: Callable[[], date] | None = None, zone: tzinfo | None = None
+) -> Engine:
     """The conversation engine as the bot and the console run it."""
     clock = today or date.today
-    return Engine(store, render_docx=docx_renderer(clock), read_docx=read_report_docx, today=clock)
+    return Engine(
+        store,
+        render_docx=docx_renderer(clock),
+        read_docx=read_report_docx,
+        today=clock,
+        write_summary=write_summary,
+        zone=zone,
+    )

@@ -15,7 +15,7 @@ from pathlib import Path
 from dialogs.engine import Engine
 from dialogs.model import Button, ButtonPress, Command, Event, FileInput, OutMessage, TextInput
 
-CONSOLE_HELP = "（按钮：输入 #编号；命令：/fill /review /export /cancel /help；发送文件：/file 路径；退出：/quit）"
+CONSOLE_HELP = "（按钮：输入 #编号；命令：/fill /review /export /last /deadline /progress /summary /cancel /help；发送文件：/file 路径；退出：/quit）"
 _TAG = re.compile(r"</?(?:b|i|u|s|code|pre)>")
 
 

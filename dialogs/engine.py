@@ -9,10 +9,11 @@ redelivered Telegram update (same ``update_id``) is never applied twice.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
 
 from dialogs import texts
+from dialogs.deadlines import reporting_year
 from dialogs.machine import Context, Outcome, ReadDocx, RenderDocx, stale_write, step
 from dialogs.model import (
     AcceptWarning,
@@ -28,17 +29,13 @@ from dialogs.model import (
     WriteFigures,
     WriteText,
 )
+from dialogs.office import Office, WriteSummary
+from dialogs.reminders import FILLING_ROLES
 from report.formats import FIRST_YEAR
 from report.values import Report
-from storage import ReportStatus, Role, StaleWrite, Store
+from storage import NotFound, ReportStatus, StaleWrite, Store
 
-FILLING_ROLES = (Role.CLERK, Role.ADMIN)
-
-
-def reporting_year(today: date) -> int:
-    """The year a clerk is most likely filling in: from November on the current year's report
-    is being prepared; until October, last year's (due 31 January) is the live one."""
-    return today.year if today.month >= 11 else today.year - 1
+__all__ = ["FILLING_ROLES", "Engine", "reporting_year"]
 
 
 class Engine:
@@ -51,11 +48,14 @@ class Engine:
         render_docx: RenderDocx | None = None,
         read_docx: ReadDocx | None = None,
         today: Callable[[], date] | None = None,
+        write_summary: WriteSummary | None = None,
+        zone: tzinfo | None = None,
     ) -> None:
         self.store = store
         self.render_docx = render_docx
         self.read_docx = read_docx
         self.today = today or (lambda: datetime.now(UTC).date())
+        self.office = Office(store, self.today, write_summary, zone)
 
     def handle(
         self, person_id: int, event: Event, *, update_id: int | None = None
@@ -68,7 +68,11 @@ class Engine:
                     # Redelivered after a crash: the answer is already stored; show where we are.
                     event = Command(name="fill")
                 state = self._load_state(person_id)
-                messages = self._select_report(person_id, state, event)
+                messages, event = self._office(person_id, state, event)
+                if messages is None:
+                    messages = self._select_report(person_id, state, event)
+                if messages is None:
+                    messages = self._last(state, event)
                 if messages is not None:
                     self.store.save_conversation(person_id, state.model_dump_json())
                     return messages
@@ -85,6 +89,57 @@ class Engine:
                 outcome = stale_write(state, context, who.display_name if who else None)
                 self.store.save_conversation(person_id, outcome.state.model_dump_json())
                 return outcome.messages
+
+    # --- office commands and reminder buttons ---------------------------------------------------
+
+    def _office(
+        self, person_id: int, state: ConversationState, event: Event
+    ) -> tuple[list[OutMessage] | None, Event]:
+        """Commands that need no report of one's own, and the buttons of reminders.
+
+        Returns the messages (None: go on with the conversation) and the event to go on with.
+        """
+        if isinstance(event, Command):
+            if event.name == "deadline":
+                return self.office.deadline(person_id, event.args), event
+            if event.name == "progress":
+                return self.office.progress(person_id), event
+            if event.name == "summary":
+                return self.office.summary(person_id, event.args), event
+            return None, event
+        if not isinstance(event, ButtonPress):
+            return None, event
+        head, _, rest = event.data.partition(".")
+        if head not in ("p", "r", "q", "u"):
+            return None, event
+        if not rest.isdigit():
+            return [OutMessage(text=texts.UNKNOWN_BUTTON)], event
+        if head == "p":
+            return self.office.remind_behind(person_id, int(rest)), event
+        try:
+            stored = self.store.report_by_id(int(rest))
+        except NotFound:
+            return [OutMessage(text=texts.UNKNOWN_BUTTON)], event
+        if self.store.role_in(person_id, stored.organisation_id) not in FILLING_ROLES:
+            return [OutMessage(text=texts.UNKNOWN_BUTTON)], event
+        if head == "r":
+            self._open(state, stored.organisation_id, stored.year)
+            return None, Command(name="gap")
+        self.store.mute_reminders(person_id, stored.id, muted=head == "q")
+        if head == "q":
+            button = Button(label=texts.BTN_UNMUTE, data=f"u.{stored.id}")
+            return [
+                OutMessage(text=texts.MUTED.format(year=stored.year), buttons=[[button]])
+            ], event
+        return [OutMessage(text=texts.UNMUTED.format(year=stored.year))], event
+
+    def _last(self, state: ConversationState, event: Event) -> list[OutMessage] | None:
+        """``/last 2023`` and ``/last 行政复议`` (a plain /last stays in the conversation)."""
+        if not isinstance(event, Command) or event.name != "last" or not event.args.strip():
+            return None
+        assert state.report_id is not None
+        stored = self.store.report_by_id(state.report_id)
+        return self.office.last(stored.organisation_id, stored.year, event.args)
 
     # --- state and report selection -------------------------------------------------------------
 

@@ -249,6 +249,14 @@ class _Turn:
             self.say(self._opening())
             self.state.mode = Mode.ASKING
             self.continue_filling()
+        elif name == "gap":
+            # From a reminder: straight to the first question not yet answered.
+            self.say(self._opening())
+            first = next((i for i in range(len(self.plan)) if not self.answered(i)), None)
+            if first is None:
+                self.finish()
+            else:
+                self.ask(first)
         elif name == "review":
             self.review()
         elif name == "export":

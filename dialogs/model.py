@@ -95,6 +95,8 @@ class OutMessage(BaseModel):
     document: Document | None = None
     #: True for a question: the adapter removes the buttons of the previous question.
     question: bool = False
+    #: Another person to send this to (a supervisor's reminder); None: the person who acted.
+    to: int | None = None
 
 
 # --- effects the engine applies to storage --------------------------------------------------

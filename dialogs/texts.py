@@ -92,7 +92,7 @@ STALE_BUTTON = "这个按钮对应的问题已经回答过了，没有重复记�
 UNKNOWN_BUTTON = "这个按钮已失效。请发送 /fill 继续填写。"
 FIRST_QUESTION = "已经是第一个问题了。"
 ALL_DONE = "🎉 全部内容已填写完成。"
-MENU = "可用的命令：\n/fill 继续填写\n/review 预览\n/export 生成报告\n/last 上年数据\n/help 帮助\n/cancel 暂存退出"
+MENU = "可用的命令：\n/fill 继续填写\n/review 预览\n/export 生成报告\n/last 上年数据\n/deadline 截止日期\n/help 帮助\n/cancel 暂存退出"
 IDLE_TEXT = "现在没有正在填写的问题。" + "\n" + MENU
 NO_ORGANISATION = "您还没有加入任何单位。请向本单位管理员索取邀请链接，点开链接即可加入。"
 CHOOSE_ORGANISATION = "您加入了多个单位，请选择要填写哪个单位的报告："
@@ -169,6 +169,9 @@ COMMANDS = (
     ("review", "预览"),
     ("export", "生成报告"),
     ("last", "上年数据"),
+    ("deadline", "报送截止日期"),
+    ("progress", "下级单位填报进度"),
+    ("summary", "下级单位数据汇总"),
     ("help", "帮助"),
     ("cancel", "暂存退出"),
 )
@@ -177,3 +180,84 @@ SOMETHING_WENT_WRONG = "抱歉，处理刚才的消息时出了问题。您已�
 LAST_YEAR_NONE = (
     "还没有{year}年的报告数据。可以把{year}年的报告（.docx）发给我，确认后就能在填写时对照。"
 )
+
+# --- deadlines and reminders ----------------------------------------------------------------
+WEEKDAYS = "一二三四五六日"
+DATE = "{year}年{month}月{day}日（星期{weekday}）"
+DEADLINE_STATUTORY = "法定期限"
+DEADLINE_INTERNAL = "{office}规定的期限"
+DEADLINE_SHOW = "<b>{organisation}</b>{year}年度报告的报送截止日期：{date}，{basis}。{left}"
+DEADLINE_LEFT = "还有{days}天。"
+DEADLINE_TODAY = "今天截止。"
+DEADLINE_PASSED = "已过期{days}天。"
+DEADLINE_OWN = "您为下级单位规定的{year}年度报告截止日期：{date}。"
+DEADLINE_OWN_NONE = "您还没有为下级单位规定{year}年度报告的截止日期，按法定期限{date}。"
+DEADLINE_SET_USAGE = "如需修改，请发送例如：/deadline 1月15日；恢复法定期限：/deadline 取消"
+DEADLINE_SET_DONE = (
+    "已将下级单位{year}年度报告的截止日期定为{date}（{offices}）。提醒将按新日期发送。"
+)
+DEADLINE_CLEARED = "已取消内部截止日期，{offices}的{year}年度报告按法定期限{date}报送。"
+DEADLINE_BAD_DATE = "没有看懂这个日期。请写成例如：/deadline 1月15日 或 /deadline 2027-01-15"
+DEADLINE_OUT_OF_RANGE = "截止日期须在今天之后、法定期限{statutory}之前（含当日）。"
+DEADLINE_NOT_SUPERVISOR = "只有上级主管单位的人员可以修改截止日期。本单位的截止日期见上。"
+DEADLINE_CLEAR_WORDS = ("取消", "恢复", "法定")
+REMINDER = "⏰ <b>{organisation}{year}年度报告</b>的截止日期是{date}，还有{days}天。尚未完成的有："
+REMINDER_TODAY = "⏰ <b>{organisation}{year}年度报告</b>今天截止（{date}）。尚未完成的有："
+REMINDER_GAP = "· {heading}：{detail}"
+GAP_PARTS = "{count}段文字"
+GAP_ROWS = "{count}行数据"
+GAP_OTHER = "{count}个是否问题"
+REMINDER_NO_GAPS = "· 各项均已填写，尚未生成正式报告"
+REMINDER_ERRORS = "❌ 有{count}处错误需要改正："
+REMINDER_ERROR = "  {number}. {description}"
+REMINDER_MUTE_HINT = "不需要提醒的，可以点“不再提醒”。"
+BTN_REMINDER_CONTINUE = "从缺项处继续填写"
+BTN_MUTE = "不再提醒"
+BTN_UNMUTE = "恢复提醒"
+MUTED = "已停止{year}年度报告的提醒。需要时可以点“恢复提醒”。"
+UNMUTED = "已恢复{year}年度报告的提醒。"
+
+# --- last year's figures --------------------------------------------------------------------
+LAST_USAGE = "用法：/last 2023 查看某年数据；/last 行政复议 查看某项历年数据。"
+LAST_NO_YEAR = "没有{organisation}{year}年的报告数据。已有数据的年份：{years}。"
+LAST_NO_YEARS = "还没有往年的报告数据。可以把往年的报告（.docx）发给我导入。"
+LAST_NO_MATCH = "没有找到与“{keyword}”有关的数据项。可以试试：行政复议、行政诉讼、规范性文件、行政许可、本年新收、结转。"
+LAST_KEYWORD_TITLE = "<b>{organisation}“{keyword}”历年数据</b>"
+LAST_TREND_TITLE = "<b>主要数据逐年对比</b>"
+LAST_MORE = "（另有{count}项，请用更具体的关键词）"
+NOT_AVAILABLE = "—"
+#: The main totals compared year on year: (cell id, label). The ids are shared by both formats.
+MAIN_TOTALS = (
+    ("applications.new.total", "本年新收申请"),
+    ("applications.carried_over.total", "上年结转申请"),
+    ("applications.results_total.total", "办理结果总计"),
+    ("applications.granted.total", "予以公开"),
+    ("applications.carried_forward.total", "结转下年度"),
+    ("review.total", "行政复议"),
+    ("litigation_direct.total", "直接起诉"),
+    ("litigation_after_review.total", "复议后起诉"),
+)
+
+# --- the county office ----------------------------------------------------------------------
+NOT_SUPERVISOR = "只有上级主管单位的人员可以查看下级单位的填报情况。"
+NO_MEMBER_OFFICES = "<b>{organisation}</b>下面还没有下级单位。"
+PROGRESS_TITLE = "<b>{organisation}下级单位{year}年度报告填报进度</b>\n截止日期：{date}，还有{days}天。"
+PROGRESS_LINE = "{mark} {name}：{state}{errors}；最近填写：{activity}"
+PROGRESS_DONE = "已生成正式报告"
+PROGRESS_PERCENT = "已填{percent}%"
+PROGRESS_NOT_STARTED = "未开始"
+PROGRESS_ERRORS = "，{count}处错误"
+PROGRESS_NEVER = "无"
+PROGRESS_SUMMARY = "共{total}个单位：已完成{done}个，未完成{behind}个。"
+BTN_REMIND_BEHIND = "提醒未完成的单位"
+REMINDED_BEHIND = "已提醒{people}人（{offices}）。"
+REMINDED_NOBODY = "没有需要提醒的人员（未完成的单位没有填报人员，或已关闭提醒，或今天已提醒过）。"
+NUDGE_FROM = "{office}提醒您："
+SUMMARY_TITLE = "<b>{organisation}下级单位{year}年度报告数据汇总</b>"
+SUMMARY_COVERAGE = (
+    "共{total}个单位，{reported}个有数据（其中{final}个已生成正式报告）。未填的数不计入合计。"
+)
+SUMMARY_NO_DATA = "下级单位还没有{year}年的报告数据。"
+SUMMARY_FILES = "汇总表：{xlsx}、{docx}"
+SUMMARY_FILENAME = "{short}{year}年度政府信息公开工作年度报告汇总表.{ext}"
+SUMMARY_BAD_YEAR = "年份不对，例如：/summary 2025"

@@ -167,6 +167,21 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        4,
+        "internal deadlines set by a parent office for its member organisations",
+        (
+            """
+            CREATE TABLE internal_deadlines (
+                organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+                year INTEGER NOT NULL,
+                deadline TEXT NOT NULL,
+                person_id INTEGER REFERENCES people(id),
+                set_at TEXT NOT NULL,
+                PRIMARY KEY (organisation_id, year)
+            ) WITHOUT ROWID""",
+        ),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].number
