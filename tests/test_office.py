@@ -295,7 +295,7 @@ def test_a_reminder_says_what_is_missing_and_continues_at_the_first_gap(store, c
     clerk_b = person(store, CLERK_B, today=date(2025, 1, 24))
     clerk_b.last = [by_person[CLERK_B].message]
     clerk_b.taps("从缺项处继续填写")
-    assert "【一、总体情况】第1/" in clerk_b.question()
+    assert "【一、总体情况】（1/" in clerk_b.question()
 
     # Muting stops the next one; 恢复提醒 brings them back.
     clerk_c = person(store, CLERK_C, today=date(2025, 1, 24))
