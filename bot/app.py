@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -40,6 +41,7 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # Telegram lets bots download files up to 2
 MAX_TEXT_CHARS = 4096
 DIALOG_COMMANDS = (
     "fill",
+    "switch",
     "review",
     "export",
     "cancel",
@@ -153,6 +155,9 @@ class NianbaoBot:
         message = update.effective_message
         if message is None or message.document is None or update.effective_chat is None:
             return
+        if update.effective_user is None or not self._may_use(update.effective_user.id):
+            await self.send(context, update.effective_chat.id, [OutMessage(text=texts.STRANGER)])
+            return
         document = message.document
         if document.file_size and document.file_size > MAX_UPLOAD_BYTES:
             await self.send(
@@ -171,6 +176,10 @@ class NianbaoBot:
         if query is None:
             return
         await query.answer()
+        user = update.effective_user
+        if user is None or not self._may_use(user.id):
+            await self.dispatch(update, context, ButtonPress(data=query.data or ""))
+            return
         message = query.message
         if (
             isinstance(message, Message)
@@ -179,9 +188,22 @@ class NianbaoBot:
         ):
             # The question is being answered: its buttons go, so they cannot be pressed again.
             await self._remove_buttons(context, message.chat_id, message.message_id)
-            if update.effective_user is not None:
-                self.store.forget_question_message(update.effective_user.id, message.message_id)
+            self.store.forget_question_message(user.id, message.message_id)
         await self.dispatch(update, context, ButtonPress(data=query.data or ""))
+
+    async def on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An edited message is never taken as an answer (it would land on the current question)."""
+        if (
+            update.effective_chat is not None
+            and update.effective_user is not None
+            and self._may_use(update.effective_user.id)
+        ):
+            await self.send(
+                context, update.effective_chat.id, [OutMessage(text=texts.EDITED_MESSAGE)]
+            )
+
+    def _may_use(self, person_id: int) -> bool:
+        return bool(self.store.memberships(person_id)) or person_id in self.settings.admin_ids
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the failure and tell the person briefly that nothing they entered was lost."""
@@ -213,7 +235,9 @@ class NianbaoBot:
             await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT)
         messages = self.engine.handle(user.id, event, update_id=update.update_id)
         if welcome:
-            messages = [OutMessage(text=texts.WELCOME), *messages[1:]]
+            # The welcome replaces the plain menu, but not an organisation chooser.
+            rest = messages[1:] if messages and messages[0].text == texts.MENU else messages
+            messages = [OutMessage(text=texts.WELCOME), *rest]
         await self.send(context, chat.id, messages, person_id=user.id)
 
     async def send(
@@ -313,9 +337,21 @@ def split_html(text: str, limit: int = MAX_TEXT_CHARS) -> list[str]:
         current = candidate[: limit * 4]
         inside_pre = (inside_pre or "<pre>" in line) and "</pre>" not in line
     pieces.append(current)
-    return [
-        p if len(p) <= limit else html.escape(html.unescape(p))[: limit - 1] + "…" for p in pieces
-    ]
+    return [p if len(p) <= limit else _plain_cut(p, limit) for p in pieces]
+
+
+def _plain_cut(text: str, limit: int) -> str:
+    """A single line too long to send: without markup, cut on characters, escaped again."""
+    plain = html.unescape(re.sub(r"</?[a-z]+[^>]*>", "", text))
+    out: list[str] = []
+    used = 1  # the ellipsis
+    for char in plain:
+        escaped = html.escape(char)
+        if used + len(escaped) > limit:
+            break
+        out.append(escaped)
+        used += len(escaped)
+    return "".join(out) + "…"
 
 
 async def _register_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -325,6 +361,7 @@ async def _register_commands(application: Application[Any, Any, Any, Any, Any, A
 
 
 async def _on_start(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    application.bot_data["nianbao"].store.prune_updates()
     await _register_commands(application)
     schedule_reminders(application)
 
@@ -356,13 +393,25 @@ def build_application(
     application = builder.build()
     handler = NianbaoBot(settings, store)
     application.bot_data["nianbao"] = handler
-    application.add_handler(CommandHandler("start", handler.on_start))
-    application.add_handler(CommandHandler("neworg", handler.on_new_organisation))
-    application.add_handler(CommandHandler("invite", handler.on_invite))
-    application.add_handler(CommandHandler(list(DIALOG_COMMANDS), handler.on_command))
-    application.add_handler(MessageHandler(filters.COMMAND, handler.on_command))
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handler.on_text))
-    application.add_handler(MessageHandler(filters.Document.ALL, handler.on_document))
+    # Only new messages in private chats: figures and documents must never be posted to a group,
+    # and an edited message must never be applied to whatever question is current.
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    application.add_handler(CommandHandler("start", handler.on_start, filters=private))
+    application.add_handler(CommandHandler("neworg", handler.on_new_organisation, filters=private))
+    application.add_handler(CommandHandler("invite", handler.on_invite, filters=private))
+    application.add_handler(
+        CommandHandler(list(DIALOG_COMMANDS), handler.on_command, filters=private)
+    )
+    application.add_handler(MessageHandler(private & filters.COMMAND, handler.on_command))
+    application.add_handler(
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND, handler.on_text)
+    )
+    application.add_handler(MessageHandler(private & filters.Document.ALL, handler.on_document))
+    application.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE & filters.UpdateType.EDITED_MESSAGE, handler.on_edited
+        )
+    )
     application.add_handler(CallbackQueryHandler(handler.on_button))
     application.add_error_handler(handler.on_error)
     return application

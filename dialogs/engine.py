@@ -8,6 +8,7 @@ redelivered Telegram update (same ``update_id``) is never applied twice.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
@@ -70,7 +71,7 @@ class Engine:
                 state = self._load_state(person_id)
                 messages, event = self._office(person_id, state, event)
                 if messages is None:
-                    messages = self._select_report(person_id, state, event)
+                    messages, event = self._select_report(person_id, state, event)
                 if messages is None:
                     messages = self._last(state, event)
                 if messages is not None:
@@ -83,6 +84,10 @@ class Engine:
                 return outcome.messages
         except StaleWrite as clash:
             with self.store.transaction():
+                # The rollback undid the claim too: claim again, so that a redelivery of this
+                # update is not applied over the colleague's newer figures.
+                if update_id is not None:
+                    self.store.claim_update(update_id)
                 state = self._load_state(person_id)
                 context = self._context(state)
                 who = self.store.person(clash.person_id) if clash.person_id else None
@@ -112,7 +117,7 @@ class Engine:
         head, _, rest = event.data.partition(".")
         if head not in ("p", "r", "q", "u"):
             return None, event
-        if not rest.isdigit():
+        if not re.fullmatch(r"[0-9]{1,9}", rest):
             return [OutMessage(text=texts.UNKNOWN_BUTTON)], event
         if head == "p":
             return self.office.remind_behind(person_id, int(rest)), event
@@ -154,22 +159,26 @@ class Engine:
 
     def _select_report(
         self, person_id: int, state: ConversationState, event: Event
-    ) -> list[OutMessage] | None:
+    ) -> tuple[list[OutMessage] | None, Event]:
         """Make sure the state points at a report this person may fill in.
 
-        Returns messages when the person has to do something first (join, choose), else None.
+        Returns messages when the person has to do something first (join, choose), else None;
+        and the event to go on with (choosing an organisation goes on as /fill).
         """
         if isinstance(event, ButtonPress) and event.data.startswith("o."):
-            org_id = int(event.data[2:]) if event.data[2:].isdigit() else -1
+            org_id = int(event.data[2:]) if re.fullmatch(r"[0-9]{1,9}", event.data[2:]) else -1
             if self.store.role_in(person_id, org_id) not in FILLING_ROLES:
-                return [OutMessage(text=texts.UNKNOWN_BUTTON)]
+                return [OutMessage(text=texts.UNKNOWN_BUTTON)], event
             self._open(state, org_id, reporting_year(self.today()))
-            return None
+            return None, Command(name="fill")
         last_year = self.today().year
         wanted_year = _year_argument(event, last_year)
         if wanted_year == -1:
-            return [OutMessage(text=texts.BAD_YEAR.format(last=last_year))]
-        current = self.store.report_by_id(state.report_id) if state.report_id else None
+            return [OutMessage(text=texts.BAD_YEAR.format(last=last_year))], event
+        switching = isinstance(event, Command) and event.name == "switch"
+        current = (
+            self.store.report_by_id(state.report_id) if state.report_id and not switching else None
+        )
         if (
             current is not None
             and self.store.role_in(person_id, current.organisation_id) not in FILLING_ROLES
@@ -177,20 +186,22 @@ class Engine:
             current = None
             state.report_id = None
         if current is not None and wanted_year in (None, current.year):
-            return None
+            return None, event
         orgs = [
             m.organisation_id for m in self.store.memberships(person_id) if m.role in FILLING_ROLES
         ]
         if current is not None:
             orgs = [current.organisation_id]
         if not orgs:
-            return [OutMessage(text=texts.NO_ORGANISATION)]
+            return [OutMessage(text=texts.NO_ORGANISATION)], event
         if len(orgs) > 1:
             buttons = [[Button(label=self.store.organisation(o).name, data=f"o.{o}")] for o in orgs]
             state.mode = Mode.CHOOSE_ORG
-            return [OutMessage(text=texts.CHOOSE_ORGANISATION, buttons=buttons)]
+            return [OutMessage(text=texts.CHOOSE_ORGANISATION, buttons=buttons)], event
+        if switching:
+            return [OutMessage(text=texts.ONLY_ONE_ORGANISATION)], event
         self._open(state, orgs[0], wanted_year or reporting_year(self.today()))
-        return None
+        return None, event
 
     def _open(self, state: ConversationState, org_id: int, year: int) -> None:
         stored = self.store.report(org_id, year)

@@ -109,11 +109,12 @@ def stale_write(state: ConversationState, context: Context, who: str | None) -> 
     """The answer clashed with a colleague's newer write: say so and ask again."""
     turn = _Turn(state.model_copy(deep=True), context)
     question = turn.current()
+    who_text = escape(who or texts.SOMEONE)
     if isinstance(question, RowQuestion):
         values = render.figures([context.report.figures.get(c) for c in question.cells])
+        turn.say(texts.STALE_WRITE.format(who=who_text, values=values))
     else:
-        values = ""
-    turn.say(texts.STALE_WRITE.format(who=escape(who or texts.SOMEONE), values=values))
+        turn.say(texts.STALE_TEXT.format(who=who_text))
     turn.ask(turn.state.cursor)
     return Outcome(turn.state, turn.messages, turn.effects)
 
@@ -127,6 +128,15 @@ def parse_date(text: str) -> date | None:
         return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError:
         return None
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _is_number(text: str) -> bool:
+    # str.isdigit() accepts "²", which int() refuses.
+    return re.fullmatch(r"[0-9]{1,6}", text) is not None
 
 
 class _Turn:
@@ -150,20 +160,22 @@ class _Turn:
     def violations(self) -> list[Violation]:
         return [v for v in check(self.report, self.ctx.previous) if v.key not in self.ctx.accepted]
 
-    def write_figures(self, figures: dict[str, Decimal], *, guarded: bool = True) -> None:
+    def write_figures(self, figures: dict[str, Decimal]) -> None:
+        """Write what changed, guarded by the versions the clerk saw: those of the question when
+        it was asked, else those of this turn's snapshot (0 for a cell nobody has written)."""
         changed = {c: v for c, v in figures.items() if self.report.figures.get(c) != v}
         if not changed:
             return
-        expected = (
-            {c: self.state.base_versions[c] for c in changed if c in self.state.base_versions}
-            if guarded
-            else None
-        )
-        self.effects.append(WriteFigures(figures=changed, expected=expected or None))
+        expected = {
+            c: self.state.base_versions.get(c, self.ctx.versions.get(c, 0)) for c in changed
+        }
+        self.effects.append(WriteFigures(figures=changed, expected=expected))
         self.report = self.report.with_figures(changed)
         self._reopen()
 
     def write_text(self, part_id: str, text: str) -> None:
+        if self.report.texts.get(part_id) == text:
+            return  # storage does not write (or version) an unchanged text
         expected = self.state.base_versions.get(f"text:{part_id}")
         self.effects.append(WriteText(part_id=part_id, text=text, expected=expected))
         self.report = self.report.model_copy(update={"texts": {**self.report.texts, part_id: text}})
@@ -317,7 +329,7 @@ class _Turn:
             seq_text, _, action = rest.partition(".")
             if (
                 self.state.mode is not Mode.ASKING
-                or not seq_text.isdigit()
+                or not _is_number(seq_text)
                 or int(seq_text) != self.state.seq
             ):
                 self.say(
@@ -339,14 +351,14 @@ class _Turn:
             self.command("fill", "")
         elif (
             head == "g"
-            and rest.isdigit()
+            and _is_number(rest)
             and any(s.number == int(rest) for s in self.report.format.sections)
         ):
             indexes = section_questions(self.report.format, int(rest))
             self.ask(next((i for i in indexes if not self.answered(i)), indexes[0]))
-        elif head == "j" and rest.isdigit() and int(rest) < len(self.plan):
+        elif head == "j" and _is_number(rest) and int(rest) < len(self.plan):
             self.ask(int(rest))
-        elif head == "w" and rest.isdigit():
+        elif head == "w" and _is_number(rest):
             self.start_reason(int(rest))
         elif head == "i" and rest in ("c", "x"):
             self.confirm_import(rest == "c")
@@ -473,7 +485,7 @@ class _Turn:
         zeros = {c: Decimal(0) for q in rest for c in q.cells if c not in self.report.figures}
         zeros.update({c: Decimal(0) for c in question.cells})
         rows = sum(1 for q in rest if any(c in zeros for c in q.cells))
-        self.write_figures(zeros, guarded=False)
+        self.write_figures(zeros)
         if results_only:
             self.say(texts.RESULTS_REST_ZERO_DONE.format(count=rows))
         else:
@@ -486,7 +498,7 @@ class _Turn:
             for c in table.cells
             if not c.computed and c.id not in self.report.figures
         }
-        self.write_figures(zeros, guarded=False)
+        self.write_figures(zeros)
         self.say(announce)
 
     def gate(self, question: GateQuestion, yes: bool) -> None:
@@ -500,7 +512,6 @@ class _Turn:
             new_row = block.row(NEW_ROW)
             self.write_figures(
                 {block.cell_id(new_row, c): Decimal(0) for c in block.entered_columns},
-                guarded=False,
             )
             carried = render.carried_forward_last_year(self.ctx.previous)
             if carried == 0:
@@ -509,7 +520,6 @@ class _Turn:
                         block.cell_id(block.row(CARRIED_OVER_ROW), c): Decimal(0)
                         for c in block.entered_columns
                     },
-                    guarded=False,
                 )
                 self.zero_table(question.table, texts.GATE_NO_APPLICATIONS_DONE)
             elif carried is None:
@@ -533,7 +543,8 @@ class _Turn:
 
     def start_reason(self, rule_number: int) -> None:
         rules = rules_for(self.report.format)
-        if rule_number >= len(rules):
+        open_warnings = {v.key for v in self.violations() if v.severity is Severity.WARNING}
+        if rule_number >= len(rules) or rules[rule_number].key not in open_warnings:
             self.say(texts.UNKNOWN_BUTTON)
             return
         self.state.mode = Mode.REASON
@@ -567,7 +578,7 @@ class _Turn:
             self.say(texts.LAST_YEAR_NONE.format(year=self.report.year - 1))
             return
         overview = render.review_messages(previous, "imported", {}, [], previous.organisation)[0]
-        title, _, body = overview.text.partition("\n")
+        _, _, body = overview.text.partition("\n")
         self.say(texts.LAST_YEAR_TITLE.format(year=previous.year) + "\n" + body)
 
     def save_exit(self) -> None:
@@ -672,7 +683,9 @@ class _Turn:
             summary=escape("\n".join(lines)),
         )
         if result.problems:
-            problems = "\n".join(f"· {p.where}：{p.message}" for p in result.problems[:10])
+            problems = "\n".join(
+                f"· {p.where}：{_clip(p.message, 80)}" for p in result.problems[:10]
+            )
             text += "\n" + texts.IMPORT_PROBLEMS.format(
                 count=len(result.problems), problems=escape(problems)
             )

@@ -7,6 +7,7 @@ data.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
@@ -237,7 +238,7 @@ class Office:
         if not supervised:
             return [OutMessage(text=texts.NOT_SUPERVISOR)]
         text = args.strip().removesuffix("年")
-        if text and not (text.isdigit() and FIRST_YEAR <= int(text) <= 2100):
+        if text and not (re.fullmatch(r"[0-9]{4}", text) and FIRST_YEAR <= int(text) <= 2100):
             return [OutMessage(text=texts.SUMMARY_BAD_YEAR)]
         year = int(text) if text else reporting_year(self.today())
         out: list[OutMessage] = []
@@ -289,7 +290,7 @@ class Office:
             y: r for y in years if (r := self.store.report_for_year(org_id, y)) and r.figures
         }
         query = args.strip().removesuffix("年")
-        if query.isdigit():
+        if re.fullmatch(r"[0-9]{4}", query):
             wanted = int(query)
             if wanted not in reports:
                 known = "、".join(str(y) for y in sorted(reports)) or texts.PROGRESS_NEVER

@@ -8,9 +8,18 @@ from html import escape
 from dialogs import texts
 from dialogs.engine import reporting_year
 from dialogs.model import Button, OutMessage
-from storage import InviteError, Role, Store
+from storage import AmbiguousName, InviteError, Organisation, Role, Store
 
 INVITE_DAYS = 14
+MAX_NAME_CHARS = 100
+
+
+def _find(store: Store, name: str) -> Organisation | None:
+    """The organisation with this full or short name; a short name several share finds none."""
+    try:
+        return store.find_organisation(name)
+    except AmbiguousName:
+        return None
 
 
 def invite_link(bot_username: str, code: str) -> str:
@@ -52,7 +61,9 @@ def create_organisation(
     name = " ".join(name.split())
     if not name:
         return [OutMessage(text=texts.NEWORG_USAGE)]
-    if store.find_organisation(name) is not None:
+    if len(name) > MAX_NAME_CHARS:
+        return [OutMessage(text=texts.NEWORG_TOO_LONG.format(limit=MAX_NAME_CHARS))]
+    if _find(store, name) is not None:
         return [OutMessage(text=texts.NEWORG_EXISTS.format(name=escape(name)))]
     store.upsert_person(person_id, display_name)
     with store.transaction():
@@ -84,7 +95,7 @@ def invite(
     name = " ".join(name.split())
     if not name:
         return [OutMessage(text=texts.INVITE_USAGE)]
-    org = store.find_organisation(name)
+    org = _find(store, name[:MAX_NAME_CHARS])
     if org is None:
         return [OutMessage(text=texts.ORG_NOT_FOUND.format(name=escape(name)))]
     if not is_admin and store.role_in(person_id, org.id) is not Role.ADMIN:

@@ -83,6 +83,7 @@ WARNING_ASK_REASON = "请用一句话说明为什么这样填（例如：上年�
 WARNING_ACCEPTED = "已记录说明：{reason}"
 WARNING_REASON_EMPTY = "请用文字说明原因（不能只填数字）。如不需要说明，请点“返回”。"
 STALE_WRITE = "这一行刚刚被{who}修改过，现在是：<code>{values}</code>。您的输入没有保存，如仍需修改请重新发送。"
+STALE_TEXT = "这一部分刚刚被{who}修改过，您这次发送的内容没有保存。请先点“上一步”再回来看看现在的内容，需要时重新发送。"
 SOMEONE = "同事"
 
 # --- navigation -----------------------------------------------------------------------------
@@ -92,10 +93,11 @@ STALE_BUTTON = "这个按钮对应的问题已经回答过了，没有重复记�
 UNKNOWN_BUTTON = "这个按钮已失效。请发送 /fill 继续填写。"
 FIRST_QUESTION = "已经是第一个问题了。"
 ALL_DONE = "🎉 全部内容已填写完成。"
-MENU = "可用的命令：\n/fill 继续填写\n/review 预览\n/export 生成报告\n/last 上年数据\n/deadline 截止日期\n/help 帮助\n/cancel 暂存退出"
+MENU = "可用的命令：\n/fill 继续填写\n/review 预览\n/export 生成报告\n/last 上年数据\n/deadline 截止日期\n/switch 切换单位\n/help 帮助\n/cancel 暂存退出"
 IDLE_TEXT = "现在没有正在填写的问题。" + "\n" + MENU
 NO_ORGANISATION = "您还没有加入任何单位。请向本单位管理员索取邀请链接，点开链接即可加入。"
 CHOOSE_ORGANISATION = "您加入了多个单位，请选择要填写哪个单位的报告："
+ONLY_ONE_ORGANISATION = "您只加入了一个单位，不需要切换。"
 START_REPORT = "开始填写 <b>{organisation}{year}年政府信息公开工作年度报告</b>。\n适用格式：{format}。共六部分，逐项询问，随时可以暂存。"
 RESUME_REPORT = "继续填写 <b>{organisation}{year}年政府信息公开工作年度报告</b>。"
 REOPENED = "这份报告已生成过正式文件，现已改回草稿；修改完成后请重新生成报告。"
@@ -152,6 +154,7 @@ INVITE_EXPIRED = "这个邀请链接已过期。请向本单位管理员重新�
 INVITE_USED = "这个邀请链接已经有人用过了（每个链接只能用一次）。请向本单位管理员重新索取。"
 NOT_ADMIN = "只有系统管理员可以创建单位。如需加入本单位，请向管理员索取邀请链接。"
 NEWORG_USAGE = "请在命令后写单位全称，例如：/neworg 赣州经济技术开发区蟠龙镇人民政府"
+NEWORG_TOO_LONG = "单位名称太长了（最多{limit}字），请只写单位全称。"
 NEWORG_EXISTS = "单位“{name}”已经存在。如需邀请同事，请发送 /invite {name}"
 NEWORG_DONE = (
     "已创建单位：<b>{name}</b>（简称：{short}）。报告标题和文末落款将使用这个名称，请确认是全称。\n"
@@ -173,10 +176,12 @@ COMMANDS = (
     ("progress", "下级单位填报进度"),
     ("summary", "下级单位数据汇总"),
     ("help", "帮助"),
+    ("switch", "切换单位"),
     ("cancel", "暂存退出"),
 )
 FILE_TOO_BIG = "文件超过20MB，无法接收。年度报告的 Word 文档一般不到1MB，请确认发送的是报告本身。"
 SOMETHING_WENT_WRONG = "抱歉，处理刚才的消息时出了问题。您已填写的内容都已保存，没有丢失。请稍后再试，或发送 /fill 继续。"
+EDITED_MESSAGE = "修改过的消息不会被记录。如需更正，请直接重新发送，或点“上一步”回到那一项。"
 LAST_YEAR_NONE = (
     "还没有{year}年的报告数据。可以把{year}年的报告（.docx）发给我，确认后就能在填写时对照。"
 )
@@ -241,7 +246,9 @@ MAIN_TOTALS = (
 # --- the county office ----------------------------------------------------------------------
 NOT_SUPERVISOR = "只有上级主管单位的人员可以查看下级单位的填报情况。"
 NO_MEMBER_OFFICES = "<b>{organisation}</b>下面还没有下级单位。"
-PROGRESS_TITLE = "<b>{organisation}下级单位{year}年度报告填报进度</b>\n截止日期：{date}，还有{days}天。"
+PROGRESS_TITLE = (
+    "<b>{organisation}下级单位{year}年度报告填报进度</b>\n截止日期：{date}，还有{days}天。"
+)
 PROGRESS_LINE = "{mark} {name}：{state}{errors}；最近填写：{activity}"
 PROGRESS_DONE = "已生成正式报告"
 PROGRESS_PERCENT = "已填{percent}%"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from storage.base import Row, StoreBase
 from storage.codec import date_to_text, datetime_to_text, text_to_date, text_to_datetime
 from storage.models import Reminder
+
+UPDATE_ID_REUSE = timedelta(days=7)
 
 
 class StateStore(StoreBase):
@@ -65,13 +67,26 @@ class StateStore(StoreBase):
         Call it in the same transaction as the writes the update causes, so that both happen
         or neither does.
         """
+        now = self._now()
         with self.transaction():
+            # Telegram picks update ids at random after a week without updates, so an id seen
+            # more than a week ago is a new update that happens to reuse the number.
             cursor = self._conn.execute(
                 "INSERT INTO processed_updates (update_id, processed_at) VALUES (?, ?)"
-                " ON CONFLICT (update_id) DO NOTHING",
-                (update_id, datetime_to_text(self._now())),
+                " ON CONFLICT (update_id) DO UPDATE SET processed_at = excluded.processed_at"
+                " WHERE processed_updates.processed_at < ?",
+                (update_id, datetime_to_text(now), datetime_to_text(now - UPDATE_ID_REUSE)),
             )
             return cursor.rowcount == 1
+
+    def prune_updates(self) -> int:
+        """Forget processed update ids older than Telegram's reuse window; returns how many."""
+        with self.transaction():
+            cursor = self._conn.execute(
+                "DELETE FROM processed_updates WHERE processed_at < ?",
+                (datetime_to_text(self._now() - UPDATE_ID_REUSE),),
+            )
+            return cursor.rowcount
 
     # -- reminders -----------------------------------------------------------------------------
 

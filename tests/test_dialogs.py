@@ -14,7 +14,7 @@ from dialogs.engine import Engine, reporting_year
 from dialogs.model import Button, Mode
 from exports import read_docx, write_docx
 from report.formats import CURRENT, LEGACY
-from report.rules import check
+from report.rules import check, rules_for
 from report.values import Report
 from storage import ReportStatus, Role, Store
 from tests.clerk import Clerk
@@ -187,7 +187,10 @@ def test_a_broken_balance_is_shown_at_once_and_fixed_by_reentering_the_row(store
     assert "按勾稽关系（一＋二－三（七））应为：1 0 0 0 0 0" in clerk.question()
     clerk.says("0 0 0 0 0 0")
     violation = next(m for m in clerk.last if "发现错误" in m.text)
-    assert "申请数量勾稽关系（第一项＋第二项＝第三项＋第四项）：“自然人”栏 一＋二为 5，三（七）总计＋四为 4，相差 1" in violation.text
+    assert (
+        "申请数量勾稽关系（第一项＋第二项＝第三项＋第四项）：“自然人”栏 一＋二为 5，三（七）总计＋四为 4，相差 1"
+        in violation.text
+    )
     labels = [b.label for row in violation.buttons for b in row]
     assert "重填：一、本年新收申请数量" in labels
     assert "重填：四、结转下年度继续办理" in labels
@@ -473,7 +476,14 @@ def test_fill_a_given_year(store, township):
 
 def test_part_buttons_keep_the_text_or_take_last_years(store, township):
     store.save_imported(
-        township.id, 2019, Report(organisation="蟠龙镇", year=2019, figures=seed_figures(), texts={"overview.summary": "上年的综述。"}),
+        township.id,
+        2019,
+        Report(
+            organisation="蟠龙镇",
+            year=2019,
+            figures=seed_figures(),
+            texts={"overview.summary": "上年的综述。"},
+        ),
         person_id=None,
     )
     clerk = seed_clerk(store)
@@ -500,3 +510,74 @@ def test_a_signed_column_says_negatives_are_allowed(store, township):
     assert "“本年增/减”比上年减少的填负数，例如 -2" in clerk.question()
     clerk.says("5 -2 7")
     assert stored(store, township.id, 2020).figures["disclosure.licensing.items_change"] == -2
+
+
+def test_sending_the_same_text_again_loses_nothing_and_keeps_a_final_report_final(store, township):
+    clerk = seed_clerk(store)
+    clerk.command("fill")
+    clerk.says("第一段。")
+    clerk.taps("本部分完成")
+    clerk.taps("上一步")
+    clerk.says("第一段。")  # the same text again: not a change
+    clerk.says("第二段。")
+    assert "没有保存" not in clerk.text()
+    assert stored(store, township.id, 2020).texts["overview.summary"] == "第一段。\n第二段。"
+
+
+def test_a_clerk_of_two_offices_chooses_and_switches(store, township):
+    other = store.add_organisation("某县城关镇人民政府", short_name="城关镇")
+    store.add_membership(CLERK_ID, other.id, Role.CLERK)
+    clerk = seed_clerk(store)
+    clerk.command("fill")
+    assert "您加入了多个单位" in clerk.text()
+    clerk.taps("某县城关镇人民政府")
+    assert "开始填写 某县城关镇人民政府2020年" in clerk.text()
+    assert "【一、总体情况】（1/4）" in clerk.question()
+    clerk.command("switch")
+    clerk.taps("赣州经开区蟠龙镇")
+    assert "赣州经开区蟠龙镇2020年" in clerk.text()
+
+
+def test_a_conflict_is_claimed_so_a_redelivery_cannot_overwrite_the_colleague(store, township):
+    li, wang = (
+        seed_clerk(store),
+        Clerk(make_engine(store, date(2021, 1, 10)), COLLEAGUE_ID, "王干事"),
+    )
+    for clerk in (li, wang):
+        clerk.command("fill")
+        clerk.taps("目录")
+        clerk.taps("… 二、")
+    wang.says("7 7 7")
+    li.update_id = 8100
+    li.says("3 3 3")
+    assert "刚刚被王干事修改过" in li.text()
+    li.says("3 3 3")  # the same update, redelivered after a crash
+    assert stored(store, township.id, 2020).figures["disclosure.rules.issued"] == 7
+
+
+def test_forged_buttons_neither_crash_nor_accept_an_error(store, township):
+    clerk = seed_clerk(store)
+    clerk.command("fill")
+    for data in ("g.²", "j.²", "w.²", "a.².z", "o.²", "p.²", "r.²", "x" * 64):
+        clerk.presses(Button(label="伪造", data=data))
+        assert clerk.last  # a reply, not an exception
+    report_id = store.report(township.id, 2020).id
+    store.write_figures(
+        report_id,
+        {**seed_figures(), "applications.new.natural_person": Decimal(1)},
+        person_id=CLERK_ID,
+    )
+    balance = next(i for i, r in enumerate(rules_for(LEGACY)) if r.key == "balance.natural_person")
+    clerk.presses(Button(label="伪造", data=f"w.{balance}"))
+    assert "按钮已失效" in clerk.text()
+    assert store.accepted_warnings(report_id) == {}
+
+
+def test_an_over_long_organisation_name_is_refused_politely(store):
+    from dialogs.onboarding import create_organisation
+
+    (reply,) = create_organisation(
+        store, 1, "管理员", "很长的名字" * 50, is_admin=True, bot_username="b"
+    )
+    assert "单位名称太长了" in reply.text
+    assert store.organisations() == []

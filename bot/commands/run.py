@@ -8,6 +8,7 @@ import secrets
 import click
 from pydantic import ValidationError
 from telegram import Update
+from telegram.error import InvalidToken
 
 from bot.app import build_application
 from bot.settings import Settings
@@ -16,18 +17,17 @@ from storage import StorageError, Store
 log = logging.getLogger("nianbao")
 
 
-class RedactToken(logging.Filter):
-    """Removes the bot token from every log record (HTTP libraries log URLs that contain it)."""
+class RedactingFormatter(logging.Formatter):
+    """Removes the bot token from the whole formatted record, tracebacks included (HTTP libraries
+    log URLs that contain it, and python-telegram-bot names it in InvalidToken)."""
 
-    def __init__(self, token: str) -> None:
-        super().__init__()
+    def __init__(self, token: str, fmt: str) -> None:
+        super().__init__(fmt)
         self.token = token
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.token and self.token in record.getMessage():
-            record.msg = record.getMessage().replace(self.token, "<token>")
-            record.args = None
-        return True
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        return text.replace(self.token, "<token>") if self.token else text
 
 
 def load_settings() -> Settings:
@@ -44,13 +44,13 @@ def load_settings() -> Settings:
     return settings
 
 
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
 def configure_logging(token: str) -> None:
-    logging.basicConfig(
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
-    )
-    redact = RedactToken(token)
+    logging.basicConfig(format=LOG_FORMAT, level=logging.INFO)
     for handler in logging.getLogger().handlers:
-        handler.addFilter(redact)
+        handler.setFormatter(RedactingFormatter(token, LOG_FORMAT))
     # httpx logs every request URL at INFO, and Bot API URLs carry the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
@@ -59,34 +59,33 @@ def run_bot(
     settings: Settings, webhook_url: str | None = None, listen: str = "127.0.0.1", port: int = 8443
 ) -> None:
     """Start the bot and block until it is stopped."""
-    token = (
-        settings.telegram_bot_token.get_secret_value().strip()
-        if settings.telegram_bot_token
-        else ""
-    )
-    configure_logging(token)
+    secret = settings.telegram_bot_token
+    configure_logging(secret.get_secret_value().strip() if secret else "")
     try:
         store = Store(settings.db)
     except StorageError as error:
         raise click.ClickException(f"{settings.db}: {error}") from None
     with store:
         application = build_application(settings, store)
-        log.info(
-            "nianbao bot starting (database %s, %s)",
-            settings.db,
-            "webhook" if webhook_url else "polling",
-        )
-        if webhook_url:
-            application.run_webhook(
-                listen=listen,
-                port=port,
-                url_path="telegram",
-                webhook_url=webhook_url,
-                secret_token=secrets.token_urlsafe(32),
-                allowed_updates=Update.ALL_TYPES,
-            )
-        else:
-            application.run_polling(allowed_updates=Update.ALL_TYPES)
+        mode = "webhook" if webhook_url else "polling"
+        log.info("nianbao bot starting (database %s, %s)", settings.db, mode)
+        try:
+            if webhook_url:
+                application.run_webhook(
+                    listen=listen,
+                    port=port,
+                    url_path="telegram",
+                    webhook_url=webhook_url,
+                    secret_token=secrets.token_urlsafe(32),
+                    allowed_updates=Update.ALL_TYPES,
+                )
+            else:
+                # Pending updates are kept: they are what clerks typed while the bot was down.
+                application.run_polling(allowed_updates=Update.ALL_TYPES)
+        except InvalidToken:
+            raise click.ClickException(
+                "TELEGRAM_BOT_TOKEN was rejected by Telegram (revoked or mistyped)"
+            ) from None
 
 
 @click.command()

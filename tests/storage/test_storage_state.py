@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,26 +14,40 @@ from storage import NotFound, Reminder, StaleWrite, Store, StoredReport
 CELL = "applications.new.natural_person"
 
 
-def test_conversation_state_survives_a_restart(store: Store, db_path: Path) -> None:
+def test_conversation_state_survives_a_restart(store: Store, db_path: Path, clock: Clock) -> None:
     assert store.load_conversation(CLERK_ID) is None
     store.save_conversation(CLERK_ID, '{"step": 1}')
     store.save_conversation(CLERK_ID, '{"step": 2}')
     store.save_conversation(OTHER_CLERK_ID, '{"step": 9}')
     store.close()
 
-    with Store(db_path) as reopened:
+    with Store(db_path, clock=clock) as reopened:
         assert reopened.load_conversation(CLERK_ID) == '{"step": 2}'
         reopened.clear_conversation(CLERK_ID)
         assert reopened.load_conversation(CLERK_ID) is None
         assert reopened.load_conversation(OTHER_CLERK_ID) == '{"step": 9}'
 
 
-def test_an_update_is_claimed_once(store: Store, db_path: Path) -> None:
+def test_an_update_is_claimed_once(store: Store, db_path: Path, clock: Clock) -> None:
     assert store.claim_update(5001) is True
     assert store.claim_update(5001) is False
     assert store.claim_update(5002) is True
-    with Store(db_path) as other:
+    with Store(db_path, clock=clock) as other:
         assert other.claim_update(5001) is False
+
+
+def test_an_update_id_seen_over_a_week_ago_is_a_new_update(store: Store, clock: Clock) -> None:
+    # Telegram picks ids at random after a week without updates, so old ids come back.
+    assert store.claim_update(7001) is True
+    clock.now += timedelta(days=6)
+    assert store.claim_update(7001) is False
+    assert store.claim_update(7002) is True
+    clock.now += timedelta(days=2)
+    assert store.claim_update(7001) is True
+    assert store.claim_update(7001) is False
+    assert store.prune_updates() == 0  # 7001 was renewed a moment ago and 7002 is 2 days old
+    clock.now += timedelta(days=8)
+    assert store.prune_updates() == 2
 
 
 def test_reminders_are_recorded_once(store: Store, draft: StoredReport, clock: Clock) -> None:
@@ -66,9 +80,9 @@ def test_reminders_can_be_muted_and_resumed(store: Store, draft: StoredReport) -
 
 
 def test_an_answer_with_its_update_and_state_commits_once_at_the_end(
-    store: Store, draft: StoredReport, db_path: Path
+    store: Store, draft: StoredReport, db_path: Path, clock: Clock
 ) -> None:
-    with Store(db_path) as observer:
+    with Store(db_path, clock=clock) as observer:
         with store.transaction():
             assert store.claim_update(7001)
             store.write_figures(draft.id, {CELL: Decimal(3)}, person_id=CLERK_ID, source="tg:7001")
@@ -82,7 +96,7 @@ def test_an_answer_with_its_update_and_state_commits_once_at_the_end(
 
 
 def test_a_failure_inside_the_block_undoes_everything(
-    store: Store, draft: StoredReport, db_path: Path
+    store: Store, draft: StoredReport, db_path: Path, clock: Clock
 ) -> None:
     with pytest.raises(RuntimeError), store.transaction():
         store.claim_update(7002)
@@ -90,7 +104,7 @@ def test_a_failure_inside_the_block_undoes_everything(
         store.save_conversation(CLERK_ID, "{}")
         raise RuntimeError("the reply could not be built")
 
-    with Store(db_path) as reopened:
+    with Store(db_path, clock=clock) as reopened:
         assert reopened.claim_update(7002) is True  # the update may be processed again
         assert reopened.load(draft.id).figures == {}
         assert reopened.load_conversation(CLERK_ID) is None
@@ -99,7 +113,7 @@ def test_a_failure_inside_the_block_undoes_everything(
 
 
 def test_a_stale_write_caught_inside_the_block_keeps_the_rest(
-    store: Store, draft: StoredReport, db_path: Path
+    store: Store, draft: StoredReport, db_path: Path, clock: Clock
 ) -> None:
     store.write_figures(draft.id, {CELL: Decimal(7)}, person_id=OTHER_CLERK_ID)
 
@@ -111,7 +125,7 @@ def test_a_stale_write_caught_inside_the_block_keeps_the_rest(
             )
         store.save_conversation(CLERK_ID, '{"conflict": true}')
 
-    with Store(db_path) as reopened:
+    with Store(db_path, clock=clock) as reopened:
         assert reopened.claim_update(7003) is False
         assert reopened.load_conversation(CLERK_ID) == '{"conflict": true}'
         assert reopened.load(draft.id).figures == {CELL: Decimal(7)}
