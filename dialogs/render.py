@@ -332,19 +332,15 @@ def contents_message(
 
 
 def row_code(labels: tuple[str, ...]) -> str:
-    """A short code for a table row: ``三(三)1`` for 三、…（三）不予公开 1.属于国家秘密."""
+    """A short code for a table row: ``三（三）1`` for 三、…（三）不予公开 1.属于国家秘密."""
     code = ""
     for label in labels:
         match = _NUMBERING.match(label)
-        code += (
-            match.group(1).rstrip("、.").replace("（", "(").replace("）", ")")
-            if match
-            else label[:6]
-        )
+        code += match.group(1).rstrip("、.") if match else label
     return code
 
 
-def pad(label: str, width: int = 12) -> str:
+def pad(label: str, width: int = 16) -> str:
     """``label`` cut or padded to ``width`` display columns (a Chinese character takes two)."""
     out, used = "", 0
     for char in label:
