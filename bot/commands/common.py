@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import click
+
+from storage import StorageError, Store
 
 db_option = click.option(
     "--db",
@@ -15,3 +20,19 @@ db_option = click.option(
     show_default="$NIANBAO_DB or ./nianbao.db",
     help="The SQLite database file.",
 )
+
+
+@contextmanager
+def opened_store(db_path: str | os.PathLike[str]) -> Iterator[Store]:
+    """The store at ``db_path``; a storage error becomes one line on stderr and exit code 1."""
+    try:
+        with Store(os.path.expanduser(db_path)) as store:
+            yield store
+    except StorageError as error:
+        fail(error.message)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print one line on stderr and exit with ``code``."""
+    click.echo(message, err=True)
+    raise click.exceptions.Exit(code)

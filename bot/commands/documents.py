@@ -7,17 +7,14 @@ and gets, for each file, every rule violation with its numbers and every cell it
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
-from bot.commands.common import db_option
+from bot.commands.common import db_option, fail, opened_store
 from exports import (
     DocumentRejected,
     ProblemKind,
@@ -28,7 +25,7 @@ from exports import (
     write_docx,
 )
 from report.rules import Severity, Violation, check
-from storage import Organisation, StorageError, Store
+from storage import Organisation, Store
 
 # What the commands print (the operator reads Chinese).
 HELP_CHECK = "检查年度报告文件（.docx，或由 Word 文档导出的 .txt 文本）：列出每个文件违反的规则（附数字）和未能读取的单元格。任一文件有错误时退出码为 1。"
@@ -212,7 +209,7 @@ def _as_json(item: _Checked) -> dict[str, Any]:
 @click.option("--json", "as_json", is_flag=True, help=HELP_JSON)
 def check_command(files: tuple[Path, ...], as_json: bool) -> None:
     if not files:
-        _fail(NO_FILES, code=2)
+        fail(NO_FILES, code=2)
     checked = check_files(list(files))
     if as_json:
         click.echo(json.dumps([_as_json(c) for c in checked], ensure_ascii=False, indent=2))
@@ -223,20 +220,6 @@ def check_command(files: tuple[Path, ...], as_json: bool) -> None:
 
 
 # --- import and export ---------------------------------------------------------------------------
-
-
-@contextmanager
-def _opened(db_path: Path) -> Iterator[Store]:
-    try:
-        with Store(os.path.expanduser(db_path)) as store:
-            yield store
-    except StorageError as error:
-        _fail(error.message)
-
-
-def _fail(message: str, code: int = 1) -> NoReturn:
-    click.echo(message, err=True)
-    raise click.exceptions.Exit(code)
 
 
 def _find(store: Store, *names: str | None) -> Organisation | None:
@@ -257,22 +240,22 @@ def import_command(file: Path, org_name: str | None, year: int | None, db_path: 
     try:
         result = read_file(file.read_bytes())
     except DocumentRejected as error:
-        _fail(error.message)
+        fail(error.message)
     except OSError as error:
-        _fail(FILE_UNREADABLE.format(path=file, error=error.strerror or error))
+        fail(FILE_UNREADABLE.format(path=file, error=error.strerror or error))
     if org_name is None and result.organisation is None:
-        _fail(NO_ORG_IN_TITLE)
+        fail(NO_ORG_IN_TITLE)
     year = year if year is not None else result.year
     if year is None:
-        _fail(NO_YEAR_IN_TITLE)
-    with _opened(db_path) as store:
+        fail(NO_YEAR_IN_TITLE)
+    with opened_store(db_path) as store:
         organisation = (
             _find(store, org_name)
             if org_name
             else _find(store, result.organisation, result.signed_by)
         )
         if organisation is None:
-            _fail(ORG_NOT_FOUND.format(name=org_name or result.organisation))
+            fail(ORG_NOT_FOUND.format(name=org_name or result.organisation))
         report = result.report.model_copy(update={"organisation": organisation.name, "year": year})
         store.save_imported(
             organisation.id, year, report, person_id=None, source=f"import:{file.name}"
@@ -314,20 +297,20 @@ def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None)
 def export_command(
     org_name: str, year: int, output: Path | None, draft: bool, issued: date | None, db_path: Path
 ) -> None:
-    with _opened(db_path) as store:
+    with opened_store(db_path) as store:
         organisation = _find(store, org_name)
         if organisation is None:
-            _fail(ORG_NOT_FOUND.format(name=org_name))
+            fail(ORG_NOT_FOUND.format(name=org_name))
         stored = store.report(organisation.id, year, create=False)
         if stored is None:
-            _fail(NO_REPORT.format(organisation=organisation.name, year=year))
+            fail(NO_REPORT.format(organisation=organisation.name, year=year))
         report = store.load(stored.id)
     data = write_docx(report, draft=draft, issued=issued or date.today())
     path = output or Path(f"{report_title(report)}.docx")
     try:
         path.write_bytes(data)
     except OSError as error:
-        _fail(FILE_UNREADABLE.format(path=path, error=error.strerror or error))
+        fail(FILE_UNREADABLE.format(path=path, error=error.strerror or error))
     click.echo(EXPORTED.format(path=path))
     if not draft and needs_draft(report):
         click.echo(EXPORTED_AS_DRAFT)

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta, timezone
-from typing import NoReturn
+from pathlib import Path
 
 import click
 
-from storage import Organisation, Role, StorageError, Store
+from bot.commands.common import db_option, fail, opened_store
+from storage import Organisation, Role
 from storage.texts import ROLE_LABELS
 
-DEFAULT_DB = "nianbao.db"
 DEFAULT_BOT = "nianbao_bot"
 BEIJING = timezone(timedelta(hours=8))
 
@@ -22,7 +20,6 @@ HELP_GROUP = "管理填报单位：添加单位、列出单位、生成邀请码
 HELP_ADD = "添加单位。NAME 为单位全称。"
 HELP_LIST = "列出已添加的单位（下级单位缩进显示在上级单位之下）。"
 HELP_INVITE = "为单位生成一次性邀请码和邀请链接。NAME 为单位全称或简称。"
-HELP_DB = "数据库文件路径（默认取环境变量 NIANBAO_DB，否则为 ./nianbao.db）。"
 HELP_SHORT = "单位简称（默认由全称自动缩写）。"
 HELP_PARENT = "上级单位的全称或简称。"
 HELP_ROLE = "被邀请人的身份：clerk 填报人员，admin 单位管理员，supervisor 上级审核人员。"
@@ -45,15 +42,6 @@ INVITE_LINES = (
 )
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 
-db_option = click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False),
-    envvar="NIANBAO_DB",
-    default=DEFAULT_DB,
-    help=HELP_DB,
-)
-
 
 @click.group(help=HELP_GROUP)
 def org() -> None:
@@ -65,13 +53,13 @@ def org() -> None:
 @click.option("--short", "short_name", help=HELP_SHORT)
 @click.option("--parent", help=HELP_PARENT)
 @db_option
-def add(name: str, short_name: str | None, parent: str | None, db_path: str) -> None:
-    with _opened(db_path) as store:
+def add(name: str, short_name: str | None, parent: str | None, db_path: Path) -> None:
+    with opened_store(db_path) as store:
         parent_org = None
         if parent is not None:
             parent_org = store.find_organisation(parent)
             if parent_org is None:
-                _fail(PARENT_NOT_FOUND.format(name=parent))
+                fail(PARENT_NOT_FOUND.format(name=parent))
         created = store.add_organisation(
             name, short_name=short_name, parent_id=parent_org.id if parent_org else None
         )
@@ -82,8 +70,8 @@ def add(name: str, short_name: str | None, parent: str | None, db_path: str) -> 
 
 @org.command("list", help=HELP_LIST)
 @db_option
-def list_(db_path: str) -> None:
-    with _opened(db_path) as store:
+def list_(db_path: Path) -> None:
+    with opened_store(db_path) as store:
         organisations = store.organisations()
     if not organisations:
         click.echo(NO_ORGANISATIONS)
@@ -108,11 +96,11 @@ def list_(db_path: str) -> None:
 )
 @click.option("--days", type=click.IntRange(1, 365), default=14, show_default=True, help=HELP_DAYS)
 @db_option
-def invite(name: str, role: str, bot_username: str, days: int, db_path: str) -> None:
-    with _opened(db_path) as store:
+def invite(name: str, role: str, bot_username: str, days: int, db_path: Path) -> None:
+    with opened_store(db_path) as store:
         target = store.find_organisation(name)
         if target is None:
-            _fail(NOT_FOUND.format(name=name))
+            fail(NOT_FOUND.format(name=name))
         created = store.create_invite(target.id, Role(role), valid_for=timedelta(days=days))
     values = {
         "org": target.name,
@@ -144,18 +132,3 @@ def tree(organisations: list[Organisation]) -> Iterator[tuple[int, Organisation]
             yield from walk(item.id, depth + 1)
 
     return walk(None, 0)
-
-
-@contextmanager
-def _opened(db_path: str) -> Iterator[Store]:
-    """The store at ``db_path``; a storage error becomes one line on stderr and exit code 1."""
-    try:
-        with Store(os.path.expanduser(db_path)) as store:
-            yield store
-    except StorageError as error:
-        _fail(error.message)
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(message, err=True)
-    raise click.exceptions.Exit(1)
