@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
@@ -73,37 +74,53 @@ class NianbaoBot:
 
     async def on_new_organisation(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/neworg <全称>: an administrator creates an organisation and gets an invite link."""
-        user, chat = update.effective_user, update.effective_chat
-        if user is None or chat is None:
-            return
-        with self.store.transaction():
-            if not self.store.claim_update(update.update_id):
-                return
-            messages = onboarding.create_organisation(
+        username = await self._username(context)
+        await self._once(
+            update,
+            context,
+            lambda user: onboarding.create_organisation(
                 self.store,
                 user.id,
                 user.full_name,
                 " ".join(context.args or ()),
                 is_admin=user.id in self.settings.admin_ids,
-                bot_username=await self._username(context),
-            )
-        await self.send(context, chat.id, messages)
+                bot_username=username,
+            ),
+        )
 
     async def on_invite(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/invite <单位>: a fresh invite link (administrators and the organisation's admins)."""
+        username = await self._username(context)
+        await self._once(
+            update,
+            context,
+            lambda user: onboarding.invite(
+                self.store,
+                user.id,
+                " ".join(context.args or ()),
+                is_admin=user.id in self.settings.admin_ids,
+                bot_username=username,
+            ),
+        )
+
+    async def _once(
+        self,
+        update: Update,
+        context: ContextTypes.DEFAULT_TYPE,
+        action: Callable[[User], list[OutMessage]],
+    ) -> None:
+        """Run an onboarding action once per update (a redelivered update is ignored), then reply.
+
+        Nothing is awaited inside the transaction: the store's one connection is shared by all
+        handlers of the event loop.
+        """
         user, chat = update.effective_user, update.effective_chat
         if user is None or chat is None:
             return
         with self.store.transaction():
             if not self.store.claim_update(update.update_id):
                 return
-            messages = onboarding.invite(
-                self.store,
-                user.id,
-                " ".join(context.args or ()),
-                is_admin=user.id in self.settings.admin_ids,
-                bot_username=await self._username(context),
-            )
+            messages = action(user)
         await self.send(context, chat.id, messages)
 
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from bot.commands.console import console, open_console
+from bot.commands.documents import COMMANDS as DOCUMENT_COMMANDS
 from bot.commands.org import org
 from bot.commands.run import load_settings, run, run_bot
 
@@ -35,7 +36,7 @@ def start() -> None:
     )
 
 
-for command in (org, console, run):
+for command in (org, console, run, *DOCUMENT_COMMANDS):
     main.add_command(command)
 
 

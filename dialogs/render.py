@@ -163,12 +163,14 @@ def _gate_message(
 
 
 def last_year_values(question: RowQuestion, previous: Report | None) -> list[Decimal | None] | None:
-    """Last year's figures for the row (None when there is no last year's report with them)."""
-    if previous is None or any(
-        c not in previous.format.cells_by_id for c in question.last_year_cells
-    ):
+    """Last year's figures for the row (None when last year's report has none of them).
+
+    Across formats only the cells that mean the same are shared; the others show as unknown.
+    """
+    if previous is None:
         return None
-    values = [previous.value(c) for c in question.last_year_cells]
+    known = previous.format.cells_by_id
+    values = [previous.value(c) if c in known else None for c in question.last_year_cells]
     return None if all(v is None for v in values) else values
 
 

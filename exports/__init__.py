@@ -6,7 +6,7 @@ Public API: :func:`write_docx`, :func:`read_docx`, :func:`read_text`, :class:`Re
 
 from __future__ import annotations
 
-from exports.docx_source import docx_source
+from exports.docx_source import BINARY_MAGIC, docx_source
 from exports.reader import read_source
 from exports.result import DocumentRejected, ProblemKind, ReadProblem, ReadResult
 from exports.text_source import decode_text, text_source
@@ -24,14 +24,11 @@ def read_text(text: str) -> ReadResult:
 
 
 def read_file(data: bytes) -> ReadResult:
-    """Read a report file by its content: a DOCX (zip) file, else flattened text."""
-    if data.startswith(b"PK") or not _looks_like_text(data):
+    """Read a report file by its content: a DOCX file, else flattened text. Other binary files
+    (old .doc, PDF, pictures) are refused with a message that says what they are."""
+    if data.startswith(BINARY_MAGIC) or b"\x00" in data[:4096]:
         return read_docx(data)
     return read_text(decode_text(data))
-
-
-def _looks_like_text(data: bytes) -> bool:
-    return b"\x00" not in data[:4096]
 
 
 __all__ = [

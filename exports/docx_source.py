@@ -32,15 +32,50 @@ MAX_CELLS = 60_000
 MAX_PARAGRAPHS = 40_000
 
 _OFFICE_DOCUMENT = "/officeDocument"
+_OLD_DOC = b"\xd0\xcf\x11\xe0"
+_PDF = b"%PDF"
+_IMAGES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")
+#: How files that are certainly not text begin.
+BINARY_MAGIC = (b"PK", _OLD_DOC, _PDF, *_IMAGES)
 _CHUNK = 64 * 1024
 
 #: Subtrees whose text is not part of what the document says: deleted or moved-away revisions,
 #: field codes, text boxes and the fall-back copy of drawings, properties.
-_SKIPPED = frozenset({"del", "moveFrom", "delText", "instrText", "delInstrText", "txbxContent",
-                      "Fallback", "pPr", "rPr", "tblPr", "trPr", "tcPr", "sectPr", "fldData"})
+_SKIPPED = frozenset(
+    {
+        "del",
+        "moveFrom",
+        "delText",
+        "instrText",
+        "delInstrText",
+        "txbxContent",
+        "Fallback",
+        "pPr",
+        "rPr",
+        "tblPr",
+        "trPr",
+        "tcPr",
+        "sectPr",
+        "sdtPr",
+        "sdtEndPr",
+        "fldData",
+    }
+)
 #: Wrappers whose children are read as if they stood in the wrapper's place.
-_WRAPPERS = frozenset({"sdt", "sdtContent", "customXml", "ins", "moveTo", "smartTag", "hyperlink",
-                       "fldSimple", "dir", "bdo"})
+_WRAPPERS = frozenset(
+    {
+        "sdt",
+        "sdtContent",
+        "customXml",
+        "ins",
+        "moveTo",
+        "smartTag",
+        "hyperlink",
+        "fldSimple",
+        "dir",
+        "bdo",
+    }
+)
 
 
 def _local(tag: object) -> str:
@@ -53,11 +88,11 @@ def check_magic(data: bytes) -> None:
         raise DocumentRejected(texts.REJECT_EMPTY)
     if len(data) > MAX_FILE_BYTES:
         raise DocumentRejected(texts.REJECT_TOO_LARGE.format(limit=MAX_FILE_BYTES // MB))
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
+    if data.startswith(_OLD_DOC):
         raise DocumentRejected(texts.REJECT_OLD_DOC)
-    if data.startswith(b"%PDF"):
+    if data.startswith(_PDF):
         raise DocumentRejected(texts.REJECT_PDF)
-    if data.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")):
+    if data.startswith(_IMAGES):
         raise DocumentRejected(texts.REJECT_IMAGE)
     if not data.startswith(b"PK"):
         raise DocumentRejected(texts.REJECT_NOT_ZIP)
@@ -79,9 +114,16 @@ def _read_member(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
                 out += chunk
                 if len(out) > limit:
                     raise bomb
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError,
-            ValueError) as error:  # corrupt, encrypted or exotic compression
-        raise DocumentRejected(texts.REJECT_BAD_XML.format(detail=type(error).__name__)) from None
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        EOFError,
+        RuntimeError,
+        NotImplementedError,
+        ValueError,
+    ) as error:  # corrupt, encrypted or exotic compression
+        detail = texts.BAD_ZIP_DETAILS.get(type(error).__name__, texts.BAD_ZIP_OTHER)
+        raise DocumentRejected(texts.REJECT_BAD_XML.format(detail=detail)) from None
     return bytes(out)
 
 
@@ -97,15 +139,23 @@ def _refuse_dtd(xml: bytes) -> None:
 def _parse(xml: bytes, *, count: bool) -> etree._Element:
     """Parse safely; with ``count``, stop as soon as the document has too many of anything."""
     _refuse_dtd(xml)
-    limits = {"tbl": (MAX_TABLES, texts.REJECT_TOO_MANY_TABLES),
-              "tr": (MAX_ROWS, texts.REJECT_TOO_MANY_ROWS),
-              "tc": (MAX_CELLS, texts.REJECT_TOO_MANY_CELLS),
-              "p": (MAX_PARAGRAPHS, texts.REJECT_TOO_MANY_PARAGRAPHS)}
+    limits = {
+        "tbl": (MAX_TABLES, texts.REJECT_TOO_MANY_TABLES),
+        "tr": (MAX_ROWS, texts.REJECT_TOO_MANY_ROWS),
+        "tc": (MAX_CELLS, texts.REJECT_TOO_MANY_CELLS),
+        "p": (MAX_PARAGRAPHS, texts.REJECT_TOO_MANY_PARAGRAPHS),
+    }
     seen = dict.fromkeys(limits, 0)
     try:
         events = etree.iterparse(
-            io.BytesIO(xml), events=("start",), resolve_entities=False, load_dtd=False,
-            no_network=True, huge_tree=False, remove_comments=True, remove_pis=True,
+            io.BytesIO(xml),
+            events=("start",),
+            resolve_entities=False,
+            load_dtd=False,
+            no_network=True,
+            huge_tree=False,
+            remove_comments=True,
+            remove_pis=True,
         )
         for _, element in events:
             if count:
@@ -239,8 +289,11 @@ def _body_items(root: etree._Element) -> tuple[SourceParagraph | SourceTable, ..
 
 def _has_draft_mark(archive: zipfile.ZipFile, main: str) -> bool:
     folder = posixpath.dirname(main)
-    headers = [n for n in archive.namelist()
-               if posixpath.dirname(n) == folder and posixpath.basename(n).startswith("header")]
+    headers = [
+        n
+        for n in archive.namelist()
+        if posixpath.dirname(n) == folder and posixpath.basename(n).startswith("header")
+    ]
     for name in sorted(headers)[:MAX_HEADERS]:
         root = _parse(_read_member(archive, name, MAX_SMALL_PART_BYTES), count=False)
         if texts.DRAFT_MARK in "".join(_text(p) for p in root.iter() if _local(p.tag) == "p"):

@@ -44,13 +44,18 @@ class TableGrid:
     grid_columns: int
     label_columns: int
     header_rows: frozenset[int]
+    #: The last grid row of each block.
+    block_ends: frozenset[int]
     rows: int
     cells: tuple[GridCell, ...]
 
 
 def label_columns(table: Table) -> int:
     """How many grid columns the row labels need (0 when no row is labelled)."""
-    if all(not block.corner and all(not "".join(r.labels) for r in block.rows) for block in table.blocks):
+    if all(
+        not block.corner and all(not "".join(r.labels) for r in block.rows)
+        for block in table.blocks
+    ):
         return 0
     return max(len(r.labels) for block in table.blocks for r in block.rows)
 
@@ -88,7 +93,9 @@ def _label_cells(block: Block, top: int, labels: int) -> list[GridCell]:
             if not leaf and parent is not None and previous[: level + 1] == path[: level + 1]:
                 parent.rows += 1
                 continue
-            cell = GridCell(top + offset, level, 1, labels - level if leaf else 1, Kind.LABEL, label)
+            cell = GridCell(
+                top + offset, level, 1, labels - level if leaf else 1, Kind.LABEL, label
+            )
             cells.append(cell)
             if not leaf:
                 open_parents[level] = cell
@@ -106,6 +113,7 @@ def table_grid(table: Table) -> TableGrid:
     width = labels + figure_columns
     cells: list[GridCell] = []
     header_rows: set[int] = set()
+    block_ends: set[int] = set()
     row = 0
     for block in table.blocks:
         if block.title:
@@ -124,8 +132,17 @@ def table_grid(table: Table) -> TableGrid:
         for offset, data_row in enumerate(block.rows):
             for index, column in enumerate(block.columns):
                 cells.append(
-                    GridCell(row + offset, labels + index * span, 1, span, Kind.FIGURE,
-                             cell_id=block.cell_id(data_row, column))
+                    GridCell(
+                        row + offset,
+                        labels + index * span,
+                        1,
+                        span,
+                        Kind.FIGURE,
+                        cell_id=block.cell_id(data_row, column),
+                    )
                 )
         row += len(block.rows)
-    return TableGrid(width, labels, frozenset(header_rows), row, tuple(cells))
+        block_ends.add(row - 1)
+    return TableGrid(
+        width, labels, frozenset(header_rows), frozenset(block_ends), row, tuple(cells)
+    )

@@ -13,16 +13,27 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
-CHINESE_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-                  "七": 7, "八": 8, "九": 9}
+CHINESE_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 
 
 class Level(StrEnum):
     """The kind of enumerator a heading starts with."""
 
-    FIRST = "first"    # 一、  3、  三.
+    FIRST = "first"  # 一、  3、  三.
     SECOND = "second"  # （一） (1)
-    THIRD = "third"    # 1.  1．
+    THIRD = "third"  # 1.  1．
 
 
 _NUMERAL = r"[一二三四五六七八九十〇零]+"
@@ -62,7 +73,7 @@ def split_enumerator(text: str) -> Enumerated:
         match = pattern.match(text)
         if match:
             numeral = next(g for g in match.groups() if g)
-            return Enumerated(level, chinese_number(numeral), text[match.end():])
+            return Enumerated(level, chinese_number(numeral), text[match.end() :])
     return Enumerated(None, None, text)
 
 
@@ -83,29 +94,3 @@ def key(label: str) -> str:
 def compact(text: str) -> str:
     """The text with all whitespace removed (labels split over lines joined again)."""
     return "".join(text.split())
-
-
-def after_key_prefix(text: str, prefix_key: str) -> str | None:
-    """If ``key(text)`` starts with ``prefix_key``, the original text after that prefix.
-
-    ``（一）主动公开。本年度……`` with the key of ``主动公开`` gives ``本年度……`` (leading
-    punctuation dropped). Returns None when the text does not start with the prefix.
-    """
-    rest = split_enumerator(text).rest
-    if not prefix_key:
-        return rest
-    matched = 0
-    for index, char in enumerate(rest):
-        folded = fold(char)
-        if not folded:
-            continue
-        if not prefix_key.startswith(folded, matched):
-            return None
-        matched += len(folded)
-        if matched == len(prefix_key):
-            tail = rest[index + 1:]
-            start = 0
-            while start < len(tail) and _is_noise(tail[start]):
-                start += 1
-            return tail[start:]
-    return None

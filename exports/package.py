@@ -18,13 +18,15 @@ from docx.oxml.ns import qn
 
 from exports import typography
 
-_DROPPED_RELATIONSHIPS = frozenset({
-    RT.THUMBNAIL,
-    RT.WEB_SETTINGS,
-    RT.CUSTOM_XML,
-    RT.NUMBERING,
-    "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects",
-})
+_DROPPED_RELATIONSHIPS = frozenset(
+    {
+        RT.THUMBNAIL,
+        RT.WEB_SETTINGS,
+        RT.CUSTOM_XML,
+        RT.NUMBERING,
+        "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects",
+    }
+)
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -66,7 +68,12 @@ def prune(document: DocxDocument) -> None:
 def _used_style_ids(document: DocxDocument) -> set[str]:
     elements = [document.element]
     section = document.sections[0]
-    for part in (section.header, section.even_page_header, section.footer, section.even_page_footer):
+    for part in (
+        section.header,
+        section.even_page_header,
+        section.footer,
+        section.even_page_footer,
+    ):
         if not part.is_linked_to_previous:
             elements.append(part._element)
     used: set[str] = {"Normal"}

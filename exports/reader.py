@@ -11,9 +11,10 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 from exports import texts
 from exports.figures import FigureError, read_cell
@@ -25,7 +26,7 @@ from report.layout import Block, HeaderGroup, Part, ReportFormat, Row, Section, 
 from report.values import MAX_TEXT_CHARS, Report
 
 _TITLE = re.compile(
-    r"^(?P<organisation>.+?)(?P<year>[0-9０-９]{4}|[〇零一二三四五六七八九]{4})年(?:度)?"
+    r"^(?P<organisation>.*?)(?P<year>[0-9０-９]{4}|[〇零一二三四五六七八九]{4})年(?:度)?"
     r"政府信息公开(?:工作)?(?:年度)?报告$"
 )
 _DATE = re.compile(
@@ -37,8 +38,11 @@ _BLANK_DATE = re.compile(r"^[\s\u3000]*年[\s\u3000]*月[\s\u3000]*日$")
 #: Title and closing stand in the first / last few paragraphs.
 _TITLE_WINDOW = 6
 _SHORT_LINE = 40
+#: A closing name is at least this long (a bare 无 closing section six is not a name).
+_MIN_NAME = 3
 _HEADING_SIMILARITY = 0.5
 MAX_ORGANISATION = 200
+_TOTAL_HEADROOM = 100
 
 
 def _year_number(text: str) -> int:
@@ -53,8 +57,11 @@ def _date(text: str) -> date | None:
     if not match:
         return None
     try:
-        return date(_year_number(match["year"]), chinese_number(match["month"]) or 0,
-                    chinese_number(match["day"]) or 0)
+        return date(
+            _year_number(match["year"]),
+            chinese_number(match["month"]) or 0,
+            chinese_number(match["day"]) or 0,
+        )
     except ValueError:
         return None
 
@@ -87,6 +94,10 @@ class _TableLabels:
 
     @classmethod
     def of(cls, table: Table) -> _TableLabels:
+        return _table_labels(table)
+
+    @classmethod
+    def build(cls, table: Table) -> _TableLabels:
         labels = cls(table)
         for block in table.blocks:
             labels.headers |= _header_labels(block) | ({key(block.corner)} - {""})
@@ -112,19 +123,38 @@ class _TableLabels:
             return self.rows[cell_key]
         if len(cell_key) < 4:
             return None
-        candidates = [v for k, v in self.rows.items() if len(k) >= 4 and (k in cell_key or cell_key in k)]
+        candidates = [
+            v for k, v in self.rows.items() if len(k) >= 4 and (k in cell_key or cell_key in k)
+        ]
         return candidates[0] if len(candidates) == 1 else None
+
+
+_LABELS_CACHE: dict[int, _TableLabels] = {}
+
+
+def _table_labels(table: Table) -> _TableLabels:
+    # The formats are module-level constants, so their tables live as long as this cache.
+    found = _LABELS_CACHE.get(id(table))
+    if found is None or found.table is not table:
+        found = _LABELS_CACHE[id(table)] = _TableLabels.build(table)
+    return found
 
 
 # --- recognising the format ----------------------------------------------------------------------
 
 
-def _distinctive_keys(fmt: ReportFormat) -> set[str]:
+@cache
+def _distinctive_keys_of(format_id: str) -> frozenset[str]:
+    fmt = FORMATS[format_id]
     own = set().union(*(_TableLabels.of(t).all_keys() for t in fmt.tables))
     others = set().union(
         *(_TableLabels.of(t).all_keys() for f in FORMATS.values() if f is not fmt for t in f.tables)
     )
-    return own - others
+    return frozenset(own - others)
+
+
+def _distinctive_keys(fmt: ReportFormat) -> frozenset[str]:
+    return _distinctive_keys_of(fmt.id)
 
 
 def recognise_format(source: Source, year: int | None) -> tuple[ReportFormat, bool]:
@@ -143,6 +173,12 @@ def recognise_format(source: Source, year: int | None) -> tuple[ReportFormat, bo
     return FORMATS["current"], True
 
 
+def _is_figure(cell: str) -> bool:
+    """A cell holding a bare number (``12``, ``1,200``, ``12.5``), not a label."""
+    folded = key(cell)
+    return bool(folded) and folded.isdigit()
+
+
 # --- reading the tables --------------------------------------------------------------------------
 
 
@@ -152,8 +188,13 @@ class _Reader:
     problems: list[ReadProblem] = field(default_factory=list)
     figures: dict[str, Decimal] = field(default_factory=dict)
 
-    def problem(self, where: str, message: str, kind: ProblemKind = ProblemKind.FIGURE,
-                cell_id: str | None = None) -> None:
+    def problem(
+        self,
+        where: str,
+        message: str,
+        kind: ProblemKind = ProblemKind.FIGURE,
+        cell_id: str | None = None,
+    ) -> None:
         self.problems.append(ReadProblem(where, message, kind, cell_id))
 
     def classify(self, tables: list[SourceTable]) -> dict[str, list[SourceTable]]:
@@ -177,7 +218,9 @@ class _Reader:
             name = texts.table_name(section.number)
             parts = found[section.table.id]
             if not parts:
-                self.problem(name, texts.TABLE_NOT_FOUND.format(table=name, title=section.table.title))
+                self.problem(
+                    name, texts.TABLE_NOT_FOUND.format(table=name, title=section.table.title)
+                )
                 continue
             labels = _TableLabels.of(section.table)
             seen: set[str] = set()
@@ -191,8 +234,12 @@ class _Reader:
                 if "" in {r.id for r in block.rows} and "" not in seen:
                     self.problem(name, texts.ROW_NOT_FOUND.format(label=section.table.title))
 
-    def _read_table(self, table: SourceTable, labels: _TableLabels, where: str, seen: set[str]) -> None:
-        unlabelled = [b for b in labels.table.blocks if len(b.rows) == 1 and not key(b.rows[0].label)]
+    def _read_table(
+        self, table: SourceTable, labels: _TableLabels, where: str, seen: set[str]
+    ) -> None:
+        unlabelled = [
+            b for b in labels.table.blocks if len(b.rows) == 1 and not key(b.rows[0].label)
+        ]
         order: dict[str, tuple[str, ...]] = {}
         for number, cells in enumerate(table.rows, start=1):
             cell_keys = [key(c) for c in cells]
@@ -204,20 +251,27 @@ class _Reader:
             match = self._label(cells, labels)
             if match is not None:
                 position, (block, row) = match
-                values = cells[position + 1:]
-            elif unlabelled and any(any(ch.isdigit() for ch in c) for c in cells):
+                values = cells[position + 1 :]
+            elif unlabelled and any(_is_figure(c) for c in cells):
                 block, row = unlabelled[0], unlabelled[0].rows[0]
                 values = self._strip_leading_label(cells)
             else:
+                self._note_unknown_row(cells, labels, where, number)
                 continue
             if row.id in seen:
-                self.problem(texts.where_cell(where, number), texts.ROW_DUPLICATE.format(label=row.full_label))
+                self.problem(
+                    texts.where_cell(where, number),
+                    texts.ROW_DUPLICATE.format(label=row.full_label),
+                )
                 continue
             seen.add(row.id)
-            self._read_row(block, row, values, order.get(block.id), where, number, len(cells) - len(values))
+            self._read_row(
+                block, row, values, order.get(block.id), where, number, len(cells) - len(values)
+            )
 
-    def _note_header_order(self, cell_keys: list[str], labels: _TableLabels,
-                           order: dict[str, tuple[str, ...]]) -> None:
+    def _note_header_order(
+        self, cell_keys: list[str], labels: _TableLabels, order: dict[str, tuple[str, ...]]
+    ) -> None:
         """Remember the column order a single-row header prints (table 2's blocks)."""
         for block in labels.table.blocks:
             if block.header_depth() != 1:
@@ -225,14 +279,25 @@ class _Reader:
             by_key = {key(c.label): c.id for c in block.columns}
             printed = tuple(by_key[k] for k in cell_keys if k in by_key)
             if len(printed) == len(block.columns) and len(set(printed)) == len(printed):
-                if block.id not in order or set(cell_keys) >= set(by_key):
-                    order[block.id] = printed
+                order[block.id] = printed
+
+    def _note_unknown_row(
+        self, cells: tuple[str, ...], labels: _TableLabels, where: str, number: int
+    ) -> None:
+        """A row with figures whose label names no row of the table is reported, not guessed."""
+        known = labels.groups | labels.headers
+        unknown = [c for c in cells if key(c) and not _is_figure(c) and key(c) not in known]
+        if unknown and any(_is_figure(c) for c in cells):
+            label = compact(unknown[-1])
+            self.problem(texts.where_cell(where, number), texts.ROW_UNKNOWN.format(label=label))
 
     @staticmethod
-    def _label(cells: tuple[str, ...], labels: _TableLabels) -> tuple[int, tuple[Block, Row]] | None:
+    def _label(
+        cells: tuple[str, ...], labels: _TableLabels
+    ) -> tuple[int, tuple[Block, Row]] | None:
         """The rightmost cell naming a row (table 3's leaf stands right of its groups)."""
         for position in range(len(cells) - 1, -1, -1):
-            if any(ch.isdigit() for ch in cells[position]) and not key(cells[position]).strip("0123456789"):
+            if _is_figure(cells[position]):
                 continue
             found = labels.match_row(cells[position])
             if found is not None:
@@ -246,8 +311,16 @@ class _Reader:
             start += 1
         return cells[start:]
 
-    def _read_row(self, block: Block, row: Row, values: tuple[str, ...],
-                  printed_order: tuple[str, ...] | None, where: str, number: int, offset: int) -> None:
+    def _read_row(
+        self,
+        block: Block,
+        row: Row,
+        values: tuple[str, ...],
+        printed_order: tuple[str, ...] | None,
+        where: str,
+        number: int,
+        offset: int,
+    ) -> None:
         wanted = len(block.columns)
         start, end = 0, len(values)
         while end - start > wanted and not values[start].strip():
@@ -255,15 +328,21 @@ class _Reader:
         while end - start > wanted and not values[end - 1].strip():
             end -= 1
         if end - start != wanted:
-            self.problem(texts.where_cell(where, number),
-                         texts.ROW_WRONG_COUNT.format(label=row.full_label or block.title or "",
-                                                      expected=wanted, found=end - start))
+            self.problem(
+                texts.where_cell(where, number),
+                texts.ROW_WRONG_COUNT.format(
+                    label=row.full_label or block.title or "", expected=wanted, found=end - start
+                ),
+            )
             return
         column_ids = printed_order or tuple(c.id for c in block.columns)
         for index, column_id in enumerate(column_ids):
             column = block.column(column_id)
             cell_id = block.cell_id(row, column)
             text = values[start + index]
+            if self.fmt.cell(cell_id).computed:
+                # A printed total may exceed what one entry may hold.
+                column = replace(column, maximum=column.maximum * _TOTAL_HEADROOM)
             try:
                 self.figures[cell_id] = read_cell(text, column)
             except FigureError as error:
@@ -291,10 +370,16 @@ def _section_heading(text: str, sections: tuple[Section, ...], after: int) -> Se
         if section.number <= after:
             continue
         title_key = key(section.title)
-        if text_key == title_key or (text_key.startswith(title_key) and len(text_key) - len(title_key) <= 2):
+        if text_key == title_key or (
+            text_key.startswith(title_key) and len(text_key) - len(title_key) <= 2
+        ):
             return section
-        if (enumerated.number == section.number and len(text) <= _SHORT_LINE and "。" not in text
-                and _similar(text_key, title_key)):
+        if (
+            enumerated.number == section.number
+            and len(text) <= _SHORT_LINE
+            and "。" not in text
+            and _similar(text_key, title_key)
+        ):
             return section
     return None
 
@@ -317,8 +402,12 @@ def _part_heading(text: str, section: Section, current: Part | None) -> tuple[Pa
             tail = _after_title(rest, len(title_key))
             if tail is not None:
                 return part, tail
-        if (enumerated.level is Level.SECOND and enumerated.number == position
-                and len(text) <= _SHORT_LINE and "。" not in text):
+        if (
+            enumerated.level is Level.SECOND
+            and enumerated.number == position
+            and len(text) <= _SHORT_LINE
+            and "。" not in text
+        ):
             return part, ""
     return None
 
@@ -329,7 +418,7 @@ def _after_title(rest: str, title_length: int) -> str | None:
     for index, char in enumerate(rest):
         matched += len(fold(char))
         if matched == title_length:
-            tail = rest[index + 1:]
+            tail = rest[index + 1 :]
             if tail and not fold(tail[0]):
                 return tail.lstrip("。：:，,；; \u3000")
             return None
@@ -373,8 +462,9 @@ def read_narrative(paragraphs: list[str], fmt: ReportFormat) -> _Narrative:
 
 @dataclass(frozen=True)
 class _Title:
-    organisation: str
+    organisation: str | None
     year: int
+    #: How many (non-empty) paragraphs up to and including the title.
     paragraphs: int
 
 
@@ -383,14 +473,16 @@ def find_title(paragraphs: list[str]) -> _Title | None:
     window = paragraphs[:_TITLE_WINDOW]
     for index, text in enumerate(window):
         for count in (1, 2):
-            candidate = compact("".join(window[index:index + count]))
-            match = _TITLE.match(candidate)
-            if match and (count == 1 or index + 1 < len(window)):
-                return _Title(match["organisation"], _year_number(match["year"]), index + count)
+            match = _TITLE.match(compact("".join(window[index : index + count])))
+            if match:
+                organisation = match["organisation"] or None
+                return _Title(organisation, _year_number(match["year"]), index + count)
     return None
 
 
-def split_closing(paragraphs: list[SourceParagraph]) -> tuple[list[SourceParagraph], str | None, date | None]:
+def split_closing(
+    paragraphs: list[SourceParagraph],
+) -> tuple[list[SourceParagraph], str | None, date | None]:
     """Separate the closing (organisation and date, at the end) from the body."""
     body = list(paragraphs)
     while body and not body[-1].text:
@@ -403,8 +495,10 @@ def split_closing(paragraphs: list[SourceParagraph]) -> tuple[list[SourceParagra
     signed_by: str | None = None
     if body:
         last = body[-1]
-        if (dated or last.right_aligned) and len(last.text) <= _SHORT_LINE and not re.search(
-            r"[。，；：！？]", last.text
+        if (
+            (dated or last.right_aligned)
+            and _MIN_NAME <= len(last.text) <= _SHORT_LINE
+            and not re.search(r"[。，；：！？]", last.text)
         ):
             signed_by = body.pop().text
     return body, signed_by, issued
@@ -421,40 +515,18 @@ def read_source(source: Source) -> ReadResult:
         raise DocumentRejected(texts.REJECT_YEAR.format(year=title.year))
     fmt, guessed = recognise_format(source, title.year if title else None)
     reader = _Reader(fmt)
-    doc_problem = ProblemKind.DOCUMENT
     if title is None and not any(reader.classify(source.tables).values()):
         raise DocumentRejected(texts.REJECT_NOTHING_FOUND)
     reader.read_tables(source)
+    body, signed_by, issued = split_closing(paragraphs[title.paragraphs if title else 0 :])
+    narrative = read_narrative([p.text for p in body], fmt)
+    report_texts = _narrative_texts(narrative, fmt, reader)
+    _title_problems(title, fmt, guessed, reader)
 
-    body, signed_by, issued = split_closing(paragraphs[title.paragraphs if title else 0:])
-    body_texts = [p.text for p in body]
-    narrative = read_narrative(body_texts, fmt)
-    for section in fmt.sections:
-        heading = section.heading
-        if section.number not in narrative.sections:
-            if section.parts:
-                reader.problem(texts.where_section(heading),
-                               texts.SECTION_NOT_FOUND.format(heading=heading), ProblemKind.TEXT)
-            continue
-        for part in section.parts:
-            if part.title and part.id not in narrative.parts:
-                reader.problem(texts.where_section(heading),
-                               texts.PART_NOT_FOUND.format(heading=part.title), ProblemKind.TEXT)
-
-    report_texts = {pid: "\n".join(lines)[:MAX_TEXT_CHARS] for pid, lines in narrative.texts.items()}
-    if title is None:
-        reader.problem(texts.WHERE_TITLE, texts.NO_TITLE, doc_problem)
-    elif not fmt.covers(title.year) and not guessed:
-        expected = format_for_year(title.year)
-        reader.problem(texts.WHERE_TITLE, texts.FORMAT_YEAR_MISMATCH.format(
-            format=fmt.name, year=title.year, expected=expected.name), doc_problem)
-    if guessed:
-        reader.problem(texts.WHERE_DOCUMENT, texts.FORMAT_GUESSED.format(format=fmt.name), doc_problem)
-
-    organisation = (title.organisation if title else None) or signed_by or texts.UNKNOWN_ORGANISATION
+    organisation = (title.organisation if title else None) or signed_by
     year = title.year if title else _fallback_year(fmt, issued)
     report = Report(
-        organisation=organisation[:MAX_ORGANISATION],
+        organisation=(organisation or texts.UNKNOWN_ORGANISATION)[:MAX_ORGANISATION],
         year=year,
         format_id=fmt.id,
         figures=reader.figures,
@@ -470,6 +542,48 @@ def read_source(source: Source) -> ReadResult:
         signed_by=signed_by,
         draft=source.draft_mark,
     )
+
+
+def _narrative_texts(narrative: _Narrative, fmt: ReportFormat, reader: _Reader) -> dict[str, str]:
+    """The parts' texts; a missing heading or an over-long text becomes a problem."""
+    for section in fmt.sections:
+        where = texts.where_section(section.heading)
+        if section.number not in narrative.sections:
+            if section.parts:
+                message = texts.SECTION_NOT_FOUND.format(heading=section.heading)
+                reader.problem(where, message, ProblemKind.TEXT)
+            continue
+        for part in section.parts:
+            if part.title and part.id not in narrative.parts:
+                message = texts.PART_NOT_FOUND.format(heading=part.title)
+                reader.problem(where, message, ProblemKind.TEXT)
+    out: dict[str, str] = {}
+    for part_id, lines in narrative.texts.items():
+        text = "\n".join(lines)
+        if len(text) > MAX_TEXT_CHARS:
+            part = fmt.part(part_id)
+            heading = part.title or next(s.heading for s in fmt.sections if part in s.parts)
+            message = texts.TEXT_TOO_LONG.format(limit=MAX_TEXT_CHARS)
+            reader.problem(texts.where_section(heading), message, ProblemKind.TEXT)
+            text = text[:MAX_TEXT_CHARS]
+        out[part_id] = text
+    return out
+
+
+def _title_problems(
+    title: _Title | None, fmt: ReportFormat, guessed: bool, reader: _Reader
+) -> None:
+    kind = ProblemKind.DOCUMENT
+    if title is None or title.organisation is None:
+        reader.problem(texts.WHERE_TITLE, texts.NO_TITLE, kind)
+    elif not fmt.covers(title.year) and not guessed:
+        expected = format_for_year(title.year).name
+        message = texts.FORMAT_YEAR_MISMATCH.format(
+            format=fmt.name, year=title.year, expected=expected
+        )
+        reader.problem(texts.WHERE_TITLE, message, kind)
+    if guessed:
+        reader.problem(texts.WHERE_DOCUMENT, texts.FORMAT_GUESSED.format(format=fmt.name), kind)
 
 
 def _fallback_year(fmt: ReportFormat, issued: date | None) -> int:

@@ -10,7 +10,7 @@ from report.values import Report
 
 
 class DocumentRejected(Exception):
-    """A file that is not read at all (not a report document, or hostile); ``message`` is Chinese."""
+    """A file refused outright (not a report document, or hostile); ``message`` is Chinese."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

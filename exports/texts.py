@@ -36,7 +36,10 @@ def issued_line(year: int, month: int, day: int) -> str:
 
 REJECT_TOO_LARGE = "文件超过 {limit} MB，不像是一份年度报告，未予读取。请检查是否提交错了文件。"
 REJECT_EMPTY = "文件是空的，未予读取。"
-REJECT_OLD_DOC = "这是旧版 Word（.doc）文件，无法读取。请在 Word 或 WPS 中“另存为”.docx 格式后再提交。"
+REJECT_OLD_DOC = (
+    "这是旧版 Word（.doc）文件或设置了打开密码的文档，无法读取。"
+    "请在 Word 或 WPS 中取消密码并“另存为”.docx 格式后再提交。"
+)
 REJECT_PDF = "这是 PDF 文件，无法读取其中的表格。请提交 Word（.docx）格式的年度报告。"
 REJECT_IMAGE = "这是图片文件，不是 Word 文档。请提交 Word（.docx）格式的年度报告。"
 REJECT_NOT_ZIP = "文件不是 Word（.docx）文档，无法读取。请提交 Word（.docx）格式的年度报告。"
@@ -45,11 +48,16 @@ REJECT_TOO_MANY_MEMBERS = "文件内部包含的部件过多（超过 {limit} �
 REJECT_BOMB = "文件解压后超过 {limit} MB，疑似异常文件（压缩炸弹），未予读取。"
 REJECT_DTD = "文件正文含有 XML 实体声明，这是正常 Word 文档不会有的内容，疑似恶意文件，未予读取。"
 REJECT_BAD_XML = "文件正文已损坏，无法解析（{detail}）。请在 Word 中打开并重新保存后再提交。"
+BAD_ZIP_DETAILS = {
+    "BadZipFile": "压缩数据校验失败",
+    "RuntimeError": "文件已加密",
+    "NotImplementedError": "不支持的压缩方式",
+}
+BAD_ZIP_OTHER = "读取压缩数据出错"
 REJECT_TOO_MANY_TABLES = "文件包含的表格超过 {limit} 张，不像是一份年度报告，未予读取。"
 REJECT_TOO_MANY_ROWS = "文件包含的表格行超过 {limit} 行，不像是一份年度报告，未予读取。"
 REJECT_TOO_MANY_CELLS = "文件包含的表格单元格超过 {limit} 个，不像是一份年度报告，未予读取。"
 REJECT_TOO_MANY_PARAGRAPHS = "文件包含的段落超过 {limit} 段，不像是一份年度报告，未予读取。"
-REJECT_TOO_DEEP = "文件正文嵌套层次过深，疑似异常文件，未予读取。"
 REJECT_TEXT_TOO_LARGE = "文本超过 {limit} MB，不像是一份年度报告，未予读取。"
 REJECT_NOT_TEXT = "文件不是可读的文本（既不是 UTF-8 也不是 GB18030 编码）。"
 REJECT_YEAR = "标题中的年份是{year}年；本系统只处理2019年及以后的年度报告（2019年修订的《条例》施行后的格式）。"
@@ -61,7 +69,6 @@ UNKNOWN_ORGANISATION = "（未识别的机关）"
 
 WHERE_TITLE = "标题"
 WHERE_DOCUMENT = "全文"
-WHERE_CLOSING = "落款"
 
 
 def where_cell(table: str, row: int, column: int | None = None) -> str:
@@ -77,22 +84,17 @@ def where_section(heading: str) -> str:
     return f"“{heading}”部分"
 
 
-NO_TITLE = "未找到“××（机关名称）××××年政府信息公开工作年度报告”格式的标题，无法确定机关名称和年份。"
+NO_TITLE = (
+    "未找到“××（机关名称）××××年政府信息公开工作年度报告”格式的标题，无法确定机关名称和年份。"
+)
 TABLE_NOT_FOUND = "未找到{table}（{title}），该表的数字均未读取。"
 ROW_NOT_FOUND = "未找到“{label}”这一行，该行的数字未读取。"
 ROW_DUPLICATE = "“{label}”这一行出现了不止一次，已按第一次出现的读取，此处未读取。"
 ROW_WRONG_COUNT = "“{label}”这一行应有 {expected} 个数字，实际有 {found} 个，无法确定各数字对应的栏目，该行未读取。"
 CELL_UNREADABLE = "“{label}”一栏填写的是“{text}”，{reason}"
+ROW_UNKNOWN = "“{label}”不是本表的栏目，这一行的数字未读取。"
+TEXT_TOO_LONG = "这部分文字超过 {limit} 字，超出部分未读取。"
 SECTION_NOT_FOUND = "未找到“{heading}”部分的标题，该部分内容未读取。"
 PART_NOT_FOUND = "未找到“{heading}”的小标题，该部分内容未读取。"
 FORMAT_YEAR_MISMATCH = "表格是{format}，而标题中的年份是{year}年，该年度应使用{expected}。"
 FORMAT_GUESSED = "未能从表头判断报告格式，按{format}读取。"
-
-# --- reading one figure --------------------------------------------------------------------------
-
-FIGURE_NOT_A_NUMBER = "无法识别为数字。"
-FIGURE_NEGATIVE = "不能是负数。"
-FIGURE_NOT_WHOLE = "应为整数。"
-FIGURE_TOO_MANY_DECIMALS = "以{unit}计最多保留{decimals}位小数。"
-FIGURE_TOO_LARGE = "超过了合理上限 {maximum}，疑似录入错误。"
-FIGURE_WRONG_UNIT = "单位“{found}”与本栏的单位“{expected}”不符。"

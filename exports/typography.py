@@ -47,6 +47,8 @@ DATE_RIGHT_INDENT_CHARS = 4
 PAGE_NUMBER_INDENT_CHARS = 1
 
 TITLE = Font("方正小标宋简体", 22)
+#: 二号 characters per line of the type area (156 mm / 22 pt).
+TITLE_CHARS_PER_LINE = int(TEXT_WIDTH / (22 * 25.4 / 72))
 BODY = Font("仿宋_GB2312", 16)
 HEADING_1 = Font("黑体", 16)
 HEADING_2 = Font("楷体_GB2312", 16)

@@ -20,6 +20,7 @@ from exports.grid import GridCell, Kind, TableGrid, table_grid
 from exports.package import finish_package, prune
 from exports.typography import Font
 from report.layout import Section, Table
+from report.rules import check, errors
 from report.values import Report
 
 
@@ -29,9 +30,9 @@ def report_title(report: Report) -> str:
 
 
 def needs_draft(report: Report) -> bool:
-    """Whether the report may only go out as a draft (征求意见稿): figures are missing."""
-    # TODO(rules): also when report.rules.check finds an error, once the rules land.
-    return bool(report.missing_cells())
+    """Whether the report may only go out as a draft (征求意见稿): figures are missing or a
+    rule finds an error."""
+    return bool(report.missing_cells()) or bool(errors(check(report)))
 
 
 def write_docx(report: Report, *, draft: bool = False, issued: date | None = None) -> bytes:
@@ -180,7 +181,11 @@ class _Writer:
         fmt.keep_with_next = keep_with_next
         ppr = style.element.get_or_add_pPr()
         if first_line_chars:
-            _indent(ppr, firstLineChars=first_line_chars * 100, firstLine=first_line_chars * font.size * 20)
+            _indent(
+                ppr,
+                firstLineChars=first_line_chars * 100,
+                firstLine=first_line_chars * font.size * 20,
+            )
         if outline_level is not None:
             ppr.append(_element("w:outlineLvl", val=str(outline_level)))
         self.style_ids[name] = style.style_id
@@ -201,19 +206,49 @@ class _Writer:
         indent = typography.FIRST_LINE_INDENT_CHARS
         center = WD_ALIGN_PARAGRAPH.CENTER
         table_spacing = typography.TABLE_LINE_SPACING
-        self._style(texts.STYLE_TITLE, typography.TITLE, alignment=center,
-                    line_spacing=typography.TITLE.size * 1.5, keep_with_next=True)
-        self._style(texts.STYLE_HEADING_1, typography.HEADING_1, first_line_chars=indent,
-                    outline_level=0, keep_with_next=True)
-        self._style(texts.STYLE_HEADING_2, typography.HEADING_2, first_line_chars=indent,
-                    outline_level=1, keep_with_next=True)
+        self._style(
+            texts.STYLE_TITLE,
+            typography.TITLE,
+            alignment=center,
+            line_spacing=typography.TITLE.size * 1.5,
+            keep_with_next=True,
+        )
+        self._style(
+            texts.STYLE_HEADING_1,
+            typography.HEADING_1,
+            first_line_chars=indent,
+            outline_level=0,
+            keep_with_next=True,
+        )
+        self._style(
+            texts.STYLE_HEADING_2,
+            typography.HEADING_2,
+            first_line_chars=indent,
+            outline_level=1,
+            keep_with_next=True,
+        )
         self._style(texts.STYLE_BODY, typography.BODY, first_line_chars=indent)
-        self._style(texts.STYLE_CLOSING, typography.BODY, alignment=WD_ALIGN_PARAGRAPH.RIGHT)
-        self._style(texts.STYLE_TABLE, typography.TABLE, alignment=center, line_spacing=table_spacing)
-        self._style(texts.STYLE_TABLE_HEADER, typography.TABLE_HEADER, alignment=center,
-                    line_spacing=table_spacing)
-        self._style(texts.STYLE_PAGE_NUMBER, typography.PAGE_NUMBER,
-                    alignment=WD_ALIGN_PARAGRAPH.RIGHT, line_spacing=typography.PAGE_NUMBER.size * 1.2)
+        self._style(
+            texts.STYLE_CLOSING,
+            typography.BODY,
+            alignment=WD_ALIGN_PARAGRAPH.RIGHT,
+            keep_with_next=True,
+        )
+        self._style(
+            texts.STYLE_TABLE, typography.TABLE, alignment=center, line_spacing=table_spacing
+        )
+        self._style(
+            texts.STYLE_TABLE_HEADER,
+            typography.TABLE_HEADER,
+            alignment=center,
+            line_spacing=table_spacing,
+        )
+        self._style(
+            texts.STYLE_PAGE_NUMBER,
+            typography.PAGE_NUMBER,
+            alignment=WD_ALIGN_PARAGRAPH.RIGHT,
+            line_spacing=typography.PAGE_NUMBER.size * 1.2,
+        )
 
     def _paragraph(self, container, style: str, text: str, font: Font) -> Paragraph:
         paragraph = container.add_paragraph()
@@ -225,7 +260,14 @@ class _Writer:
     # body
 
     def write_body(self, issued: date | None) -> None:
-        self._paragraph(self.document, texts.STYLE_TITLE, report_title(self.report), typography.TITLE)
+        title = self._paragraph(self.document, texts.STYLE_TITLE, "", typography.TITLE)
+        organisation, rest = self.report.organisation, report_title(self.report)
+        rest = rest[len(organisation) :]
+        run = _run(title, organisation, typography.TITLE)
+        if typography.char_width(organisation + rest) > typography.TITLE_CHARS_PER_LINE:
+            # Break where the meaning breaks, not wherever the line happens to end.
+            run.add_break()
+        run.add_text(rest)
         self._paragraph(self.document, texts.STYLE_BODY, "", typography.BODY)
         for section in self.report.format.sections:
             self._write_section(section)
@@ -238,7 +280,9 @@ class _Writer:
             return
         for part in section.parts:
             if part.title:
-                self._paragraph(self.document, texts.STYLE_HEADING_2, part.title, typography.HEADING_2)
+                self._paragraph(
+                    self.document, texts.STYLE_HEADING_2, part.title, typography.HEADING_2
+                )
             for line in self.report.texts.get(part.id, "").split("\n"):
                 if line.strip():
                     self._paragraph(self.document, texts.STYLE_BODY, line.strip(), typography.BODY)
@@ -254,8 +298,11 @@ class _Writer:
             (date_line, float(typography.DATE_RIGHT_INDENT_CHARS)),
         ):
             paragraph = self._paragraph(self.document, texts.STYLE_CLOSING, text, typography.BODY)
-            _indent(paragraph._p.get_or_add_pPr(), rightChars=indent * 100,
-                    right=indent * typography.BODY.size * 20)
+            _indent(
+                paragraph._p.get_or_add_pPr(),
+                rightChars=indent * 100,
+                right=indent * typography.BODY.size * 20,
+            )
 
     # tables
 
@@ -273,6 +320,8 @@ class _Writer:
         first_figure_row = min(c.row for c in grid.cells if c.kind is Kind.FIGURE)
         repeat_header = len(table.blocks) == 1
         for r in range(grid.rows):
+            # Keep a block's rows (table 2) or the header (tables 3, 4) on one page.
+            keep = r in grid.header_rows if repeat_header else r not in grid.block_ends
             tr = OxmlElement("w:tr")
             trpr = OxmlElement("w:trPr")
             trpr.append(OxmlElement("w:cantSplit"))
@@ -282,26 +331,33 @@ class _Writer:
             c = 0
             while c < grid.grid_columns:
                 cell = covering[(r, c)]
-                tr.append(self._tc(cell, r, widths, grid))
+                tr.append(self._tc(cell, r, widths, grid, keep))
                 c += cell.columns
             tbl.append(tr)
         # A spacer keeps the next heading off the table's bottom border.
         self._paragraph(self.document, texts.STYLE_BODY, "", typography.BODY)
 
-    def _tc(self, cell: GridCell, row: int, widths: list[float], grid: TableGrid):
+    def _tc(self, cell: GridCell, row: int, widths: list[float], grid: TableGrid, keep: bool):
         tc = OxmlElement("w:tc")
         tcpr = OxmlElement("w:tcPr")
-        tcpr.append(_element("w:tcW", w=_twips(sum(widths[cell.column:cell.column + cell.columns])),
-                             type="dxa"))
+        tcpr.append(
+            _element(
+                "w:tcW", w=_twips(sum(widths[cell.column : cell.column + cell.columns])), type="dxa"
+            )
+        )
         if cell.columns > 1:
             tcpr.append(_element("w:gridSpan", val=str(cell.columns)))
         if cell.rows > 1:
-            tcpr.append(_element("w:vMerge", val="restart") if row == cell.row else OxmlElement("w:vMerge"))
+            tcpr.append(
+                _element("w:vMerge", val="restart") if row == cell.row else OxmlElement("w:vMerge")
+            )
         tcpr.append(_element("w:vAlign", val="center"))
         tc.append(tcpr)
         p = OxmlElement("w:p")
         tc.append(p)
         paragraph = Paragraph(p, None)
+        if keep:
+            paragraph.paragraph_format.keep_with_next = True
         if row != cell.row:
             paragraph._p.get_or_add_pPr().style = self.style_ids[texts.STYLE_TABLE]
             return tc

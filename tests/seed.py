@@ -13,7 +13,8 @@ from report.formats import LEGACY
 from report.values import Report
 
 SPEC_DIR = Path(__file__).resolve().parents[2] / "shared" / "spec"
-SEED_TEXT_PATH = SPEC_DIR / "panlong-2020-report.txt"
+# A copy lives with the tests, so they run from any checkout (a worktree has no ../shared).
+SEED_TEXT_PATH = Path(__file__).resolve().parent / "data" / "panlong-2020-report.txt"
 SEED_ORGANISATION = "赣州经开区蟠龙镇"
 SEED_YEAR = 2020
 SEED_NONZERO = {

@@ -213,3 +213,36 @@ def test_killed_mid_conversation_the_clerk_continues_where_they_were(botapi_serv
     # /fill goes on at the first part still empty.
     assert "（三）政府信息管理" in Person.text(clerk.bot_messages()[-1:])
     client.assert_no_rejected_calls()
+
+
+def test_last_years_report_sent_as_a_docx_becomes_last_years_figures(botapi_server, bot, tmp_path):
+    from decimal import Decimal
+
+    from exports import write_docx
+    from report.values import Report
+
+    admin, clerk = people(botapi_server)
+    onboard(admin, clerk)
+    clerk.command("fill", "2021")
+    last_year = Report(
+        organisation="赣州经开区蟠龙镇人民政府",
+        year=2020,
+        figures={**seed_figures(), "disclosure.rules.issued": Decimal(4)},
+        texts={"other_matters": "无。"},
+    )
+    (preview,) = clerk.sends_file("蟠龙镇2020年年报.docx", write_docx(last_year))
+    assert "从文件中读出 赣州经开区蟠龙镇人民政府2020年报告" in preview.text
+    assert [b.text for b in preview.buttons] == ["确认导入", "取消"]
+    clerk.taps("确认导入")
+    assert "已导入2020年报告的数据" in Person.text(clerk.bot_messages()[-1:])
+    clerk.command("fill")
+    clerk.taps("目录")
+    clerk.taps("… 二、")
+    # 2020 was in the legacy format: only 本年制发件数 means the same in 2021's format.
+    assert "上年：4 — —" in Person.text(clerk.bot_messages()[-1:])
+    (refusal,) = clerk.sends_file("扫描件.docx", b"\x89PNG\r\n\x1a\n" + b"0" * 100)
+    assert "这个文件读不了" in refusal.text
+    with Store(tmp_path / "bot.db") as store:
+        org = store.find_organisation("赣州经开区蟠龙镇人民政府")
+        assert store.previous_report(org.id, 2021).figures["disclosure.rules.issued"] == 4
+    botapi_server.client.assert_no_rejected_calls()

@@ -1,0 +1,1 @@
+"""The exports tests import their helpers from this folder."""

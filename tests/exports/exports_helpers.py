@@ -1,0 +1,161 @@
+"""Building reports and report documents for the exports tests.
+
+``valid_report`` makes a report every official rule holds for. ``flatten`` turns a DOCX into
+the plain text a text extractor (Apache Tika) produces, as in the seed file. ``docx_from_body``
+wraps hand-written WordprocessingML in a real package, so tests can build the odd documents
+offices really send (split tables, unmerged headers, tracked changes) without binary fixtures.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from decimal import Decimal
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from docx import Document
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+
+from report.formats import APPLICANT_COLUMNS
+from report.layout import ReportFormat, UnitKind
+from report.values import Report
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+SEED_TEXT = (DATA / "panlong-2020-report.txt").read_text(encoding="utf-8")
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+ORGANISATION = "赣州经济技术开发区蟠龙镇人民政府"
+
+
+def narrative(fmt: ReportFormat) -> dict[str, str]:
+    """A text for every part: two paragraphs with full-width punctuation and figures."""
+    return {
+        part.id: f"{part.title or '本年度'}方面，我镇按照要求认真落实（详见附件），“公开”为常态。\n"
+        f"第二段：全年共完成{index + 3}项工作，1.5万人次受益；下一步继续改进。"
+        for index, part in enumerate(fmt.parts)
+    }
+
+
+def valid_report(
+    fmt: ReportFormat, year: int, seed: int = 0, organisation: str = ORGANISATION
+) -> Report:
+    """A complete report with varied figures that satisfies every official rule."""
+    rng = random.Random(seed)
+    figures: dict[str, Decimal] = {}
+    for cell in fmt.entered_cells:
+        if cell.table.id == "applications":
+            continue
+        if cell.unit.kind is UnitKind.MONEY:
+            cents = Decimal(rng.randint(0, 5_000_000)).scaleb(-cell.unit.decimals)
+            figures[cell.id] = cents
+        else:
+            low = -9 if cell.column.signed else 0
+            figures[cell.id] = Decimal(rng.randint(low, 400))
+    block = fmt.table("applications").blocks[0]
+    results_total = block.row("applications.results_total")
+    for column in APPLICANT_COLUMNS:
+        results = Decimal(0)
+        for row_id in results_total.total_of:
+            value = Decimal(rng.randint(0, 12))
+            figures[f"{row_id}.{column.id}"] = value
+            results += value
+        forward = Decimal(rng.randint(0, 6))
+        carried_over = Decimal(rng.randint(0, int(min(results + forward, 6))))
+        figures[f"applications.carried_forward.{column.id}"] = forward
+        figures[f"applications.carried_over.{column.id}"] = carried_over
+        figures[f"applications.new.{column.id}"] = results + forward - carried_over
+    return Report(
+        organisation=organisation,
+        year=year,
+        format_id=fmt.id,
+        figures=figures,
+        texts=narrative(fmt),
+    )
+
+
+def all_values(report: Report) -> dict[str, Decimal]:
+    """Every cell of the report's format with its value: entered figures and computed totals."""
+    return {cell_id: report.value(cell_id) for cell_id in report.format.cells_by_id}
+
+
+# --- documents -----------------------------------------------------------------------------------
+
+
+def _cell_text(tc) -> str:
+    lines = []
+    for p in tc.iter(qn("w:p")):
+        lines.append("".join(t.text or "" for t in p.iter(qn("w:t"))))
+    return "\n".join(lines)
+
+
+def flatten(docx: bytes) -> str:
+    """The DOCX as a text extractor flattens it: paragraphs as lines, each table cell on a line
+    after a tab, a blank line after each row, two after a table."""
+    document = Document(io.BytesIO(docx))
+    out: list[str] = []
+    for block in document.element.body:
+        if block.tag == qn("w:p"):
+            out.append("".join(t.text or "" for t in block.iter(qn("w:t"))))
+        elif block.tag == qn("w:tbl"):
+            for tr in block.iter(qn("w:tr")):
+                for tc in tr.findall(qn("w:tc")):
+                    merge = tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
+                    continues = merge is not None and merge.get(qn("w:val")) != "restart"
+                    out.append("\t" + ("" if continues else _cell_text(tc)))
+                out.append("")
+            out.append("")
+    return "\n".join(out) + "\n"
+
+
+def docx_from_body(body_xml: str) -> bytes:
+    """A real DOCX package whose body is ``body_xml`` (WordprocessingML, ``w:`` prefix)."""
+    document = Document()
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    wrapper = parse_xml(f"<w:body {nsdecls('w')}>{body_xml}</w:body>")
+    sect = body.find(qn("w:sectPr"))
+    for child in list(wrapper):
+        sect.addprevious(child)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def p(text: str = "", *, right: bool = False) -> str:
+    """A paragraph; ``|`` in the text starts a new run (as Word splits runs)."""
+    ppr = '<w:pPr><w:jc w:val="right"/></w:pPr>' if right else ""
+    runs = "".join(
+        f'<w:r><w:t xml:space="preserve">{escape(r)}</w:t></w:r>' for r in text.split("|")
+    )
+    return f"<w:p>{ppr}{runs}</w:p>"
+
+
+def tc(content: str = "", *, span: int = 1, merge: str | None = None, raw: bool = False) -> str:
+    """A table cell: ``span`` grid columns wide, ``merge`` "restart" / "continue" for vertical
+    merges; a newline in ``content`` starts a new paragraph; ``raw`` takes XML as it is."""
+    props = ""
+    if span > 1:
+        props += f'<w:gridSpan w:val="{span}"/>'
+    if merge == "restart":
+        props += '<w:vMerge w:val="restart"/>'
+    elif merge == "continue":
+        props += "<w:vMerge/>"
+    body = content if raw else "".join(p(line) for line in content.split("\n"))
+    return f"<w:tc><w:tcPr>{props}</w:tcPr>{body or '<w:p/>'}</w:tc>"
+
+
+def tr(*cells: str) -> str:
+    return "<w:tr>" + "".join(cells) + "</w:tr>"
+
+
+def tbl(*rows: str) -> str:
+    return "<w:tbl><w:tblPr/>" + "".join(rows) + "</w:tbl>"
+
+
+def simple_table(rows: list[list[str]]) -> str:
+    """A table of plain, unmerged cells."""
+    return tbl(*(tr(*(tc(c) for c in row)) for row in rows))
