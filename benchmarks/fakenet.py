@@ -22,8 +22,11 @@ TOKEN = f"{BOT_ID}:AAH" + "x" * 32
 class FakeTelegram(BaseRequest):
     """Answers every Bot API method a bot of ours calls with a plausible, valid result."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, record: bool = False) -> None:
         self.calls: dict[str, int] = {}
+        #: (method, parameters) of every call, when ``record`` (for tests that inspect them).
+        self.sent: list[tuple[str, dict[str, Any]]] = []
+        self.record = record
         self._message_ids = itertools.count(1_000_000)
 
     @property
@@ -49,6 +52,8 @@ class FakeTelegram(BaseRequest):
         name = url.rsplit("/", 1)[-1]
         self.calls[name] = self.calls.get(name, 0) + 1
         params = request_data.parameters if request_data is not None else {}
+        if self.record:
+            self.sent.append((name, params))
         result = self._result(name, params)
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
@@ -75,10 +80,12 @@ class FakeTelegram(BaseRequest):
         return True
 
 
-def install(application: Application[Any, Any, Any, Any, Any, Any]) -> FakeTelegram:
+def install(
+    application: Application[Any, Any, Any, Any, Any, Any], *, record: bool = False
+) -> FakeTelegram:
     """Route every call of ``application.bot`` to a fresh :class:`FakeTelegram`, and drop the
     outbound rate limiter (it shapes traffic to Telegram's limits; it is not processing cost)."""
-    fake = FakeTelegram()
+    fake = FakeTelegram(record=record)
     application.bot._request = (fake, fake)  # type: ignore[attr-defined]
     application.bot._rate_limiter = None  # type: ignore[attr-defined]
     return fake

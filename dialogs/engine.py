@@ -105,7 +105,7 @@ class Engine:
         Returns messages when the person has to do something first (join, choose), else None.
         """
         if isinstance(event, ButtonPress) and event.data.startswith("o."):
-            org_id = int(event.data[2:]) if event.data[2:].isdigit() else -1
+            org_id = int(event.data[2:]) if event.data[2:].isdecimal() else -1
             if self.store.role_in(person_id, org_id) not in FILLING_ROLES:
                 return [OutMessage(text=texts.UNKNOWN_BUTTON)]
             self._open(state, org_id, reporting_year(self.today()))
@@ -201,6 +201,6 @@ def _year_argument(event: Event) -> int | None:
     if not isinstance(event, Command) or event.name != "fill" or not event.args.strip():
         return None
     text = event.args.strip().removesuffix("年")
-    if text.isdigit() and FIRST_YEAR <= int(text) <= 2100:
+    if text.isdecimal() and len(text) <= 4 and FIRST_YEAR <= int(text) <= 2100:
         return int(text)
     return -1

@@ -288,7 +288,7 @@ class _Turn:
             seq_text, _, action = rest.partition(".")
             if (
                 self.state.mode is not Mode.ASKING
-                or not seq_text.isdigit()
+                or not seq_text.isdecimal()
                 or int(seq_text) != self.state.seq
             ):
                 self.say(
@@ -310,14 +310,14 @@ class _Turn:
             self.command("fill", "")
         elif (
             head == "g"
-            and rest.isdigit()
+            and rest.isdecimal()
             and any(s.number == int(rest) for s in self.report.format.sections)
         ):
             indexes = section_questions(self.report.format, int(rest))
             self.ask(next((i for i in indexes if not self.answered(i)), indexes[0]))
-        elif head == "j" and rest.isdigit() and int(rest) < len(self.plan):
+        elif head == "j" and rest.isdecimal() and int(rest) < len(self.plan):
             self.ask(int(rest))
-        elif head == "w" and rest.isdigit():
+        elif head == "w" and rest.isdecimal():
             self.start_reason(int(rest))
         elif head == "i" and rest in ("c", "x"):
             self.confirm_import(rest == "c")
