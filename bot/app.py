@@ -157,7 +157,11 @@ class NianbaoBot:
         query = update.callback_query
         if query is None:
             return
-        await query.answer()
+        try:
+            await query.answer()
+        except BadRequest as error:
+            # Redelivered after a crash (already answered, or too old): the press still counts.
+            log.debug("callback query not answered: %s", error.message)
         message = query.message
         if (
             isinstance(message, Message)

@@ -12,12 +12,17 @@ Quick form: 5 kills. ``NIANBAO_LONG=1`` (``make bench``): 30 kills.
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import random
 import time
 from collections import Counter
 from dataclasses import dataclass
 
+from benchmarks.fakenet import TOKEN, FakeTelegram, Updates
+from bot.app import build_application
+from bot.settings import Settings
 from storage import Role, Store
 from tests.bot_process import BotProcess, Person
 from tests.seed import seed_figures
@@ -153,3 +158,55 @@ def test_killed_at_random_moments_the_report_is_the_same_and_nothing_is_applied_
     assert not duplicated
     assert str(status) == "final"
     client.assert_no_rejected_calls()
+
+
+class _QueryTooOld(FakeTelegram):
+    """Telegram refusing to answer a callback query a second time (or after 15 s)."""
+
+    async def do_request(self, url, method, request_data=None, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if url.endswith("/answerCallbackQuery"):
+            description = "Bad Request: query is too old and response timeout expired"
+            return 400, json.dumps({"ok": False, "error_code": 400, "description": description}).encode()
+        return await super().do_request(url, method, request_data, *args, **kwargs)
+
+
+def test_a_press_whose_query_can_no_longer_be_answered_is_still_applied(tmp_path):
+    from telegram import Update
+
+    db = tmp_path / "bot.db"
+    store = Store(db)
+    _office(store, "某县丁镇人民政府", CRASHY)
+    settings = Settings(TELEGRAM_BOT_TOKEN=TOKEN, NIANBAO_DB=str(db), NIANBAO_BOT_USERNAME="b")
+    app = build_application(settings, store)
+    fake = _QueryTooOld(record=True)
+    app.bot._request = (fake, fake)
+    app.bot._rate_limiter = None
+    updates = Updates()
+
+    async def scenario() -> None:
+        async with app:
+            await app.process_update(updates.text(app, CRASHY, f"/fill {YEAR}"))
+            await app.process_update(updates.text(app, CRASHY, "综述。"))
+            state = json.loads(store.load_conversation(CRASHY) or "{}")
+            press = {
+                "update_id": 99,
+                "callback_query": {
+                    "id": "q1",
+                    "from": {"id": CRASHY, "is_bot": False, "first_name": "文书"},
+                    "chat_instance": "c",
+                    "data": f"a.{state['seq']}.d",
+                    "message": {
+                        "message_id": 5,
+                        "date": 0,
+                        "chat": {"id": CRASHY, "type": "private"},
+                        "text": "问题",
+                    },
+                },
+            }
+            await app.process_update(Update.de_json(press, app.bot))
+
+    asyncio.run(scenario())
+    sent = [p.get("text", "") for m, p in fake.sent if m == "sendMessage"]
+    store.close()
+    assert not any("出了问题" in t for t in sent)
+    assert "（一）主动公开" in sent[-1]
