@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import sqlite3
 import random
 import time
 from collections import Counter
@@ -158,6 +159,41 @@ def test_killed_at_random_moments_the_report_is_the_same_and_nothing_is_applied_
     assert not duplicated
     assert str(status) == "final"
     client.assert_no_rejected_calls()
+
+
+def test_a_button_press_redelivered_after_a_crash_is_still_applied(botapi_server, tmp_path):
+    """Killed after answering a callback query but before committing it: Telegram redelivers
+    the press, and answering the query again is refused; the press must still be applied."""
+    db = tmp_path / "bot.db"
+    with Store(db) as store:
+        _office(store, "某县丙镇人民政府", CRASHY)
+    bot = BotProcess(botapi_server, db, tmp_path / "bot.log").start()
+    client = botapi_server.client
+    clerk = Person(client, CRASHY, "丙镇文书")
+    try:
+        clerk.command("fill", YEAR)
+        clerk.says("综述。")
+        answered = len(client.calls("answerCallbackQuery"))
+        # Hold the write lock: the bot answers the press, then waits for the database.
+        lock = sqlite3.connect(db, isolation_level=None)
+        lock.execute("BEGIN IMMEDIATE")
+        _send(clerk, DONE)
+        client.wait_until(
+            lambda s: len([c for c in s.calls if c.method == "answerCallbackQuery"]) > answered
+            or None,
+            10,
+            what="the press to be answered",
+        )
+        bot.kill()
+        lock.execute("ROLLBACK")
+        lock.close()
+        bot.start()
+        _caught_up(clerk)
+    finally:
+        bot.stop()
+    everything = Person.text(clerk.bot_messages())
+    assert "出了问题" not in everything
+    assert "（一）主动公开" in Person.text(clerk.bot_messages()[-1:])
 
 
 class _QueryTooOld(FakeTelegram):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 
@@ -10,6 +11,7 @@ from pydantic import ValidationError
 from telegram import Update
 
 from bot.app import build_application
+from bot.polling import run_polling
 from bot.settings import Settings
 from storage import StorageError, Store
 
@@ -86,7 +88,8 @@ def run_bot(
                 allowed_updates=Update.ALL_TYPES,
             )
         else:
-            application.run_polling(allowed_updates=Update.ALL_TYPES)
+            # Not application.run_polling(): ours confirms updates only once processed.
+            asyncio.run(run_polling(application))
 
 
 @click.command()
