@@ -158,7 +158,14 @@ def test_killed_at_random_moments_the_report_is_the_same_and_nothing_is_applied_
     duplicated = {t: n for t, n in targets.items() if n > 1 and t != "text:overview.active"}
     assert not duplicated
     assert str(status) == "final"
-    client.assert_no_rejected_calls()
+    # A redelivered press is answered again and its buttons removed again; Telegram refuses
+    # both, harmlessly (the bot expects it). Nothing else may be refused.
+    expected_after_a_crash = ("query is too old", "message is not modified")
+    unexpected = [
+        c for c in client.rejected_calls()
+        if not any(reason in (c.description or "") for reason in expected_after_a_crash)
+    ]
+    assert not unexpected, unexpected
 
 
 def test_a_button_press_redelivered_after_a_crash_is_still_applied(botapi_server, tmp_path):
