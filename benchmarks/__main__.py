@@ -64,8 +64,8 @@ def _documents(lines: list[str], repeat: int) -> None:
     lines += [
         "## 2. Documents",
         "",
-        "Export = `exports.write_docx`; check = `exports.read_docx` + `report.rules.check` on the",
-        f"exported file. Medians of {repeat} runs.",
+        "Export = `exports.write_docx`; check = what `nianbao check FILE` does (read the exported",
+        f"file back, run the rules). Medians of {repeat} runs.",
         "",
         "| report | DOCX size | export p50 ms | check p50 ms |",
         "|---|---:|---:|---:|",
