@@ -12,6 +12,7 @@ import logging
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from bot.app import build_application
@@ -103,7 +104,7 @@ async def _ours(workdir: Path, background: int, answers: int, budget: float) -> 
 
 
 async def _stock(workdir: Path, background: int, answers: int, budget: float) -> Timing:
-    year = reporting_year(__import__("datetime").date.today())
+    year = reporting_year(date.today())
     path = workdir / "stock.pickle"
     drafts.fill_pickle(path, background, year, first_user=1)
     application = stock.build_stock_application(path, year)

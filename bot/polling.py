@@ -16,7 +16,7 @@ import signal
 from typing import Any
 
 from telegram import Update
-from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
+from telegram.error import InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ async def poll(
             await _sleep(stop, float(error.retry_after if isinstance(error.retry_after, int)
                                      else error.retry_after.total_seconds()))
             continue
-        except (TimedOut, NetworkError, Conflict) as error:
+        except TelegramError as error:  # network trouble, a 409 from a second poller, a 5xx
             log.warning("getUpdates failed (%s); retrying in %.0f s", error, backoff)
             await _sleep(stop, backoff)
             backoff = min(backoff * 2, BACKOFF_MAX)
