@@ -175,7 +175,11 @@ class NianbaoBot:
         query = update.callback_query
         if query is None:
             return
-        await query.answer()
+        try:
+            await query.answer()
+        except BadRequest as error:
+            # Redelivered after a crash (already answered, or too old): the press still counts.
+            log.debug("callback query not answered: %s", error.message)
         user = update.effective_user
         if user is None or not self._may_use(user.id):
             await self.dispatch(update, context, ButtonPress(data=query.data or ""))

@@ -268,6 +268,6 @@ def _year_argument(event: Event, last_year: int) -> int | None:
     if not isinstance(event, Command) or event.name != "fill" or not event.args.strip():
         return None
     text = event.args.strip().removesuffix("年")
-    if text.isdigit() and FIRST_YEAR <= int(text) <= last_year:
+    if re.fullmatch(r"[0-9]{4}", text) and FIRST_YEAR <= int(text) <= last_year:
         return int(text)
     return -1

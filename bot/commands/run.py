@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 
@@ -11,6 +12,7 @@ from telegram import Update
 from telegram.error import InvalidToken
 
 from bot.app import build_application
+from bot.polling import run_polling
 from bot.settings import Settings
 from storage import StorageError, Store
 
@@ -80,8 +82,9 @@ def run_bot(
                     allowed_updates=Update.ALL_TYPES,
                 )
             else:
-                # Pending updates are kept: they are what clerks typed while the bot was down.
-                application.run_polling(allowed_updates=Update.ALL_TYPES)
+                # Not application.run_polling(): ours confirms updates only once processed, and
+                # keeps pending updates (what clerks typed while the bot was down).
+                asyncio.run(run_polling(application))
         except InvalidToken:
             raise click.ClickException(
                 "TELEGRAM_BOT_TOKEN was rejected by Telegram (revoked or mistyped)"

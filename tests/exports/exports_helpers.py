@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import random
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -159,3 +160,61 @@ def tbl(*rows: str) -> str:
 def simple_table(rows: list[list[str]]) -> str:
     """A table of plain, unmerged cells."""
     return tbl(*(tr(*(tc(c) for c in row)) for row in rows))
+
+
+# --- hostile files (shared with tests/test_faults_uploads.py) ----------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(200)
+CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+    'content-types"><Default Extension="xml" ContentType="application/xml"/></Types>'
+)
+DOCUMENT_OPEN = (
+    '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+)
+DOCUMENT_CLOSE = "</w:body></w:document>"
+
+
+def package(document_xml: bytes, *, compresslevel: int = 6) -> bytes:
+    """A minimal zip with ``document_xml`` as the Word main part."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("word/document.xml", document_xml)
+    return out.getvalue()
+
+
+def zip_bomb(megabytes: int = 64) -> bytes:
+    """Under 1 MB on disk, ``megabytes`` of main document once unpacked."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive,
+        archive.open("word/document.xml", "w", force_zip64=True) as member,
+    ):
+        member.write(DOCUMENT_OPEN.encode())
+        block = b" " * (1024 * 1024)
+        for _ in range(megabytes):
+            member.write(block)
+        member.write(DOCUMENT_CLOSE.encode())
+    return out.getvalue()
+
+
+def entity_expansion() -> bytes:
+    """A "billion laughs" main document."""
+    lol = "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
+    xml = (
+        f'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY lol0 "lol">{lol}]>'
+        f"{DOCUMENT_OPEN}<w:p><w:r><w:t>&lol9;</w:t></w:r></w:p>{DOCUMENT_CLOSE}"
+    )
+    return package(xml.encode())
+
+
+def many_tables(count: int = 10_000) -> bytes:
+    """A document of ``count`` one-cell tables."""
+    table = "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>0</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+    return package((DOCUMENT_OPEN + table * count + DOCUMENT_CLOSE).encode())
+
+
+def oversized(megabytes: int = 30) -> bytes:
+    """A zip-looking file of ``megabytes`` MB."""
+    return b"PK\x03\x04" + bytes(megabytes * 1024 * 1024)

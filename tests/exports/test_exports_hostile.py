@@ -9,28 +9,19 @@ import io
 import zipfile
 
 import pytest
-from exports_helpers import docx_from_body, p
+from exports_helpers import (
+    DOCUMENT_CLOSE,
+    DOCUMENT_OPEN,
+    PNG,
+    docx_from_body,
+    entity_expansion,
+    many_tables,
+    p,
+    zip_bomb,
+)
+from exports_helpers import package as _package
 
 from exports import DocumentRejected, read_docx, read_file, read_text
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(200)
-CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-    'content-types"><Default Extension="xml" ContentType="application/xml"/></Types>'
-)
-DOCUMENT_OPEN = (
-    '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
-)
-DOCUMENT_CLOSE = "</w:body></w:document>"
-
-
-def _package(document_xml: bytes, *, compresslevel: int = 6) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as archive:
-        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
-        archive.writestr("word/document.xml", document_xml)
-    return out.getvalue()
-
 
 def _refused(data: bytes) -> str:
     with pytest.raises(DocumentRejected) as refused:
@@ -65,17 +56,7 @@ def test_a_file_over_20_mb_is_refused_before_anything_is_unpacked() -> None:
 
 
 def test_a_zip_bomb_is_refused() -> None:
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive,
-        archive.open("word/document.xml", "w", force_zip64=True) as member,
-    ):
-        member.write(DOCUMENT_OPEN.encode())
-        block = b" " * (1024 * 1024)
-        for _ in range(64):
-            member.write(block)
-        member.write(DOCUMENT_CLOSE.encode())
-    data = out.getvalue()
+    data = zip_bomb(64)
     assert len(data) < 1024 * 1024  # small on disk, 64 MB unpacked
     assert "压缩炸弹" in _refused(data)
 
@@ -96,12 +77,7 @@ def test_a_zip_bomb_that_lies_about_its_size_is_still_refused() -> None:
 
 
 def test_entity_expansion_is_refused() -> None:
-    lol = "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
-    xml = (
-        f'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY lol0 "lol">{lol}]>'
-        f"{DOCUMENT_OPEN}<w:p><w:r><w:t>&lol9;</w:t></w:r></w:p>{DOCUMENT_CLOSE}"
-    )
-    assert "实体声明" in _refused(_package(xml.encode()))
+    assert "实体声明" in _refused(entity_expansion())
 
 
 def test_an_external_entity_is_refused() -> None:
@@ -113,9 +89,7 @@ def test_an_external_entity_is_refused() -> None:
 
 
 def test_ten_thousand_tables_are_refused() -> None:
-    table = "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>0</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
-    xml = DOCUMENT_OPEN + table * 10_000 + DOCUMENT_CLOSE
-    assert "表格超过 200 张" in _refused(_package(xml.encode()))
+    assert "表格超过 200 张" in _refused(many_tables(10_000))
     flattened = "标题\n" + "\t0\n\n\n" * 10_000
     with pytest.raises(DocumentRejected) as refused:
         read_text(flattened)

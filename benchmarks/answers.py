@@ -1,0 +1,140 @@
+"""Benchmark 1: the cost of one answered row, ours against the stock ConversationHandler.
+
+One answered row = an update with the row's figures going through ``Application.process_update``:
+parse, check the rules, commit (ours: SQLite, synchronous=FULL; stock: PicklePersistence dumped
+after the update), and send the next question over the in-process fake network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from bot.app import build_application
+from bot.settings import Settings
+from dialogs.engine import reporting_year
+from dialogs.model import ConversationState, Mode
+from dialogs.plan import APPEALS_GATE, APPLICATIONS_GATE, RowQuestion, plan_for
+from report.formats import format_for_year
+from storage import Role, Store
+
+from benchmarks import drafts, stock
+from benchmarks.fakenet import TOKEN, Updates, install
+from benchmarks.stats import Timing
+
+MEASURED_USER = 500_000_000
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    drafts: int
+    ours: Timing
+    stock: Timing
+
+
+def row_text(question: RowQuestion, number: int) -> str:
+    """A typical typed row: one small figure per column."""
+    return " ".join(str(1 + (number + k) % 5) for k in range(len(question.columns)))
+
+
+class _Errors(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+async def _ours(workdir: Path, background: int, answers: int, budget: float) -> Timing:
+    errors = _Errors()
+    logging.getLogger("bot").addHandler(errors)
+    path = workdir / "ours.db"
+    store = Store(path)
+    settings = Settings(
+        TELEGRAM_BOT_TOKEN=TOKEN, NIANBAO_DB=str(path), NIANBAO_BOT_USERNAME="nianbao_bench_bot"
+    )
+    application = build_application(settings, store)
+    install(application)
+    handler = application.bot_data["nianbao"]
+    year = reporting_year(handler.engine.today())
+    drafts.fill_store(store, background, year)
+    fmt = format_for_year(year)
+    plan = plan_for(fmt)
+    updates = Updates()
+    samples: list[float] = []
+    started = time.perf_counter()
+    wall = 0.0
+    await application.initialize()
+    clerk = MEASURED_USER
+    while len(samples) < answers and wall < budget:
+        clerk += 1
+        with store.transaction():
+            org = store.add_organisation(f"计时单位{clerk}")
+            store.upsert_person(clerk, f"文书{clerk}")
+            store.add_membership(clerk, org.id, Role.CLERK)
+            stored = store.report(org.id, year)
+            assert stored is not None
+            for part in fmt.parts:
+                store.write_text(stored.id, part.id, "本部分已填写。", person_id=clerk)
+            gates = {APPLICATIONS_GATE: True, APPEALS_GATE: True}
+            state = ConversationState(report_id=stored.id, gates=gates)
+            store.save_conversation(clerk, state.model_dump_json())
+        await application.process_update(updates.text(application, clerk, "/fill"))
+        while len(samples) < answers:
+            state = ConversationState.model_validate_json(store.load_conversation(clerk) or "{}")
+            question = plan[state.cursor]
+            if state.mode is not Mode.ASKING or not isinstance(question, RowQuestion):
+                break
+            update = updates.text(application, clerk, row_text(question, len(samples)))
+            begin = time.perf_counter()
+            await application.process_update(update)
+            samples.append(time.perf_counter() - begin)
+        wall = time.perf_counter() - started
+    await application.shutdown()
+    store.close()
+    if errors.records:
+        raise SystemExit(f"the bot failed while measured: {errors.records[0].getMessage()}")
+    return Timing(samples, sum(samples))
+
+
+async def _stock(workdir: Path, background: int, answers: int, budget: float) -> Timing:
+    year = reporting_year(date.today())
+    path = workdir / "stock.pickle"
+    drafts.fill_pickle(path, background, year, first_user=1)
+    application = stock.build_stock_application(path, year)
+    install(application)
+    rows = stock.row_questions(year)
+    updates = Updates()
+    samples: list[float] = []
+    await application.initialize()
+    clerk = MEASURED_USER
+    started = time.perf_counter()
+    while len(samples) < answers and time.perf_counter() - started < budget:
+        clerk += 1
+        await application.process_update(updates.text(application, clerk, "/fill"))
+        await stock.after_update(application)
+        for _, question in rows:
+            if len(samples) >= answers or time.perf_counter() - started >= budget:
+                break
+            update = updates.text(application, clerk, row_text(question, len(samples)))
+            begin = time.perf_counter()
+            await application.process_update(update)
+            await stock.after_update(application)
+            samples.append(time.perf_counter() - begin)
+    await application.shutdown()
+    return Timing(samples, sum(samples))
+
+
+def run(background: int, answers: int, budget: float = 60.0) -> AnswerResult:
+    """Both implementations at ``background`` stored drafts, side by side."""
+    with tempfile.TemporaryDirectory(prefix="nianbao-bench-") as tmp:
+        workdir = Path(tmp)
+        ours = asyncio.run(_ours(workdir, background, answers, budget))
+        baseline = asyncio.run(_stock(workdir, background, answers, budget))
+    return AnswerResult(background, ours, baseline)

@@ -1,0 +1,255 @@
+"""The bot killed with SIGKILL at random moments of a scripted fill, and restarted each time.
+
+A clerk fills in the seed report through the real ``nianbao run`` process over the Bot API test
+server. Another clerk of another office runs the same script without interruption. At seeded
+random moments (just after an update is sent, while it may be being processed, committed or
+answered) the bot is killed and restarted. In the end both reports must be identical, every
+answer stored exactly once: the audit log has one entry per changed target, the same as the
+uninterrupted run's.
+
+Quick form: 5 kills. ``NIANBAO_LONG=1`` (``make bench``): 30 kills.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sqlite3
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass
+
+from benchmarks.fakenet import TOKEN, FakeTelegram, Updates
+from bot.app import build_application
+from bot.settings import Settings
+from storage import Role, Store
+from tests.bot_process import BotProcess, Person
+from tests.seed import seed_figures
+
+LONG = os.environ.get("NIANBAO_LONG") == "1"
+KILLS = 30 if LONG else 5
+SEED = 20261125
+STEADY = 9101
+CRASHY = 9102
+YEAR = "2020"
+
+
+@dataclass(frozen=True)
+class Action:
+    kind: str  # "say", "tap" or "command"
+    value: str
+    args: str = ""
+
+
+def say(text: str) -> Action:
+    return Action("say", text)
+
+
+def tap(label: str) -> Action:
+    return Action("tap", label)
+
+
+DONE = tap("本部分完成")
+SCRIPT: tuple[Action, ...] = (
+    Action("command", "fill", YEAR),
+    say("2020年，本镇高度重视政府信息公开工作，全年主动公开政府信息103条。"),
+    DONE,
+    say("通过网络问政平台，回复公众提问39次。"),
+    say("及时回应群众关切。"),  # a second message to the same part is appended
+    DONE,
+    say("接受社会各界依申请公开0条。"),
+    DONE,
+    say("在政府信息公开专栏上发布103条信息。"),
+    DONE,
+    *(tap("本行全为0") for _ in range(7)),
+    say("9个 180000元"),
+    tap("没有收到"),
+    tap("本行全为0"),
+    tap("没有"),
+    say("公开的质量有待提高，下一步加强业务人员学习培训。"),
+    DONE,
+    say("无。"),
+    DONE,
+    tap("生成报告"),
+)
+
+
+def _office(store: Store, name: str, clerk: int) -> int:
+    org = store.add_organisation(name)
+    store.upsert_person(clerk, f"文书{clerk}")
+    store.add_membership(clerk, org.id, Role.CLERK)
+    return org.id
+
+
+def _send(person: Person, action: Action) -> None:
+    """Send the action without waiting for the reply."""
+    client = person.client
+    if action.kind == "say":
+        client.send_text(person.user_id, action.value)
+    elif action.kind == "command":
+        client.send_command(person.user_id, action.value, action.args)
+    else:
+        message = person.message_with_button(action.value)
+        button = next(b for b in message.buttons if b.text.startswith(action.value))
+        client.press_button(person.user_id, message.message_id, button.callback_data)
+
+
+def _caught_up(person: Person, timeout: float = 20.0) -> None:
+    """Wait until every update was confirmed by the bot, then until it has gone quiet."""
+    deadline = time.monotonic() + timeout
+    while person.client.updates()["pending"]:
+        assert time.monotonic() < deadline, "the restarted bot did not catch up"
+        time.sleep(0.05)
+    person.settle(expect_new=False)
+
+
+def _stored(db, org_id: int):  # type: ignore[no-untyped-def]
+    with Store(db) as store:
+        stored = store.report(org_id, int(YEAR), create=False)
+        assert stored is not None
+        return store.load(stored.id), stored.status, store.audit_log(stored.id)
+
+
+def test_killed_at_random_moments_the_report_is_the_same_and_nothing_is_applied_twice(
+    botapi_server, tmp_path
+):
+    db = tmp_path / "bot.db"
+    with Store(db) as store:
+        steady_org = _office(store, "某县甲镇人民政府", STEADY)
+        crashy_org = _office(store, "某县乙镇人民政府", CRASHY)
+    bot = BotProcess(botapi_server, db, tmp_path / "bot.log").start()
+    client = botapi_server.client
+    try:
+        steady = Person(client, STEADY, "甲镇文书")
+        for action in SCRIPT:
+            _send(steady, action)
+            steady.settle()
+
+        rng = random.Random(SEED)
+        kill_at = Counter(rng.choices(range(len(SCRIPT)), k=KILLS))
+        crashy = Person(client, CRASHY, "乙镇文书")
+        for index, action in enumerate(SCRIPT):
+            _send(crashy, action)
+            for _ in range(kill_at[index]):
+                # Anywhere from "not yet fetched" to "answered but not yet confirmed".
+                time.sleep(rng.choice((0.0, rng.uniform(0, 0.03), rng.uniform(0.03, 0.25))))
+                bot.kill()
+                bot.start()
+            if kill_at[index]:
+                _caught_up(crashy)
+            else:
+                crashy.settle()
+        assert bot.starts == 1 + KILLS
+    finally:
+        bot.stop()
+
+    expected, expected_status, expected_audit = _stored(db, steady_org)
+    report, status, audit = _stored(db, crashy_org)
+    assert expected.figures == seed_figures()
+    assert report.figures == expected.figures
+    assert report.texts == expected.texts
+    assert report.texts["overview.active"] == "通过网络问政平台，回复公众提问39次。\n及时回应群众关切。"
+    assert status == expected_status
+    # Each changed target is in the audit log exactly once: no answer lost, none applied twice.
+    targets = Counter(e.target for e in audit)
+    assert targets == Counter(e.target for e in expected_audit)
+    duplicated = {t: n for t, n in targets.items() if n > 1 and t != "text:overview.active"}
+    assert not duplicated
+    assert str(status) == "final"
+    # A redelivered press is answered again and its buttons removed again; Telegram refuses
+    # both, harmlessly (the bot expects it). Nothing else may be refused.
+    expected_after_a_crash = ("query is too old", "message is not modified")
+    unexpected = [
+        c for c in client.rejected_calls()
+        if not any(reason in (c.description or "") for reason in expected_after_a_crash)
+    ]
+    assert not unexpected, unexpected
+
+
+def test_a_button_press_redelivered_after_a_crash_is_still_applied(botapi_server, tmp_path):
+    """Killed after answering a callback query but before committing it: Telegram redelivers
+    the press, and answering the query again is refused; the press must still be applied."""
+    db = tmp_path / "bot.db"
+    with Store(db) as store:
+        _office(store, "某县丙镇人民政府", CRASHY)
+    bot = BotProcess(botapi_server, db, tmp_path / "bot.log").start()
+    client = botapi_server.client
+    clerk = Person(client, CRASHY, "丙镇文书")
+    try:
+        clerk.command("fill", YEAR)
+        clerk.says("综述。")
+        answered = len(client.calls("answerCallbackQuery"))
+        # Hold the write lock: the bot answers the press, then waits for the database.
+        lock = sqlite3.connect(db, isolation_level=None)
+        lock.execute("BEGIN IMMEDIATE")
+        _send(clerk, DONE)
+        client.wait_until(
+            lambda s: len([c for c in s.calls if c.method == "answerCallbackQuery"]) > answered
+            or None,
+            10,
+            what="the press to be answered",
+        )
+        bot.kill()
+        lock.execute("ROLLBACK")
+        lock.close()
+        bot.start()
+        _caught_up(clerk)
+    finally:
+        bot.stop()
+    everything = Person.text(clerk.bot_messages())
+    assert "出了问题" not in everything
+    assert "（一）主动公开" in Person.text(clerk.bot_messages()[-1:])
+
+
+class _QueryTooOld(FakeTelegram):
+    """Telegram refusing to answer a callback query a second time (or after 15 s)."""
+
+    async def do_request(self, url, method, request_data=None, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if url.endswith("/answerCallbackQuery"):
+            description = "Bad Request: query is too old and response timeout expired"
+            return 400, json.dumps({"ok": False, "error_code": 400, "description": description}).encode()
+        return await super().do_request(url, method, request_data, *args, **kwargs)
+
+
+def test_a_press_whose_query_can_no_longer_be_answered_is_still_applied(tmp_path):
+    from telegram import Update
+
+    db = tmp_path / "bot.db"
+    store = Store(db)
+    _office(store, "某县丁镇人民政府", CRASHY)
+    settings = Settings(TELEGRAM_BOT_TOKEN=TOKEN, NIANBAO_DB=str(db), NIANBAO_BOT_USERNAME="b")
+    app = build_application(settings, store)
+    fake = _QueryTooOld(record=True)
+    app.bot._request = (fake, fake)
+    app.bot._rate_limiter = None
+    updates = Updates()
+
+    async def scenario() -> None:
+        async with app:
+            await app.process_update(updates.text(app, CRASHY, f"/fill {YEAR}"))
+            await app.process_update(updates.text(app, CRASHY, "综述。"))
+            state = json.loads(store.load_conversation(CRASHY) or "{}")
+            press = {
+                "update_id": 99,
+                "callback_query": {
+                    "id": "q1",
+                    "from": {"id": CRASHY, "is_bot": False, "first_name": "文书"},
+                    "chat_instance": "c",
+                    "data": f"a.{state['seq']}.d",
+                    "message": {
+                        "message_id": 5,
+                        "date": 0,
+                        "chat": {"id": CRASHY, "type": "private"},
+                        "text": "问题",
+                    },
+                },
+            }
+            await app.process_update(Update.de_json(press, app.bot))
+
+    asyncio.run(scenario())
+    sent = [p.get("text", "") for m, p in fake.sent if m == "sendMessage"]
+    store.close()
+    assert not any("出了问题" in t for t in sent)
+    assert "（一）主动公开" in sent[-1]

@@ -1,0 +1,139 @@
+"""Hostile uploads: each refused with a clear Chinese message within 5 s and 200 MB of memory.
+
+Every kind goes through ``exports.read_docx`` in a fresh child process, where the time and the
+growth of the peak resident memory during the read are measured. Some (all, in the long form)
+also go end to end: a clerk sends the file to the real bot process over the Bot API test
+server, and gets a refusal while the bot's memory stays bounded.
+
+The 5 s / 200 MB bounds are correctness limits (a hostile file must not take the bot down),
+not performance targets; they are generous on purpose.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from storage import Role, Store
+from tests.bot_process import REPO, BotProcess, Person
+from tests.exports.exports_helpers import PNG, entity_expansion, many_tables, oversized, zip_bomb
+
+LONG = os.environ.get("NIANBAO_LONG") == "1"
+SECONDS = 5.0
+MEMORY = 200 * 1024 * 1024
+CLERK = 9301
+
+HOSTILE = {
+    "not a zip": (lambda: b"\x00\x01 this is not a zip file at all " * 100, "不是 Word"),
+    "zip bomb": (lambda: zip_bomb(64), "压缩炸弹"),
+    "entity expansion": (entity_expansion, "实体声明"),
+    "10,000 tables": (lambda: many_tables(10_000), "表格超过"),
+    "30 MB": (lambda: oversized(30), "超过 20 MB"),
+    "renamed image": (lambda: PNG, "图片"),
+}
+#: What the bot says for each kind (a 30 MB file is refused before it is downloaded).
+BOT_SAYS = {**{k: v for k, (_, v) in HOSTILE.items()}, "30 MB": "超过20MB"}
+THROUGH_THE_BOT = list(HOSTILE) if LONG else ["zip bomb", "renamed image"]
+
+CHILD = """
+import json, sys, time
+from exports import DocumentRejected, read_docx
+
+def memory(field):
+    for line in open("/proc/self/status"):
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) * 1024
+
+data = open(sys.argv[1], "rb").read()
+# The peak (VmHWM) is inherited from the parent through fork and exec: start it afresh.
+with open("/proc/self/clear_refs", "w") as refs:
+    refs.write("5")
+before = memory("VmRSS")
+began = time.perf_counter()
+try:
+    read_docx(data)
+    message = None
+except DocumentRejected as refusal:
+    message = refusal.message
+seconds = time.perf_counter() - began
+print(json.dumps({"message": message, "seconds": seconds, "grown": memory("VmHWM") - before}))
+"""
+
+
+def _read_in_child(path: Path) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("kind", list(HOSTILE))
+def test_each_hostile_file_is_refused_quickly_and_within_bounded_memory(kind, tmp_path):
+    build, expected = HOSTILE[kind]
+    path = tmp_path / "upload.docx"
+    path.write_bytes(build())
+    outcome = _read_in_child(path)
+    assert outcome["message"] is not None, f"{kind}: was read instead of refused"
+    assert expected in outcome["message"]
+    assert outcome["seconds"] < SECONDS
+    assert outcome["grown"] < MEMORY, f"{kind}: {outcome['grown'] / 2**20:.0f} MB"
+
+
+def _memory(pid: int) -> dict[str, int]:
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            fields[name] = int(value.split()[0]) * 1024
+    return fields
+
+
+def test_hostile_files_sent_to_the_bot_are_refused_and_the_bot_carries_on(
+    botapi_server, tmp_path
+):
+    db = tmp_path / "bot.db"
+    with Store(db) as store:
+        org = store.add_organisation("某县戊镇人民政府")
+        store.upsert_person(CLERK, "戊镇文书")
+        store.add_membership(CLERK, org.id, Role.CLERK)
+    bot = BotProcess(botapi_server, db, tmp_path / "bot.log").start()
+    clerk = Person(botapi_server.client, CLERK, "戊镇文书")
+    try:
+        clerk.command("fill")
+        assert bot.process is not None
+        # The peak (VmHWM) is inherited from pytest through fork and exec: start it afresh.
+        Path(f"/proc/{bot.process.pid}/clear_refs").write_text("5")
+        resident = _memory(bot.process.pid)["VmRSS"]
+        for kind in THROUGH_THE_BOT:
+            content = HOSTILE[kind][0]()
+            began = time.monotonic()
+            replies = clerk.sends_file("2025年年度报告.docx", content)
+            waited = time.monotonic() - began
+            said = Person.text(replies)
+            assert BOT_SAYS[kind] in said, f"{kind}: {said}"
+            assert "出了问题" not in said
+            assert waited < SECONDS, f"{kind}: {waited:.1f} s"
+            peak = _memory(bot.process.pid)["VmHWM"]
+            assert peak - resident < MEMORY, f"{kind}: {(peak - resident) / 2**20:.0f} MB"
+        # Still the same process, still answering, and nothing was stored.
+        assert bot.process.poll() is None
+        clerk.command("fill")
+        assert clerk.question().buttons
+    finally:
+        bot.stop()
+    with Store(db) as store:
+        assert store.integrity_check() == ["ok"]
+        assert all(not store.load(r.id).figures for r in [store.report(org.id, y) for y in
+                   store.years(org.id)])
+    botapi_server.client.assert_no_rejected_calls()
