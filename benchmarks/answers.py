@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from benchmarks import drafts, stock
+from benchmarks.fakenet import TOKEN, Updates, install
+from benchmarks.stats import Timing
 from bot.app import build_application
 from bot.settings import Settings
 from dialogs.engine import reporting_year
@@ -22,10 +25,6 @@ from dialogs.model import ConversationState, Mode
 from dialogs.plan import APPEALS_GATE, APPLICATIONS_GATE, RowQuestion, plan_for
 from report.formats import format_for_year
 from storage import Role, Store
-
-from benchmarks import drafts, stock
-from benchmarks.fakenet import TOKEN, Updates, install
-from benchmarks.stats import Timing
 
 MEASURED_USER = 500_000_000
 

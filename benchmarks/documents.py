@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
+import tempfile
 import time
 from dataclasses import dataclass
 from decimal import Decimal
-
-import tempfile
 from pathlib import Path
 
+from benchmarks.stats import Timing
 from bot.commands.documents import check_files
 from exports import write_docx
 from report.formats import format_for_year
 from report.values import MAX_TEXT_CHARS, Report
 from tests.seed import seed_report
-
-from benchmarks.stats import Timing
 
 
 @dataclass(frozen=True)

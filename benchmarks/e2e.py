@@ -18,6 +18,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from benchmarks.answers import row_text
+from benchmarks.stats import Timing
 from dialogs.engine import reporting_year
 from dialogs.model import ConversationState
 from dialogs.plan import APPEALS_GATE, APPLICATIONS_GATE, RowQuestion, plan_for
@@ -26,9 +28,6 @@ from storage import Role, Store
 from tests.bot_process import REPO, BotProcess
 from tests.botapi.client import BotApiClient, _Requests
 from tests.botapi.state import DEFAULT_TOKEN
-
-from benchmarks.answers import row_text
-from benchmarks.stats import Timing
 
 FIRST_CLERK = 700_000
 

@@ -98,7 +98,9 @@ class Updates:
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(1)
 
-    def text(self, application: Application[Any, Any, Any, Any, Any, Any], user_id: int, text: str) -> Update:
+    def text(
+        self, application: Application[Any, Any, Any, Any, Any, Any], user_id: int, text: str
+    ) -> Update:
         entities = []
         if text.startswith("/"):
             entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]

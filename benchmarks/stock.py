@@ -24,14 +24,13 @@ from telegram.ext import (
     filters,
 )
 
+from benchmarks.fakenet import TOKEN
 from dialogs import render
 from dialogs.plan import RowQuestion, plan_for
 from report.formats import format_for_year
 from report.parsing import FigureError, parse_row
 from report.rules import check
 from report.values import Report
-
-from benchmarks.fakenet import TOKEN
 
 
 def row_questions(year: int) -> list[tuple[int, RowQuestion]]:
@@ -40,7 +39,9 @@ def row_questions(year: int) -> list[tuple[int, RowQuestion]]:
     return [(i, q) for i, q in enumerate(plan) if isinstance(q, RowQuestion)]
 
 
-def build_stock_application(pickle_path: Path, year: int) -> Application[Any, Any, Any, Any, Any, Any]:
+def build_stock_application(
+    pickle_path: Path, year: int
+) -> Application[Any, Any, Any, Any, Any, Any]:
     """The baseline ``Application`` (not initialised); every update is flushed to the pickle
     by :func:`after_update`."""
     rows = row_questions(year)
@@ -51,9 +52,14 @@ def build_stock_application(pickle_path: Path, year: int) -> Application[Any, An
 
     async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE, state: int) -> int:
         index, question = rows[state]
-        out = render.question_message(question, index, state + 1, report_of(context.user_data), None)
+        out = render.question_message(
+            question, index, state + 1, report_of(context.user_data), None
+        )
         markup = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in out.buttons]
+            [
+                [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+                for row in out.buttons
+            ]
         )
         assert update.effective_chat is not None
         await context.bot.send_message(
@@ -81,7 +87,9 @@ def build_stock_application(pickle_path: Path, year: int) -> Application[Any, An
             problems = check(report_of(context.user_data))
             text = f"已保存：{question.label}"
             if problems:
-                text += "\n" + render.violation_message(problems[0], report_of(context.user_data)).text
+                text += (
+                    "\n" + render.violation_message(problems[0], report_of(context.user_data)).text
+                )
             await context.bot.send_message(update.effective_chat.id, text)
             if state + 1 >= len(rows):
                 return ConversationHandler.END
@@ -89,9 +97,7 @@ def build_stock_application(pickle_path: Path, year: int) -> Application[Any, An
 
         return answer
 
-    application = (
-        Application.builder().token(TOKEN).persistence(persistence).updater(None).build()
-    )
+    application = Application.builder().token(TOKEN).persistence(persistence).updater(None).build()
     application.add_handler(
         ConversationHandler(
             entry_points=[CommandHandler("fill", start)],

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 import chinese_calendar
 
@@ -37,8 +38,12 @@ def effective_deadline(year: int, internal: Iterable[date] = ()) -> date:
     return min([statutory_deadline(year), *internal])
 
 
+@lru_cache(maxsize=4096)
 def is_workday(day: date) -> bool:
-    """A working day in mainland China; weekdays only for a year the calendar does not know."""
+    """A working day in mainland China; weekdays only for a year the calendar does not know.
+
+    Memoised: chinese-calendar checks its whole table on every call, and reminder planning asks
+    about the same few dates for every office."""
     try:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
@@ -67,11 +72,16 @@ def reminder_slots(deadline: date, offsets: Iterable[int] = DEFAULT_OFFSETS) -> 
 
     Offsets that land on the same working day are merged (the one nearer the deadline is kept).
     """
+    return list(_reminder_slots(deadline, tuple(sorted(set(offsets), reverse=True))))
+
+
+@lru_cache(maxsize=256)
+def _reminder_slots(deadline: date, offsets: tuple[int, ...]) -> tuple[ReminderSlot, ...]:
     slots: dict[date, int] = {}
-    for offset in sorted(set(offsets), reverse=True):
+    for offset in offsets:
         day = previous_workday(deadline - timedelta(days=offset))
         slots[day] = offset
-    return [ReminderSlot(day, offset) for day, offset in sorted(slots.items())]
+    return tuple(ReminderSlot(day, offset) for day, offset in sorted(slots.items()))
 
 
 def due_slot(

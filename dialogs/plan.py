@@ -9,7 +9,7 @@ message); table 4's single row is asked as its three groups (行政复议, 未�
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from report.layout import Block, Column, Part, ReportFormat, Row, Section, Table
 from report.values import Report
@@ -51,7 +51,7 @@ class RowQuestion:
     def key(self) -> str:
         return f"row:{self.cells[0]}"
 
-    @property
+    @cached_property
     def cells(self) -> tuple[str, ...]:
         return tuple(self.block.cell_id(self.row, c) for c in self.columns)
 

@@ -244,6 +244,13 @@ class ReportFormat:
     last_year: int | None
     sections: tuple[Section, ...]
     cells_by_id: dict[str, Cell] = field(init=False, repr=False, compare=False, hash=False)
+    # Derived once: the totals are looked up on every answer.
+    _row_addends: dict[str, tuple[str, ...]] = field(
+        init=False, repr=False, compare=False, hash=False
+    )
+    _column_addends: dict[str, tuple[str, ...]] = field(
+        init=False, repr=False, compare=False, hash=False
+    )
 
     def __post_init__(self) -> None:
         cells: dict[str, Cell] = {}
@@ -253,6 +260,18 @@ class ReportFormat:
                     raise ValueError(f"duplicate cell id {cell.id} in format {self.id}")
                 cells[cell.id] = cell
         object.__setattr__(self, "cells_by_id", cells)
+        rows: dict[str, tuple[str, ...]] = {}
+        columns: dict[str, tuple[str, ...]] = {}
+        for cell in cells.values():
+            block = cell.block
+            rows[cell.id] = tuple(
+                block.cell_id(cell.row, block.column(c)) for c in cell.column.total_of
+            )
+            columns[cell.id] = tuple(
+                block.cell_id(block.row(r), cell.column) for r in cell.row.total_of
+            )
+        object.__setattr__(self, "_row_addends", rows)
+        object.__setattr__(self, "_column_addends", columns)
 
     @property
     def tables(self) -> tuple[Table, ...]:
@@ -281,15 +300,11 @@ class ReportFormat:
 
     def row_addends(self, cell_id: str) -> tuple[str, ...]:
         """For a cell in a total column: the cells of its row that column adds up."""
-        cell = self.cell(cell_id)
-        block = cell.block
-        return tuple(block.cell_id(cell.row, block.column(c)) for c in cell.column.total_of)
+        return self._row_addends[cell_id]
 
     def column_addends(self, cell_id: str) -> tuple[str, ...]:
         """For a cell in a total row: the cells of its column that row adds up."""
-        cell = self.cell(cell_id)
-        block = cell.block
-        return tuple(block.cell_id(block.row(r), cell.column) for r in cell.row.total_of)
+        return self._column_addends[cell_id]
 
     def addends(self, cell_id: str) -> tuple[str, ...]:
         """The cells a computed cell is the sum of (a row total, a column total, or both).

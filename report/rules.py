@@ -21,7 +21,7 @@ from report import texts
 from report.formats import APPEAL_GROUPS, APPLICANT_COLUMNS
 from report.layout import Cell, ReportFormat, UnitKind
 from report.parsing import FigureError, format_figure, parse_figure
-from report.values import Report
+from report.values import Report, ResolvedReport
 
 
 class Severity(StrEnum):
@@ -498,7 +498,9 @@ def check(report: Report, previous: Report | None = None) -> list[Violation]:
     The balance of the 总计 column is implied by the balance of the six applicant columns; it
     is reported only when they all hold (a document whose printed totals are off).
     """
-    found = [v for rule in rules_for(report.format) for v in rule.evaluate(report, previous)]
+    view = ResolvedReport(report)
+    last = ResolvedReport(previous) if previous is not None else None
+    found = [v for rule in rules_for(report.format) for v in rule.evaluate(view, last)]  # type: ignore[arg-type]
     if any(v.kind == "balance" and v.key != "balance.total" for v in found):
         found = [v for v in found if v.key != "balance.total"]
     return sorted(found, key=lambda v: v.severity is not Severity.ERROR)

@@ -93,3 +93,44 @@ class Report(BaseModel):
     @classmethod
     def from_json(cls, data: str | bytes) -> Report:
         return cls.model_validate_json(data)
+
+
+class ResolvedReport:
+    """A read-only view of a report that works out each total once.
+
+    The rules read the same totals many times (三（七）总计 is the sum of 114 cells in the legacy
+    format); this view memoises them for the duration of one check. It must not outlive a change
+    to the report.
+    """
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.format = report.format
+        self.figures = report.figures
+        self.texts = report.texts
+        self.year = report.year
+        self._values: dict[str, Decimal | None] = {}
+
+    def value(self, cell_id: str) -> Decimal | None:
+        """As ``Report.value``, memoised."""
+        try:
+            return self._values[cell_id]
+        except KeyError:
+            pass
+        cell = self.format.cell(cell_id)
+        value = self.figures.get(cell_id)
+        if cell.computed:
+            total = self.computed_total(cell_id)
+            if total is not None:
+                value = total
+        self._values[cell_id] = value
+        return value
+
+    def computed_total(self, cell_id: str) -> Decimal | None:
+        total = Decimal(0)
+        for addend in self.format.addends(cell_id):
+            value = self.value(addend)
+            if value is None:
+                return None
+            total += value
+        return total

@@ -7,7 +7,7 @@ import logging
 from telegram import Update
 from telegram.error import InvalidToken
 
-from bot.app import build_application, split_html
+from bot.app import build_application, join_plain, split_html
 from bot.commands.run import LOG_FORMAT, RedactingFormatter
 from bot.settings import Settings
 from storage import Store
@@ -74,3 +74,42 @@ def test_long_messages_are_split_at_lines_and_never_mid_markup():
     assert all(p.count("<b>") == p.count("</b>") for p in pieces)
     (single,) = split_html("&" * 5000 + "<b>x</b>")
     assert len(single) <= 4096 and "<b>" not in single and not single.endswith("&amp")
+
+
+def test_plain_messages_fold_into_the_next_one():
+    from dialogs.model import Button, Document, OutMessage
+
+    saved = OutMessage(text="已记录 规章：0 0 0")
+    question = OutMessage(text="规范性文件", buttons=[[Button(label="本行全为0", data="a.2.z")]], question=True)
+    (one,) = join_plain([saved, question])
+    assert one.text == "已记录 规章：0 0 0\n\n规范性文件" and one.question and one.buttons
+    warning = OutMessage(text="⚠️ 请核实", buttons=[[Button(label="核实无误", data="w.3")]])
+    assert len(join_plain([saved, warning, question])) == 2
+    document = OutMessage(text="报告已生成", document=Document(filename="a.docx", data=b"x"))
+    assert len(join_plain([saved, document])) == 2
+
+
+def test_the_bots_rate_limiter_never_sends_more_than_30_messages_in_a_second(tmp_path):
+    """Telegram's limit for bots; the stock AIORateLimiter allows bursts of about 60."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from benchmarks.fakenet import TOKEN
+    from benchmarks.reminders import TimedTelegram, worst_windows
+    from dialogs.model import OutMessage
+
+    with Store(tmp_path / "r.db") as store:
+        application = build_application(Settings(TELEGRAM_BOT_TOKEN=TOKEN), store)
+        fake = TimedTelegram()
+        application.bot._request = (fake, fake)
+
+        async def burst() -> None:
+            async with application:
+                context = SimpleNamespace(bot=application.bot)
+                handler = application.bot_data["nianbao"]
+                await asyncio.gather(*(handler.send(context, chat, [OutMessage(text="提醒")]) for chat in range(1, 46)))
+
+        asyncio.run(burst())
+    assert len(fake.messages) == 45
+    overall, per_chat = worst_windows(fake.messages)
+    assert overall <= 30 and per_chat == 1
