@@ -43,11 +43,10 @@ def _answers(lines: list[str], count: int, budget: float) -> None:
     for r in results:
         for name, t in (("nianbao", r.ours), ("stock PTB + pickle", r.stock)):
             ratio = t.p50_ms / r.ours.p50_ms
+            rate = f"{t.per_second:.0f}" if t.per_second >= 10 else f"{t.per_second:.2f}"
             lines.append(
                 f"| {r.drafts:,} | {name} | {t.count} | {ms(t.p50_ms)} | {ms(t.p99_ms)} "
-                f"| {t.per_second:.0f} | {ratio:.2f}× |"
-                if t.per_second >= 10
-                else f"| {t.per_second:.2f} | {ratio:.2f}× |"
+                f"| {rate} | {ratio:.2f}× |"
             )
     first, last = results[0], results[-1]
     ours_growth = last.ours.p50_ms / first.ours.p50_ms
