@@ -559,6 +559,13 @@ class _Turn:
             self.say(texts.WARNING_REASON_EMPTY, [[Button(label=texts.BTN_RETURN, data="f")]])
             return
         key = self.state.warning_key or ""
+        self.state.warning_key = None
+        open_warnings = {v.key for v in self.violations() if v.severity is Severity.WARNING}
+        if key not in open_warnings:
+            # Fixed meanwhile (by a colleague), or never a warning: nothing to explain.
+            self.say(texts.WARNING_GONE)
+            self.continue_filling()
+            return
         self.effects.append(AcceptWarning(key=key, reason=reason))
         self.ctx.accepted = {**self.ctx.accepted, key: reason}
         self.state.warning_key = None

@@ -81,6 +81,7 @@ ERROR_FOUND = "❌ <b>发现错误</b>\n{description}\n请核对后重填有关�
 WARNING_FOUND = "⚠️ <b>请核实</b>\n{description}\n如确实无误，请点“核实无误，说明原因”。"
 WARNING_ASK_REASON = "请用一句话说明为什么这样填（例如：上年报告填报有误，已核实）。说明会随报告保存，供上级核对时查看。"
 WARNING_ACCEPTED = "已记录说明：{reason}"
+WARNING_GONE = "这条提醒已经不存在了（数字可能已改正），不需要说明。"
 WARNING_REASON_EMPTY = "请用文字说明原因（不能只填数字）。如不需要说明，请点“返回”。"
 STALE_WRITE = "这一行刚刚被{who}修改过，现在是：<code>{values}</code>。您的输入没有保存，如仍需修改请重新发送。"
 STALE_TEXT = "这一部分刚刚被{who}修改过，您这次发送的内容没有保存。请先点“上一步”再回来看看现在的内容，需要时重新发送。"

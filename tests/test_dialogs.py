@@ -581,3 +581,35 @@ def test_an_over_long_organisation_name_is_refused_politely(store):
     )
     assert "单位名称太长了" in reply.text
     assert store.organisations() == []
+
+
+def test_a_reason_for_a_warning_a_colleague_has_fixed_meanwhile_is_not_kept(store, township):
+    store.save_imported(
+        township.id,
+        2019,
+        Report(
+            organisation="蟠龙镇",
+            year=2019,
+            figures={
+                **seed_figures(),
+                "applications.carried_forward.natural_person": Decimal(2),
+                "applications.new.natural_person": Decimal(2),
+            },
+        ),
+        person_id=None,
+    )
+    clerk = seed_clerk(store)
+    clerk.command("fill")
+    clerk.taps("目录")
+    clerk.taps("… 三、")
+    clerk.taps("收到过申请")
+    clerk.taps("本行全为0")
+    clerk.taps("本行全为0")
+    clerk.taps("核实无误，说明原因")
+    report_id = store.report(township.id, 2020).id
+    store.write_figures(
+        report_id, {"applications.carried_over.natural_person": Decimal(2)}, person_id=COLLEAGUE_ID
+    )
+    clerk.says("上年数据有误。")
+    assert "这条提醒已经不存在了" in clerk.text()
+    assert store.accepted_warnings(report_id) == {}
