@@ -16,15 +16,16 @@ from datetime import date
 from pathlib import Path
 
 from benchmarks import drafts, stock
+from benchmarks.drafts import clerk_ready_for_tables
 from benchmarks.fakenet import TOKEN, Updates, install
 from benchmarks.stats import Timing
 from bot.app import build_application
 from bot.settings import Settings
 from dialogs.engine import reporting_year
 from dialogs.model import ConversationState, Mode
-from dialogs.plan import APPEALS_GATE, APPLICATIONS_GATE, RowQuestion, plan_for
+from dialogs.plan import RowQuestion, plan_for
 from report.formats import format_for_year
-from storage import Role, Store
+from storage import Store
 
 MEASURED_USER = 500_000_000
 
@@ -74,16 +75,7 @@ async def _ours(workdir: Path, background: int, answers: int, budget: float) -> 
     while len(samples) < answers and wall < budget:
         clerk += 1
         with store.transaction():
-            org = store.add_organisation(f"计时单位{clerk}")
-            store.upsert_person(clerk, f"文书{clerk}")
-            store.add_membership(clerk, org.id, Role.CLERK)
-            stored = store.report(org.id, year)
-            assert stored is not None
-            for part in fmt.parts:
-                store.write_text(stored.id, part.id, "本部分已填写。", person_id=clerk)
-            gates = {APPLICATIONS_GATE: True, APPEALS_GATE: True}
-            state = ConversationState(report_id=stored.id, gates=gates)
-            store.save_conversation(clerk, state.model_dump_json())
+            clerk_ready_for_tables(store, clerk, f"计时单位{clerk}", year)
         await application.process_update(updates.text(application, clerk, "/fill"))
         while len(samples) < answers:
             state = ConversationState.model_validate_json(store.load_conversation(clerk) or "{}")

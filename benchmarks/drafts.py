@@ -6,8 +6,10 @@ import pickle
 from decimal import Decimal
 from pathlib import Path
 
+from dialogs.model import ConversationState
+from dialogs.plan import APPEALS_GATE, APPLICATIONS_GATE
 from report.formats import format_for_year
-from storage import Store
+from storage import Role, Store
 
 #: Figures every background draft holds (a clerk half-way through table 2).
 FIGURES_PER_DRAFT = 8
@@ -46,3 +48,19 @@ def fill_pickle(path: Path, count: int, year: int, first_user: int) -> None:
     }
     with path.open("wb") as file:
         pickle.dump(data, file)
+
+
+def clerk_ready_for_tables(store: Store, clerk: int, organisation: str, year: int) -> None:
+    """A clerk of a new office whose narrative is written and whose gates are answered, so the
+    next answers are table rows (call inside a transaction when adding many)."""
+    fmt = format_for_year(year)
+    org = store.add_organisation(organisation)
+    store.upsert_person(clerk, f"文书{clerk}")
+    store.add_membership(clerk, org.id, Role.CLERK)
+    stored = store.report(org.id, year)
+    assert stored is not None
+    for part in fmt.parts:
+        store.write_text(stored.id, part.id, "本部分已填写。", person_id=clerk)
+    gates = {APPLICATIONS_GATE: True, APPEALS_GATE: True}
+    state = ConversationState(report_id=stored.id, gates=gates)
+    store.save_conversation(clerk, state.model_dump_json())

@@ -19,12 +19,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from benchmarks.answers import row_text
+from benchmarks.drafts import clerk_ready_for_tables
 from benchmarks.stats import Timing
 from dialogs.engine import reporting_year
-from dialogs.model import ConversationState
-from dialogs.plan import APPEALS_GATE, APPLICATIONS_GATE, RowQuestion, plan_for
+from dialogs.plan import RowQuestion, plan_for
 from report.formats import format_for_year
-from storage import Role, Store
+from storage import Store
 from tests.bot_process import REPO, BotProcess
 from tests.botapi.client import BotApiClient, _Requests
 from tests.botapi.state import DEFAULT_TOKEN
@@ -123,16 +123,7 @@ def _run(emulator: EmulatorProcess, workdir: Path, clerks: int, rows_each: int) 
     ids = [FIRST_CLERK + n for n in range(clerks)]
     with Store(workdir / "bot.db") as store, store.transaction():
         for clerk in ids:
-            org = store.add_organisation(f"压测单位{clerk}")
-            store.upsert_person(clerk, f"文书{clerk}")
-            store.add_membership(clerk, org.id, Role.CLERK)
-            stored = store.report(org.id, year)
-            assert stored is not None
-            for part in fmt.parts:
-                store.write_text(stored.id, part.id, "本部分已填写。", person_id=clerk)
-            gates = {APPLICATIONS_GATE: True, APPEALS_GATE: True}
-            state = ConversationState(report_id=stored.id, gates=gates)
-            store.save_conversation(clerk, state.model_dump_json())
+            clerk_ready_for_tables(store, clerk, f"压测单位{clerk}", year)
     client = emulator.client
     for clerk in ids:
         client.add_user(clerk, f"文书{clerk}")
