@@ -58,23 +58,11 @@ class Report(BaseModel):
     def value(self, cell_id: str) -> Decimal | None:
         """The figure of a cell: entered, or for a total the sum of its addends once all are
         known (falling back to a printed total when they are not). None while unknown."""
-        fmt = self.format
-        cell = fmt.cell(cell_id)
-        if cell.computed:
-            total = self.computed_total(cell_id)
-            if total is not None:
-                return total
-        return self.figures.get(cell_id)
+        return ResolvedReport(self).value(cell_id)
 
     def computed_total(self, cell_id: str) -> Decimal | None:
         """The sum of a total cell's addends, or None if any of them is unknown."""
-        total = Decimal(0)
-        for addend in self.format.addends(cell_id):
-            value = self.value(addend)
-            if value is None:
-                return None
-            total += value
-        return total
+        return ResolvedReport(self).computed_total(cell_id)
 
     def is_known(self, cell_id: str) -> bool:
         return self.value(cell_id) is not None
@@ -112,7 +100,7 @@ class ResolvedReport:
         self._values: dict[str, Decimal | None] = {}
 
     def value(self, cell_id: str) -> Decimal | None:
-        """As ``Report.value``, memoised."""
+        """The figure of a cell (see ``Report.value``), each total worked out once."""
         try:
             return self._values[cell_id]
         except KeyError:
