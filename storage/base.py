@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -47,7 +48,7 @@ class StoreBase:
             raise StorageError(texts.CANNOT_OPEN.format(path=self.path, reason=error)) from error
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-            conn.execute("PRAGMA journal_mode = WAL")
+            _enter_wal_mode(conn, deadline=time.monotonic() + busy_timeout)
             # FULL: a commit reaches the disk before the caller replies, even in WAL mode.
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -189,7 +190,34 @@ class StoreBase:
         return stored_report_from_row(row)
 
 
+def _enter_wal_mode(conn: sqlite3.Connection, *, deadline: float) -> None:
+    """Switch the file to WAL, waiting while another connection holds it.
+
+    SQLite does not call the busy handler while it changes the journal mode, so two processes
+    opening a new file at once would otherwise see "database is locked" straight away.
+    """
+    pause = 0.001
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if not _is_busy(error) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(error) or "busy" in str(error)
+
+
 def _open_error(path: str, error: sqlite3.Error) -> StorageError:
+    if isinstance(error, sqlite3.OperationalError) and _is_busy(error):
+        return StorageError(texts.DATABASE_BUSY.format(path=path))
     if isinstance(error, sqlite3.OperationalError):
         return StorageError(texts.CANNOT_OPEN.format(path=path, reason=error))
     return StorageError(texts.NOT_A_DATABASE.format(path=path, reason=error))

@@ -25,6 +25,7 @@ SCHEMA_TOO_NEW = (
     "数据库由更新版本的程序创建（结构版本{found}，本程序仅支持到{known}），请先升级程序。"
 )
 NOT_A_DATABASE = "文件“{path}”不是本程序的数据库文件，无法打开（{reason}）。"
+DATABASE_BUSY = "数据库文件“{path}”正被其他程序长时间占用，暂时无法打开，请稍后再试。"
 CANNOT_OPEN = "无法打开数据库文件“{path}”，请检查路径是否存在、是否有读写权限（{reason}）。"
 
 ROLE_LABELS = {"clerk": "填报人员", "admin": "单位管理员", "supervisor": "上级审核人员"}

@@ -154,3 +154,20 @@ def test_several_stores_opening_a_new_file_at_once_migrate_it_once(db_path: Path
         conn.close()
     assert versions == [m.number for m in MIGRATIONS]
     assert conversations == 4
+
+
+def test_a_file_held_locked_by_another_program_is_refused_as_busy_after_the_timeout(
+    db_path: Path,
+) -> None:
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")
+        holder.execute("CREATE TABLE held (x)")
+        with pytest.raises(StorageError) as error:
+            Store(db_path, busy_timeout=0.2)
+    finally:
+        holder.close()
+    assert "正被其他程序长时间占用" in error.value.message
+    assert str(db_path) in error.value.message
+    with Store(db_path) as store:  # once released, the same file opens and is upgraded
+        assert store.pragmas()["journal_mode"] == "wal"
