@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -18,13 +19,34 @@ REPO = Path(__file__).resolve().parents[1]
 QUIET_SECONDS = 0.15
 
 
+WEBHOOK_HOST = "nianbao.example.gov.cn"
+WEBHOOK_URL = f"https://{WEBHOOK_HOST}/nianbao/telegram"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 class BotProcess:
-    """``python -m bot.cli run`` with the environment pointing it at the test server."""
+    """``python -m bot.cli run`` with the environment pointing it at the test server.
+
+    With ``webhook=True`` it runs behind a webhook on a local port; the test server plays both
+    Telegram and the reverse proxy that forwards ``WEBHOOK_URL`` to that port.
+    """
 
     def __init__(
-        self, server, db_path: Path, log_path: Path, admin_ids: tuple[int, ...] = ()
-    ) -> None:  # type: ignore[no-untyped-def]
+        self,
+        server,  # type: ignore[no-untyped-def]
+        db_path: Path,
+        log_path: Path,
+        admin_ids: tuple[int, ...] = (),
+        *,
+        webhook: bool = False,
+    ) -> None:
         self.server = server
+        self.webhook_port = free_port() if webhook else None
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "NIANBAO_"))},
             "TELEGRAM_BOT_TOKEN": server.token,
@@ -40,19 +62,24 @@ class BotProcess:
 
     def start(self, timeout: float = 20.0) -> BotProcess:
         client: BotApiClient = self.server.client
-        polls_before = len(client.calls("getUpdates"))
+        command = [sys.executable, "-m", "bot.cli", "run"]
+        ready_when = "getupdates"
+        if self.webhook_port is not None:
+            client.route_webhook(WEBHOOK_HOST, f"http://127.0.0.1:{self.webhook_port}")
+            command += ["--webhook", WEBHOOK_URL, "--port", str(self.webhook_port)]
+            ready_when = "setwebhook"
+        calls_before = len([c for c in client.calls() if c.method.lower() == ready_when])
         log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "run"], cwd=REPO, env=self.env, stdout=log, stderr=log
-        )
+        self.process = subprocess.Popen(command, cwd=REPO, env=self.env, stdout=log, stderr=log)
         self.starts += 1
-        # Ready once it polls: commands are registered first (post_init), then polling begins.
+        # Ready once it polls (or has set its webhook, after it listens): commands are
+        # registered first (post_init), then updates are taken.
         client.wait_until(
             lambda s: (
-                len([c for c in s.calls if c.method.lower() == "getupdates"]) > polls_before or None
+                len([c for c in s.calls if c.method.lower() == ready_when]) > calls_before or None
             ),
             timeout,
-            what="the bot to start polling",
+            what=f"the bot to start ({ready_when})",
         )
         return self
 

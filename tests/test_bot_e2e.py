@@ -7,22 +7,17 @@ from __future__ import annotations
 
 import io
 import re
-import socket
-import subprocess
-import sys
-import time
 from decimal import Decimal
 from pathlib import Path
 
 import docx
-import httpx
 import pytest
 
 from exports import read_docx, write_docx
 from report.rules import check
 from report.values import Report
 from storage import ReportStatus, Store
-from tests.bot_process import REPO, BotProcess, Person, invite_code
+from tests.bot_process import BotProcess, Person, invite_code
 from tests.seed import seed_figures
 
 ADMIN = 9001
@@ -254,59 +249,3 @@ def test_last_years_report_sent_as_a_docx_becomes_last_years_figures(botapi_serv
         org = store.find_organisation("赣州经开区蟠龙镇人民政府")
         assert store.previous_report(org.id, 2021).figures["disclosure.rules.issued"] == 4
     botapi_server.client.assert_no_rejected_calls()
-
-
-def test_webhook_mode_behind_a_reverse_proxy(botapi_server, tmp_path):
-    """``nianbao run --webhook``: the bot registers its URL and secret, and answers posted updates."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = BotProcess(
-        botapi_server, tmp_path / "bot.db", tmp_path / "bot.log", admin_ids=(ADMIN,)
-    )
-    log = (tmp_path / "bot.log").open("ab")
-    child = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "bot.cli",
-            "run",
-            "--webhook",
-            "https://example.gov.cn/nianbao/telegram",
-            "--listen",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        cwd=REPO,
-        env=process.env,
-        stdout=log,
-        stderr=log,
-    )
-    try:
-        client = botapi_server.client
-        (registered,) = client.wait_for_calls("setWebhook", 1, timeout=20)
-        assert registered.params["url"] == "https://example.gov.cn/nianbao/telegram"
-        secret = registered.params["secret_token"]
-        admin = Person(client, ADMIN, "县政务公开办")
-        client.send_command(ADMIN, "neworg", "某县某镇人民政府")
-        (update,) = client.updates()["pending"]
-        url = f"http://127.0.0.1:{port}/telegram"
-        for _ in range(100):  # the webhook server may still be starting
-            try:
-                refused = httpx.post(
-                    url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}
-                )
-                break
-            except httpx.ConnectError:
-                time.sleep(0.1)
-        assert refused.status_code == 403
-        accepted = httpx.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret})
-        assert accepted.status_code == 200
-        admin.settle()
-        assert "已创建单位：某县某镇人民政府" in Person.text(admin.bot_messages())
-        client.assert_no_rejected_calls()
-    finally:
-        child.terminate()
-        child.wait(15)
-    assert "7000000001:AAH" not in process.log()

@@ -8,9 +8,11 @@ rejects, with Telegram's own error descriptions.
 from __future__ import annotations
 
 import asyncio
+import http.server
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -700,6 +702,106 @@ def test_webhook_blocks_get_updates_until_deleted(botapi_server: BotApiServer) -
         {"ok": True, "result": True},
     )
     assert api(botapi_server, "getUpdates") == (200, {"ok": True, "result": []})
+
+
+class Receiver:
+    """A plain HTTP endpoint standing in for a bot's webhook server; answers `status`."""
+
+    def __init__(self) -> None:
+        self.status = 500
+        self.posts: list[tuple[str, dict[str, str], dict]] = []
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.posts.append((self.path, dict(self.headers), json.loads(body)))
+                self.send_response(receiver.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_set_webhook_refuses_what_telegram_refuses(botapi_server: BotApiServer) -> None:
+    refusals = {
+        "https://example.com:8080/hook": "Webhook can be set up only on ports 80, 88, 443 or 8443",
+        "https:///hook": "HTTPS url must be provided for webhook",
+    }
+    for url, reason in refusals.items():
+        status, body = api(botapi_server, "setWebhook", url=url)
+        assert (status, body["description"]) == (400, f"Bad Request: bad webhook: {reason}")
+    status, body = api(
+        botapi_server, "setWebhook", url="https://example.com/hook", secret_token="秘密 token"
+    )
+    assert (status, body["description"]) == (
+        400,
+        "Bad Request: secret token contains unallowed characters",
+    )
+    assert api(botapi_server, "getWebhookInfo")[1]["result"]["url"] == ""
+
+
+def test_webhook_posts_each_update_until_it_is_answered_with_2xx(
+    botapi_server: BotApiServer,
+) -> None:
+    receiver = Receiver()
+    client = botapi_server.client
+    try:
+        client.route_webhook("bot.example.gov.cn", receiver.url)
+        assert api(
+            botapi_server,
+            "setWebhook",
+            url="https://bot.example.gov.cn/nianbao/hook",
+            secret_token="s3cret-token_1",
+            max_connections=5,
+        ) == (200, {"ok": True, "result": True})
+        first = client.send_text(USER, "第一条")
+        second = client.send_text(USER, "第二条")
+
+        # Refused with 500: the first update stays pending and is posted again; the error shows.
+        client.wait_until(lambda s: len(receiver.posts) >= 2 or None, 10, what="two attempts")
+        info = api(botapi_server, "getWebhookInfo")[1]["result"]
+        assert info["pending_update_count"] == 2
+        assert info["max_connections"] == 5
+        assert (
+            info["last_error_message"]
+            == "Wrong response from the webhook: 500 Internal Server Error"
+        )
+        assert {p[2]["update_id"] for p in receiver.posts} == {first.update_id}
+
+        receiver.status = 200
+        client.wait_until(lambda s: not s.pending_updates or None, 10, what="delivery")
+        delivered = [p for p in receiver.posts if p[2]["update_id"] == second.update_id]
+        path, headers, payload = delivered[0]
+        assert path == "/nianbao/hook"
+        assert headers["X-Telegram-Bot-Api-Secret-Token"] == "s3cret-token_1"
+        assert payload["message"]["text"] == "第二条"
+        # Oldest first, and nothing posted again once answered with 200.
+        ids = [p[2]["update_id"] for p in receiver.posts]
+        assert ids[-2:] == [first.update_id, second.update_id]
+        assert ids.count(second.update_id) == 1
+    finally:
+        receiver.close()
+
+
+def test_a_webhook_host_nobody_forwards_is_an_unknown_name(botapi_server: BotApiServer) -> None:
+    assert api(botapi_server, "setWebhook", url="https://nowhere.example/hook")[0] == 200
+    botapi_server.client.send_text(USER, "无人接收")
+    botapi_server.client.wait_until(
+        lambda s: botapi_server.client.webhook()["last_error"] or None, 10, what="an error"
+    )
+    info = api(botapi_server, "getWebhookInfo")[1]["result"]
+    assert info["pending_update_count"] == 1
+    assert info["last_error_message"] == "Failed to resolve host: Name or service not known"
 
 
 # -- files ----------------------------------------------------------------------------

@@ -15,11 +15,13 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import sqlite3
 import random
+import sqlite3
 import time
 from collections import Counter
 from dataclasses import dataclass
+
+import pytest
 
 from benchmarks.fakenet import TOKEN, FakeTelegram, Updates
 from bot.app import build_application
@@ -112,14 +114,15 @@ def _stored(db, org_id: int):  # type: ignore[no-untyped-def]
         return store.load(stored.id), stored.status, store.audit_log(stored.id)
 
 
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
 def test_killed_at_random_moments_the_report_is_the_same_and_nothing_is_applied_twice(
-    botapi_server, tmp_path
+    botapi_server, tmp_path, mode
 ):
     db = tmp_path / "bot.db"
     with Store(db) as store:
         steady_org = _office(store, "某县甲镇人民政府", STEADY)
         crashy_org = _office(store, "某县乙镇人民政府", CRASHY)
-    bot = BotProcess(botapi_server, db, tmp_path / "bot.log").start()
+    bot = BotProcess(botapi_server, db, tmp_path / "bot.log", webhook=mode == "webhook").start()
     client = botapi_server.client
     try:
         steady = Person(client, STEADY, "甲镇文书")
@@ -142,6 +145,9 @@ def test_killed_at_random_moments_the_report_is_the_same_and_nothing_is_applied_
             else:
                 crashy.settle()
         assert bot.starts == 1 + KILLS
+        if mode == "webhook":  # every update came by webhook post, none by polling
+            assert client.calls("getUpdates") == []
+            assert client.webhook()["routes"]
     finally:
         bot.stop()
 
@@ -150,7 +156,10 @@ def test_killed_at_random_moments_the_report_is_the_same_and_nothing_is_applied_
     assert expected.figures == seed_figures()
     assert report.figures == expected.figures
     assert report.texts == expected.texts
-    assert report.texts["overview.active"] == "通过网络问政平台，回复公众提问39次。\n及时回应群众关切。"
+    assert (
+        report.texts["overview.active"]
+        == "通过网络问政平台，回复公众提问39次。\n及时回应群众关切。"
+    )
     assert status == expected_status
     # Each changed target is in the audit log exactly once: no answer lost, none applied twice.
     targets = Counter(e.target for e in audit)
@@ -162,7 +171,8 @@ def test_killed_at_random_moments_the_report_is_the_same_and_nothing_is_applied_
     # both, harmlessly (the bot expects it). Nothing else may be refused.
     expected_after_a_crash = ("query is too old", "message is not modified")
     unexpected = [
-        c for c in client.rejected_calls()
+        c
+        for c in client.rejected_calls()
         if not any(reason in (c.description or "") for reason in expected_after_a_crash)
     ]
     assert not unexpected, unexpected
@@ -186,8 +196,9 @@ def test_a_button_press_redelivered_after_a_crash_is_still_applied(botapi_server
         lock.execute("BEGIN IMMEDIATE")
         _send(clerk, DONE)
         client.wait_until(
-            lambda s: len([c for c in s.calls if c.method == "answerCallbackQuery"]) > answered
-            or None,
+            lambda s: (
+                len([c for c in s.calls if c.method == "answerCallbackQuery"]) > answered or None
+            ),
             10,
             what="the press to be answered",
         )
@@ -209,7 +220,9 @@ class _QueryTooOld(FakeTelegram):
     async def do_request(self, url, method, request_data=None, *args, **kwargs):  # type: ignore[no-untyped-def]
         if url.endswith("/answerCallbackQuery"):
             description = "Bad Request: query is too old and response timeout expired"
-            return 400, json.dumps({"ok": False, "error_code": 400, "description": description}).encode()
+            return 400, json.dumps(
+                {"ok": False, "error_code": 400, "description": description}
+            ).encode()
         return await super().do_request(url, method, request_data, *args, **kwargs)
 
 

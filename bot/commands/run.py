@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
+from urllib.parse import urlsplit
 
 import click
 from pydantic import ValidationError
-from telegram import Update
-from telegram.error import InvalidToken
+from telegram.error import BadRequest, InvalidToken
 
 from bot.app import build_application
 from bot.polling import run_polling
 from bot.settings import Settings
+from bot.webhook import run_webhook
 from storage import StorageError, Store
 
 log = logging.getLogger("nianbao")
@@ -55,6 +55,8 @@ def configure_logging(token: str) -> None:
         handler.setFormatter(RedactingFormatter(token, LOG_FORMAT))
     # httpx logs every request URL at INFO, and Bot API URLs carry the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # The webhook server would log every post Telegram makes.
+    logging.getLogger("tornado.access").setLevel(logging.WARNING)
 
 
 def run_bot(
@@ -73,13 +75,10 @@ def run_bot(
         log.info("nianbao bot starting (database %s, %s)", settings.db, mode)
         try:
             if webhook_url:
-                application.run_webhook(
-                    listen=listen,
-                    port=port,
-                    url_path="telegram",
-                    webhook_url=webhook_url,
-                    secret_token=secrets.token_urlsafe(32),
-                    allowed_updates=Update.ALL_TYPES,
+                # Not application.run_webhook(): ours answers Telegram only once an update has
+                # been processed (see bot.webhook).
+                asyncio.run(
+                    run_webhook(application, webhook_url=webhook_url, listen=listen, port=port)
                 )
             else:
                 # Not application.run_polling(): ours confirms updates only once processed, and
@@ -89,12 +88,23 @@ def run_bot(
             raise click.ClickException(
                 "TELEGRAM_BOT_TOKEN was rejected by Telegram (revoked or mistyped)"
             ) from None
+        except BadRequest as error:  # setWebhook refused the URL
+            raise click.ClickException(f"Telegram refused the webhook: {error.message}") from None
+
+
+def _https_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not (
+        value.lower().startswith("https://") and urlsplit(value).hostname
+    ):
+        raise click.BadParameter("Telegram only posts to an https:// URL", ctx, param)
+    return value
 
 
 @click.command()
 @click.option(
     "--webhook",
     "webhook_url",
+    callback=_https_url,
     help="Public HTTPS URL Telegram posts updates to (behind a reverse proxy).",
 )
 @click.option(

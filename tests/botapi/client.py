@@ -456,6 +456,15 @@ class _Requests:
         return _Request("DELETE", "/_control/faults", lambda r: None)
 
     @staticmethod
+    def route_webhook(host: str, target: str) -> _Request:
+        body = {"host": host, "target": target}
+        return _Request("POST", "/_control/webhook_route", lambda r: r.json(), json=body)
+
+    @staticmethod
+    def webhook() -> _Request:
+        return _Request("GET", "/_control/webhook", lambda r: r.json())
+
+    @staticmethod
     def reset() -> _Request:
         return _Request("POST", "/_control/reset", lambda r: None)
 
@@ -656,6 +665,16 @@ class BotApiClient:
     def clear_faults(self) -> None:
         self._send(_Requests.clear_faults())
 
+    # webhooks
+
+    def route_webhook(self, host: str, target: str) -> dict[str, Any]:
+        """Play the reverse proxy: webhook posts to https://`host`/... go to `target`/...."""
+        return self._send(_Requests.route_webhook(host, target))
+
+    def webhook(self) -> dict[str, Any]:
+        """The webhook URL, routes, pending count and the last delivery error."""
+        return self._send(_Requests.webhook())
+
     def reset(self) -> None:
         """Forget users, chats, files, updates, calls and faults."""
         self._send(_Requests.reset())
@@ -837,6 +856,12 @@ class AsyncBotApiClient:
 
     async def clear_faults(self) -> None:
         await self._send(_Requests.clear_faults())
+
+    async def route_webhook(self, host: str, target: str) -> dict[str, Any]:
+        return await self._send(_Requests.route_webhook(host, target))
+
+    async def webhook(self) -> dict[str, Any]:
+        return await self._send(_Requests.webhook())
 
     async def reset(self) -> None:
         await self._send(_Requests.reset())

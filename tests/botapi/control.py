@@ -18,6 +18,7 @@ from tests.botapi.errors import too_many_requests
 from tests.botapi.formatting import find_bot_commands
 from tests.botapi.markup import reply_keyboard_texts
 from tests.botapi.state import CallbackQuery, Chat, Fault, State, StoredMessage, User
+from tests.botapi.webhook import route_view
 
 MAX_WAIT_SECONDS = 60.0
 
@@ -75,6 +76,8 @@ class Control:
             web.delete("/_control/faults", self.clear_faults),
             web.get("/_control/files/{file_id}", self.file),
             web.get("/_control/wait", self.wait),
+            web.post("/_control/webhook_route", self.route_webhook),
+            web.get("/_control/webhook", self.webhook),
         ]
 
     # -- people ---------------------------------------------------------------------
@@ -247,6 +250,20 @@ class Control:
 
     async def updates(self, request: web.Request) -> web.Response:
         return web.json_response(self.state.updates_view())
+
+    # -- the reverse proxy in front of a webhook ----------------------------------------
+
+    async def route_webhook(self, request: web.Request) -> web.Response:
+        """Forward webhook posts for `host` to the local `target` (http://127.0.0.1:PORT)."""
+        body = await request.json()
+        host, target = str(body.get("host") or ""), str(body.get("target") or "")
+        if not host or not target.startswith("http://"):
+            raise Refused(400, "host and an http:// target are required")
+        self.state.webhook_routes[host.lower()] = target
+        return web.json_response(route_view(self.state))
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        return web.json_response(route_view(self.state))
 
     async def file(self, request: web.Request) -> web.Response:
         stored = self.state.files.get(request.match_info["file_id"])

@@ -131,6 +131,10 @@ class Desc:
         "make sure that only one bot instance is running"
     )
     WEBHOOK_NEEDS_HTTPS = "Bad Request: bad webhook: HTTPS url must be provided for webhook"
+    WEBHOOK_BAD_PORT = (
+        "Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443"
+    )
+    WEBHOOK_SECRET_INVALID = "Bad Request: secret token contains unallowed characters"
 
     NO_DOCUMENT = "Bad Request: there is no document in the request"
     FILE_EMPTY = "Bad Request: file must be non-empty"

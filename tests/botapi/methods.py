@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from tests.botapi.errors import ApiError, Desc
 from tests.botapi.formatting import CAPTION_MAX_LENGTH, MESSAGE_MAX_LENGTH, format_text
@@ -19,6 +21,9 @@ from tests.botapi.state import (
     StoredFile,
     StoredMessage,
 )
+
+WEBHOOK_PORTS = (443, 80, 88, 8443)
+_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 @dataclass
@@ -256,28 +261,50 @@ class BotApiMethods:
             await state.wait_for_change(state.version, remaining)
 
     async def set_webhook(self, p: Params) -> bool:
+        state = self.state
         url = p.text("url") or ""
-        if url and not url.lower().startswith("https://"):
+        if not url:
+            return await self.delete_webhook(p)
+        parsed = urlsplit(url)
+        if parsed.scheme.lower() != "https" or not parsed.hostname:
             raise ApiError.bad_request(Desc.WEBHOOK_NEEDS_HTTPS)
+        if (parsed.port or 443) not in WEBHOOK_PORTS:
+            raise ApiError.bad_request(Desc.WEBHOOK_BAD_PORT)
+        secret = p.text("secret_token") or ""
+        if not _SECRET_TOKEN.fullmatch(secret or "x"):
+            raise ApiError.bad_request(Desc.WEBHOOK_SECRET_INVALID)
+        allowed = p.json("allowed_updates", error=Desc.field_type("allowed_updates", "Array"))
+        if isinstance(allowed, list):
+            state.allowed_updates = frozenset(map(str, allowed)) or DEFAULT_ALLOWED_UPDATES
         if p.bool("drop_pending_updates"):
-            self.state.updates.clear()
-        self.state.webhook_url = url
+            state.updates.clear()
+        state.webhook_url = url
+        state.webhook_secret = secret
+        state.webhook_max_connections = min(max(p.int("max_connections") or 40, 1), 100)
+        state.webhook_last_error = None
+        state.touch()  # wakes the delivery task
         return True
 
     async def delete_webhook(self, p: Params) -> bool:
         if p.bool("drop_pending_updates"):
             self.state.updates.clear()
         self.state.webhook_url = ""
+        self.state.webhook_secret = ""
+        self.state.webhook_last_error = None
         return True
 
     async def get_webhook_info(self, p: Params) -> dict[str, Any]:
+        state = self.state
         info: dict[str, Any] = {
-            "url": self.state.webhook_url,
+            "url": state.webhook_url,
             "has_custom_certificate": False,
-            "pending_update_count": len(self.state.updates),
+            "pending_update_count": len(state.updates),
         }
-        if self.state.webhook_url:
-            info["allowed_updates"] = sorted(self.state.allowed_updates)
+        if state.webhook_url:
+            info["max_connections"] = state.webhook_max_connections
+            info["allowed_updates"] = sorted(state.allowed_updates)
+        if state.webhook_last_error is not None:
+            info["last_error_date"], info["last_error_message"] = state.webhook_last_error
         return info
 
     # -- chats and messages -------------------------------------------------------------

@@ -8,6 +8,7 @@ test (and a bot under test in the same process) can talk to it over real HTTP;
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import re
@@ -22,6 +23,7 @@ from tests.botapi.control import Control
 from tests.botapi.errors import ApiError, Desc
 from tests.botapi.methods import NOT_IMPLEMENTED, BotApiMethods, Params, Upload
 from tests.botapi.state import ServerConfig, State
+from tests.botapi.webhook import WebhookDelivery
 
 _API_PATH = re.compile(r"^/bot(?P<token>[^/]*)/(?P<method>[^/]*)$")
 _FILE_PATH = re.compile(r"^/file/bot(?P<token>[^/]*)/(?P<path>.+)$")
@@ -56,6 +58,7 @@ class ServerCore:
         self.config = config or ServerConfig()
         self.state: State | None = None
         self._runner: web.AppRunner | None = None
+        self._delivery: asyncio.Task[None] | None = None
         self.port = 0
         self.host = ""
 
@@ -85,12 +88,19 @@ class ServerCore:
         )
         await self._runner.setup()
         await web.SockSite(self._runner, sock).start()
+        assert self.state is not None
+        self._delivery = asyncio.create_task(WebhookDelivery(self.state).run())
 
     async def stop(self) -> None:
         """Answer pending long polls and close every connection."""
         if self.state is not None:
             self.state.closing = True
             self.state.touch()
+        if self._delivery is not None:
+            self._delivery.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._delivery
+            self._delivery = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

@@ -256,6 +256,10 @@ class State:
         self.commands: dict[str, list[dict[str, str]]] = {}
         self.settings: dict[str, Any] = {}
         self.webhook_url = ""
+        self.webhook_secret = ""
+        self.webhook_max_connections = 40
+        self.webhook_last_error: tuple[int, str] | None = None  # (unix time, message)
+        self.webhook_routes: dict[str, str] = {}
         self._file_seq = itertools.count(1)
         self.touch()
 
@@ -382,6 +386,10 @@ class State:
         self.next_update_id += 1
         self.updates.append(update)
         return update
+
+    def deliver_confirmed(self, update_id: int) -> None:
+        """Forget one update the webhook answered with a 2xx status."""
+        self.updates = [u for u in self.updates if u.update_id != update_id]
 
     def confirm(self, offset: int | None) -> None:
         """Forget updates a getUpdates offset confirms (Bot API semantics)."""

@@ -1,0 +1,136 @@
+"""``nianbao run --webhook``: the real bot process behind a webhook, over the Bot API test server.
+
+The test server plays Telegram (posting updates to the webhook URL, retrying until a 2xx) and
+the reverse proxy in front of the bot (forwarding that URL to the bot's local port).
+"""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from storage import Role, Store
+from tests.bot_process import WEBHOOK_URL, BotProcess, Person
+
+CLERK = 9301
+YEAR = 2020
+
+
+@pytest.fixture
+def office(tmp_path):  # type: ignore[no-untyped-def]
+    db = tmp_path / "bot.db"
+    with Store(db) as store:
+        org = store.add_organisation("某县丁镇人民政府")
+        store.upsert_person(CLERK, "丁镇文书")
+        store.add_membership(CLERK, org.id, Role.CLERK)
+    return db, org.id
+
+
+def _overview(db, org_id: int) -> str | None:  # type: ignore[no-untyped-def]
+    with Store(db) as store:
+        stored = store.report(org_id, YEAR, create=False)
+        return None if stored is None else store.load(stored.id).texts.get("overview.summary")
+
+
+def _update(text: str) -> dict:
+    user = {"id": CLERK, "is_bot": False, "first_name": "冒充者"}
+    return {
+        "update_id": 1,
+        "message": {
+            "message_id": 999,
+            "date": 1_700_000_000,
+            "chat": {"id": CLERK, "type": "private", "first_name": "冒充者"},
+            "from": user,
+            "text": text,
+        },
+    }
+
+
+def test_a_clerk_fills_in_through_the_webhook(botapi_server, tmp_path, office) -> None:
+    db, org_id = office
+    bot = BotProcess(botapi_server, db, tmp_path / "bot.log", webhook=True).start()
+    client = botapi_server.client
+    try:
+        clerk = Person(client, CLERK, "丁镇文书")
+        question = clerk.command("fill", str(YEAR))
+        assert "总体情况" in clerk.text(question)
+        clerk.says("2020年，本镇主动公开政府信息103条。")
+        reply = clerk.taps("本部分完成")
+        assert reply, "the press got no answer"
+        assert _overview(db, org_id) == "2020年，本镇主动公开政府信息103条。"
+
+        (registered,) = client.calls("setWebhook")
+        assert registered.params["url"] == WEBHOOK_URL
+        assert len(str(registered.params["secret_token"])) >= 32
+        assert "callback_query" in json.loads(registered.params["allowed_updates"])
+        assert client.calls("getUpdates") == []
+        assert client.updates()["pending"] == []
+        client.assert_no_rejected_calls()
+    finally:
+        bot.stop()
+    assert botapi_server.token not in bot.log()
+
+
+def test_posts_that_do_not_come_from_telegram_are_refused(botapi_server, tmp_path, office) -> None:
+    db, org_id = office
+    bot = BotProcess(botapi_server, db, tmp_path / "bot.log", webhook=True).start()
+    client = botapi_server.client
+    local = f"http://127.0.0.1:{bot.webhook_port}/nianbao/telegram"
+    try:
+        clerk = Person(client, CLERK, "丁镇文书")
+        clerk.command("fill", str(YEAR))
+        forged = json.dumps(_update("伪造的综述"), ensure_ascii=False).encode()
+        header = "X-Telegram-Bot-Api-Secret-Token"
+        secret = str(client.calls("setWebhook")[-1].params["secret_token"])
+        with httpx.Client(timeout=10) as http:
+            assert http.post(local, content=forged).status_code == 403
+            assert http.post(local, content=forged, headers={header: "guess"}).status_code == 403
+            assert http.get(local).status_code == 405
+            assert (
+                http.post(local, content=b"{not json", headers={header: secret}).status_code == 400
+            )
+            # Over the 1 MB limit: the server stops reading (the client may see a reset).
+            huge = b"[" + b"0," * (1024 * 1024) + b"0]"
+            try:
+                status = http.post(local, content=huge, headers={header: secret}).status_code
+            except httpx.TransportError:
+                status = None
+            assert status in (400, 413, None)
+            assert http.post(local.replace("/nianbao", ""), content=forged).status_code == 404
+        assert _overview(db, org_id) is None
+        assert len(clerk.bot_messages()) == clerk.seen  # the forger got no reply in her name
+
+        clerk.says("真正的综述。")
+        assert _overview(db, org_id) == "真正的综述。"
+    finally:
+        bot.stop()
+
+
+def test_what_a_clerk_sends_while_the_bot_is_down_arrives_once_it_is_back(
+    botapi_server, tmp_path, office
+) -> None:
+    db, org_id = office
+    bot = BotProcess(botapi_server, db, tmp_path / "bot.log", webhook=True).start()
+    client = botapi_server.client
+    try:
+        clerk = Person(client, CLERK, "丁镇文书")
+        clerk.command("fill", str(YEAR))
+        bot.stop()
+
+        client.send_text(CLERK, "停机期间写的综述。")
+        client.wait_until(
+            lambda s: client.webhook()["last_error"] or None, 10, what="a failed delivery"
+        )
+        assert client.webhook()["last_error"] == "Connection refused"
+        assert len(client.updates()["pending"]) == 1
+        assert _overview(db, org_id) is None
+
+        bot.start()
+        replies = clerk.settle()
+        assert "已保存" in clerk.text(replies) or "本部分" in clerk.text(replies)
+        assert client.updates()["pending"] == []
+        assert _overview(db, org_id) == "停机期间写的综述。"
+    finally:
+        bot.stop()
