@@ -376,6 +376,28 @@ def test_two_clerks_on_the_same_row_the_later_one_is_told_not_overwritten(store,
     assert stored(store, township.id, 2020).figures["disclosure.rules.issued"] == 3
 
 
+def test_two_clerks_typing_the_same_figures_on_one_row_is_no_clash(store, township):
+    li, wang = (
+        seed_clerk(store),
+        Clerk(make_engine(store, date(2021, 1, 10)), COLLEAGUE_ID, "王干事"),
+    )
+    for clerk in (li, wang):
+        clerk.command("fill")
+        clerk.taps("目录")
+        clerk.taps("… 二、")
+    li.says("2 2 2")
+    wang.says("２ 2 二")  # the same figures, typed differently
+    assert "刚刚被" not in wang.text()
+    assert "已记录 规章" in wang.text()
+    assert "规范性文件" in wang.question()
+    report_id = store.report(township.id, 2020).id
+    entries = [e for e in store.audit_log(report_id) if e.target.startswith("disclosure.rules")]
+    assert {e.person_id for e in entries} == {CLERK_ID}  # nothing to record for the second
+    li.says("5 5 5")  # li is on the next row now; a different figure there is
+    wang.says("6 6 6")  # still caught for wang
+    assert "刚刚被李文书修改过，现在是：5 5 5" in wang.text()
+
+
 def test_review_shows_completion_tables_and_problems(store, township):
     clerk = seed_clerk(store)
     clerk.command("fill")
