@@ -439,11 +439,13 @@ class _Turn:
         if action == "z":
             self.save_row(question, {c: Decimal(0) for c in question.cells})
         elif action == "l":
-            values = render.last_year_values(question, self.ctx.previous)
+            values = render.same_as_last_year(question, self.report.format, self.ctx.previous)
             if values is None or None in values:
                 self.say(texts.SAME_AS_LAST_YEAR_NONE)
                 self.ask(self.state.cursor)
                 return
+            for note in render.stock_notes(question, self.report.format, self.ctx.previous, values):  # type: ignore[arg-type]
+                self.say(note)
             self.save_row(question, dict(zip(question.cells, values, strict=True)))  # type: ignore[arg-type]
         elif action == "r":
             self.rest_zero(question)

@@ -20,8 +20,9 @@ from dialogs.plan import (
     plan_for,
     row_question_for_cell,
 )
+from report import carry
 from report.formats import APPEAL_GROUPS, APPLICANT_COLUMNS
-from report.layout import Column, Section, Table
+from report.layout import Column, ReportFormat, Section, Table
 from report.parsing import example_row, format_figure
 from report.rules import Severity, Violation
 from report.values import Report
@@ -209,6 +210,68 @@ def last_year_values(question: RowQuestion, previous: Report | None) -> list[Dec
     known = previous.format.cells_by_id
     values = [previous.value(c) if c in known else None for c in question.last_year_cells]
     return None if all(v is None for v in values) else values
+
+
+def same_as_last_year(
+    question: RowQuestion, fmt: ReportFormat, previous: Report | None
+) -> list[Decimal | None] | None:
+    """What 同上年 enters for the row: last year's figures, stocks continued (None: no report)."""
+    if previous is None:
+        return None
+    return carry.same_as_last_year(fmt, previous, question.cells, question.last_year_cells)
+
+
+def stock_notes(
+    question: RowQuestion, fmt: ReportFormat, previous: Report, values: list[Decimal]
+) -> list[str]:
+    """How 同上年 worked out each stock of the row that is not simply last year's figure."""
+    by_id = carry.stocks(fmt)
+    this_year = dict(zip(question.cells, values, strict=True))
+    notes = []
+    for cell, source in zip(question.cells, question.last_year_cells, strict=True):
+        stock, value = by_id.get(cell), this_year[cell]
+        if stock is None or value == previous.value(source):
+            continue  # a plain copy needs no word
+        terms = [
+            texts.STOCK_TERM_LAST.format(label=_plain_label(fmt, c), value=_figure(previous, c))
+            for c in stock.last
+        ]
+        for sign, cells in (("＋", stock.added), ("－", stock.removed)):
+            terms += [
+                f"{sign} "
+                + texts.STOCK_TERM_THIS.format(
+                    label=_plain_label(fmt, c).removeprefix("本年"),
+                    value=format_figure(this_year[c]),
+                )
+                for c in cells
+            ]
+        notes.append(
+            texts.SAME_AS_LAST_YEAR_STOCK.format(
+                label=escape(_plain_label(fmt, cell)),
+                terms=escape(" ".join(_joined(terms))),
+                value=format_figure(value),
+            )
+        )
+    return notes
+
+
+def _plain_label(fmt: ReportFormat, cell_id: str) -> str:
+    return fmt.cell(cell_id).column.label.replace("\n", "")
+
+
+def _figure(report: Report, cell_id: str) -> str:
+    value = report.value(cell_id)
+    return "—" if value is None else format_figure(value)
+
+
+def _joined(terms: list[str]) -> list[str]:
+    """Last year's terms joined by ＋; this year's already carry their sign."""
+    out: list[str] = []
+    for term in terms:
+        if out and not term.startswith(("＋", "－")):
+            out.append("＋")
+        out.append(term)
+    return out
 
 
 def carried_forward_last_year(previous: Report | None) -> Decimal | None:

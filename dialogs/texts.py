@@ -75,6 +75,11 @@ REST_ZERO_DONE = "已将“{table}”余下{count}行填为0。"
 SAME_AS_LAST_YEAR_NONE = (
     "没有找到上年的报告数据，请直接填写。可以把上年报告（.docx）发给我，导入后就能对照。"
 )
+SAME_AS_LAST_YEAR_STOCK = (
+    "同上年：“{label}”不照抄上年，按 {terms} ＝ {value} 填写；如有出入，请直接输入本行数字。"
+)
+STOCK_TERM_LAST = "上年报告的{label} {value}"
+STOCK_TERM_THIS = "本年{label} {value}"
 
 # --- checks ---------------------------------------------------------------------------------
 ERROR_FOUND = "❌ <b>发现错误</b>\n{description}\n请核对后重填有关的行。"

@@ -19,6 +19,7 @@ from report.layout import (
     TEN_THOUSAND_YUAN,
     YUAN,
     Block,
+    Carry,
     Column,
     HeaderGroup,
     Part,
@@ -62,7 +63,11 @@ _CURRENT_DISCLOSURE = Table(
             (
                 Column("issued", "本年制发件数"),
                 Column("repealed", "本年废止件数"),
-                Column("in_force", "现行有效件数"),
+                Column(
+                    "in_force",
+                    "现行有效件数",
+                    carry=Carry("in_force", ("in_force",), ("issued",), ("repealed",)),
+                ),
             ),
         ),
         _disclosure_block(
@@ -96,7 +101,12 @@ _CURRENT_DISCLOSURE = Table(
 
 def _items_columns(with_decisions: bool) -> tuple[Column, ...]:
     columns = (
-        Column("items_last_year", "上一年项目数量", unit=ITEM),
+        Column(
+            "items_last_year",
+            "上一年项目数量",
+            unit=ITEM,
+            carry=Carry("items", ("items_last_year", "items_change")),
+        ),
         Column("items_change", "本年增/减", unit=ITEM, signed=True),
     )
     if with_decisions:

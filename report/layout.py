@@ -39,6 +39,21 @@ TEN_THOUSAND_YUAN = Unit("万元", UnitKind.MONEY, Decimal(10000), 4)
 
 
 @dataclass(frozen=True)
+class Carry:
+    """How a stock column continues from last year's report, in the same row: the sum of last
+    year's ``last`` columns, plus this year's ``added``, minus this year's ``removed``.
+
+    A difference is only a warning (``kind`` names it; documents also expire). 同上年 fills the
+    column this way, so copying last year's row never contradicts the warning.
+    """
+
+    kind: str
+    last: tuple[str, ...]
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Column:
     """One column of a block: its id, the label printed in the header, and its unit."""
 
@@ -51,6 +66,8 @@ class Column:
     maximum: Decimal = Decimal(1_000_000)
     #: Ids of the columns (in the same row) this one is the total of; empty if entered.
     total_of: tuple[str, ...] = ()
+    #: For a stock (现行有效件数, 上一年项目数量): how it follows from last year's report.
+    carry: Carry | None = None
 
     @property
     def computed(self) -> bool:

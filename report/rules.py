@@ -18,6 +18,7 @@ from functools import cache
 from pydantic import BaseModel, ConfigDict
 
 from report import texts
+from report.carry import Stock, stocks
 from report.formats import APPEAL_GROUPS, APPLICANT_COLUMNS
 from report.layout import Cell, ReportFormat, UnitKind
 from report.parsing import FigureError, format_figure, parse_figure
@@ -236,26 +237,22 @@ class SameAsLastYear(Rule):
 
 
 @dataclass(frozen=True)
-class InForceContinuity(Rule):
-    """W2: 现行有效 = last year's 现行有效 + 本年制发 - 本年废止 (a warning: documents also expire)."""
+class StockContinues(Rule):
+    """W2 / W4: a stock (现行有效件数, 上一年项目数量) follows from last year's report as its
+    column declares (a warning: documents also expire without being repealed)."""
 
-    in_force: str
-    issued: str
-    repealed: str
+    stock: Stock
 
     def evaluate(self, report: Report, previous: Report | None) -> Iterator[Violation]:
-        if previous is None or self.in_force not in previous.format.cells_by_id:
+        if previous is None or any(c not in previous.format.cells_by_id for c in self.stock.last):
             return
-        now, before = report.value(self.in_force), previous.value(self.in_force)
-        issued, repealed = report.value(self.issued), report.value(self.repealed)
-        if None in (now, before, issued, repealed):
-            return
-        expected = before + issued - repealed  # type: ignore[operator]
-        if now != expected:
+        now = report.value(self.stock.cell.id)
+        expected = self.stock.expected(previous.value, report.value)
+        if now is not None and expected is not None and now != expected:
             yield _violation(
                 self,
-                Side(label=_name(report.format.cell(self.in_force)), value=now),
-                Side(label=texts.SIDE_LAST_YEAR_PLUS, value=expected),
+                Side(label=_name(self.stock.cell), value=now),
+                Side(label=texts.SIDE_STOCK[self.stock.kind], value=expected),
             )
 
 
@@ -443,33 +440,17 @@ def rules_for(fmt: ReportFormat) -> tuple[Rule, ...]:
                 texts.SIDE_LAST_YEAR.format(label=_name(fmt.cell(last))),
             )
         )
-    for cell in fmt.table("disclosure").cells:
-        if cell.column.id == "in_force":
-            row = cell.row.id
-            rules.append(
-                InForceContinuity(
-                    f"in_force.{row}",
-                    "in_force",
-                    Severity.WARNING,
-                    (cell.id, f"{row}.issued", f"{row}.repealed"),
-                    cell.id,
-                    f"{row}.issued",
-                    f"{row}.repealed",
-                )
+    for stock in stocks(fmt).values():
+        row = stock.cell.row.id
+        rules.append(
+            StockContinues(
+                f"{stock.kind}.{row}",
+                stock.kind,
+                Severity.WARNING,
+                (stock.cell.id, *stock.added, *stock.removed),
+                stock,
             )
-        if cell.column.id == "items_last_year":
-            row = cell.row.id
-            rules.append(
-                SameAsLastYear(
-                    f"items.{row}",
-                    "items",
-                    Severity.WARNING,
-                    (cell.id,),
-                    cell.id,
-                    (f"{row}.items_last_year", f"{row}.items_change"),
-                    texts.SIDE_LAST_ITEMS,
-                )
-            )
+        )
     for claim in NARRATIVE_CLAIMS:
         rules.append(
             NarrativeAgrees(

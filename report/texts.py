@@ -38,8 +38,11 @@ VIOLATION_NO_NUMBER = "{title}：{left_label}为 {left}，{right_label}。"
 SIDE_SUM = "{names}之和"
 SIDE_PRINTED_TOTAL = "表中所填“{label}”"
 SIDE_LAST_YEAR = "上年报告的“{label}”"
-SIDE_LAST_YEAR_PLUS = "上年现行有效件数＋本年制发－本年废止"
-SIDE_LAST_ITEMS = "上年报告的项目数量加增减"
+#: The other side of a stock's warning, by ``Carry.kind``.
+SIDE_STOCK = {
+    "in_force": "上年现行有效件数＋本年制发－本年废止",
+    "items": "上年报告的项目数量加增减",
+}
 SIDE_TEXT = "正文“{part}”写的“{quote}”"
 SIDE_LAST_YEAR_VALUE = "上年为 {value}"
 SIDE_NONNEGATIVE = "应为不小于 0 的数"

@@ -271,6 +271,37 @@ def test_every_button_of_a_row_question(store, township):
     assert "本年度是否收到政府信息公开申请" in clerk.question()
 
 
+def test_same_as_last_year_continues_the_documents_in_force(store, township):
+    last = {
+        "disclosure.rules.issued": Decimal(0),
+        "disclosure.rules.repealed": Decimal(0),
+        "disclosure.rules.in_force": Decimal(3),
+        "disclosure.normative.issued": Decimal(4),
+        "disclosure.normative.repealed": Decimal(1),
+        "disclosure.normative.in_force": Decimal(20),
+    }
+    store.save_imported(
+        township.id, 2022, Report(organisation="蟠龙镇", year=2022, figures=last), person_id=None
+    )
+    clerk = seed_clerk(store, today=date(2024, 1, 10))
+    clerk.command("fill")
+    clerk.taps("目录")
+    clerk.taps("… 二、")
+    clerk.taps("同上年")
+    assert "已记录 规章：0 0 3" in clerk.text()
+    assert "不照抄上年" not in clerk.text()  # nothing issued or repealed: a plain copy
+    assert "上年：4 1 20" in clerk.question()
+    clerk.taps("同上年")
+    assert "已记录 行政规范性文件：4 1 23" in clerk.text()
+    assert (
+        "“现行有效件数”不照抄上年，按 上年报告的现行有效件数 20 ＋ 本年制发件数 4 － 本年废止件数 1 ＝ 23"
+        in clerk.text()
+    )
+    assert "应等于上年现行有效件数" not in clerk.text()  # no warning about the stock
+    report = stored(store, township.id, 2023)
+    assert report.figures["disclosure.normative.in_force"] == 23
+
+
 def test_a_long_text_arrives_in_several_messages_and_is_kept_whole(store, township):
     clerk = seed_clerk(store)
     clerk.command("fill")
