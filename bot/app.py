@@ -32,7 +32,15 @@ from bot.reminders import schedule_reminders
 from bot.settings import Settings
 from bot.wiring import make_engine
 from dialogs import onboarding, texts
-from dialogs.model import ButtonPress, Command, Event, FileInput, OutMessage, TextInput
+from dialogs.model import (
+    ButtonPress,
+    Command,
+    Event,
+    FileInput,
+    OutMessage,
+    TextInput,
+    builds_document,
+)
 from storage import Store
 
 log = logging.getLogger(__name__)
@@ -52,7 +60,6 @@ DIALOG_COMMANDS = (
     "progress",
     "summary",
 )
-EXPORT_BUTTONS = ("e", "e.d")
 
 
 class NianbaoBot:
@@ -236,7 +243,7 @@ class NianbaoBot:
             await self.send(context, chat.id, [OutMessage(text=texts.STRANGER)])
             return
         self.store.upsert_person(user.id, user.full_name)
-        if _builds_document(event):
+        if builds_document(event):
             await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT)
         messages = self.engine.handle(user.id, event, update_id=update.update_id)
         if welcome:
@@ -307,12 +314,6 @@ class NianbaoBot:
 
     async def _username(self, context: ContextTypes.DEFAULT_TYPE) -> str:
         return self.settings.bot_username or context.bot.username or self.bot_username
-
-
-def _builds_document(event: Event) -> bool:
-    if isinstance(event, Command):
-        return event.name in ("export", "summary")
-    return isinstance(event, ButtonPress) and event.data in EXPORT_BUTTONS
 
 
 def _markup(message: OutMessage) -> InlineKeyboardMarkup | None:

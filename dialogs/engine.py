@@ -29,6 +29,7 @@ from dialogs.model import (
     SetStatus,
     WriteFigures,
     WriteText,
+    builds_document,
 )
 from dialogs.office import Office, WriteSummary
 from dialogs.reminders import FILLING_ROLES
@@ -65,8 +66,14 @@ class Engine:
         source = f"update:{update_id}" if update_id is not None else "console"
         try:
             with self.store.transaction():
-                if update_id is not None and not self.store.claim_update(update_id):
-                    # Redelivered after a crash: the answer is already stored; show where we are.
+                if (
+                    update_id is not None
+                    and not self.store.claim_update(update_id)
+                    and not builds_document(event)
+                ):
+                    # Redelivered after a crash: the answer is already stored; show where we
+                    # are. A document is made again: that changes nothing stored, and the
+                    # crash may have come before it was sent.
                     event = Command(name="fill")
                 state = self._load_state(person_id)
                 messages, event = self._office(person_id, state, event)

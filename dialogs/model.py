@@ -71,6 +71,16 @@ class Command(BaseModel):
 
 Event = TextInput | ButtonPress | FileInput | Command
 
+#: Button data of 生成报告 and 生成草稿.
+EXPORT_BUTTONS = ("e", "e.d")
+
+
+def builds_document(event: Event) -> bool:
+    """Whether the event makes a document (the report, or an office's summary)."""
+    if isinstance(event, Command):
+        return event.name in ("export", "summary")
+    return isinstance(event, ButtonPress) and event.data in EXPORT_BUTTONS
+
 
 # --- output ---------------------------------------------------------------------------------
 

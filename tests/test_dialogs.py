@@ -368,6 +368,28 @@ def test_a_redelivered_update_is_not_applied_twice(store, township):
     assert len(entries) == 1
 
 
+def test_a_redelivered_export_makes_the_document_again(store, township):
+    """After a crash between committing an export and sending the file, Telegram delivers the
+    press again: the clerk must still get the document, and nothing is written twice."""
+    report = store.report(township.id, 2020)
+    store.write_figures(report.id, seed_figures(), person_id=CLERK_ID)
+    for part in LEGACY.parts:
+        store.write_text(report.id, part.id, "内容。", person_id=CLERK_ID)
+    clerk = seed_clerk(store)
+    clerk.command("review")
+    export = clerk.button("生成报告")
+    clerk.update_id = 700
+    clerk.presses(export)
+    (first,) = [m.document for m in clerk.last if m.document]
+    audit = len(store.audit_log(report.id))
+    clerk.presses(export)  # the same update again
+    (again,) = [m.document for m in clerk.last if m.document]
+    assert again.filename == first.filename
+    assert read_docx(again.data).report.figures == read_docx(first.data).report.figures
+    assert len(store.audit_log(report.id)) == audit
+    assert store.report(township.id, 2020).status is ReportStatus.FINAL
+
+
 def test_two_clerks_fill_different_sections_at_once(store, township):
     li, wang = (
         seed_clerk(store),
