@@ -17,6 +17,7 @@ import asyncio
 import hmac
 import json
 import logging
+import re
 import secrets
 import signal
 import weakref
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_UPDATE_BYTES = 1024 * 1024  # an update is a few kilobytes; anything near this is not one
+DRAIN_SECONDS = 10.0  # well inside systemd's default 90 s between SIGTERM and SIGKILL
 MAX_CONNECTIONS = 40  # Telegram's default: parallel deliveries, serialised per person below
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
@@ -44,7 +46,21 @@ class WebhookReceiver:
     def __init__(self, application: AnyApplication, secret: str) -> None:
         self.application = application
         self.secret = secret
+        self.closing = False
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def drain(self, timeout: float) -> bool:
+        """Refuse new posts and wait (at most ``timeout`` s) for those being processed to end;
+        False if some were still running."""
+        self.closing = True
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
 
     async def receive(self, secret: str, body: bytes) -> HTTPStatus:
         """Process the update in ``body`` if ``secret`` is right; the status to answer with.
@@ -54,24 +70,32 @@ class WebhookReceiver:
         """
         if not hmac.compare_digest(secret.encode(), self.secret.encode()):
             return HTTPStatus.FORBIDDEN
+        if self.closing:  # Telegram posts it again, to the restarted bot
+            return HTTPStatus.SERVICE_UNAVAILABLE
         try:
             data = json.loads(body)
+            if not isinstance(data, dict):
+                raise TypeError("not a JSON object")
             update = Update.de_json(data, self.application.bot)
-        except (ValueError, TypeError, KeyError) as error:
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
             log.warning("ignored a webhook post that is not an update (%s)", type(error).__name__)
             return HTTPStatus.BAD_REQUEST
-        if update is None:
-            return HTTPStatus.BAD_REQUEST
         user = update.effective_user
-        lock = self._lock(user.id if user else 0)
-        async with lock:
-            # Handler errors go to the application's error handler; this only raises if that
-            # machinery itself fails, and then Telegram is asked to post the update again.
-            try:
-                await self.application.process_update(update)
-            except Exception:
-                log.exception("update %s could not be processed", update.update_id)
-                return HTTPStatus.INTERNAL_SERVER_ERROR
+        self._in_flight += 1
+        self._idle.clear()
+        try:
+            async with self._lock(user.id if user else 0):
+                # Handler errors go to the application's error handler; this only raises if that
+                # machinery itself fails, and then Telegram is asked to post the update again.
+                try:
+                    await self.application.process_update(update)
+                except Exception:
+                    log.exception("update %s could not be processed", update.update_id)
+                    return HTTPStatus.INTERNAL_SERVER_ERROR
+        finally:
+            self._in_flight -= 1
+            if not self._in_flight:
+                self._idle.set()
         return HTTPStatus.OK
 
     def _lock(self, key: int) -> asyncio.Lock:
@@ -97,9 +121,9 @@ class _UpdateEndpoint(tornado.web.RequestHandler):
 
 
 def local_path(webhook_url: str) -> str:
-    """The path the local server answers on: the webhook URL's own (``/telegram`` if none)."""
-    path = urlsplit(webhook_url).path.rstrip("/")
-    return path or "/telegram"
+    """The path the local server answers on: exactly the webhook URL's (``/`` if it has none),
+    since the reverse proxy forwards the path unchanged."""
+    return urlsplit(webhook_url).path or "/"
 
 
 async def serve_webhook(
@@ -116,7 +140,7 @@ async def serve_webhook(
     bot is down and posts it once the bot is back.
     """
     receiver = WebhookReceiver(application, secrets.token_urlsafe(32))
-    routes = [(local_path(webhook_url), _UpdateEndpoint, {"receiver": receiver})]
+    routes = [(re.escape(local_path(webhook_url)), _UpdateEndpoint, {"receiver": receiver})]
     server = tornado.httpserver.HTTPServer(
         tornado.web.Application(routes), max_body_size=MAX_UPDATE_BYTES
     )
@@ -131,7 +155,9 @@ async def serve_webhook(
         log.info("webhook set; listening on %s:%s%s", listen, port, local_path(webhook_url))
         await stop.wait()
     finally:
-        server.stop()
+        server.stop()  # no new connections
+        if not await receiver.drain(DRAIN_SECONDS):
+            log.warning("stopping with updates still being processed; Telegram will resend them")
         await server.close_all_connections()
 
 

@@ -444,6 +444,20 @@ class _Turn:
                 self.say(texts.SAME_AS_LAST_YEAR_NONE)
                 self.ask(self.state.cursor)
                 return
+            negative = [
+                (column, value)
+                for column, value in zip(question.columns, values, strict=True)
+                if value < 0 and not column.signed  # type: ignore[operator]
+            ]
+            if negative:
+                column, value = negative[0]
+                self.say(
+                    texts.SAME_AS_LAST_YEAR_NEGATIVE.format(
+                        label=escape(column.label.replace("\n", "")), value=format_figure(value)
+                    )
+                )
+                self.ask(self.state.cursor)
+                return
             for note in render.stock_notes(question, self.report.format, self.ctx.previous, values):  # type: ignore[arg-type]
                 self.say(note)
             self.save_row(question, dict(zip(question.cells, values, strict=True)))  # type: ignore[arg-type]

@@ -232,46 +232,33 @@ def stock_notes(
         stock, value = by_id.get(cell), this_year[cell]
         if stock is None or value == previous.value(source):
             continue  # a plain copy needs no word
-        terms = [
-            texts.STOCK_TERM_LAST.format(label=_plain_label(fmt, c), value=_figure(previous, c))
-            for c in stock.last
-        ]
-        for sign, cells in (("＋", stock.added), ("－", stock.removed)):
-            terms += [
-                f"{sign} "
-                + texts.STOCK_TERM_THIS.format(
-                    label=_plain_label(fmt, c).removeprefix("本年"),
-                    value=format_figure(this_year[c]),
-                )
-                for c in cells
-            ]
+        terms = [(c, previous.value(c)) for c in stock.last]
+        terms += [(c, this_year[c]) for c in stock.added]
+        formula = "＋".join(_term(fmt, c, v) for c, v in terms)
+        formula += "".join("－" + _term(fmt, c, this_year[c]) for c in stock.removed)
         notes.append(
             texts.SAME_AS_LAST_YEAR_STOCK.format(
                 label=escape(_plain_label(fmt, cell)),
-                terms=escape(" ".join(_joined(terms))),
+                formula=escape(formula),
                 value=format_figure(value),
             )
         )
     return notes
 
 
+def _term(fmt: ReportFormat, cell_id: str, value: Decimal | None) -> str:
+    """``“本年制发件数”4``; a negative change in brackets: ``“本年增/减”（−2）``."""
+    if value is None:
+        shown = "—"
+    elif value < 0:
+        shown = f"（−{format_figure(-value)}）"
+    else:
+        shown = format_figure(value)
+    return f"“{_plain_label(fmt, cell_id)}”{shown}"
+
+
 def _plain_label(fmt: ReportFormat, cell_id: str) -> str:
     return fmt.cell(cell_id).column.label.replace("\n", "")
-
-
-def _figure(report: Report, cell_id: str) -> str:
-    value = report.value(cell_id)
-    return "—" if value is None else format_figure(value)
-
-
-def _joined(terms: list[str]) -> list[str]:
-    """Last year's terms joined by ＋; this year's already carry their sign."""
-    out: list[str] = []
-    for term in terms:
-        if out and not term.startswith(("＋", "－")):
-            out.append("＋")
-        out.append(term)
-    return out
 
 
 def carried_forward_last_year(previous: Report | None) -> Decimal | None:

@@ -76,10 +76,12 @@ SAME_AS_LAST_YEAR_NONE = (
     "没有找到上年的报告数据，请直接填写。可以把上年报告（.docx）发给我，导入后就能对照。"
 )
 SAME_AS_LAST_YEAR_STOCK = (
-    "同上年：“{label}”不照抄上年，按 {terms} ＝ {value} 填写；如有出入，请直接输入本行数字。"
+    "按“同上年”填写时，“{label}”不能直接照搬上年数字，已按上年报告中{formula}算得{value}。"
+    "如与实际不符，请点“上一步”重新填写本行。"
 )
-STOCK_TERM_LAST = "上年报告的{label} {value}"
-STOCK_TERM_THIS = "本年{label} {value}"
+SAME_AS_LAST_YEAR_NEGATIVE = (
+    "按上年报告推算，“{label}”会是{value}，不能为负数，上年的数字可能有误。请直接填写本行。"
+)
 
 # --- checks ---------------------------------------------------------------------------------
 ERROR_FOUND = "❌ <b>发现错误</b>\n{description}\n请核对后重填有关的行。"

@@ -6,13 +6,18 @@ the reverse proxy in front of the bot (forwarding that URL to the bot's local po
 
 from __future__ import annotations
 
+import asyncio
 import json
+from http import HTTPStatus
 
 import httpx
 import pytest
+from telegram.ext import MessageHandler, filters
 
+from bot.webhook import WebhookReceiver, local_path
 from storage import Role, Store
 from tests.bot_process import WEBHOOK_URL, BotProcess, Person
+from tests.botapi.ptb import application_builder
 
 CLERK = 9301
 YEAR = 2020
@@ -48,6 +53,11 @@ def _update(text: str) -> dict:
     }
 
 
+def _all_confirmed(client) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the bot has answered every post with 200 (the reply may come a little before)."""
+    client.wait_until(lambda s: not s.pending_updates or None, 10, what="every update confirmed")
+
+
 def test_a_clerk_fills_in_through_the_webhook(botapi_server, tmp_path, office) -> None:
     db, org_id = office
     bot = BotProcess(botapi_server, db, tmp_path / "bot.log", webhook=True).start()
@@ -66,7 +76,7 @@ def test_a_clerk_fills_in_through_the_webhook(botapi_server, tmp_path, office) -
         assert len(str(registered.params["secret_token"])) >= 32
         assert "callback_query" in json.loads(registered.params["allowed_updates"])
         assert client.calls("getUpdates") == []
-        assert client.updates()["pending"] == []
+        _all_confirmed(client)
         client.assert_no_rejected_calls()
     finally:
         bot.stop()
@@ -117,6 +127,7 @@ def test_what_a_clerk_sends_while_the_bot_is_down_arrives_once_it_is_back(
     try:
         clerk = Person(client, CLERK, "丁镇文书")
         clerk.command("fill", str(YEAR))
+        _all_confirmed(client)
         bot.stop()
 
         client.send_text(CLERK, "停机期间写的综述。")
@@ -129,8 +140,55 @@ def test_what_a_clerk_sends_while_the_bot_is_down_arrives_once_it_is_back(
 
         bot.start()
         replies = clerk.settle()
-        assert "已保存" in clerk.text(replies) or "本部分" in clerk.text(replies)
-        assert client.updates()["pending"] == []
+        assert "已保存（这一部分共9字）" in clerk.text(replies)
+        _all_confirmed(client)
         assert _overview(db, org_id) == "停机期间写的综述。"
     finally:
         bot.stop()
+
+
+@pytest.mark.parametrize(
+    ("url", "path"),
+    [
+        ("https://bot.example.gov.cn", "/"),
+        ("https://bot.example.gov.cn/", "/"),
+        ("https://bot.example.gov.cn/hook/", "/hook/"),
+        ("https://bot.example.gov.cn/nianbao/telegram?x=1", "/nianbao/telegram"),
+    ],
+)
+def test_the_local_path_is_exactly_the_one_telegram_posts_to(url, path):
+    assert local_path(url) == path
+
+
+def test_stopping_waits_for_the_updates_being_processed_and_refuses_new_ones(botapi_server):
+    """A stop (SIGTERM) lets an update being processed finish; one posted meanwhile gets 503,
+    so Telegram posts it again to the restarted bot."""
+
+    async def scenario() -> None:
+        release, started = asyncio.Event(), asyncio.Event()
+        handled: list[str] = []
+
+        async def slow(update, context) -> None:  # type: ignore[no-untyped-def]
+            started.set()
+            await release.wait()
+            handled.append(update.message.text)
+
+        application = application_builder(botapi_server).build()
+        application.add_handler(MessageHandler(filters.TEXT, slow))
+        receiver = WebhookReceiver(application, "secret")
+        async with application:
+            await application.start()
+            first = asyncio.create_task(
+                receiver.receive("secret", json.dumps(_update("第一条")).encode())
+            )
+            await asyncio.wait_for(started.wait(), 5)
+            assert await receiver.drain(0.2) is False  # still processing
+            later = await receiver.receive("secret", json.dumps(_update("第二条")).encode())
+            assert later == HTTPStatus.SERVICE_UNAVAILABLE
+            release.set()
+            assert await receiver.drain(5) is True
+            assert await first == HTTPStatus.OK
+            await application.stop()
+        assert handled == ["第一条"]
+
+    asyncio.run(scenario())

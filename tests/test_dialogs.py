@@ -10,8 +10,10 @@ import docx
 import pytest
 
 from bot.wiring import make_engine as wired_engine
+from dialogs import render
 from dialogs.engine import Engine, reporting_year
 from dialogs.model import Button, Mode
+from dialogs.plan import plan_for
 from exports import read_docx, write_docx
 from report.formats import CURRENT, LEGACY
 from report.rules import check, rules_for
@@ -289,17 +291,53 @@ def test_same_as_last_year_continues_the_documents_in_force(store, township):
     clerk.taps("… 二、")
     clerk.taps("同上年")
     assert "已记录 规章：0 0 3" in clerk.text()
-    assert "不照抄上年" not in clerk.text()  # nothing issued or repealed: a plain copy
+    assert "照搬" not in clerk.text()  # nothing issued or repealed: a plain copy
     assert "上年：4 1 20" in clerk.question()
     clerk.taps("同上年")
     assert "已记录 行政规范性文件：4 1 23" in clerk.text()
     assert (
-        "“现行有效件数”不照抄上年，按 上年报告的现行有效件数 20 ＋ 本年制发件数 4 － 本年废止件数 1 ＝ 23"
-        in clerk.text()
-    )
+        "“现行有效件数”不能直接照搬上年数字，已按上年报告中"
+        "“现行有效件数”20＋“本年制发件数”4－“本年废止件数”1算得23。"
+        "如与实际不符，请点“上一步”重新填写本行。"
+    ) in clerk.text()
     assert "应等于上年现行有效件数" not in clerk.text()  # no warning about the stock
     report = stored(store, township.id, 2023)
     assert report.figures["disclosure.normative.in_force"] == 23
+
+
+def test_same_as_last_year_never_enters_a_negative_count(store, township):
+    """Last year's figures that do not add up (1 in force, 2 repealed) are not carried on."""
+    last = {
+        "disclosure.rules.issued": Decimal(0),
+        "disclosure.rules.repealed": Decimal(2),
+        "disclosure.rules.in_force": Decimal(1),
+    }
+    store.save_imported(
+        township.id, 2022, Report(organisation="蟠龙镇", year=2022, figures=last), person_id=None
+    )
+    clerk = seed_clerk(store, today=date(2024, 1, 10))
+    clerk.command("fill")
+    clerk.taps("目录")
+    clerk.taps("… 二、")
+    clerk.taps("同上年")
+    assert "“现行有效件数”会是-1，不能为负数" in clerk.text()
+    assert "规章" in clerk.question()
+    assert "disclosure.rules.in_force" not in stored(store, township.id, 2023).figures
+
+
+def test_same_as_last_year_on_legacy_items_says_how_the_count_was_worked_out():
+    (question,) = [
+        q for q in plan_for(LEGACY) if q.key == "row:disclosure.licensing.items_last_year"
+    ]
+    last = Report(
+        organisation="蟠龙镇",
+        year=2019,
+        figures=dict(zip(question.cells, (Decimal(9), Decimal(-2), Decimal(5)))),
+    )
+    values = render.same_as_last_year(question, LEGACY, last)
+    assert values == [7, -2, 5]
+    (note,) = render.stock_notes(question, LEGACY, last, values)
+    assert "已按上年报告中“上一年项目数量”9＋“本年增/减”（−2）算得7。" in note
 
 
 def test_a_long_text_arrives_in_several_messages_and_is_kept_whole(store, township):
