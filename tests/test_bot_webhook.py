@@ -83,6 +83,41 @@ def test_a_clerk_fills_in_through_the_webhook(botapi_server, tmp_path, office) -
     assert botapi_server.token not in bot.log()
 
 
+def test_clerks_of_several_offices_typing_at_once_are_served_in_parallel_each_in_order(
+    botapi_server, tmp_path
+) -> None:
+    db = tmp_path / "bot.db"
+    clerks = {9311 + n: f"某县{name}镇人民政府" for n, name in enumerate("甲乙丙丁戊")}
+    with Store(db) as store:
+        for clerk_id, name in clerks.items():
+            org = store.add_organisation(name)
+            store.upsert_person(clerk_id, f"文书{clerk_id}")
+            store.add_membership(clerk_id, org.id, Role.CLERK)
+    bot = BotProcess(botapi_server, db, tmp_path / "bot.log", webhook=True).start()
+    client = botapi_server.client
+    try:
+        people = [Person(client, clerk_id, f"文书{clerk_id}") for clerk_id in clerks]
+        for person in people:
+            person.command("fill", str(YEAR))
+        for paragraph in range(1, 4):  # everybody at once, without waiting for replies
+            for person in people:
+                client.send_text(person.user_id, f"{person.user_id}的第{paragraph}段。")
+        _all_confirmed(client)
+        for person in people:
+            person.settle(expect_new=False)
+        client.assert_no_rejected_calls()
+        assert client.webhook()["peak_in_flight"] > 1  # posts did overlap
+    finally:
+        bot.stop()
+    with Store(db) as store:
+        for clerk_id, name in clerks.items():
+            org = store.find_organisation(name)
+            texts = store.load(store.report(org.id, YEAR, create=False).id).texts
+            assert texts["overview.summary"] == "\n".join(
+                f"{clerk_id}的第{n}段。" for n in range(1, 4)
+            )
+
+
 def test_posts_that_do_not_come_from_telegram_are_refused(botapi_server, tmp_path, office) -> None:
     db, org_id = office
     bot = BotProcess(botapi_server, db, tmp_path / "bot.log", webhook=True).start()

@@ -13,6 +13,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -710,12 +711,15 @@ class Receiver:
     def __init__(self) -> None:
         self.status = 500
         self.posts: list[tuple[str, dict[str, str], dict]] = []
+        self.release = threading.Event()  # answers are held until set
+        self.release.set()
         receiver = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 receiver.posts.append((self.path, dict(self.headers), json.loads(body)))
+                receiver.release.wait(10)
                 self.send_response(receiver.status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -727,7 +731,18 @@ class Receiver:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
+    def received(self, count: int, timeout: float) -> bool:
+        """Whether `count` posts arrived within `timeout` seconds (they do not wake the
+        server's waiters, so this polls)."""
+        deadline = time.monotonic() + timeout
+        while len(self.posts) < count:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        return True
+
     def close(self) -> None:
+        self.release.set()
         self.server.shutdown()
         self.server.server_close()
 
@@ -768,7 +783,7 @@ def test_webhook_posts_each_update_until_it_is_answered_with_2xx(
         second = client.send_text(USER, "第二条")
 
         # Refused with 500: the first update stays pending and is posted again; the error shows.
-        client.wait_until(lambda s: len(receiver.posts) >= 2 or None, 10, what="two attempts")
+        assert receiver.received(2, 10)  # two attempts
         info = api(botapi_server, "getWebhookInfo")[1]["result"]
         assert info["pending_update_count"] == 2
         assert info["max_connections"] == 5
@@ -789,6 +804,36 @@ def test_webhook_posts_each_update_until_it_is_answered_with_2xx(
         ids = [p[2]["update_id"] for p in receiver.posts]
         assert ids[-2:] == [first.update_id, second.update_id]
         assert ids.count(second.update_id) == 1
+    finally:
+        receiver.close()
+
+
+@pytest.mark.parametrize(("max_connections", "parallel"), [(40, True), (1, False)])
+def test_webhook_posts_other_chats_in_parallel_but_one_chats_in_order(
+    botapi_server: BotApiServer, max_connections: int, parallel: bool
+) -> None:
+    receiver = Receiver()
+    receiver.status = 200
+    receiver.release.clear()  # the first post is held open
+    client = botapi_server.client
+    try:
+        client.route_webhook("bot.example.gov.cn", receiver.url)
+        url = "https://bot.example.gov.cn/hook"
+        assert api(botapi_server, "setWebhook", url=url, max_connections=max_connections)[0] == 200
+        first = client.send_text(USER, "甲的第一条")
+        assert receiver.received(1, 10)
+        client.send_text(USER, "甲的第二条")
+        other = client.send_text(OTHER_USER, "乙的消息")
+        assert receiver.received(2, 1.0 if parallel else 0.5) is parallel
+        # Never the same chat twice at once: 甲's second waits for her first.
+        assert [p[2]["update_id"] for p in receiver.posts] == (
+            [first.update_id, other.update_id] if parallel else [first.update_id]
+        )
+        receiver.release.set()
+        client.wait_until(lambda s: not s.pending_updates or None, 10, what="delivery")
+        texts = [p[2]["message"]["text"] for p in receiver.posts]
+        assert texts.index("甲的第一条") < texts.index("甲的第二条")
+        assert len(texts) == 3
     finally:
         receiver.close()
 

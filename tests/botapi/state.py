@@ -260,6 +260,7 @@ class State:
         self.webhook_max_connections = 40
         self.webhook_last_error: tuple[int, str] | None = None  # (unix time, message)
         self.webhook_routes: dict[str, str] = {}
+        self.webhook_peak_in_flight = 0  # the most posts ever in flight at once
         self._file_seq = itertools.count(1)
         self.touch()
 

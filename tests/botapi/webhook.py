@@ -2,8 +2,8 @@
 
 As Telegram does, an update is forgotten only once the webhook answered it with a 2xx status;
 a refused connection, a timeout or any other status leaves it pending, records the error for
-``getWebhookInfo`` and retries after a pause. Updates go out one at a time, in order (Telegram
-may use several connections; one keeps the tests deterministic).
+``getWebhookInfo`` and retries after a pause. Updates of different chats are posted in
+parallel, up to setWebhook's ``max_connections``; those of one chat one at a time, in order.
 
 Telegram only posts to HTTPS. A bot behind a reverse proxy receives plain HTTP from the proxy,
 so the test server plays the proxy too: ``State.webhook_routes`` maps the webhook URL's host
@@ -29,35 +29,67 @@ RESPONSE_TIMEOUT = 60.0  # Telegram waits about a minute for a webhook's answer
 
 
 class WebhookDelivery:
-    """The task that delivers updates while ``state.webhook_url`` is set."""
+    """The task that delivers updates while ``state.webhook_url`` is set.
+
+    Up to ``max_connections`` posts are in flight at once, but never two of one chat: a chat's
+    updates arrive one after the other, oldest first.
+    """
 
     def __init__(self, state: State) -> None:
         self.state = state
         self._pause = FIRST_RETRY
+        self._retry_at = 0.0
+        self._in_flight: dict[int, asyncio.Task[None]] = {}
 
     async def run(self) -> None:
         timeout = aiohttp.ClientTimeout(total=RESPONSE_TIMEOUT)
         async with aiohttp.ClientSession(timeout=timeout) as session:
-            while not self.state.closing:
-                seen = self.state.version
-                update = self._next()
-                if update is None:
-                    await self.state.wait_for_change(seen, 1.0)
-                    continue
-                error = await self._post(session, update)
-                if error is None:
-                    self._pause = FIRST_RETRY
-                    self.state.deliver_confirmed(update.update_id)
-                else:
-                    self.state.webhook_last_error = (int(time.time()), error)
-                    await asyncio.sleep(self._pause)
-                    self._pause = min(self._pause * 2, LAST_RETRY)
-                self.state.touch()
+            try:
+                while not self.state.closing:
+                    seen = self.state.version
+                    self._start_ready(session)
+                    # Until something changes, or a retry pause ends (at least 1 ms: always yield).
+                    wait = 1.0
+                    if self._retry_at > time.monotonic():
+                        wait = max(min(wait, self._retry_at - time.monotonic()), 0.001)
+                    await self.state.wait_for_change(seen, wait)
+            finally:
+                for task in self._in_flight.values():
+                    task.cancel()
 
-    def _next(self) -> Update | None:
-        if not self.state.webhook_url or not self.state.updates:
-            return None
-        return self.state.updates[0]
+    def _start_ready(self, session: aiohttp.ClientSession) -> None:
+        state = self.state
+        if not state.webhook_url or time.monotonic() < self._retry_at:
+            return
+        busy_chats: set[object] = set()
+        for update in list(state.updates):
+            if len(self._in_flight) >= state.webhook_max_connections:
+                return
+            chat = _chat_of(update)
+            if chat in busy_chats:
+                continue
+            busy_chats.add(chat)
+            if update.update_id not in self._in_flight:
+                self._in_flight[update.update_id] = asyncio.create_task(
+                    self._deliver(session, update)
+                )
+                state.webhook_peak_in_flight = max(
+                    state.webhook_peak_in_flight, len(self._in_flight)
+                )
+
+    async def _deliver(self, session: aiohttp.ClientSession, update: Update) -> None:
+        try:
+            error = await self._post(session, update)
+            if error is None:
+                self._pause = FIRST_RETRY
+                self.state.deliver_confirmed(update.update_id)
+            else:
+                self.state.webhook_last_error = (int(time.time()), error)
+                self._retry_at = time.monotonic() + self._pause
+                self._pause = min(self._pause * 2, LAST_RETRY)
+        finally:
+            self._in_flight.pop(update.update_id, None)
+            self.state.touch()
 
     async def _post(self, session: aiohttp.ClientSession, update: Update) -> str | None:
         """Deliver one update; the error Telegram would report, or None when accepted."""
@@ -87,11 +119,22 @@ class WebhookDelivery:
             return f"Connection error: {type(error).__name__}"
 
 
+def _chat_of(update: Update) -> object:
+    """The chat an update belongs to (its own id when it has none)."""
+    body = update.payload.get(update.kind) or {}
+    chat = body.get("chat") or (body.get("message") or {}).get("chat") or {}
+    if "id" in chat:
+        return chat["id"]
+    sender = body.get("from") or {}
+    return sender.get("id", ("update", update.update_id))
+
+
 def route_view(state: State) -> dict[str, Any]:
     """What the control API shows of the webhook."""
     return {
         "url": state.webhook_url,
         "routes": dict(state.webhook_routes),
         "pending": len(state.updates),
+        "peak_in_flight": state.webhook_peak_in_flight,
         "last_error": state.webhook_last_error[1] if state.webhook_last_error else None,
     }
