@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import signal
 from typing import Any
 
 from telegram import Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
+
+from bot.lifecycle import running
 
 log = logging.getLogger(__name__)
 
@@ -80,16 +81,6 @@ async def _sleep(stop: asyncio.Event, seconds: float) -> None:
 
 async def run_polling(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Run the application by long polling until SIGINT or SIGTERM."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    async with application:
-        if application.post_init is not None:
-            await application.post_init(application)
+    async with running(application) as stop:
         await application.bot.delete_webhook()
-        await application.start()
-        try:
-            await poll(application, stop)
-        finally:
-            await application.stop()
+        await poll(application, stop)

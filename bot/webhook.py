@@ -19,7 +19,6 @@ import json
 import logging
 import re
 import secrets
-import signal
 import weakref
 from http import HTTPStatus
 from typing import Any
@@ -29,6 +28,8 @@ import tornado.httpserver
 import tornado.web
 from telegram import Update
 from telegram.ext import Application
+
+from bot.lifecycle import running
 
 log = logging.getLogger(__name__)
 
@@ -165,17 +166,5 @@ async def run_webhook(
     application: AnyApplication, *, webhook_url: str, listen: str, port: int
 ) -> None:
     """Run the application behind a webhook until SIGINT or SIGTERM."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    async with application:
-        if application.post_init is not None:
-            await application.post_init(application)
-        await application.start()
-        try:
-            await serve_webhook(
-                application, stop, webhook_url=webhook_url, listen=listen, port=port
-            )
-        finally:
-            await application.stop()
+    async with running(application) as stop:
+        await serve_webhook(application, stop, webhook_url=webhook_url, listen=listen, port=port)

@@ -453,7 +453,7 @@ class _Turn:
                 column, value = negative[0]
                 self.say(
                     texts.SAME_AS_LAST_YEAR_NEGATIVE.format(
-                        label=escape(column.label.replace("\n", "")), value=format_figure(value)
+                        label=escape(column.name), value=format_figure(value)
                     )
                 )
                 self.ask(self.state.cursor)

@@ -108,7 +108,7 @@ _UNIT_NOTE = re.compile(r"（单位：[^）]*）")
 
 def column_names(columns: tuple[Column, ...]) -> str:
     """``自然人、商业企业…（单位：件）``; each column's unit when they differ."""
-    names = [_UNIT_NOTE.sub("", c.label.replace("\n", "")) for c in columns]
+    names = [_UNIT_NOTE.sub("", c.name) for c in columns]
     units = [c.unit.symbol for c in columns]
     if len(set(units)) == 1:
         return "、".join(names) + f"（单位：{units[0]}）"
@@ -238,7 +238,7 @@ def stock_notes(
         formula += "".join("－" + _term(fmt, c, this_year[c]) for c in stock.removed)
         notes.append(
             texts.SAME_AS_LAST_YEAR_STOCK.format(
-                label=escape(_plain_label(fmt, cell)),
+                label=escape(fmt.cell(cell).column.name),
                 formula=escape(formula),
                 value=format_figure(value),
             )
@@ -254,11 +254,7 @@ def _term(fmt: ReportFormat, cell_id: str, value: Decimal | None) -> str:
         shown = f"（−{format_figure(-value)}）"
     else:
         shown = format_figure(value)
-    return f"“{_plain_label(fmt, cell_id)}”{shown}"
-
-
-def _plain_label(fmt: ReportFormat, cell_id: str) -> str:
-    return fmt.cell(cell_id).column.label.replace("\n", "")
+    return f"“{fmt.cell(cell_id).column.name}”{shown}"
 
 
 def carried_forward_last_year(previous: Report | None) -> Decimal | None:
@@ -407,7 +403,7 @@ def table_block(table: Table, report: Report, only_nonzero: bool) -> str:
     hidden = 0
     for block in table.blocks:
         if block.title:
-            names = "/".join(c.label.replace("\n", "") for c in block.columns)
+            names = "/".join(c.name for c in block.columns)
             lines.append(f"{block.title}：{names}")
         columns = block.columns
         if table.id == "appeals":

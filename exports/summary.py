@@ -93,7 +93,7 @@ def summary_xlsx(summary: Summary) -> bytes:
             [
                 cell.table.title,
                 _row_label(cell),
-                cell.column.label.replace("\n", ""),
+                cell.column.name,
                 *(_number(v) for v in values),
             ]
         )
@@ -125,7 +125,7 @@ def summary_docx(summary: Summary) -> bytes:
         row = table.add_row().cells
         row[0].text = cell.table.title
         row[1].text = _row_label(cell)
-        row[2].text = cell.column.label.replace("\n", "")
+        row[2].text = cell.column.name
         row[3].text = _text(summary.value(cell.id))
     for paragraph in (p for row in table.rows for c in row.cells for p in c.paragraphs):
         for run in paragraph.runs:

@@ -73,6 +73,11 @@ class Column:
     def computed(self) -> bool:
         return bool(self.total_of)
 
+    @property
+    def name(self) -> str:
+        """The label on one line, as running text quotes it (headers may break it in two)."""
+        return self.label.replace("\n", "")
+
 
 @dataclass(frozen=True)
 class Row:

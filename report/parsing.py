@@ -252,7 +252,7 @@ def _checked(value: Decimal, column: Column) -> Decimal:
 
 
 def _name(column: Column) -> str:
-    return column.label.replace("\n", "")
+    return column.name
 
 
 def _what(column: Column) -> str:

@@ -273,6 +273,21 @@ def test_every_button_of_a_row_question(store, township):
     assert "本年度是否收到政府信息公开申请" in clerk.question()
 
 
+def at_documents_of_2023(store, township, last_year: dict[str, Decimal]) -> Clerk:
+    """A clerk at the first row of table 2 of the 2023 report, with 2022's figures imported."""
+    store.save_imported(
+        township.id,
+        2022,
+        Report(organisation="蟠龙镇", year=2022, figures=last_year),
+        person_id=None,
+    )
+    clerk = seed_clerk(store, today=date(2024, 1, 10))
+    clerk.command("fill")
+    clerk.taps("目录")
+    clerk.taps("… 二、")
+    return clerk
+
+
 def test_same_as_last_year_continues_the_documents_in_force(store, township):
     last = {
         "disclosure.rules.issued": Decimal(0),
@@ -282,13 +297,7 @@ def test_same_as_last_year_continues_the_documents_in_force(store, township):
         "disclosure.normative.repealed": Decimal(1),
         "disclosure.normative.in_force": Decimal(20),
     }
-    store.save_imported(
-        township.id, 2022, Report(organisation="蟠龙镇", year=2022, figures=last), person_id=None
-    )
-    clerk = seed_clerk(store, today=date(2024, 1, 10))
-    clerk.command("fill")
-    clerk.taps("目录")
-    clerk.taps("… 二、")
+    clerk = at_documents_of_2023(store, township, last_year=last)
     clerk.taps("同上年")
     assert "已记录 规章：0 0 3" in clerk.text()
     assert "照搬" not in clerk.text()  # nothing issued or repealed: a plain copy
@@ -312,13 +321,7 @@ def test_same_as_last_year_never_enters_a_negative_count(store, township):
         "disclosure.rules.repealed": Decimal(2),
         "disclosure.rules.in_force": Decimal(1),
     }
-    store.save_imported(
-        township.id, 2022, Report(organisation="蟠龙镇", year=2022, figures=last), person_id=None
-    )
-    clerk = seed_clerk(store, today=date(2024, 1, 10))
-    clerk.command("fill")
-    clerk.taps("目录")
-    clerk.taps("… 二、")
+    clerk = at_documents_of_2023(store, township, last_year=last)
     clerk.taps("同上年")
     assert "“现行有效件数”会是-1，不能为负数" in clerk.text()
     assert "规章" in clerk.question()

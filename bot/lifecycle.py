@@ -1,0 +1,34 @@
+"""Running the application until SIGINT or SIGTERM: shared by polling and webhook mode."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from telegram.ext import Application
+
+
+@asynccontextmanager
+async def running(
+    application: Application[Any, Any, Any, Any, Any, Any],
+) -> AsyncIterator[asyncio.Event]:
+    """The application initialised, its post_init run and started (job queue included); yields
+    the event SIGINT or SIGTERM sets, and stops the application on exit.
+
+    Updates are taken by the caller, which confirms each to Telegram only once processed.
+    """
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with application:
+        if application.post_init is not None:
+            await application.post_init(application)
+        await application.start()
+        try:
+            yield stop
+        finally:
+            await application.stop()
