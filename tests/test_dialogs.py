@@ -453,7 +453,8 @@ def test_two_clerks_fill_different_sections_at_once(store, township):
     assert people == {CLERK_ID, COLLEAGUE_ID}
 
 
-def test_two_clerks_on_the_same_row_the_later_one_is_told_not_overwritten(store, township):
+def two_clerks_at_table_2(store) -> tuple[Clerk, Clerk]:
+    """李文书 and 王干事 of one office, both at the first row of table 2 of the 2020 report."""
     li, wang = (
         seed_clerk(store),
         Clerk(make_engine(store, date(2021, 1, 10)), COLLEAGUE_ID, "王干事"),
@@ -462,6 +463,11 @@ def test_two_clerks_on_the_same_row_the_later_one_is_told_not_overwritten(store,
         clerk.command("fill")
         clerk.taps("目录")
         clerk.taps("… 二、")
+    return li, wang
+
+
+def test_two_clerks_on_the_same_row_the_later_one_is_told_not_overwritten(store, township):
+    li, wang = two_clerks_at_table_2(store)
     li.says("2 2 2")
     wang.says("3 3 3")
     assert "刚刚被李文书修改过，现在是：2 2 2" in wang.text()
@@ -471,14 +477,7 @@ def test_two_clerks_on_the_same_row_the_later_one_is_told_not_overwritten(store,
 
 
 def test_two_clerks_typing_the_same_figures_on_one_row_is_no_clash(store, township):
-    li, wang = (
-        seed_clerk(store),
-        Clerk(make_engine(store, date(2021, 1, 10)), COLLEAGUE_ID, "王干事"),
-    )
-    for clerk in (li, wang):
-        clerk.command("fill")
-        clerk.taps("目录")
-        clerk.taps("… 二、")
+    li, wang = two_clerks_at_table_2(store)
     li.says("2 2 2")
     wang.says("２ 2 二")  # the same figures, typed differently
     assert "刚刚被" not in wang.text()
@@ -655,14 +654,7 @@ def test_a_clerk_of_two_offices_chooses_and_switches(store, township):
 
 
 def test_a_conflict_is_claimed_so_a_redelivery_cannot_overwrite_the_colleague(store, township):
-    li, wang = (
-        seed_clerk(store),
-        Clerk(make_engine(store, date(2021, 1, 10)), COLLEAGUE_ID, "王干事"),
-    )
-    for clerk in (li, wang):
-        clerk.command("fill")
-        clerk.taps("目录")
-        clerk.taps("… 二、")
+    li, wang = two_clerks_at_table_2(store)
     wang.says("7 7 7")
     li.update_id = 8100
     li.says("3 3 3")
