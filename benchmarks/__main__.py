@@ -55,10 +55,14 @@ def _answers(lines: list[str], count: int, budget: float) -> None:
     lowest_rate = min(r.ours.per_second for r in results)
     lines += [
         "",
-        f"- Cost at {last.drafts:,} drafts / cost at {first.drafts:,} (p50): nianbao "
-        f"**{ours_growth:.2f}×** (target ≤ 1.5×), stock **{stock_growth:.0f}×**.",
-        f"- nianbao worst p99: **{ms(worst_p99)} ms** (target ≤ 20 ms); lowest rate: "
-        f"**{lowest_rate:.0f} answers/s** on one core (target ≥ 300).",
+        (
+            f"- Cost at {last.drafts:,} drafts / cost at {first.drafts:,} (p50): nianbao "
+            f"**{ours_growth:.2f}×** (target ≤ 1.5×), stock **{stock_growth:.0f}×**."
+        ),
+        (
+            f"- nianbao worst p99: **{ms(worst_p99)} ms** (target ≤ 20 ms); lowest rate: "
+            f"**{lowest_rate:.0f} answers/s** on one core (target ≥ 300)."
+        ),
         "",
     ]
 
@@ -88,17 +92,25 @@ def _end_to_end(lines: list[str], clerks: int, rows: int) -> None:
     lines += [
         "## 4. End to end over the emulator",
         "",
-        f"One `nianbao run` process, {clerks} clerks typing rows at once ({rows} rows each, "
-        "after their first question), emulator in its own process on the same machine.",
+        (
+            f"One `nianbao run` process, {clerks} clerks typing rows at once ({rows} rows each, "
+            "after their first question), emulator in its own process on the same machine."
+        ),
         "",
-        "| answered rows | seconds | rows/s (incoming messages) | bot calls/s (outgoing) "
-        "| reply latency p50 ms | p99 ms |",
+        (
+            "| answered rows | seconds | rows/s (incoming messages) | bot calls/s (outgoing) "
+            "| reply latency p50 ms | p99 ms |"
+        ),
         "|---:|---:|---:|---:|---:|---:|",
-        f"| {r.answers} | {r.seconds:.1f} | {r.answers_per_second:.1f} | {r.calls_per_second:.1f} "
-        f"| {ms(r.latency.p50_ms)} | {ms(r.latency.p99_ms)} |",
+        (
+            f"| {r.answers} | {r.seconds:.1f} | {r.answers_per_second:.1f} | {r.calls_per_second:.1f} "
+            f"| {ms(r.latency.p50_ms)} | {ms(r.latency.p99_ms)} |"
+        ),
         "",
-        f"Each answered row costs {r.calls_per_second / r.answers_per_second:.1f} Bot API calls "
-        "(the confirmation folded into the next question, and",
+        (
+            f"Each answered row costs {r.calls_per_second / r.answers_per_second:.1f} Bot API calls "
+            "(the confirmation folded into the next question, and"
+        ),
         "removing the old question's buttons), and the product's `AIORateLimiter` keeps the bot",
         "at Telegram's overall 30 calls/s, so the rate limiter, not processing (section 1), sets",
         "the ceiling here.",
@@ -118,8 +130,10 @@ def _reminders(lines: list[str]) -> None:
         "",
         "| reminders planned | planning p50 ms | sent (sample) | most in any 1 s | most to one chat in 1 s | projected minutes for all |",
         "|---:|---:|---:|---:|---:|---:|",
-        f"| {result.planned:,} | {result.planning.p50_ms:.0f} | {result.sent} | {result.max_per_second} "
-        f"| {result.max_per_chat_per_second} | {result.projected_send_minutes:.1f} |",
+        (
+            f"| {result.planned:,} | {result.planning.p50_ms:.0f} | {result.sent} | {result.max_per_second} "
+            f"| {result.max_per_chat_per_second} | {result.projected_send_minutes:.1f} |"
+        ),
         "",
         "Targets: planning under 1 s; never more than 30 messages in a second overall, nor more",
         "than one a second to one chat (Telegram's limits for bots).",

@@ -11,6 +11,7 @@ handled, so after a crash Telegram redelivers whatever was not finished, and the
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -73,10 +74,8 @@ async def poll(application: Application[Any, Any, Any, Any, Any, Any], stop: asy
 
 
 async def _sleep(stop: asyncio.Event, seconds: float) -> None:
-    try:
+    with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), seconds)
-    except TimeoutError:
-        pass
 
 
 async def run_polling(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

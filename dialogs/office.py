@@ -365,8 +365,7 @@ def keyword_cells(keyword: str) -> list[tuple[str, str]]:
                 ).replace("\n", "")
                 if keyword in haystack and cell.id not in found:
                     found[cell.id] = cell.label
-    ranked = sorted(found.items(), key=lambda item: not item[0].endswith("total"))
-    return ranked
+    return sorted(found.items(), key=lambda item: not item[0].endswith("total"))
 
 
 def _figure(value: Decimal | None) -> str:

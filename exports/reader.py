@@ -471,7 +471,7 @@ class _Title:
 def find_title(paragraphs: list[str]) -> _Title | None:
     """The title in the first paragraphs, possibly split over two of them."""
     window = paragraphs[:_TITLE_WINDOW]
-    for index, text in enumerate(window):
+    for index, _text in enumerate(window):
         for count in (1, 2):
             match = _TITLE.match(compact("".join(window[index : index + count])))
             if match:

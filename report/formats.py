@@ -100,7 +100,7 @@ _CURRENT_DISCLOSURE = Table(
 
 
 def _items_columns(with_decisions: bool) -> tuple[Column, ...]:
-    columns = (
+    columns: tuple[Column, ...] = (
         Column(
             "items_last_year",
             "上一年项目数量",

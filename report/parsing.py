@@ -214,7 +214,7 @@ def _parse_number(body: str, column: Column) -> tuple[Decimal, bool]:
                 return Decimal(0), False
             number = cn2an.cn2an(body, "smart")
             return Decimal(str(number)), any(m in body for m in _YUAN_SCALE)
-    except Exception:  # noqa: BLE001 - cn2an raises assorted types on bad input; all mean "not a number"
+    except Exception:
         raise _not_a_number(body, column) from None
     raise _not_a_number(body, column)
 

@@ -103,7 +103,8 @@ def _sum(report: Report, cells: tuple[str, ...]) -> Decimal | None:
 
 def _printed_or_value(report: Report, cells: tuple[str, ...]) -> Decimal | None:
     values = [report.figures.get(c, report.value(c)) for c in cells]
-    return None if None in values else sum(values, Decimal(0))  # type: ignore[arg-type]
+    present = [v for v in values if v is not None]
+    return None if len(present) < len(values) else sum(present, Decimal(0))
 
 
 def _name(cell: Cell) -> str:

@@ -80,7 +80,9 @@ def test_plain_messages_fold_into_the_next_one():
     from dialogs.model import Button, Document, OutMessage
 
     saved = OutMessage(text="已记录 规章：0 0 0")
-    question = OutMessage(text="规范性文件", buttons=[[Button(label="本行全为0", data="a.2.z")]], question=True)
+    question = OutMessage(
+        text="规范性文件", buttons=[[Button(label="本行全为0", data="a.2.z")]], question=True
+    )
     (one,) = join_plain([saved, question])
     assert one.text == "已记录 规章：0 0 0\n\n规范性文件" and one.question and one.buttons
     warning = OutMessage(text="⚠️ 请核实", buttons=[[Button(label="核实无误", data="w.3")]])
@@ -107,7 +109,12 @@ def test_the_bots_rate_limiter_never_sends_more_than_30_messages_in_a_second(tmp
             async with application:
                 context = SimpleNamespace(bot=application.bot)
                 handler = application.bot_data["nianbao"]
-                await asyncio.gather(*(handler.send(context, chat, [OutMessage(text="提醒")]) for chat in range(1, 46)))
+                await asyncio.gather(
+                    *(
+                        handler.send(context, chat, [OutMessage(text="提醒")])
+                        for chat in range(1, 46)
+                    )
+                )
 
         asyncio.run(burst())
     assert len(fake.messages) == 45

@@ -129,7 +129,11 @@ def test_an_office_is_created_a_clerk_joins_and_fills_in_the_seed_report(
         "What the administrator and the clerk see in Telegram, message by message. Button taps are in\n"
         "square brackets; the bot's messages are quoted.\n\n"
         # The invite code is random; the transcript stays the same from run to run.
-        + re.sub(r"start=[A-Za-z0-9_-]+|/start [A-Za-z0-9_-]{8,}", _placeholder, "\n\n".join(admin.transcript + clerk.transcript))
+        + re.sub(
+            r"start=[A-Za-z0-9_-]+|/start [A-Za-z0-9_-]{8,}",
+            _placeholder,
+            "\n\n".join(admin.transcript + clerk.transcript),
+        )
         + "\n",
         encoding="utf-8",
     )

@@ -144,7 +144,7 @@ async def test_ptb_bot_replies_with_buttons_and_edits_after_a_press(
         assert edited.buttons == []  # editMessageText without reply_markup drops the keyboard
         assert [v.text for v in edited.history] == ["你说：你好"]
         assert edited.history[0].reply_markup == reply.reply_markup
-        with pytest.raises(ControlError, match="no button 'cancel'|no button with callback_data"):
+        with pytest.raises(ControlError, match=r"no button 'cancel'|no button with callback_data"):
             await people.press_button(USER, reply.message_id, "cancel")
         await people.assert_no_rejected_calls()
         assert {c.method for c in await people.calls()} >= {
@@ -220,16 +220,16 @@ async def test_ptb_sees_telegram_errors_as_bad_request(botapi_server: BotApiServ
     botapi_server.client.send_text(USER, "hi")
     app = build_app(botapi_server)
     async with app:
-        with pytest.raises(BadRequest, match="^Message is too long$"):
+        with pytest.raises(BadRequest, match=r"^Message is too long$"):
             await app.bot.send_message(USER, "长" * 4097)
         with pytest.raises(
-            BadRequest, match='(?i)^can\'t parse entities: unsupported start tag "br"'
+            BadRequest, match=r'(?i)^can\'t parse entities: unsupported start tag "br"'
         ):
             await app.bot.send_message(USER, "第一行<br>第二行", parse_mode="HTML")
-        with pytest.raises(BadRequest, match="^Chat not found$"):
+        with pytest.raises(BadRequest, match=r"^Chat not found$"):
             await app.bot.send_message(424242, "hi")
         sent = await app.bot.send_message(USER, "原文")
-        with pytest.raises(BadRequest, match="^Message is not modified"):
+        with pytest.raises(BadRequest, match=r"^Message is not modified"):
             await app.bot.edit_message_text("原文", chat_id=USER, message_id=sent.message_id)
         await app.bot.set_my_commands([("start", "开始填报"), ("help", "帮助")])
         assert [(c.command, c.description) for c in await app.bot.get_my_commands()] == [

@@ -8,20 +8,7 @@ from storage import Store
 
 def test_console_fills_and_saves_answers(tmp_path):
     db = tmp_path / "console.db"
-    lines = "\n".join(
-        [
-            "本年度，我镇全年主动公开政府信息56条。",
-            "#1",
-            "#3",
-            "#3",
-            "#3",
-            "#3",
-            "#3",
-            "0 0 0",
-            "/review",
-            "/quit",
-        ]
-    )
+    lines = "本年度，我镇全年主动公开政府信息56条。\n#1\n#3\n#3\n#3\n#3\n#3\n0 0 0\n/review\n/quit"
     result = CliRunner().invoke(
         main,
         ["console", "--db", str(db), "--org", "某县某镇人民政府", "--out", str(tmp_path)],

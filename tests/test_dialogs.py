@@ -335,7 +335,7 @@ def test_same_as_last_year_on_legacy_items_says_how_the_count_was_worked_out():
     last = Report(
         organisation="蟠龙镇",
         year=2019,
-        figures=dict(zip(question.cells, (Decimal(9), Decimal(-2), Decimal(5)))),
+        figures=dict(zip(question.cells, (Decimal(9), Decimal(-2), Decimal(5)), strict=True)),
     )
     values = render.same_as_last_year(question, LEGACY, last)
     assert values == [7, -2, 5]

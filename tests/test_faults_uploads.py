@@ -99,9 +99,7 @@ def _memory(pid: int) -> dict[str, int]:
     return fields
 
 
-def test_hostile_files_sent_to_the_bot_are_refused_and_the_bot_carries_on(
-    botapi_server, tmp_path
-):
+def test_hostile_files_sent_to_the_bot_are_refused_and_the_bot_carries_on(botapi_server, tmp_path):
     db = tmp_path / "bot.db"
     with Store(db) as store:
         org = store.add_organisation("某县戊镇人民政府")
@@ -134,6 +132,8 @@ def test_hostile_files_sent_to_the_bot_are_refused_and_the_bot_carries_on(
         bot.stop()
     with Store(db) as store:
         assert store.integrity_check() == ["ok"]
-        assert all(not store.load(r.id).figures for r in [store.report(org.id, y) for y in
-                   store.years(org.id)])
+        assert all(
+            not store.load(r.id).figures
+            for r in [store.report(org.id, y) for y in store.years(org.id)]
+        )
     botapi_server.client.assert_no_rejected_calls()

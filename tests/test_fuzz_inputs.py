@@ -60,11 +60,33 @@ DIGITS = st.sampled_from(list("0123456789０１２３４５６７８９²³¹٣�
 UNITS = st.sampled_from(["", "元", "万元", "万", "个", "件", "条", "人次", "%", "‰", "亿"])
 SEPARATORS = st.sampled_from([" ", "  ", "，", ",", "、", "\t", "\n", "；", "/", "|"])
 SPECIAL_NUMBERS = st.sampled_from(
-    ["NaN", "Infinity", "-inf", "1e9999", "1E-9999", "-0", "0x10", "1_000", "９" * 50, "9" * 5000,
-     "1.2.3", "..", "-", "+5", "½", "Ⅻ", "無", "全0", "无", "0", "1,000,000", "1，000"]
+    [
+        "NaN",
+        "Infinity",
+        "-inf",
+        "1e9999",
+        "1E-9999",
+        "-0",
+        "0x10",
+        "1_000",
+        "９" * 50,
+        "9" * 5000,
+        "1.2.3",
+        "..",
+        "-",
+        "+5",
+        "½",
+        "Ⅻ",
+        "無",
+        "全0",
+        "无",
+        "0",
+        "1,000,000",
+        "1，000",
+    ]
 )
 NUMBER = st.one_of(
-    st.integers(-10**30, 10**30).map(str),
+    st.integers(-(10**30), 10**30).map(str),
     st.decimals(allow_nan=True, allow_infinity=True).map(str),
     st.tuples(st.text(DIGITS, min_size=1, max_size=12), UNITS).map("".join),
     SPECIAL_NUMBERS,
@@ -75,27 +97,77 @@ ROW = st.lists(st.tuples(NUMBER, SEPARATORS), max_size=12).map(
 FREE_TEXT = st.one_of(
     st.text(max_size=300),
     st.text(st.characters(codec="utf-8"), max_size=50).map(lambda t: t * 700),  # very long
-    st.sampled_from(["<b>粗</b>", "<script>", "&amp;", "&#0;", "a<b", "</pre>", "\u202e", "\x00",
-                     "\ud7ff", "/", "//fill", "@nianbao_bot", " ", "\n\n\n"]),
+    st.sampled_from(
+        [
+            "<b>粗</b>",
+            "<script>",
+            "&amp;",
+            "&#0;",
+            "a<b",
+            "</pre>",
+            "\u202e",
+            "\x00",
+            "\ud7ff",
+            "/",
+            "//fill",
+            "@nianbao_bot",
+            " ",
+            "\n\n\n",
+        ]
+    ),
 )
 TEXT = st.one_of(ROW, NUMBER, FREE_TEXT)
 COMMAND_NAMES = st.sampled_from(
-    ["fill", "fill", "fill", "review", "export", "cancel", "help", "last", "contents", "start", "neworg",
-     "invite", "FILL", "fill@nianbao_test_bot", "x" * 40, "填写"]
+    [
+        "fill",
+        "fill",
+        "fill",
+        "review",
+        "export",
+        "cancel",
+        "help",
+        "last",
+        "contents",
+        "start",
+        "neworg",
+        "invite",
+        "FILL",
+        "fill@nianbao_test_bot",
+        "x" * 40,
+        "填写",
+    ]
 )
 COMMAND_ARGS = st.one_of(
     st.text(max_size=60),
     st.text(DIGITS, min_size=1, max_size=6),
     st.text(DIGITS, min_size=1, max_size=6).map(lambda t: t + "年"),
-    st.sampled_from(["2020", "2021年", "２０２１", "²⁰²¹", "9" * 5000, "1899", "2101", "-1",
-                     "draft", "草稿", "0", "٢٠٢١"]),
+    st.sampled_from(
+        [
+            "2020",
+            "2021年",
+            "２０２１",
+            "²⁰²¹",
+            "9" * 5000,
+            "1899",
+            "2101",
+            "-1",
+            "draft",
+            "草稿",
+            "0",
+            "٢٠٢١",
+        ]
+    ),
 )
-HEADS = st.sampled_from(list("amxvefgjwio") + ["g", "j", "w", "e.d", "i.c", "i.x", "", "zz"])
+HEADS = st.sampled_from([*list("amxvefgjwio"), "g", "j", "w", "e.d", "i.c", "i.x", "", "zz"])
 BUTTON_DATA = st.one_of(
     st.text(max_size=64),
-    st.tuples(HEADS, st.one_of(st.integers(-5, 10**6).map(str), st.text(DIGITS, max_size=8),
-                               st.text(max_size=10))).map(lambda p: f"{p[0]}.{p[1]}"),
-    st.tuples(st.integers(-1, 10**4), st.sampled_from(list("bszrldktyn") + ["", "zz", "²"])).map(
+    st.tuples(
+        HEADS,
+        st.one_of(
+            st.integers(-5, 10**6).map(str), st.text(DIGITS, max_size=8), st.text(max_size=10)
+        ),
+    ).map(lambda p: f"{p[0]}.{p[1]}"),
+    st.tuples(st.integers(-1, 10**4), st.sampled_from([*list("bszrldktyn"), "", "zz", "²"])).map(
         lambda p: f"a.{p[0]}.{p[1]}"
     ),
 )
@@ -148,7 +220,7 @@ def assert_consistent(store: Store, report_id: int) -> None:
     for target, version in store.cell_versions(report_id, targets).items():
         assert counts.get(target, 0) == version, target
     for cell_id, value in report.figures.items():
-        assert value.is_finite() and value >= 0 or FORMAT.cell(cell_id).column.signed
+        assert (value.is_finite() and value >= 0) or FORMAT.cell(cell_id).column.signed
 
 
 # --- the engine ----------------------------------------------------------------------------------
@@ -175,12 +247,21 @@ BUTTON = BUTTON_DATA.map(lambda d: ButtonPress(data=d))
 ANY_EVENT = st.one_of(TEXT.map(lambda t: TextInput(text=t)), COMMAND, BUTTON)
 #: Each entry point: the states it is reached in, and what may arrive there.
 ENTRY_POINTS = {
-    "figures of a row": (st.just(Mode.ASKING), st.sampled_from(ROW_CURSORS),
-                         st.one_of(ROW, NUMBER).map(lambda t: TextInput(text=t))),
-    "text of a part": (st.just(Mode.ASKING), st.sampled_from(PART_CURSORS),
-                       FREE_TEXT.map(lambda t: TextInput(text=t))),
-    "reason for a warning": (st.just(Mode.REASON), st.integers(0, len(PLAN) - 1),
-                             FREE_TEXT.map(lambda t: TextInput(text=t))),
+    "figures of a row": (
+        st.just(Mode.ASKING),
+        st.sampled_from(ROW_CURSORS),
+        st.one_of(ROW, NUMBER).map(lambda t: TextInput(text=t)),
+    ),
+    "text of a part": (
+        st.just(Mode.ASKING),
+        st.sampled_from(PART_CURSORS),
+        FREE_TEXT.map(lambda t: TextInput(text=t)),
+    ),
+    "reason for a warning": (
+        st.just(Mode.REASON),
+        st.integers(0, len(PLAN) - 1),
+        FREE_TEXT.map(lambda t: TextInput(text=t)),
+    ),
     "commands": (ANY_MODE, st.integers(0, len(PLAN) - 1), COMMAND),
     "callback data": (ANY_MODE, st.integers(0, len(PLAN) - 1), BUTTON),
     "anything, anywhere": (ANY_MODE, st.integers(0, len(PLAN) - 1), ANY_EVENT),
@@ -212,7 +293,12 @@ def test_any_input_in_any_state_gets_a_clear_reply_and_keeps_the_database_consis
     )
     # Found by the long form: a reason the clerk types is echoed back, whatever it says.
     @example(
-        mode=Mode.REASON, cursor=0, seq=0, warning="valid", gates={}, part_started=False,
+        mode=Mode.REASON,
+        cursor=0,
+        seq=0,
+        warning="valid",
+        gates={},
+        part_started=False,
         sequence=[TextInput(text="None")],
     )
     def run(mode, cursor, seq, warning, gates, part_started, sequence):  # type: ignore[no-untyped-def]

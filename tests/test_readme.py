@@ -12,7 +12,10 @@ MAKEFILE = (Path(__file__).resolve().parents[1] / "Makefile").read_text(encoding
 
 def test_readme_opens_with_the_two_commands_and_the_makefile_has_them():
     first_block = re.search(r"```sh\n(.*?)```", README, re.S).group(1)
-    assert [line.split()[0:2] for line in first_block.strip().splitlines()] == [["make", "run"], ["make", "test"]]
+    assert [line.split()[0:2] for line in first_block.strip().splitlines()] == [
+        ["make", "run"],
+        ["make", "test"],
+    ]
     assert re.search(r"^run: ", MAKEFILE, re.M) and re.search(r"^test: ", MAKEFILE, re.M)
 
 

@@ -36,21 +36,21 @@ def test_each_stock_of_a_format_has_its_warning_and_nothing_else_does():
 
 
 def test_same_as_last_year_continues_the_stock_of_documents_in_force():
-    last = zeros(CURRENT, 2023).with_figures(dict(zip(DOCUMENTS, (D(2), D(1), D(10)))))
+    last = zeros(CURRENT, 2023).with_figures(dict(zip(DOCUMENTS, (D(2), D(1), D(10)), strict=True)))
     values = same_as_last_year(CURRENT, last, DOCUMENTS, DOCUMENTS)
     assert values == [2, 1, 11]  # 10 in force, 2 more issued, 1 repealed
-    this = zeros(CURRENT, 2024).with_figures(dict(zip(DOCUMENTS, values)))
+    this = zeros(CURRENT, 2024).with_figures(dict(zip(DOCUMENTS, values, strict=True)))
     assert [v for v in check(this, previous=last) if v.kind == "in_force"] == []
 
 
 def test_same_as_last_year_continues_the_count_of_items_in_the_legacy_format():
-    last = zeros(LEGACY, 2019).with_figures(dict(zip(LICENSING, (D(9), D(2), D(5)))))
+    last = zeros(LEGACY, 2019).with_figures(dict(zip(LICENSING, (D(9), D(2), D(5)), strict=True)))
     values = same_as_last_year(LEGACY, last, LICENSING, LICENSING)
     assert values == [11, 2, 5]
-    this = zeros(LEGACY, 2020).with_figures(dict(zip(LICENSING, values)))
+    this = zeros(LEGACY, 2020).with_figures(dict(zip(LICENSING, values, strict=True)))
     assert [v for v in check(this, previous=last) if v.kind == "items"] == []
     # A plain copy would have been warned about:
-    copied = zeros(LEGACY, 2020).with_figures(dict(zip(LICENSING, (D(9), D(2), D(5)))))
+    copied = zeros(LEGACY, 2020).with_figures(dict(zip(LICENSING, (D(9), D(2), D(5)), strict=True)))
     assert [v.key for v in check(copied, previous=last) if v.kind == "items"] == [
         "items.disclosure.licensing"
     ]

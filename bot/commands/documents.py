@@ -93,7 +93,7 @@ class _Checked:
 
     @property
     def unread(self) -> list:
-        return [p for p in self.result.problems] if self.result else []
+        return list(self.result.problems) if self.result else []
 
     @property
     def failed(self) -> bool:

@@ -274,7 +274,7 @@ class BotApiServer:
             try:
                 self._stopped = asyncio.Event()
                 loop.run_until_complete(self.core.start(self._host, self._port))
-            except Exception as exc:  # noqa: BLE001 - reported to the starting thread
+            except Exception as exc:
                 failure.append(exc)
                 started.set()
                 loop.close()

@@ -23,6 +23,7 @@ from exports_helpers import package as _package
 
 from exports import DocumentRejected, read_docx, read_file, read_text
 
+
 def _refused(data: bytes) -> str:
     with pytest.raises(DocumentRejected) as refused:
         read_docx(data)
