@@ -98,3 +98,25 @@ SECTION_NOT_FOUND = "未找到“{heading}”部分的标题，该部分内容�
 PART_NOT_FOUND = "未找到“{heading}”的小标题，该部分内容未读取。"
 FORMAT_YEAR_MISMATCH = "表格是{format}，而标题中的年份是{year}年，该年度应使用{expected}。"
 FORMAT_GUESSED = "未能从表头判断报告格式，按{format}读取。"
+
+# --- refusing a ledger file (依申请公开台账) ----------------------------------------------------
+
+LEDGER_TOO_LARGE = "文件超过 {limit} MB，不像是一份依申请公开台账，未予读取。请检查是否发错了文件。"
+LEDGER_NOT_A_LEDGER = (
+    "无法读取这个文件。台账请用 Excel（.xlsx、.xls）、WPS 表格另存的 .xlsx、CSV 文件，"
+    "或含有台账表格的 Word（.docx）文档。"
+)
+LEDGER_OLD_DOC = (
+    "这是旧版 Word（.doc）文件，无法读取。请在 Word 或 WPS 中“另存为”.docx 或 .xlsx 格式后再发送。"
+)
+LEDGER_PDF = "这是 PDF 文件，无法读取其中的台账。请发送 Excel（.xlsx、.xls）或 CSV 格式的台账。"
+LEDGER_CORRUPT = (
+    "文件已损坏或设置了打开密码，无法读取。请在 Excel 或 WPS 中取消密码并重新保存后再发送。"
+)
+LEDGER_DTD = "文件内部含有 XML 实体声明，这是正常表格文件不会有的内容，疑似恶意文件，未予读取。"
+LEDGER_UNREADABLE = (
+    "无法读取这个表格文件（{detail}）。请在 Excel 或 WPS 中打开并“另存为”.xlsx 后再发送。"
+)
+LEDGER_TOO_MANY_SHEETS = "文件包含的工作表超过 {limit} 个，不像是一份依申请公开台账，未予读取。"
+LEDGER_TOO_MANY_ROWS = "表格超过 {rows} 行或 {columns} 列，不像是一份依申请公开台账，未予读取。"
+LEDGER_DOCX_TABLE = "表格{number}"

@@ -49,3 +49,65 @@ SIDE_NONNEGATIVE = "应为不小于 0 的数"
 SIDE_WHOLE = "应为整数"
 BALANCE_LEFT = "“{column}”栏 一＋二"
 BALANCE_RIGHT = "三（七）总计＋四"
+
+# --- application ledgers (依申请公开台账) -----------------------------------------------------
+LEDGER_ROLE_NAMES = {
+    "applicant": "申请人类型",
+    "outcome": "答复类型（办理结果）",
+    "received": "收到申请日期",
+    "answered": "答复日期",
+}
+LEDGER_ROW = "第{number}行"
+LEDGER_SHEET_ROW = "“{sheet}”{row}"
+LEDGER_ROWS = "第{numbers}行"
+LEDGER_ROWS_MORE = "等{count}行"
+LEDGER_NOT_A_DATE = "不是日期，请写成“2024年3月5日”“2024.3.5”或“2024-03-05”"
+LEDGER_NO_SUCH_DAY = "日历上没有这一天"
+LEDGER_IMPLAUSIBLE_YEAR = "年份{year}不像是收到或答复申请的年份"
+LEDGER_NO_HEADER = (
+    "没有在台账中找到表头行。请确认表头写明了“申请人类型”“答复类型（办理结果）”"
+    "“收到申请日期”“答复日期”等栏目，表头以上只有标题或空行。"
+)
+LEDGER_MISSING_COLUMNS = "台账中没有找到“{missing}”一栏（找到的表头有：{seen}）。请在表头中加上这一栏，例如{examples}，再重新发送。"
+LEDGER_ROLE_EXAMPLES = "{role}：{examples}"
+LEDGER_BAD_ROWS = "台账有{count}处需要先改正，未作任何统计：{rows}。请改正后重新发送。"
+LEDGER_MORE_ROWS = "（另有{count}处未列出）"
+LEDGER_BAD_DATE = "{row}“{role}”为“{value}”，{reason}"
+LEDGER_NO_RECEIVED = "{row}没有填写收到申请日期"
+LEDGER_NO_APPLICANT = "{row}没有填写申请人类型"
+LEDGER_NO_OUTCOME = "{row}有答复日期，但没有填写答复类型（办理结果）"
+LEDGER_ANSWER_BEFORE = "{row}答复日期（{answered}）早于收到申请日期（{received}）"
+LEDGER_NO_APPLICATIONS = "台账中表头以下没有任何申请记录。"
+LEDGER_SKIP_NOT_APPLICATION = "不是申请记录（没有收到申请日期和申请人类型）"
+LEDGER_SKIP_LATER = "{year}年以后收到，不计入本年度"
+LEDGER_SKIP_EARLIER = "{year}年以前已办结，不计入本年度"
+LEDGER_BY_DECLARED = "按常用说法"
+LEDGER_BY_REMEMBERED = "按本单位以前的选择"
+
+# The summary of what was understood.
+LEDGER_HEADING = "台账读取结果（{year}年度）"
+LEDGER_COLUMNS_HEADING = "识别的栏目："
+LEDGER_COLUMN = "  {role}：{letter}列“{header}”"
+LEDGER_COLUMN_SHEET = "  {role}：“{sheet}”{letter}列“{header}”"
+LEDGER_READ = "共读取申请{applications}件，计入本年度{counted}件。"
+LEDGER_MAPPINGS_HEADING = "申请人类型和答复类型的对应："
+LEDGER_MAPPING = "  “{value}” → {target}（{rows}件，{by}）"
+LEDGER_COUNTS_HEADING = "统计结果（表三）："
+LEDGER_COUNT_LINE = "  {label}：{total}件{detail}"
+LEDGER_COUNT_DETAIL = "（{parts}）"
+LEDGER_COUNT_PART = "{name}{count}"
+LEDGER_ALL_ZERO = "  本年度没有需要计入表三的申请，表三各项均为0。"
+LEDGER_SKIPPED_HEADING = "未计入的行："
+LEDGER_SKIPPED = "  {rows}：{reason}"
+LEDGER_QUESTIONS_HEADING = (
+    "以下{count}种写法无法确定对应哪一项，请逐一选择（选择会记住，明年不再询问）："
+)
+LEDGER_QUESTION_APPLICANT = "台账中申请人类型写作“{value}”（{rows}），应计入表三哪一类申请人？"
+LEDGER_QUESTION_OUTCOME = "台账中答复类型写作“{value}”（{rows}），应计入表三哪一项办理结果？"
+LEDGER_CARRY_WARNING = "  提醒：{message}"
+LEDGER_DIFFERENCES_HEADING = "与报告中表三已填数字不同的有{count}处："
+LEDGER_DIFFERENCE = "  {label}：已填 {current}，台账统计 {counted}"
+LEDGER_NO_DIFFERENCES = "报告中表三已填的数字与台账统计一致。"
+LEDGER_NOT_FILLED = "—"
+LEDGER_EXPLAIN = "{label}：{count}件，来自台账{rows}。"
+LEDGER_EXPLAIN_NONE = "{label}：0件，台账中没有计入这一格的申请。"

@@ -1,0 +1,196 @@
+"""Reading a ledger file (.xlsx, .xls, .ods, .csv, or the tables of a .docx) into sheets of
+plain cell values for ``report.ledger``.
+
+Spreadsheets are read by python-calamine; a DOCX by the same hostile-file-proof reader as report
+uploads (``exports.docx_source``); CSV by the csv module, in UTF-8 or GB18030. The limits are
+those of report uploads: 20 MB per file; a zip container is decompressed in chunks, member by
+member, and refused as soon as it grows beyond a fixed size, whatever its directory claims,
+before calamine sees it; XML with a DTD is refused. A merged cell's value is copied into every
+cell it covers, so a date merged over two applications belongs to both.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+
+from python_calamine import CalamineError, CalamineWorkbook
+
+from exports import texts
+from exports.docx_source import BINARY_MAGIC, MAX_FILE_BYTES, MAX_MEMBERS, MB, docx_source
+from exports.result import DocumentRejected
+from report.ledger import CellValue, Sheet
+
+#: Everything a zip container may decompress to, all members together.
+MAX_UNZIPPED_BYTES = 80 * MB
+MAX_LEDGER_ROWS = 50_000
+MAX_LEDGER_COLUMNS = 200
+MAX_SHEETS = 50
+_CHUNK = 64 * 1024
+_OLE = b"\xd0\xcf\x11\xe0"
+_PDF = b"%PDF"
+
+
+def read_ledger_file(data: bytes, name: str = "") -> tuple[Sheet, ...]:
+    """The sheets of a ledger file; raises ``DocumentRejected`` (Chinese) for a file that is
+    not a ledger format, too large or hostile."""
+    if not data:
+        raise DocumentRejected(texts.REJECT_EMPTY)
+    if len(data) > MAX_FILE_BYTES:
+        raise DocumentRejected(texts.LEDGER_TOO_LARGE.format(limit=MAX_FILE_BYTES // MB))
+    suffix = name.lower().rpartition(".")[2] if "." in name else ""
+    if data.startswith(b"PK"):
+        return _zipped(data)
+    if data.startswith(_OLE):
+        if suffix in ("doc", "wps"):
+            raise DocumentRejected(texts.LEDGER_OLD_DOC)
+        return _spreadsheet(data)
+    if data.startswith(_PDF):
+        raise DocumentRejected(texts.LEDGER_PDF)
+    if data.startswith(BINARY_MAGIC):
+        raise DocumentRejected(texts.LEDGER_NOT_A_LEDGER)
+    return (_csv(data, name),)
+
+
+def _zipped(data: bytes) -> tuple[Sheet, ...]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise DocumentRejected(texts.LEDGER_NOT_A_LEDGER) from None
+    with archive:
+        names = set(archive.namelist())
+        if len(archive.infolist()) > MAX_MEMBERS:
+            raise DocumentRejected(texts.REJECT_TOO_MANY_MEMBERS.format(limit=MAX_MEMBERS))
+        if "word/document.xml" in names:
+            return _docx(data)
+        if not ({"xl/workbook.xml", "content.xml"} & names):
+            raise DocumentRejected(texts.LEDGER_NOT_A_LEDGER)
+        _check_members(archive)
+    return _spreadsheet(data)
+
+
+def _check_members(archive: zipfile.ZipFile) -> None:
+    """Decompress every member in chunks, refusing a bomb or XML with a DTD before calamine
+    (which trusts the zip directory's sizes) opens it."""
+    total = 0
+    bomb = DocumentRejected(texts.REJECT_BOMB.format(limit=MAX_UNZIPPED_BYTES // MB))
+    for info in archive.infolist():
+        if info.file_size > MAX_UNZIPPED_BYTES:
+            raise bomb
+        head = b""
+        try:
+            with archive.open(info) as member:
+                while chunk := member.read(_CHUNK):
+                    if not head:
+                        head = chunk[:4096].lower()
+                    total += len(chunk)
+                    if total > MAX_UNZIPPED_BYTES:
+                        raise bomb
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            EOFError,
+            RuntimeError,
+            NotImplementedError,
+            ValueError,
+        ):  # corrupt, encrypted or exotic compression
+            raise DocumentRejected(texts.LEDGER_CORRUPT) from None
+        if b"<!doctype" in head or b"<!entity" in head:
+            raise DocumentRejected(texts.LEDGER_DTD)
+
+
+def _spreadsheet(data: bytes) -> tuple[Sheet, ...]:
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = workbook.sheet_names
+        if len(names) > MAX_SHEETS:
+            raise DocumentRejected(texts.LEDGER_TOO_MANY_SHEETS.format(limit=MAX_SHEETS))
+        sheets = []
+        for sheet_name in names:
+            sheet = workbook.get_sheet_by_name(sheet_name)
+            if sheet.total_height > MAX_LEDGER_ROWS or sheet.total_width > MAX_LEDGER_COLUMNS:
+                raise DocumentRejected(
+                    texts.LEDGER_TOO_MANY_ROWS.format(
+                        rows=MAX_LEDGER_ROWS, columns=MAX_LEDGER_COLUMNS
+                    )
+                )
+            rows = sheet.to_python(skip_empty_area=False)
+            merged = _merged_ranges(sheet)
+            sheets.append(Sheet(sheet_name, _fill_merged(rows, merged)))
+    except DocumentRejected:
+        raise
+    except (CalamineError, ValueError, OSError, TypeError) as error:
+        raise DocumentRejected(
+            texts.LEDGER_UNREADABLE.format(detail=type(error).__name__)
+        ) from None
+    return tuple(sheets)
+
+
+def _merged_ranges(sheet: object) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    try:
+        ranges = sheet.merged_cell_ranges  # type: ignore[attr-defined]
+    except (AttributeError, CalamineError, ValueError):
+        return []
+    return list(ranges or [])
+
+
+def _fill_merged(
+    rows: Sequence[Sequence[CellValue]],
+    merged: Iterable[tuple[tuple[int, int], tuple[int, int]]],
+) -> tuple[tuple[CellValue, ...], ...]:
+    """Rows with each merged range's top-left value copied into the cells it covers."""
+    grid = [list(r) for r in rows]
+    for (top, left), (bottom, right) in merged:
+        if top >= len(grid) or left >= len(grid[top]):
+            continue
+        value = grid[top][left]
+        for r in range(top, min(bottom, len(grid) - 1) + 1):
+            for c in range(left, right + 1):
+                while len(grid[r]) <= c:
+                    grid[r].append(None)
+                grid[r][c] = value
+    return tuple(tuple(r) for r in grid)
+
+
+def _docx(data: bytes) -> tuple[Sheet, ...]:
+    source = docx_source(data)
+    return tuple(
+        Sheet(texts.LEDGER_DOCX_TABLE.format(number=n), tuple(tuple(r) for r in table.rows))
+        for n, table in enumerate(source.tables, start=1)
+    )
+
+
+def decode_text(data: bytes) -> str:
+    """A text file in UTF-8 (with or without BOM) or GB18030; DocumentRejected otherwise."""
+    if b"\x00" in data:
+        raise DocumentRejected(texts.LEDGER_NOT_A_LEDGER)
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise DocumentRejected(texts.REJECT_NOT_TEXT)
+
+
+def _csv(data: bytes, name: str) -> Sheet:
+    text = decode_text(data)
+    sample = text[:8192]
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",\t;，")
+    except csv.Error:
+        dialect = csv.excel
+    rows: list[tuple[CellValue, ...]] = []
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), dialect):
+            if len(rows) >= MAX_LEDGER_ROWS or len(row) > MAX_LEDGER_COLUMNS:
+                raise DocumentRejected(
+                    texts.LEDGER_TOO_MANY_ROWS.format(
+                        rows=MAX_LEDGER_ROWS, columns=MAX_LEDGER_COLUMNS
+                    )
+                )
+            rows.append(tuple(row))
+    except csv.Error as error:
+        raise DocumentRejected(texts.LEDGER_UNREADABLE.format(detail=str(error))) from None
+    return Sheet(name or "CSV", tuple(rows))
