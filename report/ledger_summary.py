@@ -165,8 +165,9 @@ def candidate_label(counting: Counting, question: Question, target: str) -> str:
     return _candidate_label(get_format(counting.format_id), question.kind, target)
 
 
-def summary_lines(summary: LedgerSummary) -> list[str]:
-    """The summary as lines of Chinese text (what the CLI prints and the chat shows)."""
+def summary_lines(summary: LedgerSummary, *, with_candidates: bool = True) -> list[str]:
+    """The summary as lines of Chinese text (what the CLI prints and the chat shows); the
+    chat, which offers the candidates as buttons, leaves them out of the text."""
     counting = summary.counting
     fmt = get_format(counting.format_id)
     lines = [texts.LEDGER_HEADING.format(year=counting.year), texts.LEDGER_COLUMNS_HEADING]
@@ -191,7 +192,13 @@ def summary_lines(summary: LedgerSummary) -> list[str]:
             )
     if summary.questions:
         lines.append(texts.LEDGER_QUESTIONS_HEADING.format(count=len(summary.questions)))
-        lines += [f"  {question_text(counting, q)}" for q in summary.questions]
+        for question in summary.questions:
+            lines.append(f"  {question_text(counting, question)}")
+            if with_candidates:
+                names = "、".join(
+                    candidate_label(counting, question, c) for c in question.candidates
+                )
+                lines.append(texts.LEDGER_CANDIDATES.format(names=names))
     else:
         lines.append(texts.LEDGER_COUNTS_HEADING)
         lines += count_lines(summary.rows)

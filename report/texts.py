@@ -104,6 +104,7 @@ LEDGER_QUESTIONS_HEADING = (
 )
 LEDGER_QUESTION_APPLICANT = "台账中申请人类型写作“{value}”（{rows}），应计入表三哪一类申请人？"
 LEDGER_QUESTION_OUTCOME = "台账中答复类型写作“{value}”（{rows}），应计入表三哪一项办理结果？"
+LEDGER_CANDIDATES = "    可选：{names}"
 LEDGER_CARRY_WARNING = "  提醒：{message}"
 LEDGER_DIFFERENCES_HEADING = "与报告中表三已填数字不同的有{count}处："
 LEDGER_DIFFERENCE = "  {label}：已填 {current}，台账统计 {counted}"

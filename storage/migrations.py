@@ -182,6 +182,24 @@ MIGRATIONS: tuple[Migration, ...] = (
             ) WITHOUT ROWID""",
         ),
     ),
+    Migration(
+        5,
+        "how an office's ledger wording maps to table 3 (answers to ledger questions)",
+        (
+            # kind 'applicant': target is an applicant column id; kind 'outcome': a result row
+            # id. wording is the ledger value, normalised (report.ledger_wording.normalise).
+            """
+            CREATE TABLE ledger_wording (
+                organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+                kind TEXT NOT NULL CHECK (kind IN ('applicant', 'outcome')),
+                wording TEXT NOT NULL,
+                target TEXT NOT NULL,
+                person_id INTEGER REFERENCES people(id),
+                chosen_at TEXT NOT NULL,
+                PRIMARY KEY (organisation_id, kind, wording)
+            ) WITHOUT ROWID""",
+        ),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].number

@@ -29,3 +29,8 @@ DATABASE_BUSY = "数据库文件“{path}”正被其他程序长时间占用，
 CANNOT_OPEN = "无法打开数据库文件“{path}”，请检查路径是否存在、是否有读写权限（{reason}）。"
 
 ROLE_LABELS = {"clerk": "填报人员", "admin": "单位管理员", "supervisor": "上级审核人员"}
+
+LEDGER_WRONG_YEAR = "台账是按{counted}年统计的，不能写入{year}年的报告。"
+LEDGER_WRONG_FORMAT = "台账是按{counted}统计的，而该报告使用{format}，请重新统计。"
+LEDGER_UNMAPPED = "台账中还有{count}种写法未确定对应哪一项，确定后才能写入报告。"
+LEDGER_BAD_TARGET = "“{target}”不是表三中的一项，无法记住这一选择。"
