@@ -1,0 +1,1 @@
+"""The ledger tests import their builders from this folder."""
