@@ -21,6 +21,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 from exports import texts
 from exports.docx_source import BINARY_MAGIC, MAX_FILE_BYTES, MAX_MEMBERS, MB, docx_source
 from exports.result import DocumentRejected
+from exports.text_source import decode_text
 from report.ledger import CellValue, Sheet
 
 #: Everything a zip container may decompress to, all members together.
@@ -162,19 +163,9 @@ def _docx(data: bytes) -> tuple[Sheet, ...]:
     )
 
 
-def decode_text(data: bytes) -> str:
-    """A text file in UTF-8 (with or without BOM) or GB18030; DocumentRejected otherwise."""
+def _csv(data: bytes, name: str) -> Sheet:
     if b"\x00" in data:
         raise DocumentRejected(texts.LEDGER_NOT_A_LEDGER)
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise DocumentRejected(texts.REJECT_NOT_TEXT)
-
-
-def _csv(data: bytes, name: str) -> Sheet:
     text = decode_text(data)
     sample = text[:8192]
     try:
