@@ -7,6 +7,7 @@ Public API: :func:`write_docx`, :func:`read_docx`, :func:`read_text`, :class:`Re
 from __future__ import annotations
 
 from exports.docx_source import BINARY_MAGIC, docx_source
+from exports.ledger_file import read_ledger_file
 from exports.reader import read_source
 from exports.result import DocumentRejected, ProblemKind, ReadProblem, ReadResult
 from exports.text_source import decode_text, text_source
@@ -39,6 +40,7 @@ __all__ = [
     "needs_draft",
     "read_docx",
     "read_file",
+    "read_ledger_file",
     "read_text",
     "report_title",
     "write_docx",

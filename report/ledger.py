@@ -349,6 +349,8 @@ def _read_row(
     received, answered = dates[Role.RECEIVED], dates[Role.ANSWERED]
     if received is None:
         if not applicant and answered is None:
+            if all(_only_a_number(v) for v in row):
+                return None  # a template's pre-numbered empty row (序号 only)
             return Skipped(ref, texts.LEDGER_SKIP_NOT_APPLICATION)
         problems.append(texts.LEDGER_NO_RECEIVED.format(row=ref.describe()))
         return None
@@ -366,6 +368,11 @@ def _read_row(
         problems.append(texts.LEDGER_NO_OUTCOME.format(row=ref.describe()))
         return None
     return Application(ref, received, answered, applicant, outcome)
+
+
+def _only_a_number(value: CellValue) -> bool:
+    text = cell_text(value)
+    return not text or text.isdigit()
 
 
 def _day(day: date) -> str:

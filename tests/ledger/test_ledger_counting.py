@@ -263,3 +263,16 @@ def test_shuffling_the_rows_never_changes_the_counts(
     # And the counts always balance: 一 + 二 = 三 + 四, in every applicant column.
     report = Report(organisation="某镇", year=year, figures=first.report_figures())
     assert errors(check(report)) == []
+
+
+def test_a_templates_empty_numbered_rows_and_a_total_row() -> None:
+    rows = [tuple(r) for r in rows_for(HEADERS["plain"])]
+    width = len(rows[0])
+    tail = [(n, *[""] * (width - 1)) for n in range(11, 16)]
+    tail.append(("合计", "", "", "", "", "", "共10件", ""))
+    ledger = read_ledger([Sheet("台账", (*rows, *tail))])
+    counting = count_ledger(ledger, YEAR, CURRENT)
+    assert {c: n for c, n in counting.figures.items() if n} == EXPECTED
+    assert [(s.row.number, s.reason) for s in ledger.skipped] == [
+        (17, "不是申请记录（没有收到申请日期和申请人类型）")
+    ]
