@@ -202,24 +202,23 @@ class _Header:
     columns: dict[Role, tuple[int, str]]
 
 
-def _header_labels(rows: Sequence[Sequence[CellValue]], index: int) -> list[list[str]]:
-    """For each column of row ``index``: the texts to try as its header (its own text, and for
-    a two-row header the text above, carried right over a merged group cell)."""
+def _header_labels(rows: Sequence[Sequence[CellValue]], index: int) -> list[list[tuple[str, int]]]:
+    """For each column of row ``index``: the texts to try as its header, each with a penalty
+    (0: its own text; 2: joined with the text above, for a two-row header whose group cell is
+    merged over several columns). A title above (one text merged across) is never joined."""
     own = [cell_text(v) for v in rows[index]]
     above: list[str] = []
-    if index > 0:
+    if index > 0 and len({t for t in map(cell_text, rows[index - 1]) if t}) >= 2:
         carried = ""
         for value in rows[index - 1]:
             carried = cell_text(value) or carried
             above.append(carried)
-    labels: list[list[str]] = []
+    labels: list[list[tuple[str, int]]] = []
     for column, text in enumerate(own):
         upper = above[column] if column < len(above) else ""
-        tries = [text] if text else []
-        if upper:
-            tries.append(upper + text)
-            if not text:
-                tries.append(upper)
+        tries = [(text, 0)] if text else []
+        if upper and upper != text:
+            tries.append((upper + text, 2))
         labels.append(tries)
     return labels
 
@@ -227,13 +226,13 @@ def _header_labels(rows: Sequence[Sequence[CellValue]], index: int) -> list[list
 def _header_at(rows: Sequence[Sequence[CellValue]], index: int) -> _Header:
     best: dict[Role, tuple[int, int, str]] = {}
     for column, tries in enumerate(_header_labels(rows, index)):
-        for label in tries:
+        for label, penalty in tries:
             found = header_role(label)
             if found is None:
                 continue
             role, quality = found
-            if role not in best or quality < best[role][0]:
-                best[role] = (quality, column, label)
+            if role not in best or quality + penalty < best[role][0]:
+                best[role] = (quality + penalty, column, label)
             break
     return _Header(index, {role: (col, label) for role, (_, col, label) in best.items()})
 

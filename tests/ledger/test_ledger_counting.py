@@ -276,3 +276,15 @@ def test_a_templates_empty_numbered_rows_and_a_total_row() -> None:
     assert [(s.row.number, s.reason) for s in ledger.skipped] == [
         (17, "不是申请记录（没有收到申请日期和申请人类型）")
     ]
+
+
+def test_a_title_naming_a_column_never_takes_the_place_of_its_header() -> None:
+    rows = [
+        tuple(r)
+        for r in rows_for(("申请人类型", "收到申请时间", "答复日期", "答复结果（同意/不同意）"))
+    ]
+    title = ("某镇依申请公开答复情况登记表",) * len(rows[0])  # merged across, as calamine fills it
+    ledger = read_ledger([Sheet("台账", (title, *rows))])
+    outcome = next(c for c in ledger.columns if c.role is Role.OUTCOME)
+    assert (outcome.letter, outcome.header) == ("G", "答复结果（同意/不同意）")
+    assert {c: n for c, n in count_ledger(ledger, YEAR, CURRENT).figures.items() if n} == EXPECTED
