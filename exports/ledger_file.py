@@ -22,7 +22,7 @@ from exports import texts
 from exports.docx_source import BINARY_MAGIC, MAX_FILE_BYTES, MAX_MEMBERS, MB, docx_source
 from exports.result import DocumentRejected
 from exports.text_source import decode_text
-from report.ledger import CellValue, Sheet
+from report.ledger import CellValue, Ledger, Sheet, read_ledger
 
 #: Everything a zip container may decompress to, all members together.
 MAX_UNZIPPED_BYTES = 80 * MB
@@ -53,6 +53,13 @@ def read_ledger_file(data: bytes, name: str = "") -> tuple[Sheet, ...]:
     if data.startswith(BINARY_MAGIC):
         raise DocumentRejected(texts.LEDGER_NOT_A_LEDGER)
     return (_csv(data, name),)
+
+
+def read_ledger_bytes(data: bytes, name: str = "") -> Ledger:
+    """A ledger file read and understood: ``read_ledger`` over ``read_ledger_file``. Raises
+    ``DocumentRejected`` (not a ledger file, hostile) or ``report.ledger.LedgerError`` (no
+    header, a missing column, a bad row); both carry a Chinese ``message``."""
+    return read_ledger(read_ledger_file(data, name))
 
 
 def _zipped(data: bytes) -> tuple[Sheet, ...]:

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from pydantic import TypeAdapter
+
 from report import texts
 from report.formats import APPLICANT_COLUMNS, get_format
 from report.layout import ReportFormat
@@ -133,6 +135,17 @@ class Ledger:
     @property
     def sheets(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(c.sheet for c in self.columns))
+
+    def to_json(self) -> str:
+        """The ledger as JSON (to keep it in a conversation's state until it is confirmed)."""
+        return _LEDGER_JSON.dump_json(self).decode()
+
+    @classmethod
+    def from_json(cls, data: str | bytes) -> Ledger:
+        return _LEDGER_JSON.validate_json(data)
+
+
+_LEDGER_JSON: TypeAdapter[Ledger] = TypeAdapter(Ledger)
 
 
 # --- reading ------------------------------------------------------------------------------------

@@ -16,10 +16,10 @@ import click
 
 from bot.commands.common import db_option, fail, opened_store
 from exports import DocumentRejected
-from exports.ledger_file import read_ledger_file
+from exports.ledger_file import read_ledger_bytes
 from report.formats import APPLICANT_COLUMNS, format_for_year, get_format
 from report.layout import ReportFormat
-from report.ledger import Counting, Ledger, LedgerError, count_ledger, explain, read_ledger
+from report.ledger import Counting, Ledger, LedgerError, count_ledger, explain
 from report.ledger import candidate_label as label_of
 from report.ledger_summary import (
     LedgerSummary,
@@ -75,7 +75,7 @@ def _read(file: Path) -> Ledger:
     except OSError as error:
         fail(FILE_UNREADABLE.format(path=file, error=error.strerror or error))
     try:
-        return read_ledger(read_ledger_file(data, file.name))
+        return read_ledger_bytes(data, file.name)
     except (DocumentRejected, LedgerError) as error:
         fail(error.message)
 

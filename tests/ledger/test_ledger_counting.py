@@ -288,3 +288,8 @@ def test_a_title_naming_a_column_never_takes_the_place_of_its_header() -> None:
     outcome = next(c for c in ledger.columns if c.role is Role.OUTCOME)
     assert (outcome.letter, outcome.header) == ("G", "答复结果（同意/不同意）")
     assert {c: n for c, n in count_ledger(ledger, YEAR, CURRENT).figures.items() if n} == EXPECTED
+
+
+def test_a_ledger_survives_a_trip_through_json() -> None:
+    ledger = sample()
+    assert Ledger.from_json(ledger.to_json()) == ledger
