@@ -215,13 +215,15 @@ class _Header:
     columns: dict[Role, tuple[int, str]]
 
 
-def _header_labels(rows: Sequence[Sequence[CellValue]], index: int) -> list[list[tuple[str, int]]]:
+def _header_labels(
+    rows: Sequence[Sequence[CellValue]], index: int, join: bool = True
+) -> list[list[tuple[str, int]]]:
     """For each column of row ``index``: the texts to try as its header, each with a penalty
     (0: its own text; 2: joined with the text above, for a two-row header whose group cell is
     merged over several columns). A title above (one text merged across) is never joined."""
     own = [cell_text(v) for v in rows[index]]
     above: list[str] = []
-    if index > 0 and len({t for t in map(cell_text, rows[index - 1]) if t}) >= 2:
+    if join and index > 0 and len({t for t in map(cell_text, rows[index - 1]) if t}) >= 2:
         carried = ""
         for value in rows[index - 1]:
             carried = cell_text(value) or carried
@@ -236,9 +238,9 @@ def _header_labels(rows: Sequence[Sequence[CellValue]], index: int) -> list[list
     return labels
 
 
-def _header_at(rows: Sequence[Sequence[CellValue]], index: int) -> _Header:
+def _header_at(rows: Sequence[Sequence[CellValue]], index: int, join: bool = True) -> _Header:
     best: dict[Role, tuple[int, int, str]] = {}
-    for column, tries in enumerate(_header_labels(rows, index)):
+    for column, tries in enumerate(_header_labels(rows, index, join)):
         for label, penalty in tries:
             found = header_role(label)
             if found is None:
@@ -286,6 +288,10 @@ def read_ledger(sheets: Sequence[Sheet]) -> Ledger:
         for index in range(header_row + 1, len(sheet.rows)):
             row = sheet.rows[index]
             ref = RowRef(sheet.name, index + 1)
+            if len(_header_at(sheet.rows, index, join=False).columns) >= 2:
+                # The header again (a ledger pasted together page by page).
+                skipped.append(Skipped(ref, texts.LEDGER_SKIP_HEADER))
+                continue
             read = _read_row(row, ref, where, problems)
             if isinstance(read, Application):
                 applications.append(read)

@@ -79,6 +79,7 @@ LEDGER_NO_OUTCOME = "{row}有答复日期，但没有填写答复类型（办理
 LEDGER_ANSWER_BEFORE = "{row}答复日期（{answered}）早于收到申请日期（{received}）"
 LEDGER_NO_APPLICATIONS = "台账中表头以下没有任何申请记录。"
 LEDGER_SKIP_NOT_APPLICATION = "不是申请记录（没有收到申请日期和申请人类型）"
+LEDGER_SKIP_HEADER = "重复的表头行"
 LEDGER_SKIP_LATER = "{year}年以后收到，不计入本年度"
 LEDGER_SKIP_EARLIER = "{year}年以前已办结，不计入本年度"
 LEDGER_BY_DECLARED = "按常用说法"

@@ -293,3 +293,11 @@ def test_a_title_naming_a_column_never_takes_the_place_of_its_header() -> None:
 def test_a_ledger_survives_a_trip_through_json() -> None:
     ledger = sample()
     assert Ledger.from_json(ledger.to_json()) == ledger
+
+
+def test_a_header_repeated_page_by_page_is_skipped() -> None:
+    rows = [tuple(r) for r in rows_for(HEADERS["plain"])]
+    pasted = (*rows[:6], ("", "", "", "", "", "", "", ""), rows[0], *rows[6:])
+    ledger = read_ledger([Sheet("台账", pasted)])
+    assert {c: n for c, n in count_ledger(ledger, YEAR, CURRENT).figures.items() if n} == EXPECTED
+    assert [(s.row.number, s.reason) for s in ledger.skipped] == [(8, "重复的表头行")]
