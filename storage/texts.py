@@ -29,3 +29,10 @@ DATABASE_BUSY = "数据库文件“{path}”正被其他程序长时间占用，
 CANNOT_OPEN = "无法打开数据库文件“{path}”，请检查路径是否存在、是否有读写权限（{reason}）。"
 
 ROLE_LABELS = {"clerk": "填报人员", "admin": "单位管理员", "supervisor": "上级审核人员"}
+
+REPORT_LOCKED = {
+    "submitted": "报告已提交上级审核，审核期间不能修改；如需修改，请先撤回审核申请。",
+    "approved": "报告已审核通过，不能再修改；如需修改，请联系上级审核人员重新打开。",
+}
+COMMENT_EMPTY = "意见内容不能为空，请写明需要修改的地方。"
+COMMENT_TOO_LONG = "每条意见不能超过{limit}个字。"
