@@ -98,3 +98,23 @@ SECTION_NOT_FOUND = "未找到“{heading}”部分的标题，该部分内容�
 PART_NOT_FOUND = "未找到“{heading}”的小标题，该部分内容未读取。"
 FORMAT_YEAR_MISMATCH = "表格是{format}，而标题中的年份是{year}年，该年度应使用{expected}。"
 FORMAT_GUESSED = "未能从表头判断报告格式，按{format}读取。"
+
+# --- the review appendix -------------------------------------------------------------------------
+
+APPENDIX_TITLE = "附件：审核情况说明"
+APPENDIX_ACCEPTED = "一、经核对确认的提示"
+APPENDIX_ACCEPTED_ITEM = "{number}. {description}确认理由：{reason}（{person}，{date}确认）"
+APPENDIX_FAR = "二、与上年相比变化较大的数字"
+APPENDIX_FAR_RULE = "“变化较大”指本年数字达到上年的{ratio}倍及以上，或在上年的{fraction}及以下，且与上年相差{difference}及以上。"
+APPENDIX_FAR_ITEM = "{number}. {label}：本年{now}，上年{last}。"
+APPENDIX_NO_PREVIOUS = "没有上年报告数据，未作比较。"
+APPENDIX_AUTHORS = "三、填报情况"
+APPENDIX_AUTHOR_ITEM = "{heading}：{people}填报，最后修改于{date}。"
+APPENDIX_AUTHOR_EMPTY = "{heading}：未填报。"
+APPENDIX_AUTHOR_UNKNOWN = "{heading}：由导入的文件填入，最后修改于{date}。"
+APPENDIX_APPROVAL = "四、审核情况"
+APPENDIX_APPROVED = "{person}于{date}审核通过。"
+APPENDIX_NOT_APPROVED = "本报告尚未审核通过（当前状态：{status}）。"
+APPENDIX_NONE = "无。"
+PEOPLE_SEPARATOR = "、"
+UNKNOWN_PERSON = "未署名人员"

@@ -454,3 +454,5 @@ class ReviewEvidence:
     authors: tuple[SectionAuthors, ...]
     approved_by: str | None = None
     approved_at: datetime | None = None
+    #: False when there was no report of the year before to compare with.
+    compared: bool = True

@@ -303,6 +303,7 @@ class ReviewStore(ReportStore):
             authors=_authors(report, writes, names),
             approved_by=names.get(review.approved_by) if review.approved_by else None,
             approved_at=review.approved_at if review.status is ReviewStatus.APPROVED else None,
+            compared=previous is not None,
         )
 
     # -- internals -------------------------------------------------------------------------
