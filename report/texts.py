@@ -44,7 +44,7 @@ SIDE_STOCK = {
     "items": "上年报告的项目数量加增减",
 }
 SIDE_TEXT = "正文“{part}”写的“{quote}”"
-SIDE_LAST_YEAR_VALUE = "上年为 {value}"
+SIDE_LAST_YEAR_VALUE = "上年"  # the sentence adds "为 <value>"
 SIDE_NONNEGATIVE = "应为不小于 0 的数"
 SIDE_WHOLE = "应为整数"
 BALANCE_LEFT = "“{column}”栏 一＋二"

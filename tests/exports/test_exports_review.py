@@ -90,13 +90,13 @@ def test_the_appendix_lists_the_evidence(approved: tuple[Store, int], tmp_path: 
     assert body.index(report.organisation) < start  # after the report's closing
     appendix = body[start:]
     accepted = next(line for line in appendix if REASON in line)
-    assert "李明" in accepted and "120" in accepted
+    assert "李明" in accepted and "上年为 120，" in accepted
     far = next(line for line in appendix if line.startswith("1. 政府集中采购"))
     assert "本年9" in far and "上年120" in far
     assert any("1/2" in line and "相差10" in line for line in appendix)
-    assert "一、总体情况：王芳填报" in "\n".join(appendix)
-    assert "五、存在的主要问题及改进情况：王芳、李明填报" in "\n".join(appendix)
-    assert "二、主动公开政府信息情况：李明填报" in "\n".join(appendix)
+    assert "“一、总体情况”：王芳填报" in "\n".join(appendix)
+    assert "“五、存在的主要问题及改进情况”：王芳、李明填报" in "\n".join(appendix)
+    assert "“二、主动公开政府信息情况”：李明填报" in "\n".join(appendix)
     assert appendix[-1].startswith("张科长于") and appendix[-1].endswith("审核通过。")
     assert texts.DRAFT_MARK not in _headers(data)
     without = _body(write_docx(report))
