@@ -13,6 +13,7 @@ import click
 from bot.commands.console import console, open_console
 from bot.commands.documents import COMMANDS as DOCUMENT_COMMANDS
 from bot.commands.org import org
+from bot.commands.review import review
 from bot.commands.run import load_settings, run, run_bot
 
 
@@ -36,7 +37,7 @@ def start() -> None:
     )
 
 
-for command in (org, console, run, *DOCUMENT_COMMANDS):
+for command in (org, review, console, run, *DOCUMENT_COMMANDS):
     main.add_command(command)
 
 
