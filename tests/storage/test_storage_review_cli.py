@@ -69,7 +69,9 @@ def test_the_whole_review_from_the_terminal(
     )
     assert "意见2条" in out
     status = run(runner, db_path, "status")
-    assert "已退回" in status and "[待修改] 五、存在的主要问题及改进情况：问题写得太笼统。" in status
+    assert (
+        "已退回" in status and "[待修改] 五、存在的主要问题及改进情况：问题写得太笼统。" in status
+    )
     assert "[待修改] 收到和处理政府信息公开申请情况：一、本年新收政府信息公开申请数量" in status
 
     with Store(db_path) as store:
