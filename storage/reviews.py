@@ -14,6 +14,7 @@ from datetime import datetime
 
 from report.formats import get_format
 from report.review import (
+    TRANSITIONS,
     AcceptedWarning,
     Actor,
     Audience,
@@ -30,6 +31,7 @@ from report.review import (
     far_from_last_year,
     hand_in_event,
     next_status,
+    refusal,
     reminded,
 )
 from report.rules import Severity, check
@@ -151,6 +153,19 @@ class ReviewStore(ReportStore):
             ),
             comments=comments,
         )
+
+    def allowed_steps(self, report_id: int, person_id: int) -> list[ReviewEvent]:
+        """The review steps this person may take on the report now (the buttons to show);
+        a return is listed when the report may be returned once comments are written."""
+        status = self.review(report_id).status
+        allowed = []
+        for event in ReviewEvent:
+            if (status, event) not in TRANSITIONS:
+                continue
+            context = self.review_context(report_id, person_id, event, comments=1)
+            if refusal(status, event, context) is None:
+                allowed.append(event)
+        return allowed
 
     # -- the steps -------------------------------------------------------------------------
 

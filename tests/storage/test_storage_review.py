@@ -338,3 +338,17 @@ def test_evidence_for_the_appendix(
     assert by_heading["一、总体情况"] == ("王芳",)
     assert evidence.approved_by == "张科长" and evidence.approved_at == clock.now
     assert text_target("problems") == "text:problems"
+
+
+def test_the_steps_each_person_may_take(store: Store, filled: StoredReport) -> None:
+    assert store.allowed_steps(filled.id, CLERK_ID) == [ReviewEvent.SUBMIT]
+    assert store.allowed_steps(filled.id, SUPERVISOR_ID) == []
+    store.submit(filled.id, person_id=CLERK_ID)
+    assert store.allowed_steps(filled.id, CLERK_ID) == [ReviewEvent.WITHDRAW]
+    assert store.allowed_steps(filled.id, SUPERVISOR_ID) == [
+        ReviewEvent.RETURN,
+        ReviewEvent.APPROVE,
+    ]
+    store.approve(filled.id, person_id=SUPERVISOR_ID)
+    assert store.allowed_steps(filled.id, OTHER_CLERK_ID) == []
+    assert store.allowed_steps(filled.id, SUPERVISOR_ID) == [ReviewEvent.REOPEN]
