@@ -17,6 +17,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from report import texts
+from report.formats import APPEAL_GROUPS
 from report.layout import Cell, ReportFormat
 from report.values import Report
 
@@ -385,6 +386,42 @@ def far_from_last_year(report: Report, previous: Report | None) -> tuple[FarFigu
             if now is not None and before is not None and is_far(now, before):
                 found.append(FarFigure(cell.id, cell.label, now, before))
     return tuple(found)
+
+
+#: The totals a supervisor sees first when a report is handed in.
+MAIN_TOTALS: tuple[str, ...] = (
+    "applications.new.total",
+    "applications.carried_over.total",
+    "applications.results_total.total",
+    "applications.carried_forward.total",
+    *(f"{group}.total" for group, _ in APPEAL_GROUPS),
+)
+
+
+@dataclass(frozen=True)
+class TotalAgainstLastYear:
+    cell_id: str
+    label: str
+    now: Decimal | None
+    last_year: Decimal | None
+
+    @property
+    def far(self) -> bool:
+        return (
+            self.now is not None and self.last_year is not None and is_far(self.now, self.last_year)
+        )
+
+
+def main_totals(report: Report, previous: Report | None) -> tuple[TotalAgainstLastYear, ...]:
+    """The report's main totals (applications and appeals) beside last year's."""
+    rows = []
+    for cell_id in MAIN_TOTALS:
+        last = None
+        if previous is not None and cell_id in previous.format.cells_by_id:
+            last = previous.value(cell_id)
+        label = report.format.cell(cell_id).label
+        rows.append(TotalAgainstLastYear(cell_id, label, report.value(cell_id), last))
+    return tuple(rows)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from report.review import (
     hand_in_event,
     is_answered_by,
     is_far,
+    main_totals,
     marked_draft,
     next_status,
     place_cells,
@@ -268,3 +269,17 @@ def test_far_figures_compare_the_same_cell_across_formats() -> None:
     assert "applications.new.total" in ids
     assert all(c in CURRENT.cells_by_id and c in LEGACY.cells_by_id for c in ids)
     assert far_from_last_year(report, None) == ()
+
+
+def test_main_totals_stand_beside_last_years() -> None:
+    previous = seed_report()
+    figures = {c.id: Decimal(0) for c in CURRENT.entered_cells}
+    figures["applications.new.business"] = Decimal(30)
+    figures["applications.granted.business"] = Decimal(30)
+    report = Report(organisation=previous.organisation, year=2021, figures=figures)
+    totals = {t.cell_id: t for t in main_totals(report, previous)}
+    new = totals["applications.new.total"]
+    assert (new.now, new.last_year, new.far) == (Decimal(30), Decimal(0), True)
+    assert new.label == "一、本年新收政府信息公开申请数量·总计"
+    assert totals["review.total"].now == Decimal(0) and not totals["review.total"].far
+    assert all(t.last_year is None for t in main_totals(report, None))
