@@ -103,7 +103,7 @@ FORMAT_GUESSED = "未能从表头判断报告格式，按{format}读取。"
 
 APPENDIX_TITLE = "附件：审核情况说明"
 APPENDIX_ACCEPTED = "一、经核对确认的提示"
-APPENDIX_ACCEPTED_ITEM = "{number}. {description}确认理由：{reason}（{person}，{date}确认）"
+APPENDIX_ACCEPTED_ITEM = "{number}. {description}确认理由：{reason}（{person}，{date}确认）。"
 APPENDIX_FAR = "二、与上年相比变化较大的数字"
 APPENDIX_FAR_RULE = "“变化较大”指本年数字达到上年的{ratio}倍及以上，或在上年的{fraction}及以下，且与上年相差{difference}及以上。"
 APPENDIX_FAR_ITEM = "{number}. {label}：本年{now}，上年{last}。"
