@@ -14,6 +14,7 @@ from bot.commands.console import console, open_console
 from bot.commands.documents import COMMANDS as DOCUMENT_COMMANDS
 from bot.commands.ledger import COMMANDS as LEDGER_COMMANDS
 from bot.commands.org import org
+from bot.commands.review import review
 from bot.commands.run import load_settings, run, run_bot
 
 
@@ -37,7 +38,7 @@ def start() -> None:
     )
 
 
-for command in (org, console, run, *DOCUMENT_COMMANDS, *LEDGER_COMMANDS):
+for command in (org, review, console, run, *DOCUMENT_COMMANDS, *LEDGER_COMMANDS):
     main.add_command(command)
 
 

@@ -120,3 +120,23 @@ LEDGER_UNREADABLE = (
 LEDGER_TOO_MANY_SHEETS = "文件包含的工作表超过 {limit} 个，不像是一份依申请公开台账，未予读取。"
 LEDGER_TOO_MANY_ROWS = "表格超过 {rows} 行或 {columns} 列，不像是一份依申请公开台账，未予读取。"
 LEDGER_DOCX_TABLE = "表格{number}"
+
+# --- the review appendix -------------------------------------------------------------------------
+
+APPENDIX_TITLE = "附件：审核情况说明"
+APPENDIX_ACCEPTED = "一、经核对确认的提示"
+APPENDIX_ACCEPTED_ITEM = "{number}. {description}确认理由：{reason}（{person}，{date}确认）。"
+APPENDIX_FAR = "二、与上年相比变化较大的数字"
+APPENDIX_FAR_RULE = "“变化较大”指本年数字达到上年的{ratio}倍及以上，或在上年的{fraction}及以下，且与上年相差{difference}及以上。"
+APPENDIX_FAR_ITEM = "{number}. {label}：本年{now}，上年{last}。"
+APPENDIX_NO_PREVIOUS = "没有上年报告数据，未作比较。"
+APPENDIX_AUTHORS = "三、填报情况"
+APPENDIX_AUTHOR_ITEM = "“{heading}”：{people}填报，最后修改于{date}。"
+APPENDIX_AUTHOR_EMPTY = "“{heading}”：未填报。"
+APPENDIX_AUTHOR_UNKNOWN = "“{heading}”：由导入的文件填入，最后修改于{date}。"
+APPENDIX_APPROVAL = "四、审核情况"
+APPENDIX_APPROVED = "{person}于{date}审核通过。"
+APPENDIX_NOT_APPROVED = "本报告尚未审核通过（当前状态：{status}）。"
+APPENDIX_NONE = "无。"
+PEOPLE_SEPARATOR = "、"
+UNKNOWN_PERSON = "未署名人员"

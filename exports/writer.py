@@ -15,11 +15,13 @@ from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 
 from exports import texts, typography
+from exports.appendix import LineKind, appendix_lines
 from exports.figures import format_figure
 from exports.grid import GridCell, Kind, TableGrid, table_grid
 from exports.package import finish_package, prune
 from exports.typography import Font
 from report.layout import Section, Table
+from report.review import ReviewEvidence
 from report.rules import check, errors
 from report.values import Report
 
@@ -35,18 +37,27 @@ def needs_draft(report: Report) -> bool:
     return bool(report.missing_cells()) or bool(errors(check(report)))
 
 
-def write_docx(report: Report, *, draft: bool = False, issued: date | None = None) -> bytes:
+def write_docx(
+    report: Report,
+    *,
+    draft: bool = False,
+    issued: date | None = None,
+    appendix: ReviewEvidence | None = None,
+) -> bytes:
     """The report as a DOCX file in the official format.
 
     ``draft`` marks every page 征求意见稿 in the header; a report that :func:`needs_draft` is
     always written as a draft. ``issued`` is the date under the organisation's name (left blank
-    for the clerk to fill in when None). The same arguments always give the same bytes.
+    for the clerk to fill in when None). ``appendix`` adds the review appendix on a page of its
+    own after the report. The same arguments always give the same bytes.
     """
     document = Document()
     writer = _Writer(document, report)
     writer.set_up_page()
     writer.set_up_styles()
     writer.write_body(issued)
+    if appendix is not None:
+        writer.write_appendix(appendix)
     writer.write_page_numbers()
     if draft or needs_draft(report):
         writer.write_draft_mark()
@@ -286,6 +297,18 @@ class _Writer:
             for line in self.report.texts.get(part.id, "").split("\n"):
                 if line.strip():
                     self._paragraph(self.document, texts.STYLE_BODY, line.strip(), typography.BODY)
+
+    def write_appendix(self, evidence: ReviewEvidence) -> None:
+        styles = {
+            LineKind.TITLE: (texts.STYLE_HEADING_1, typography.HEADING_1),
+            LineKind.HEADING: (texts.STYLE_HEADING_2, typography.HEADING_2),
+            LineKind.BODY: (texts.STYLE_BODY, typography.BODY),
+        }
+        for number, line in enumerate(appendix_lines(evidence, self.report.format)):
+            style, font = styles[line.kind]
+            paragraph = self._paragraph(self.document, style, line.text, font)
+            if number == 0:
+                paragraph.paragraph_format.page_break_before = True
 
     def _write_closing(self, issued: date | None) -> None:
         date_line = (

@@ -44,7 +44,7 @@ SIDE_STOCK = {
     "items": "上年报告的项目数量加增减",
 }
 SIDE_TEXT = "正文“{part}”写的“{quote}”"
-SIDE_LAST_YEAR_VALUE = "上年为 {value}"
+SIDE_LAST_YEAR_VALUE = "上年"  # the sentence adds "为 <value>"
 SIDE_NONNEGATIVE = "应为不小于 0 的数"
 SIDE_WHOLE = "应为整数"
 BALANCE_LEFT = "“{column}”栏 一＋二"
@@ -113,3 +113,39 @@ LEDGER_NO_DIFFERENCES = "报告中表三已填的数字与台账统计一致。"
 LEDGER_NOT_FILLED = "—"
 LEDGER_EXPLAIN = "{label}：{count}件，来自台账{rows}。"
 LEDGER_EXPLAIN_NONE = "{label}：0件，台账中没有计入这一格的申请。"
+
+# --- review and sign-off --------------------------------------------------------------------
+REVIEW_STATUS_LABELS = {
+    "drafting": "填报中",
+    "submitted": "待审核",
+    "returned": "已退回",
+    "approved": "已通过",
+}
+REVIEW_EVENT_LABELS = {
+    "submit": "提交审核",
+    "resubmit": "修改后重新提交",
+    "withdraw": "撤回审核申请",
+    "return": "退回修改",
+    "approve": "审核通过",
+    "reopen": "重新打开",
+}
+#: Why a review step was refused, by ``Refusal``; ``{status}`` and ``{count}`` are filled in.
+REVIEW_REFUSALS = {
+    "not_your_office": "您不是本单位的填报人员，也不是其上级单位的审核人员，不能办理此项操作。",
+    "only_supervisor": "审核通过、退回和重新打开只能由上级单位的审核人员办理。",
+    "only_filler": "提交审核和撤回只能由本单位的填报人员办理。",
+    "no_supervisor": "本单位没有上级审核人员，报告无需审核，填写完成后即可直接导出。",
+    "already_submitted": "报告已提交审核，正在等待上级审核，请勿重复提交。",
+    "already_approved": "报告已审核通过，无需再次审核。",
+    "approved_needs_reopen": "报告已审核通过，如需退回修改，请先将报告重新打开。",
+    "approved_locked": "报告已审核通过，不能再修改或提交；如需修改，请联系上级审核人员重新打开。",
+    "not_submitted": "报告当前状态为“{status}”，尚未提交审核，不能办理此项操作。",
+    "not_approved": "报告当前状态为“{status}”，尚未审核通过，无需重新打开。",
+    "wrong_state": "报告当前状态为“{status}”，不能办理此项操作。",
+    "incomplete": "报告还有{count}项没有填写，请全部填写后再提交审核。",
+    "open_errors": "报告还有{count}处错误没有改正，请改正后再提交审核。",
+    "unaccepted_warnings": "报告还有{count}处提示没有确认，请逐一核对，确认无误的请写明理由后再提交审核。",
+    "no_comment": "退回修改时请至少写一条意见，说明需要修改的地方。",
+}
+PLACE_ROW = "{table}：{row}"
+PLACE_WHOLE_TABLE = "{table}（整表）"

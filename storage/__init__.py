@@ -4,19 +4,32 @@ No SQL lives outside this package. See ``Store`` for the entry point.
 """
 
 from storage.codec import TEXT_PREFIX, WARNING_PREFIX, default_short_name, text_target
-from storage.errors import AmbiguousName, InviteError, NotFound, StaleWrite, StorageError
+from storage.errors import (
+    AmbiguousName,
+    InviteError,
+    NotFound,
+    ReportLocked,
+    ReviewRefused,
+    StaleWrite,
+    StorageError,
+)
 from storage.migrations import LATEST as SCHEMA_VERSION
 from storage.models import (
     AuditEntry,
+    Comment,
     Invite,
+    MemberReview,
     Membership,
     Organisation,
     Person,
     Reminder,
     ReportStatus,
+    Review,
+    ReviewRecord,
     Role,
     StoredReport,
 )
+from storage.reviews import NewComment
 from storage.store import Store
 
 __all__ = [
@@ -25,14 +38,21 @@ __all__ = [
     "WARNING_PREFIX",
     "AmbiguousName",
     "AuditEntry",
+    "Comment",
     "Invite",
     "InviteError",
+    "MemberReview",
     "Membership",
+    "NewComment",
     "NotFound",
     "Organisation",
     "Person",
     "Reminder",
+    "ReportLocked",
     "ReportStatus",
+    "Review",
+    "ReviewRecord",
+    "ReviewRefused",
     "Role",
     "StaleWrite",
     "StorageError",

@@ -59,3 +59,24 @@ class StaleWrite(StorageError):
         self.current_value = current_value
         self.person_id = person_id
         self.targets = targets or (target,)
+
+
+class ReviewRefused(StorageError):
+    """A review step that does not apply now; ``reason`` (a ``report.review.Refusal``) says why.
+
+    Nothing was written.
+    """
+
+    def __init__(self, message: str, *, reason: str, status: str, event: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.status = status
+        self.event = event
+
+
+class ReportLocked(StorageError):
+    """A write to a report that waits for review or is approved; nothing was written."""
+
+    def __init__(self, message: str, *, status: str) -> None:
+        super().__init__(message)
+        self.status = status

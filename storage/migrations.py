@@ -200,6 +200,58 @@ MIGRATIONS: tuple[Migration, ...] = (
             ) WITHOUT ROWID""",
         ),
     ),
+    Migration(
+        6,
+        "review and sign-off: review status, its events with submission snapshots, comments",
+        (
+            # No row: the report is being filled in (drafting) and was never handed in.
+            """
+            CREATE TABLE reviews (
+                report_id INTEGER PRIMARY KEY REFERENCES reports(id),
+                status TEXT NOT NULL
+                    CHECK (status IN ('drafting', 'submitted', 'returned', 'approved')),
+                since TEXT NOT NULL,
+                submitted_at TEXT,
+                returned_at TEXT,
+                approved_at TEXT,
+                approved_by INTEGER REFERENCES people(id)
+            )""",
+            # Every step taken; a submission keeps the report as it was handed in (JSON).
+            """
+            CREATE TABLE review_events (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                report_id INTEGER NOT NULL REFERENCES reports(id),
+                event TEXT NOT NULL,
+                old_status TEXT NOT NULL,
+                new_status TEXT NOT NULL,
+                person_id INTEGER REFERENCES people(id),
+                at TEXT NOT NULL,
+                note TEXT,
+                snapshot TEXT
+            )""",
+            "CREATE INDEX review_events_report ON review_events(report_id)",
+            """
+            CREATE TRIGGER review_events_no_update BEFORE UPDATE ON review_events
+            BEGIN SELECT RAISE(ABORT, 'review events are append-only'); END""",
+            """
+            CREATE TRIGGER review_events_no_delete BEFORE DELETE ON review_events
+            BEGIN SELECT RAISE(ABORT, 'review events are append-only'); END""",
+            # place: cell:<cell id>, row:<table>/<row id> or part:<part id> (report.review.Place).
+            """
+            CREATE TABLE review_comments (
+                id INTEGER PRIMARY KEY,
+                report_id INTEGER NOT NULL REFERENCES reports(id),
+                event_id INTEGER NOT NULL REFERENCES review_events(id),
+                place TEXT NOT NULL,
+                text TEXT NOT NULL,
+                person_id INTEGER REFERENCES people(id),
+                created_at TEXT NOT NULL,
+                answered_at TEXT,
+                answered_by INTEGER REFERENCES people(id)
+            )""",
+            "CREATE INDEX review_comments_report ON review_comments(report_id)",
+        ),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].number

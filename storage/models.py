@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
+
+from report.review import Place, ReviewEvent, ReviewStatus
 
 
 class Role(StrEnum):
@@ -86,3 +88,65 @@ class Reminder:
     due: date
     kind: str
     sent_at: datetime
+
+
+@dataclass(frozen=True)
+class Review:
+    """Where a report is in its review (status is a ``report.review.ReviewStatus``)."""
+
+    report_id: int
+    status: ReviewStatus
+    #: When the report entered this status (None: never handed in).
+    since: datetime | None
+    submitted_at: datetime | None
+    returned_at: datetime | None
+    approved_at: datetime | None
+    approved_by: int | None
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """One review step taken: submit, resubmit, withdraw, return, approve or reopen."""
+
+    id: int
+    report_id: int
+    event: ReviewEvent
+    old_status: ReviewStatus
+    new_status: ReviewStatus
+    person_id: int | None
+    at: datetime
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A supervisor's comment pinned to a place, given with a return."""
+
+    id: int
+    report_id: int
+    #: The return it came with (a ``ReviewRecord`` id).
+    event_id: int
+    place: Place
+    text: str
+    person_id: int | None
+    created_at: datetime
+    #: When the clerk changed its place after the return (None: still open).
+    answered_at: datetime | None
+    answered_by: int | None
+
+    @property
+    def answered(self) -> bool:
+        return self.answered_at is not None
+
+
+@dataclass(frozen=True)
+class MemberReview:
+    """One member office's report on /progress: its review status and how long it has waited."""
+
+    organisation: Organisation
+    report_id: int | None
+    status: ReviewStatus
+    since: datetime | None
+    #: Time in this status (None when never handed in or no report yet).
+    waited: timedelta | None
+    open_comments: int

@@ -26,6 +26,7 @@ from storage.codec import (
 )
 from storage.errors import StaleWrite, StorageError
 from storage.models import AuditEntry, ReportStatus, StoredReport
+from storage.review_hooks import answer_comments, refuse_locked
 
 LAST_YEAR = 2100
 _PREVIEW_CHARS = 30
@@ -167,6 +168,7 @@ class ReportStore(StoreBase):
         }
         with self.transaction():
             stored = self._report_row(report_id)
+            refuse_locked(self._conn, report_id)
             fmt = get_format(stored.format_id)
             _check_targets(fmt, [*changes, *(expected or {})])
             for cell in changes:
@@ -192,6 +194,7 @@ class ReportStore(StoreBase):
         target = text_target(part_id)
         with self.transaction():
             stored = self._report_row(report_id)
+            refuse_locked(self._conn, report_id)
             _check_targets(get_format(stored.format_id), [target])
             return self._write(
                 stored,
@@ -233,6 +236,7 @@ class ReportStore(StoreBase):
                 org_id, year, format_id=report.format_id
             )
             assert stored is not None
+            refuse_locked(self._conn, stored.id)
             self._require_person(person_id)
             now = self._now()
             changed = False
@@ -287,6 +291,7 @@ class ReportStore(StoreBase):
         """Record that a warning of the rules was looked at and accepted, and why (audited)."""
         with self.transaction():
             self._report_row(report_id)
+            refuse_locked(self._conn, report_id)
             self._require_person(person_id)
             old = self._accepted_reason(report_id, key)
             if old == reason:
@@ -314,6 +319,7 @@ class ReportStore(StoreBase):
         """Undo the acceptance of a warning (audited); nothing happens if it was not accepted."""
         with self.transaction():
             self._report_row(report_id)
+            refuse_locked(self._conn, report_id)
             self._require_person(person_id)
             old = self._accepted_reason(report_id, key)
             if old is None:
@@ -396,7 +402,7 @@ class ReportStore(StoreBase):
         """Write the answers that differ from the stored ones, each audited; True if any did."""
         current = self._answers(report_id, changes)
         stamp = datetime_to_text(now)
-        changed = False
+        written: list[str] = []
         for target, value in changes.items():
             old = current.get(target, _NEVER_WRITTEN)
             if old.value == value:
@@ -412,8 +418,10 @@ class ReportStore(StoreBase):
             self._audit(
                 report_id, target, old.value, value, person_id=person_id, source=source, now=now
             )
-            changed = True
-        return changed
+            written.append(target)
+        # A comment on a place is answered by the write that changes it.
+        answer_comments(self._conn, report_id, written, person_id=person_id, now=now)
+        return bool(written)
 
     def _set_status(
         self,

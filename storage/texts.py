@@ -34,3 +34,10 @@ LEDGER_WRONG_YEAR = "台账是按{counted}年统计的，不能写入{year}年�
 LEDGER_WRONG_FORMAT = "台账是按{counted}统计的，而该报告使用{format}，请重新统计。"
 LEDGER_UNMAPPED = "台账中还有{count}种写法未确定对应哪一项，确定后才能写入报告。"
 LEDGER_BAD_TARGET = "“{target}”不是表三中的一项，无法记住这一选择。"
+
+REPORT_LOCKED = {
+    "submitted": "报告已提交上级审核，审核期间不能修改；如需修改，请先撤回审核申请。",
+    "approved": "报告已审核通过，不能再修改；如需修改，请联系上级审核人员重新打开。",
+}
+COMMENT_EMPTY = "意见内容不能为空，请写明需要修改的地方。"
+COMMENT_TOO_LONG = "每条意见不能超过{limit}个字。"

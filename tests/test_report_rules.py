@@ -243,7 +243,9 @@ def test_outlier_w5_asks_to_confirm_tenfold_changes():
         "outlier.disclosure.penalty.decisions",
         "outlier.disclosure.licensing.decisions",
     }
-    assert only(found, "outlier.disclosure.penalty.decisions").right.label == "上年为 12"
+    penalty = only(found, "outlier.disclosure.penalty.decisions")
+    assert penalty.right.label == "上年" and penalty.right.value == D(12)
+    assert "，上年为 12，" in penalty.describe()
     calm = zeros().with_figures(
         {"disclosure.penalty.decisions": D(100), "disclosure.licensing.decisions": D(31)}
     )
