@@ -8,17 +8,26 @@ redelivered Telegram update (same ``update_id``) is never applied twice.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
 
-from dialogs import texts
+from dialogs import buttons, texts
+from dialogs.buttons import ChooseOrganisation, MuteReminders, OpenReport, RemindBehind
 from dialogs.deadlines import reporting_year
-from dialogs.machine import Context, Outcome, ReadDocx, RenderDocx, stale_write, step
+from dialogs.machine import (
+    Context,
+    Outcome,
+    ReadDocx,
+    RenderDocx,
+    describe_event,
+    stale_write,
+    step,
+)
 from dialogs.model import (
     AcceptWarning,
-    Button,
     ButtonPress,
     Command,
     ConversationState,
@@ -30,6 +39,7 @@ from dialogs.model import (
     WriteFigures,
     WriteText,
     builds_document,
+    button,
 )
 from dialogs.office import Office, WriteSummary
 from dialogs.reminders import FILLING_ROLES
@@ -38,6 +48,8 @@ from report.values import Report
 from storage import NotFound, ReportStatus, StaleWrite, Store
 
 __all__ = ["FILLING_ROLES", "Engine", "reporting_year"]
+
+logger = logging.getLogger(__name__)
 
 
 class Engine:
@@ -111,39 +123,47 @@ class Engine:
 
         Returns the messages (None: go on with the conversation) and the event to go on with.
         """
-        if isinstance(event, Command):
-            if event.name == "deadline":
-                return self.office.deadline(person_id, event.args), event
-            if event.name == "progress":
+        press = buttons.decode(event.data) if isinstance(event, ButtonPress) else None
+        match event, press:
+            case Command(name="deadline", args=args), _:
+                return self.office.deadline(person_id, args), event
+            case Command(name="progress"), _:
                 return self.office.progress(person_id), event
-            if event.name == "summary":
-                return self.office.summary(person_id, event.args), event
-            return None, event
-        if not isinstance(event, ButtonPress):
-            return None, event
-        head, _, rest = event.data.partition(".")
-        if head not in ("p", "r", "q", "u"):
-            return None, event
-        if not re.fullmatch(r"[0-9]{1,9}", rest):
-            return [OutMessage(text=texts.UNKNOWN_BUTTON)], event
-        if head == "p":
-            return self.office.remind_behind(person_id, int(rest)), event
+            case Command(name="summary", args=args), _:
+                return self.office.summary(person_id, args), event
+            case _, RemindBehind(parent_id=parent_id):
+                return self.office.remind_behind(person_id, parent_id), event
+            case _, OpenReport(report_id=report_id) | MuteReminders(report_id=report_id):
+                pass
+            case _:
+                return None, event
         try:
-            stored = self.store.report_by_id(int(rest))
+            stored = self.store.report_by_id(report_id)
         except NotFound:
-            return [OutMessage(text=texts.UNKNOWN_BUTTON)], event
+            return [self._unexpected(person_id, state, event)], event
         if self.store.role_in(person_id, stored.organisation_id) not in FILLING_ROLES:
-            return [OutMessage(text=texts.UNKNOWN_BUTTON)], event
-        if head == "r":
-            self._open(state, stored.organisation_id, stored.year)
-            return None, Command(name="gap")
-        self.store.mute_reminders(person_id, stored.id, muted=head == "q")
-        if head == "q":
-            button = Button(label=texts.BTN_UNMUTE, data=f"u.{stored.id}")
-            return [
-                OutMessage(text=texts.MUTED.format(year=stored.year), buttons=[[button]])
-            ], event
-        return [OutMessage(text=texts.UNMUTED.format(year=stored.year))], event
+            return [self._unexpected(person_id, state, event)], event
+        match press:
+            case OpenReport():
+                self._open(state, stored.organisation_id, stored.year)
+                return None, Command(name="gap")
+            case MuteReminders(muted=True):
+                self.store.mute_reminders(person_id, stored.id, muted=True)
+                unmute = button(texts.BTN_UNMUTE, MuteReminders(stored.id, muted=False))
+                text = texts.MUTED.format(year=stored.year)
+                return [OutMessage(text=text, buttons=[[unmute]])], event
+            case _:
+                self.store.mute_reminders(person_id, stored.id, muted=False)
+                return [OutMessage(text=texts.UNMUTED.format(year=stored.year))], event
+
+    @staticmethod
+    def _unexpected(person_id: int, state: ConversationState, event: Event) -> OutMessage:
+        """A button this person may not press (another office's, or forged): log it with the
+        state it arrived in, and say the button is no longer valid."""
+        logger.info(
+            "person %d: unexpected %s in mode %s", person_id, describe_event(event), state.mode
+        )
+        return OutMessage(text=texts.UNKNOWN_BUTTON)
 
     def _last(self, state: ConversationState, event: Event) -> list[OutMessage] | None:
         """``/last 2023`` and ``/last 行政复议`` (a plain /last stays in the conversation)."""
@@ -172,11 +192,11 @@ class Engine:
         Returns messages when the person has to do something first (join, choose), else None;
         and the event to go on with (choosing an organisation goes on as /fill).
         """
-        if isinstance(event, ButtonPress) and event.data.startswith("o."):
-            org_id = int(event.data[2:]) if re.fullmatch(r"[0-9]{1,9}", event.data[2:]) else -1
-            if self.store.role_in(person_id, org_id) not in FILLING_ROLES:
-                return [OutMessage(text=texts.UNKNOWN_BUTTON)], event
-            self._open(state, org_id, reporting_year(self.today()))
+        press = buttons.decode(event.data) if isinstance(event, ButtonPress) else None
+        if isinstance(press, ChooseOrganisation):
+            if self.store.role_in(person_id, press.organisation_id) not in FILLING_ROLES:
+                return [self._unexpected(person_id, state, event)], event
+            self._open(state, press.organisation_id, reporting_year(self.today()))
             return None, Command(name="fill")
         last_year = self.today().year
         wanted_year = _year_argument(event, last_year)
@@ -202,9 +222,12 @@ class Engine:
         if not orgs:
             return [OutMessage(text=texts.NO_ORGANISATION)], event
         if len(orgs) > 1:
-            buttons = [[Button(label=self.store.organisation(o).name, data=f"o.{o}")] for o in orgs]
-            state.mode = Mode.CHOOSE_ORG
-            return [OutMessage(text=texts.CHOOSE_ORGANISATION, buttons=buttons)], event
+            choices = [
+                [button(self.store.organisation(o).name, ChooseOrganisation(o))] for o in orgs
+            ]
+            # Not on a question while choosing: typed text must not answer the old report's.
+            state.mode = Mode.IDLE
+            return [OutMessage(text=texts.CHOOSE_ORGANISATION, buttons=choices)], event
         if switching:
             return [OutMessage(text=texts.ONLY_ONE_ORGANISATION)], event
         self._open(state, orgs[0], wanted_year or reporting_year(self.today()))

@@ -9,7 +9,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from dialogs import buttons
 
 
 class Mode(StrEnum):
@@ -17,7 +19,6 @@ class Mode(StrEnum):
     ASKING = "asking"  # on question ``cursor`` of the plan
     REASON = "reason"  # waiting for the reason a warning is accepted
     CONFIRM_IMPORT = "confirm_import"  # an uploaded report waits for confirmation
-    CHOOSE_ORG = "choose_org"
 
 
 class ConversationState(BaseModel):
@@ -40,6 +41,12 @@ class ConversationState(BaseModel):
     warning_key: str | None = None
     #: An uploaded report awaiting confirmation (the Report as JSON) in CONFIRM_IMPORT mode.
     pending_import: str | None = None
+
+    @field_validator("mode", mode="before")
+    @classmethod
+    def _retired_modes(cls, value: object) -> object:
+        # "choose_org" was stored while an organisation was being chosen; it behaved as IDLE.
+        return Mode.IDLE if value == "choose_org" else value
 
 
 # --- events ---------------------------------------------------------------------------------
@@ -71,15 +78,12 @@ class Command(BaseModel):
 
 Event = TextInput | ButtonPress | FileInput | Command
 
-#: Button data of 生成报告 and 生成草稿.
-EXPORT_BUTTONS = ("e", "e.d")
-
 
 def builds_document(event: Event) -> bool:
     """Whether the event makes a document (the report, or an office's summary)."""
     if isinstance(event, Command):
         return event.name in ("export", "summary")
-    return isinstance(event, ButtonPress) and event.data in EXPORT_BUTTONS
+    return isinstance(event, ButtonPress) and buttons.builds_document(buttons.decode(event.data))
 
 
 # --- output ---------------------------------------------------------------------------------
@@ -89,7 +93,13 @@ class Button(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     label: str
+    #: The callback data: ``buttons.encode`` of the button's action (build with ``button``).
     data: str
+
+
+def button(label: str, action: buttons.Action) -> Button:
+    """A button labelled ``label`` that does ``action`` when pressed."""
+    return Button(label=label, data=buttons.encode(action))
 
 
 class Document(BaseModel):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache, cached_property
 
-from report.layout import Block, Column, Part, ReportFormat, Row, Section, Table
+from report.layout import Block, Column, HeaderGroup, Part, ReportFormat, Row, Section, Table
 from report.values import Report
 
 APPLICATIONS_GATE = "applications"
@@ -88,6 +88,7 @@ def plan_for(fmt: ReportFormat) -> tuple[Question, ...]:
             block = table.blocks[0]
             (row,) = block.rows
             for header in block.header:
+                assert isinstance(header, HeaderGroup), "appeals are headed by groups"
                 for group in _leaf_groups(header):
                     columns = tuple(
                         block.column(c) for c in group.column_ids() if not block.column(c).computed
@@ -106,7 +107,7 @@ def plan_for(fmt: ReportFormat) -> tuple[Question, ...]:
     return tuple(questions)
 
 
-def _leaf_groups(group):  # type: ignore[no-untyped-def]
+def _leaf_groups(group: HeaderGroup) -> list[HeaderGroup]:
     """The innermost header groups (those whose children are all columns)."""
     children = [c for c in group.children if not isinstance(c, str)]
     if not children:

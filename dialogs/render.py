@@ -8,7 +8,19 @@ from decimal import Decimal
 from html import escape
 
 from dialogs import texts
-from dialogs.model import Button, OutMessage
+from dialogs.buttons import (
+    Answer,
+    AnswerAction,
+    Contents,
+    ExplainWarning,
+    Export,
+    Fill,
+    Jump,
+    OpenSection,
+    Review,
+    SaveExit,
+)
+from dialogs.model import Button, OutMessage, button
 from dialogs.plan import (
     CARRIED_FORWARD_ROW,
     CARRIED_OVER_ROW,
@@ -52,16 +64,17 @@ def progress(question: Question, index: int, report: Report) -> str:
     )
 
 
-def answer_button(seq: int, label: str, action: str) -> Button:
-    return Button(label=label, data=f"a.{seq}.{action}")
+def answer_button(seq: int, label: str, action: AnswerAction) -> Button:
+    """A button answering the question asked with ``seq``."""
+    return button(label, Answer(seq, action))
 
 
 def navigation_row(seq: int) -> list[Button]:
     return [
-        answer_button(seq, texts.BTN_BACK, "b"),
-        answer_button(seq, texts.BTN_SKIP, "s"),
-        Button(label=texts.BTN_CONTENTS, data="m"),
-        Button(label=texts.BTN_SAVE_EXIT, data="x"),
+        answer_button(seq, texts.BTN_BACK, AnswerAction.BACK),
+        answer_button(seq, texts.BTN_SKIP, AnswerAction.SKIP),
+        button(texts.BTN_CONTENTS, Contents()),
+        button(texts.BTN_SAVE_EXIT, SaveExit()),
     ]
 
 
@@ -93,11 +106,13 @@ def _part_message(
     first_row: list[Button] = []
     if current.strip():
         lines.append(texts.PART_CURRENT.format(length=len(current), excerpt=excerpt(current)))
-        first_row.append(answer_button(seq, texts.BTN_KEEP_TEXT, "k"))
+        first_row.append(answer_button(seq, texts.BTN_KEEP_TEXT, AnswerAction.KEEP_TEXT))
     elif last.strip():
         lines.append(texts.PART_LAST_YEAR.format(excerpt=excerpt(last, 60)))
-        first_row.append(answer_button(seq, texts.BTN_USE_LAST_YEAR_TEXT, "t"))
-    first_row.insert(0, answer_button(seq, texts.BTN_PART_DONE, "d"))
+        first_row.append(
+            answer_button(seq, texts.BTN_USE_LAST_YEAR_TEXT, AnswerAction.LAST_YEAR_TEXT)
+        )
+    first_row.insert(0, answer_button(seq, texts.BTN_PART_DONE, AnswerAction.PART_DONE))
     return OutMessage(
         text="\n".join(lines), buttons=[first_row, navigation_row(seq)], question=True
     )
@@ -150,11 +165,11 @@ def _row_message(
         texts.ROW_EXAMPLE.format(example=example_row(columns)),
         *(texts.ROW_SIGNED.format(name=c.label) for c in columns if c.signed),
     ]
-    first_row = [answer_button(seq, texts.BTN_ROW_ZERO, "z")]
+    first_row = [answer_button(seq, texts.BTN_ROW_ZERO, AnswerAction.ROW_ZERO)]
     if is_result_row(question):
-        first_row.append(answer_button(seq, texts.BTN_RESULTS_REST_ZERO, "r"))
+        first_row.append(answer_button(seq, texts.BTN_RESULTS_REST_ZERO, AnswerAction.REST_ZERO))
     else:
-        first_row.append(answer_button(seq, texts.BTN_REST_ZERO, "r"))
+        first_row.append(answer_button(seq, texts.BTN_REST_ZERO, AnswerAction.REST_ZERO))
     last_values = last_year_values(question, previous)
     carry = question.row.id == CARRIED_OVER_ROW
     if last_values is not None:
@@ -162,12 +177,12 @@ def _row_message(
         lines.append(template.format(values=figures(last_values)))
         if None not in last_values:
             label = texts.BTN_CARRY_OVER if carry else texts.BTN_SAME_AS_LAST_YEAR
-            first_row.append(answer_button(seq, label, "l"))
+            first_row.append(answer_button(seq, label, AnswerAction.SAME_AS_LAST_YEAR))
     if question.row.id == CARRIED_FORWARD_ROW:
         balance = balance_values(report)
         if None not in balance and all(v >= 0 for v in balance):  # type: ignore[operator]
             lines.append(texts.ROW_BALANCE.format(values=figures(balance)))
-            first_row.append(answer_button(seq, texts.BTN_BALANCE, "c"))
+            first_row.append(answer_button(seq, texts.BTN_BALANCE, AnswerAction.BALANCE))
     if any(c in report.figures for c in question.cells):
         lines.append(
             texts.ROW_CURRENT.format(
@@ -196,7 +211,10 @@ def _gate_message(
     else:
         lines = [texts.GATE_APPEALS.format(progress=head)]
         yes, no = texts.BTN_YES_APPEALS, texts.BTN_NO_APPEALS
-    buttons = [[answer_button(seq, yes, "y"), answer_button(seq, no, "n")], navigation_row(seq)]
+    buttons = [
+        [answer_button(seq, yes, AnswerAction.YES), answer_button(seq, no, AnswerAction.NO)],
+        navigation_row(seq),
+    ]
     return OutMessage(text="\n".join(lines), buttons=buttons, question=True)
 
 
@@ -282,12 +300,12 @@ def violations_message(violations: list[Violation], report: Report) -> OutMessag
     description = "\n".join(escape(v.describe()) for v in violations)
     buttons: list[list[Button]] = []
     for violation in violations:
-        for button in reenter_buttons(violation, report):
-            if [button] not in buttons:
-                buttons.append([button])
+        for reenter in reenter_buttons(violation, report):
+            if [reenter] not in buttons:
+                buttons.append([reenter])
     if not error:
         buttons.append(
-            [Button(label=texts.BTN_ACCEPT_WARNING, data=f"w.{rule_index(report, first.key)}")]
+            [button(texts.BTN_ACCEPT_WARNING, ExplainWarning(rule_index(report, first.key)))]
         )
     return OutMessage(text=template.format(description=description), buttons=buttons[:8])
 
@@ -321,9 +339,7 @@ def reenter_buttons(violation: Violation, report: Report, limit: int = 4) -> lis
     for i in indexes:
         question = plan[i]
         assert isinstance(question, RowQuestion)
-        buttons.append(
-            Button(label=texts.BTN_REENTER.format(label=short_label(question.label)), data=f"j.{i}")
-        )
+        buttons.append(button(texts.BTN_REENTER.format(label=short_label(question.label)), Jump(i)))
     return buttons
 
 
@@ -362,18 +378,16 @@ def contents_message(
 ) -> OutMessage:
     buttons = [
         [
-            Button(
-                label=texts.BTN_SECTION.format(
+            button(
+                texts.BTN_SECTION.format(
                     mark=section_mark(s, report, gates, violations), heading=s.heading
                 ),
-                data=f"g.{s.number}",
+                OpenSection(s.number),
             )
         ]
         for s in report.format.sections
     ]
-    buttons.append(
-        [Button(label=texts.BTN_REVIEW, data="v"), Button(label=texts.BTN_EXPORT, data="e")]
-    )
+    buttons.append([button(texts.BTN_REVIEW, Review()), button(texts.BTN_EXPORT, Export())])
     return OutMessage(text=texts.CONTENTS, buttons=buttons)
 
 
@@ -475,7 +489,5 @@ def review_messages(
                 buttons.append([Button(label=f"{number}. {first[0].label}", data=first[0].data)])
     else:
         lines.append(texts.REVIEW_NO_PROBLEMS)
-    buttons.append(
-        [Button(label=texts.BTN_CONTINUE, data="f"), Button(label=texts.BTN_EXPORT, data="e")]
-    )
+    buttons.append([button(texts.BTN_CONTINUE, Fill()), button(texts.BTN_EXPORT, Export())])
     return [overview, OutMessage(text="\n".join(lines), buttons=buttons)]
