@@ -65,9 +65,9 @@ from dialogs.plan import (
     plan_for,
     section_questions,
 )
+from report.layout import Table
 from report.parsing import FigureError, format_figure, parse_row
 from report.rules import Severity, Violation, check, rules_for
-from report.layout import Table
 from report.values import MAX_TEXT_CHARS, Report
 
 logger = logging.getLogger(__name__)

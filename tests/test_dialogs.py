@@ -26,12 +26,6 @@ CLERK_ID = 1001
 COLLEAGUE_ID = 1002
 
 
-@pytest.fixture
-def store(tmp_path):
-    with Store(tmp_path / "nianbao.db") as store:
-        yield store
-
-
 def make_engine(store: Store, today: date) -> Engine:
     return wired_engine(store, today=lambda: today)
 
