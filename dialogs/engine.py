@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
+from typing import Protocol
 
 from dialogs import buttons, texts
 from dialogs.buttons import ChooseOrganisation, MuteReminders, OpenReport, RemindBehind
@@ -20,8 +21,6 @@ from dialogs.deadlines import reporting_year
 from dialogs.machine import (
     Context,
     Outcome,
-    ReadDocx,
-    RenderDocx,
     describe_event,
     stale_write,
     step,
@@ -32,10 +31,14 @@ from dialogs.model import (
     Command,
     ConversationState,
     Event,
+    FileInput,
+    ImportProblem,
     Mode,
     OutMessage,
+    RenderReport,
     SaveImported,
     SetStatus,
+    UploadRead,
     WriteFigures,
     WriteText,
     builds_document,
@@ -47,7 +50,29 @@ from report.formats import FIRST_YEAR
 from report.values import Report
 from storage import NotFound, ReportStatus, StaleWrite, Store
 
-__all__ = ["FILLING_ROLES", "Engine", "reporting_year"]
+__all__ = ["FILLING_ROLES", "DocumentError", "Engine", "ReadDocx", "RenderDocx", "reporting_year"]
+
+
+class ReadProblem(Protocol):
+    where: str
+    message: str
+
+
+class ReadOutcome(Protocol):
+    report: Report
+    problems: list[ReadProblem]
+
+
+class DocumentError(Exception):
+    """Raised by a document reader for a file it refuses; ``message`` is for the clerk."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+RenderDocx = Callable[[Report, bool, date | None], bytes]
+ReadDocx = Callable[[bytes], ReadOutcome]
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +101,8 @@ class Engine:
     ) -> list[OutMessage]:
         """Apply one event from one person; returns the messages to send, after committing."""
         source = f"update:{update_id}" if update_id is not None else "console"
+        if isinstance(event, FileInput):
+            event = self._read(event)  # before the transaction: reading touches no storage
         try:
             with self.store.transaction():
                 if (
@@ -99,6 +126,7 @@ class Engine:
                 context = self._context(state)
                 outcome = step(state, event, context)
                 self._apply(outcome, state.report_id, person_id, source)  # type: ignore[arg-type]
+                self._render(outcome, context)
                 self.store.save_conversation(person_id, outcome.state.model_dump_json())
                 return outcome.messages
         except StaleWrite as clash:
@@ -257,9 +285,32 @@ class Engine:
             previous=self.store.previous_report(stored.organisation_id, stored.year),
             accepted=self.store.accepted_warnings(stored.id),
             versions=self.store.cell_versions(stored.id, targets),
-            render_docx=self.render_docx,
-            read_docx=self.read_docx,
+            can_render=self.render_docx is not None,
         )
+
+    def _read(self, event: FileInput) -> UploadRead:
+        """An upload as the step takes it: the report read from it, or the reader's refusal."""
+        if not event.name.lower().endswith(".docx") or self.read_docx is None:
+            return UploadRead(name=event.name)
+        try:
+            result = self.read_docx(event.data)
+        except DocumentError as error:
+            return UploadRead(name=event.name, refusal=error.message)
+        return UploadRead(
+            name=event.name,
+            report_json=result.report.to_json(),
+            problems=[ImportProblem(where=p.where, message=p.message) for p in result.problems],
+        )
+
+    def _render(self, outcome: Outcome, context: Context) -> None:
+        """Build the documents the step asked for into the messages that carry them."""
+        for effect in outcome.effects:
+            if isinstance(effect, RenderReport):
+                assert self.render_docx is not None  # the step asks only when it can
+                message = outcome.messages[effect.message]
+                assert message.document is not None
+                data = self.render_docx(context.report, effect.draft, effect.issued)
+                message.document = message.document.model_copy(update={"data": data})
 
     def _apply(self, outcome: Outcome, report_id: int, person_id: int, source: str) -> None:
         for effect in outcome.effects:

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from html import escape
-from typing import Protocol
 
 from dialogs import buttons, render, texts
 from dialogs.buttons import (
@@ -45,9 +43,11 @@ from dialogs.model import (
     FileInput,
     Mode,
     OutMessage,
+    RenderReport,
     SaveImported,
     SetStatus,
     TextInput,
+    UploadRead,
     WriteFigures,
     WriteText,
     button,
@@ -73,28 +73,6 @@ from report.values import MAX_TEXT_CHARS, Report
 logger = logging.getLogger(__name__)
 
 
-class ReadProblem(Protocol):
-    where: str
-    message: str
-
-
-class ReadOutcome(Protocol):
-    report: Report
-    problems: list[ReadProblem]
-
-
-class DocumentError(Exception):
-    """Raised by a document reader for a file it refuses; ``message`` is for the clerk."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-RenderDocx = Callable[[Report, bool, date | None], bytes]
-ReadDocx = Callable[[bytes], ReadOutcome]
-
-
 @dataclass
 class Context:
     """What storage holds for this turn (read-only for the machine)."""
@@ -106,8 +84,8 @@ class Context:
     previous: Report | None = None
     accepted: dict[str, str] = field(default_factory=dict)
     versions: dict[str, int] = field(default_factory=dict)
-    render_docx: RenderDocx | None = None
-    read_docx: ReadDocx | None = None
+    #: Whether the engine can render the report as a document (``RenderReport``).
+    can_render: bool = False
 
 
 @dataclass
@@ -306,8 +284,10 @@ class _Turn:
             case _, TextInput():
                 self.idle_text()
             # -- uploads (any mode) --
-            case _, FileInput() as upload:
-                self.file(upload)
+            case _, UploadRead() as upload:
+                self.upload(upload)
+            case _, FileInput(name=name):  # not read by the engine: no reader at hand
+                self.upload(UploadRead(name=name))
             # -- buttons --
             case Mode.ASKING, Answer(seq=seq, action=action) if seq == self.state.seq:
                 self.answer_button(action)
@@ -688,10 +668,9 @@ class _Turn:
                 )
             self.messages[-1].buttons.append([button(texts.BTN_EXPORT_DRAFT, Export(draft=True))])
             return
-        if self.ctx.render_docx is None:
+        if not self.ctx.can_render:
             self.say(texts.EXPORT_UNAVAILABLE)
             return
-        data = self.ctx.render_docx(self.report, draft, issued)
         filename = texts.FILENAME.format(
             short=self.ctx.short_name,
             year=self.report.year,
@@ -703,27 +682,28 @@ class _Turn:
                 text=template.format(
                     filename=escape(filename), publish_by=f"{self.report.year + 1}年1月31日"
                 ),
-                document=Document(filename=filename, data=data),
+                document=Document(filename=filename),
             )
+        )
+        self.effects.append(
+            RenderReport(message=len(self.messages) - 1, draft=draft, issued=issued)
         )
         if not draft:
             self.effects.append(SetStatus(status="final"))
         self.state.mode = Mode.IDLE
         self.state.seq += 1
 
-    def file(self, event: FileInput) -> None:
+    def upload(self, event: UploadRead) -> None:
         if not event.name.lower().endswith(".docx"):
             self.say(texts.FILE_NOT_DOCX)
             return
-        if self.ctx.read_docx is None:
+        if event.refusal is not None:
+            self.say(texts.IMPORT_REJECTED.format(reason=escape(event.refusal)))
+            return
+        if event.report_json is None:
             self.say(texts.IMPORT_UNAVAILABLE)
             return
-        try:
-            result = self.ctx.read_docx(event.data)
-        except DocumentError as error:
-            self.say(texts.IMPORT_REJECTED.format(reason=escape(error.message)))
-            return
-        imported = result.report
+        imported = Report.from_json(event.report_json)
         if imported.year >= self.report.year:
             self.say(
                 texts.IMPORT_NOT_LAST_YEAR.format(
@@ -751,14 +731,14 @@ class _Turn:
             format=imported.format.name,
             summary=escape("\n".join(lines)),
         )
-        if result.problems:
+        if event.problems:
             problems = "\n".join(
-                f"· {p.where}：{_clip(p.message, 80)}" for p in result.problems[:10]
+                f"· {p.where}：{_clip(p.message, 80)}" for p in event.problems[:10]
             )
             text += "\n" + texts.IMPORT_PROBLEMS.format(
-                count=len(result.problems), problems=escape(problems)
+                count=len(event.problems), problems=escape(problems)
             )
-        self.state.pending_import = imported.to_json()
+        self.state.pending_import = event.report_json
         self.state.mode = Mode.CONFIRM_IMPORT
         self.say(text, [self._import_buttons()])
 

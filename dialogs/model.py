@@ -5,6 +5,7 @@ All of them are plain serialisable data; nothing here knows Telegram or SQLite.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
@@ -76,7 +77,28 @@ class Command(BaseModel):
     args: str = ""
 
 
-Event = TextInput | ButtonPress | FileInput | Command
+class ImportProblem(BaseModel):
+    """Something of an uploaded report that could not be read (where, and what)."""
+
+    where: str
+    message: str
+
+
+class UploadRead(BaseModel):
+    """An upload as the engine read it before the step: the report found in it, or why none.
+
+    Neither ``report_json`` nor ``refusal``: the file was not read (not a .docx, or no reader).
+    """
+
+    kind: Literal["upload"] = "upload"
+    name: str
+    report_json: str | None = None
+    problems: list[ImportProblem] = Field(default_factory=list)
+    #: The reader's reason for refusing the file, for the clerk.
+    refusal: str | None = None
+
+
+Event = TextInput | ButtonPress | FileInput | UploadRead | Command
 
 
 def builds_document(event: Event) -> bool:
@@ -104,7 +126,9 @@ def button(label: str, action: buttons.Action) -> Button:
 
 class Document(BaseModel):
     filename: str
-    data: bytes
+    #: Empty in the step's outcome for the report itself: the engine renders it afterwards
+    #: (``RenderReport``).
+    data: bytes = b""
 
 
 class OutMessage(BaseModel):
@@ -147,4 +171,12 @@ class SaveImported(BaseModel):
     report_json: str
 
 
-Effect = WriteFigures | WriteText | AcceptWarning | SetStatus | SaveImported
+class RenderReport(BaseModel):
+    """Build the report as a Word document, after the step, into message ``message``."""
+
+    message: int
+    draft: bool
+    issued: date | None = None
+
+
+Effect = WriteFigures | WriteText | AcceptWarning | SetStatus | SaveImported | RenderReport
