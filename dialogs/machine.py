@@ -54,9 +54,6 @@ from dialogs.model import (
 )
 from dialogs.plan import (
     APPLICATIONS_GATE,
-    CARRIED_FORWARD_ROW,
-    CARRIED_OVER_ROW,
-    NEW_ROW,
     GateQuestion,
     PartQuestion,
     Question,
@@ -65,9 +62,10 @@ from dialogs.plan import (
     plan_for,
     section_questions,
 )
-from report.layout import Table
+from report import carry
+from report.layout import RowRole, Table
 from report.parsing import FigureError, format_figure, parse_row
-from report.rules import Severity, Violation, check, rules_for
+from report.rules import Severity, Violation, balance_remainders, check, rules_for
 from report.values import MAX_TEXT_CHARS, Report
 
 logger = logging.getLogger(__name__)
@@ -401,7 +399,9 @@ class _Turn:
                 self.row_same_as_last_year(question)
             case AnswerAction.REST_ZERO, RowQuestion():
                 self.rest_zero(question)
-            case AnswerAction.BALANCE, RowQuestion() if question.row.id == CARRIED_FORWARD_ROW:
+            case AnswerAction.BALANCE, RowQuestion() if (
+                question.row.role is RowRole.CARRIED_FORWARD
+            ):
                 self.row_balance(question)
             case AnswerAction.YES | AnswerAction.NO, GateQuestion():
                 self.gate(question, action is AnswerAction.YES)
@@ -465,7 +465,13 @@ class _Turn:
 
     def row_same_as_last_year(self, question: RowQuestion) -> None:
         previous = self.ctx.previous
-        last = render.same_as_last_year(question, self.report.format, previous)
+        last = (
+            carry.same_as_last_year(
+                self.report.format, previous, question.cells, question.last_year_cells
+            )
+            if previous is not None
+            else None
+        )
         values = [v for v in last or [] if v is not None]
         if previous is None or last is None or len(values) != len(last):
             self.say(texts.SAME_AS_LAST_YEAR_NONE)
@@ -490,7 +496,7 @@ class _Turn:
         self.save_row(question, dict(zip(question.cells, values, strict=True)))
 
     def row_balance(self, question: RowQuestion) -> None:
-        balance = [v for v in render.balance_values(self.report) if v is not None]
+        balance = [v for v in balance_remainders(self.report) if v is not None]
         if len(balance) != len(question.cells) or any(v < 0 for v in balance):
             self.ask(self.state.cursor)
             return
@@ -506,7 +512,7 @@ class _Turn:
         )
         no_new_applications = self.state.gates.get(APPLICATIONS_GATE) is False
         if (
-            question.row.id == CARRIED_OVER_ROW
+            question.row.role is RowRole.CARRIED_OVER
             and no_new_applications
             and not any(figures.values())
         ):
@@ -551,17 +557,17 @@ class _Turn:
             return
         if question.gate == APPLICATIONS_GATE:
             block = question.table.blocks[0]
-            new_row = block.row(NEW_ROW)
+            new_row = block.row_with(RowRole.NEW)
+            carried_over = block.row_with(RowRole.CARRIED_OVER)
+            assert new_row is not None and carried_over is not None
             self.write_figures(
                 {block.cell_id(new_row, c): Decimal(0) for c in block.entered_columns},
             )
-            carried = render.carried_forward_last_year(self.ctx.previous)
+            previous = self.ctx.previous
+            carried = carry.carried_forward_total(previous) if previous else None
             if carried == 0:
                 self.write_figures(
-                    {
-                        block.cell_id(block.row(CARRIED_OVER_ROW), c): Decimal(0)
-                        for c in block.entered_columns
-                    },
+                    {block.cell_id(carried_over, c): Decimal(0) for c in block.entered_columns},
                 )
                 self.zero_table(question.table, texts.GATE_NO_APPLICATIONS_DONE)
             elif carried is None:
