@@ -115,11 +115,7 @@ class Engine:
                     # crash may have come before it was sent.
                     event = Command(name="fill")
                 state = self._load_state(person_id)
-                messages, event = self._office(person_id, state, event)
-                if messages is None:
-                    messages, event = self._select_report(person_id, state, event)
-                if messages is None:
-                    messages = self._last(state, event)
+                messages, event = self._route(person_id, state, event)
                 if messages is not None:
                     self.store.save_conversation(person_id, state.model_dump_json())
                     return messages
@@ -142,14 +138,16 @@ class Engine:
                 self.store.save_conversation(person_id, outcome.state.model_dump_json())
                 return outcome.messages
 
-    # --- office commands and reminder buttons ---------------------------------------------------
+    # --- the engine's part of the transition table ------------------------------------------
 
-    def _office(
+    def _route(
         self, person_id: int, state: ConversationState, event: Event
     ) -> tuple[list[OutMessage] | None, Event]:
-        """Commands that need no report of one's own, and the buttons of reminders.
+        """What is answered before the report's step (``machine._Turn.handle`` has the rest):
+        commands that need no report of one's own, the buttons of reminders and of choosing an
+        office, and making sure the state points at a report this person may fill in.
 
-        Returns the messages (None: go on with the conversation) and the event to go on with.
+        Returns the messages (None: on to the step) and the event to go on with.
         """
         press = buttons.decode(event.data) if isinstance(event, ButtonPress) else None
         match event, press:
@@ -161,28 +159,41 @@ class Engine:
                 return self.office.summary(person_id, args), event
             case _, RemindBehind(parent_id=parent_id):
                 return self.office.remind_behind(person_id, parent_id), event
-            case _, OpenReport(report_id=report_id) | MuteReminders(report_id=report_id):
-                pass
-            case _:
-                return None, event
+            case _, OpenReport() | MuteReminders():
+                return self._reminder_button(person_id, state, event, press)
+            case _, ChooseOrganisation(organisation_id=org_id):
+                if self.store.role_in(person_id, org_id) not in FILLING_ROLES:
+                    return [self._unexpected(person_id, state, event)], event
+                self._open(state, org_id, reporting_year(self.today()))
+                return None, Command(name="fill")
+        messages, event = self._select_report(person_id, state, event)
+        if messages is None:
+            messages = self._last(state, event)
+        return messages, event
+
+    def _reminder_button(
+        self,
+        person_id: int,
+        state: ConversationState,
+        event: Event,
+        press: OpenReport | MuteReminders,
+    ) -> tuple[list[OutMessage] | None, Event]:
+        """A reminder's 继续填写 (on as /gap), 暂停提醒 and 恢复提醒."""
         try:
-            stored = self.store.report_by_id(report_id)
+            stored = self.store.report_by_id(press.report_id)
         except NotFound:
             return [self._unexpected(person_id, state, event)], event
         if self.store.role_in(person_id, stored.organisation_id) not in FILLING_ROLES:
             return [self._unexpected(person_id, state, event)], event
-        match press:
-            case OpenReport():
-                self._open(state, stored.organisation_id, stored.year)
-                return None, Command(name="gap")
-            case MuteReminders(muted=True):
-                self.store.mute_reminders(person_id, stored.id, muted=True)
-                unmute = button(texts.BTN_UNMUTE, MuteReminders(stored.id, muted=False))
-                text = texts.MUTED.format(year=stored.year)
-                return [OutMessage(text=text, buttons=[[unmute]])], event
-            case _:
-                self.store.mute_reminders(person_id, stored.id, muted=False)
-                return [OutMessage(text=texts.UNMUTED.format(year=stored.year))], event
+        if isinstance(press, OpenReport):
+            self._open(state, stored.organisation_id, stored.year)
+            return None, Command(name="gap")
+        self.store.mute_reminders(person_id, stored.id, muted=press.muted)
+        if press.muted:
+            unmute = button(texts.BTN_UNMUTE, MuteReminders(stored.id, muted=False))
+            text = texts.MUTED.format(year=stored.year)
+            return [OutMessage(text=text, buttons=[[unmute]])], event
+        return [OutMessage(text=texts.UNMUTED.format(year=stored.year))], event
 
     @staticmethod
     def _unexpected(person_id: int, state: ConversationState, event: Event) -> OutMessage:
@@ -220,12 +231,6 @@ class Engine:
         Returns messages when the person has to do something first (join, choose), else None;
         and the event to go on with (choosing an organisation goes on as /fill).
         """
-        press = buttons.decode(event.data) if isinstance(event, ButtonPress) else None
-        if isinstance(press, ChooseOrganisation):
-            if self.store.role_in(person_id, press.organisation_id) not in FILLING_ROLES:
-                return [self._unexpected(person_id, state, event)], event
-            self._open(state, press.organisation_id, reporting_year(self.today()))
-            return None, Command(name="fill")
         last_year = self.today().year
         wanted_year = _year_argument(event, last_year)
         if wanted_year == -1:
