@@ -138,6 +138,16 @@ class Engine:
                 self.store.save_conversation(person_id, outcome.state.model_dump_json())
                 return outcome.messages
 
+    def once(
+        self, update_id: int | None, action: Callable[[], list[OutMessage]]
+    ) -> list[OutMessage]:
+        """Run an action outside the conversation (joining by invite, creating an office) in one
+        transaction, once per Telegram update: a redelivered update gets no reply at all."""
+        with self.store.transaction():
+            if update_id is not None and not self.store.claim_update(update_id):
+                return []
+            return action()
+
     # --- the engine's part of the transition table ------------------------------------------
 
     def _route(
