@@ -168,3 +168,30 @@ def test_an_upload_that_was_not_read_is_refused_in_words(upload, expected):
     outcome = step(ConversationState(report_id=1), upload, context())
     assert [m.text for m in outcome.messages] == [expected]
     assert outcome.state.mode is Mode.IDLE and outcome.effects == []
+
+
+def test_every_button_a_question_shows_is_one_of_the_grammar():
+    """Each question of both formats offers only buttons that decode, and none of its answer
+    buttons is refused as unexpected when pressed at once."""
+    from dialogs import render
+    from report.formats import CURRENT, LEGACY
+
+    last_year = Report(organisation="某县某镇人民政府", year=2020, figures=seed_figures())
+    for fmt, year, previous in (
+        (LEGACY, 2020, None),
+        (CURRENT, 2021, last_year),  # last year in the older format
+        (CURRENT, YEAR, None),
+    ):
+        report = Report(organisation="某县某镇人民政府", year=year)
+        assert report.format is fmt
+        for index, question in enumerate(plan_for(fmt)):
+            message = render.question_message(question, index, 5, report, previous)
+            for button in (b for row in message.buttons for b in row):
+                action = buttons.decode(button.data)
+                assert action is not None, button
+                assert buttons.encode(action) == button.data
+                if isinstance(action, Answer):
+                    state = ConversationState(report_id=1, mode=Mode.ASKING, cursor=index, seq=5)
+                    press = ButtonPress(data=button.data)
+                    pressed = step(state, press, context(report, previous=previous))
+                    assert texts.UNKNOWN_BUTTON not in [m.text for m in pressed.messages]
