@@ -27,4 +27,4 @@ clean:
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy report/
+	$(VENV)/bin/mypy report/ dialogs/

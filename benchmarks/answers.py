@@ -17,7 +17,6 @@ from pathlib import Path
 
 from benchmarks import drafts, stock
 from benchmarks.drafts import clerk_ready_for_tables
-from benchmarks.fakenet import TOKEN, Updates, install
 from benchmarks.stats import Timing
 from bot.app import build_application
 from bot.settings import Settings
@@ -26,6 +25,7 @@ from dialogs.model import ConversationState, Mode
 from dialogs.plan import RowQuestion, plan_for
 from report.formats import format_for_year
 from storage import Store
+from tests.fakenet import TOKEN, Updates, install
 
 MEASURED_USER = 500_000_000
 

@@ -9,8 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from benchmarks.stats import Timing
-from bot.commands.documents import check_files
 from exports import write_docx
+from exports.check import check_files
 from report.formats import format_for_year
 from report.values import MAX_TEXT_CHARS, Report
 from tests.seed import seed_report
@@ -62,7 +62,7 @@ def _timed(action, repeat: int) -> Timing:  # type: ignore[no-untyped-def]
 def _check_file(path: Path) -> None:
     """What ``nianbao check FILE`` does: read the file, run the rules."""
     (checked,) = check_files([path])
-    assert checked.rejected is None, checked.rejected
+    assert checked.rejected is None and checked.unopened is None, checked.rejected
 
 
 def run(repeat: int = 20) -> list[DocumentResult]:

@@ -21,13 +21,13 @@ from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from benchmarks.fakenet import TOKEN, FakeTelegram
 from benchmarks.stats import Timing
 from bot.app import build_application
 from bot.settings import Settings
 from dialogs.deadlines import reminder_slots, statutory_deadline
 from dialogs.reminders import PendingReminder, pending_reminders
 from storage import ReportStatus, Role, Store
+from tests.fakenet import TOKEN, FakeTelegram
 
 YEAR = 2025
 ZONE = ZoneInfo("Asia/Shanghai")

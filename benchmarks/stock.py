@@ -24,13 +24,13 @@ from telegram.ext import (
     filters,
 )
 
-from benchmarks.fakenet import TOKEN
 from dialogs import render
 from dialogs.plan import RowQuestion, plan_for
 from report.formats import format_for_year
 from report.parsing import FigureError, parse_row
 from report.rules import check
 from report.values import Report
+from tests.fakenet import TOKEN
 
 
 def row_questions(year: int) -> list[tuple[int, RowQuestion]]:

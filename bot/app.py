@@ -82,15 +82,15 @@ class NianbaoBot:
             return
         code = context.args[0] if context.args else ""
         if code:
-            with self.store.transaction():
-                if not self.store.claim_update(update.update_id):
-                    return
-                messages = onboarding.join(
+            messages = self.engine.once(
+                update.update_id,
+                lambda: onboarding.join(
                     self.store, user.id, user.full_name, code, self.engine.today()
-                )
+                ),
+            )
             await self.send(context, chat.id, messages)
             return
-        if not self.store.memberships(user.id) and user.id not in self.settings.admin_ids:
+        if not self._may_use(user.id):
             await self.send(context, chat.id, [OutMessage(text=texts.STRANGER)])
             return
         await self.dispatch(update, context, Command(name="help"), welcome=True)
@@ -140,10 +140,7 @@ class NianbaoBot:
         user, chat = update.effective_user, update.effective_chat
         if user is None or chat is None:
             return
-        with self.store.transaction():
-            if not self.store.claim_update(update.update_id):
-                return
-            messages = action(user)
+        messages = self.engine.once(update.update_id, lambda: action(user))
         await self.send(context, chat.id, messages)
 
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -215,6 +212,7 @@ class NianbaoBot:
             )
 
     def _may_use(self, person_id: int) -> bool:
+        """The one access check: a member of some organisation, or an administrator."""
         return bool(self.store.memberships(person_id)) or person_id in self.settings.admin_ids
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -239,7 +237,7 @@ class NianbaoBot:
         user, chat = update.effective_user, update.effective_chat
         if user is None or chat is None:
             return
-        if not self.store.memberships(user.id) and user.id not in self.settings.admin_ids:
+        if not self._may_use(user.id):
             await self.send(context, chat.id, [OutMessage(text=texts.STRANGER)])
             return
         self.store.upsert_person(user.id, user.full_name)

@@ -6,8 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, tzinfo
 
 from dialogs import texts
-from dialogs.engine import Engine
-from dialogs.machine import DocumentError
+from dialogs.engine import DocumentError, Engine
 from dialogs.model import Document
 from exports import DocumentRejected, ReadResult, read_docx, write_docx
 from exports.summary import Summary, summary_docx, summary_xlsx

@@ -8,28 +8,41 @@ redelivered Telegram update (same ``update_id``) is never applied twice.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
+from typing import Protocol
 
-from dialogs import texts
+from dialogs import buttons, texts
+from dialogs.buttons import ChooseOrganisation, MuteReminders, OpenReport, RemindBehind
 from dialogs.deadlines import reporting_year
-from dialogs.machine import Context, Outcome, ReadDocx, RenderDocx, stale_write, step
+from dialogs.machine import (
+    Context,
+    Outcome,
+    describe_event,
+    stale_write,
+    step,
+)
 from dialogs.model import (
     AcceptWarning,
-    Button,
     ButtonPress,
     Command,
     ConversationState,
     Event,
+    FileInput,
+    ImportProblem,
     Mode,
     OutMessage,
+    RenderReport,
     SaveImported,
     SetStatus,
+    UploadRead,
     WriteFigures,
     WriteText,
     builds_document,
+    button,
 )
 from dialogs.office import Office, WriteSummary
 from dialogs.reminders import FILLING_ROLES
@@ -37,7 +50,31 @@ from report.formats import FIRST_YEAR
 from report.values import Report
 from storage import NotFound, ReportStatus, StaleWrite, Store
 
-__all__ = ["FILLING_ROLES", "Engine", "reporting_year"]
+__all__ = ["FILLING_ROLES", "DocumentError", "Engine", "ReadDocx", "RenderDocx", "reporting_year"]
+
+
+class ReadProblem(Protocol):
+    where: str
+    message: str
+
+
+class ReadOutcome(Protocol):
+    report: Report
+    problems: list[ReadProblem]
+
+
+class DocumentError(Exception):
+    """Raised by a document reader for a file it refuses; ``message`` is for the clerk."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+RenderDocx = Callable[[Report, bool, date | None], bytes]
+ReadDocx = Callable[[bytes], ReadOutcome]
+
+logger = logging.getLogger(__name__)
 
 
 class Engine:
@@ -64,6 +101,8 @@ class Engine:
     ) -> list[OutMessage]:
         """Apply one event from one person; returns the messages to send, after committing."""
         source = f"update:{update_id}" if update_id is not None else "console"
+        if isinstance(event, FileInput):
+            event = self._read(event)  # before the transaction: reading touches no storage
         try:
             with self.store.transaction():
                 if (
@@ -76,17 +115,14 @@ class Engine:
                     # crash may have come before it was sent.
                     event = Command(name="fill")
                 state = self._load_state(person_id)
-                messages, event = self._office(person_id, state, event)
-                if messages is None:
-                    messages, event = self._select_report(person_id, state, event)
-                if messages is None:
-                    messages = self._last(state, event)
+                messages, event = self._route(person_id, state, event)
                 if messages is not None:
                     self.store.save_conversation(person_id, state.model_dump_json())
                     return messages
                 context = self._context(state)
                 outcome = step(state, event, context)
                 self._apply(outcome, state.report_id, person_id, source)  # type: ignore[arg-type]
+                self._render(outcome, context)
                 self.store.save_conversation(person_id, outcome.state.model_dump_json())
                 return outcome.messages
         except StaleWrite as clash:
@@ -102,48 +138,81 @@ class Engine:
                 self.store.save_conversation(person_id, outcome.state.model_dump_json())
                 return outcome.messages
 
-    # --- office commands and reminder buttons ---------------------------------------------------
+    def once(
+        self, update_id: int | None, action: Callable[[], list[OutMessage]]
+    ) -> list[OutMessage]:
+        """Run an action outside the conversation (joining by invite, creating an office) in one
+        transaction, once per Telegram update: a redelivered update gets no reply at all."""
+        with self.store.transaction():
+            if update_id is not None and not self.store.claim_update(update_id):
+                return []
+            return action()
 
-    def _office(
+    # --- the engine's part of the transition table ------------------------------------------
+
+    def _route(
         self, person_id: int, state: ConversationState, event: Event
     ) -> tuple[list[OutMessage] | None, Event]:
-        """Commands that need no report of one's own, and the buttons of reminders.
+        """What is answered before the report's step (``machine._Turn.handle`` has the rest):
+        commands that need no report of one's own, the buttons of reminders and of choosing an
+        office, and making sure the state points at a report this person may fill in.
 
-        Returns the messages (None: go on with the conversation) and the event to go on with.
+        Returns the messages (None: on to the step) and the event to go on with.
         """
-        if isinstance(event, Command):
-            if event.name == "deadline":
-                return self.office.deadline(person_id, event.args), event
-            if event.name == "progress":
+        press = buttons.decode(event.data) if isinstance(event, ButtonPress) else None
+        match event, press:
+            case Command(name="deadline", args=args), _:
+                return self.office.deadline(person_id, args), event
+            case Command(name="progress"), _:
                 return self.office.progress(person_id), event
-            if event.name == "summary":
-                return self.office.summary(person_id, event.args), event
-            return None, event
-        if not isinstance(event, ButtonPress):
-            return None, event
-        head, _, rest = event.data.partition(".")
-        if head not in ("p", "r", "q", "u"):
-            return None, event
-        if not re.fullmatch(r"[0-9]{1,9}", rest):
-            return [OutMessage(text=texts.UNKNOWN_BUTTON)], event
-        if head == "p":
-            return self.office.remind_behind(person_id, int(rest)), event
+            case Command(name="summary", args=args), _:
+                return self.office.summary(person_id, args), event
+            case _, RemindBehind(parent_id=parent_id):
+                return self.office.remind_behind(person_id, parent_id), event
+            case _, OpenReport() | MuteReminders():
+                return self._reminder_button(person_id, state, event, press)
+            case _, ChooseOrganisation(organisation_id=org_id):
+                if self.store.role_in(person_id, org_id) not in FILLING_ROLES:
+                    return [self._unexpected(person_id, state, event)], event
+                self._open(state, org_id, reporting_year(self.today()))
+                return None, Command(name="fill")
+        messages, event = self._select_report(person_id, state, event)
+        if messages is None:
+            messages = self._last(state, event)
+        return messages, event
+
+    def _reminder_button(
+        self,
+        person_id: int,
+        state: ConversationState,
+        event: Event,
+        press: OpenReport | MuteReminders,
+    ) -> tuple[list[OutMessage] | None, Event]:
+        """A reminder's 继续填写 (on as /gap), 暂停提醒 and 恢复提醒."""
         try:
-            stored = self.store.report_by_id(int(rest))
+            stored = self.store.report_by_id(press.report_id)
         except NotFound:
-            return [OutMessage(text=texts.UNKNOWN_BUTTON)], event
+            return [self._unexpected(person_id, state, event)], event
         if self.store.role_in(person_id, stored.organisation_id) not in FILLING_ROLES:
-            return [OutMessage(text=texts.UNKNOWN_BUTTON)], event
-        if head == "r":
+            return [self._unexpected(person_id, state, event)], event
+        if isinstance(press, OpenReport):
             self._open(state, stored.organisation_id, stored.year)
             return None, Command(name="gap")
-        self.store.mute_reminders(person_id, stored.id, muted=head == "q")
-        if head == "q":
-            button = Button(label=texts.BTN_UNMUTE, data=f"u.{stored.id}")
-            return [
-                OutMessage(text=texts.MUTED.format(year=stored.year), buttons=[[button]])
-            ], event
+        self.store.mute_reminders(person_id, stored.id, muted=press.muted)
+        if press.muted:
+            unmute = button(texts.BTN_UNMUTE, MuteReminders(stored.id, muted=False))
+            text = texts.MUTED.format(year=stored.year)
+            return [OutMessage(text=text, buttons=[[unmute]])], event
         return [OutMessage(text=texts.UNMUTED.format(year=stored.year))], event
+
+    @staticmethod
+    def _unexpected(person_id: int, state: ConversationState, event: Event) -> OutMessage:
+        """A button this person may not press (another office's, or forged): log it with the
+        state it arrived in, and say the button is no longer valid."""
+        logger.info(
+            "person %d: unexpected %s in mode %s", person_id, describe_event(event), state.mode
+        )
+        return OutMessage(text=texts.UNKNOWN_BUTTON)
 
     def _last(self, state: ConversationState, event: Event) -> list[OutMessage] | None:
         """``/last 2023`` and ``/last 行政复议`` (a plain /last stays in the conversation)."""
@@ -172,12 +241,6 @@ class Engine:
         Returns messages when the person has to do something first (join, choose), else None;
         and the event to go on with (choosing an organisation goes on as /fill).
         """
-        if isinstance(event, ButtonPress) and event.data.startswith("o."):
-            org_id = int(event.data[2:]) if re.fullmatch(r"[0-9]{1,9}", event.data[2:]) else -1
-            if self.store.role_in(person_id, org_id) not in FILLING_ROLES:
-                return [OutMessage(text=texts.UNKNOWN_BUTTON)], event
-            self._open(state, org_id, reporting_year(self.today()))
-            return None, Command(name="fill")
         last_year = self.today().year
         wanted_year = _year_argument(event, last_year)
         if wanted_year == -1:
@@ -202,9 +265,12 @@ class Engine:
         if not orgs:
             return [OutMessage(text=texts.NO_ORGANISATION)], event
         if len(orgs) > 1:
-            buttons = [[Button(label=self.store.organisation(o).name, data=f"o.{o}")] for o in orgs]
-            state.mode = Mode.CHOOSE_ORG
-            return [OutMessage(text=texts.CHOOSE_ORGANISATION, buttons=buttons)], event
+            choices = [
+                [button(self.store.organisation(o).name, ChooseOrganisation(o))] for o in orgs
+            ]
+            # Not on a question while choosing: typed text must not answer the old report's.
+            state.mode = Mode.IDLE
+            return [OutMessage(text=texts.CHOOSE_ORGANISATION, buttons=choices)], event
         if switching:
             return [OutMessage(text=texts.ONLY_ONE_ORGANISATION)], event
         self._open(state, orgs[0], wanted_year or reporting_year(self.today()))
@@ -234,9 +300,32 @@ class Engine:
             previous=self.store.previous_report(stored.organisation_id, stored.year),
             accepted=self.store.accepted_warnings(stored.id),
             versions=self.store.cell_versions(stored.id, targets),
-            render_docx=self.render_docx,
-            read_docx=self.read_docx,
+            can_render=self.render_docx is not None,
         )
+
+    def _read(self, event: FileInput) -> UploadRead:
+        """An upload as the step takes it: the report read from it, or the reader's refusal."""
+        if not event.name.lower().endswith(".docx") or self.read_docx is None:
+            return UploadRead(name=event.name)
+        try:
+            result = self.read_docx(event.data)
+        except DocumentError as error:
+            return UploadRead(name=event.name, refusal=error.message)
+        return UploadRead(
+            name=event.name,
+            report_json=result.report.to_json(),
+            problems=[ImportProblem(where=p.where, message=p.message) for p in result.problems],
+        )
+
+    def _render(self, outcome: Outcome, context: Context) -> None:
+        """Build the documents the step asked for into the messages that carry them."""
+        for effect in outcome.effects:
+            if isinstance(effect, RenderReport):
+                assert self.render_docx is not None  # the step asks only when it can
+                message = outcome.messages[effect.message]
+                assert message.document is not None
+                data = self.render_docx(context.report, effect.draft, effect.issued)
+                message.document = message.document.model_copy(update={"data": data})
 
     def _apply(self, outcome: Outcome, report_id: int, person_id: int, source: str) -> None:
         for effect in outcome.effects:

@@ -9,15 +9,28 @@ the clerk sees a reply.
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from html import escape
-from typing import Protocol
 
-from dialogs import render, texts
+from dialogs import buttons, render, texts
+from dialogs.buttons import (
+    Action,
+    Answer,
+    AnswerAction,
+    ConfirmImport,
+    Contents,
+    ExplainWarning,
+    Export,
+    Fill,
+    Jump,
+    OpenSection,
+    Review,
+    SaveExit,
+)
 from dialogs.model import (
     AcceptWarning,
     Button,
@@ -30,17 +43,17 @@ from dialogs.model import (
     FileInput,
     Mode,
     OutMessage,
+    RenderReport,
     SaveImported,
     SetStatus,
     TextInput,
+    UploadRead,
     WriteFigures,
     WriteText,
+    button,
 )
 from dialogs.plan import (
     APPLICATIONS_GATE,
-    CARRIED_FORWARD_ROW,
-    CARRIED_OVER_ROW,
-    NEW_ROW,
     GateQuestion,
     PartQuestion,
     Question,
@@ -49,31 +62,13 @@ from dialogs.plan import (
     plan_for,
     section_questions,
 )
+from report import carry
+from report.layout import RowRole, Table
 from report.parsing import FigureError, format_figure, parse_row
-from report.rules import Severity, Violation, check, rules_for
+from report.rules import Severity, Violation, balance_remainders, check, rules_for
 from report.values import MAX_TEXT_CHARS, Report
 
-
-class ReadProblem(Protocol):
-    where: str
-    message: str
-
-
-class ReadOutcome(Protocol):
-    report: Report
-    problems: list[ReadProblem]
-
-
-class DocumentError(Exception):
-    """Raised by a document reader for a file it refuses; ``message`` is for the clerk."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-RenderDocx = Callable[[Report, bool, date | None], bytes]
-ReadDocx = Callable[[bytes], ReadOutcome]
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -87,8 +82,8 @@ class Context:
     previous: Report | None = None
     accepted: dict[str, str] = field(default_factory=dict)
     versions: dict[str, int] = field(default_factory=dict)
-    render_docx: RenderDocx | None = None
-    read_docx: ReadDocx | None = None
+    #: Whether the engine can render the report as a document (``RenderReport``).
+    can_render: bool = False
 
 
 @dataclass
@@ -134,9 +129,13 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _is_number(text: str) -> bool:
-    # str.isdigit() accepts "²", which int() refuses.
-    return re.fullmatch(r"[0-9]{1,6}", text) is not None
+def describe_event(event: Event) -> str:
+    """An event for the log: its kind and button data, never what the clerk typed."""
+    if isinstance(event, ButtonPress):
+        return f"button {event.data[:64]!r}"
+    if isinstance(event, Command):
+        return f"command /{event.name}"
+    return event.kind
 
 
 class _Turn:
@@ -169,7 +168,8 @@ class _Turn:
         expected = {
             c: self.state.base_versions.get(c, self.ctx.versions.get(c, 0)) for c in changed
         }
-        self.effects.append(WriteFigures(figures=changed, expected=expected))
+        written: dict[str, Decimal | None] = dict(changed)
+        self.effects.append(WriteFigures(figures=written, expected=expected))
         self.report = self.report.with_figures(changed)
         self._reopen()
 
@@ -212,10 +212,8 @@ class _Turn:
         return is_answered(self.plan[index], self.report, self.state.gates)
 
     def next_unanswered(self, after: int) -> int | None:
-        for index in (*range(after + 1, len(self.plan)), *range(after + 1)):
-            if not self.answered(index):
-                return index
-        return None
+        order = [*range(after + 1, len(self.plan)), *range(after + 1)]
+        return next((i for i in order if not self.answered(i)), None)
 
     def advance(self) -> None:
         """Go on to the next unanswered question, or to the finish when there is none."""
@@ -237,8 +235,8 @@ class _Turn:
         problems = self.violations()
         errors = [v for v in problems if v.severity is Severity.ERROR]
         buttons = [
-            [Button(label=texts.BTN_REVIEW, data="v"), Button(label=texts.BTN_EXPORT, data="e")],
-            [Button(label=texts.BTN_CONTENTS, data="m")],
+            [button(texts.BTN_REVIEW, Review()), button(texts.BTN_EXPORT, Export())],
+            [button(texts.BTN_CONTENTS, Contents())],
         ]
         self.say(texts.ALL_DONE, buttons)
         if errors:
@@ -247,47 +245,113 @@ class _Turn:
     # --- events -----------------------------------------------------------------------------
 
     def handle(self, event: Event) -> None:
-        if isinstance(event, Command):
-            self.command(event.name, event.args)
-        elif isinstance(event, ButtonPress):
-            self.button(event.data)
-        elif isinstance(event, FileInput):
-            self.file(event)
-        elif isinstance(event, TextInput):
-            self.text(event.text)
+        """The transition table: every (mode, input) pair and the handler it goes to.
 
-    def command(self, name: str, args: str) -> None:
-        if name in ("fill", "start"):
-            self.say(self._opening())
-            self.state.mode = Mode.ASKING
-            self.continue_filling()
-        elif name == "gap":
-            # From a reminder: straight to the first question not yet answered.
-            self.say(self._opening())
-            first = next((i for i in range(len(self.plan)) if not self.answered(i)), None)
-            if first is None:
-                self.finish()
-            else:
-                self.ask(first)
-        elif name == "review":
-            self.review()
-        elif name == "export":
-            words = args.split()
-            draft = any(w in ("draft", "草稿", "征求意见稿") for w in words)
-            dates = [w for w in words if w not in ("draft", "草稿", "征求意见稿")]
-            issued = parse_date(dates[0]) if dates else None
-            if dates and issued is None:
-                self.say(texts.EXPORT_BAD_DATE)
-                return
-            self.export(draft=draft, issued=issued)
-        elif name == "cancel":
-            self.save_exit()
-        elif name == "contents":
-            self.contents()
-        elif name == "last":
-            self.last_year()
+        Commands mean the same in every mode; text and buttons depend on the mode; whatever
+        is not listed is unexpected, and is logged with the mode it arrived in.
+        """
+        mode = self.state.mode
+        what: Event | Action | None = (
+            buttons.decode(event.data) if isinstance(event, ButtonPress) else event
+        )
+        match mode, what:
+            # -- commands (any mode) --
+            case _, Command(name="fill" | "start"):
+                self.fill()
+            case _, Command(name="gap"):
+                self.fill_first_gap()
+            case _, Command(name="review"):
+                self.review()
+            case _, Command(name="export", args=args):
+                self.export_command(args)
+            case _, Command(name="cancel"):
+                self.save_exit()
+            case _, Command(name="contents"):
+                self.contents()
+            case _, Command(name="last"):
+                self.last_year()
+            case _, Command():
+                self.say(texts.MENU)
+            # -- typed text --
+            case Mode.ASKING, TextInput(text=text):
+                self.answer_text(text)
+            case Mode.REASON, TextInput(text=text):
+                self.accept_reason(text)
+            case Mode.CONFIRM_IMPORT, TextInput():
+                self.say(texts.IMPORT_CONFIRM + "？", [self._import_buttons()])
+            case _, TextInput():
+                self.idle_text()
+            # -- uploads (any mode) --
+            case _, UploadRead() as upload:
+                self.upload(upload)
+            case _, FileInput(name=name):  # not read by the engine: no reader at hand
+                self.upload(UploadRead(name=name))
+            # -- buttons --
+            case Mode.ASKING, Answer(seq=seq, action=action) if seq == self.state.seq:
+                self.answer_button(action)
+            case Mode.ASKING, Answer():
+                self.say(texts.STALE_BUTTON)
+                self.ask(self.state.cursor)
+            case _, Contents():
+                self.contents()
+            case _, SaveExit():
+                self.save_exit()
+            case _, Review():
+                self.review()
+            case _, Export(draft=draft):
+                self.export(draft=draft)
+            case _, Fill():
+                self.fill()
+            case _, OpenSection(number=number) if any(
+                s.number == number for s in self.report.format.sections
+            ):
+                indexes = section_questions(self.report.format, number)
+                self.ask(next((i for i in indexes if not self.answered(i)), indexes[0]))
+            case _, Jump(index=index) if index < len(self.plan):
+                self.ask(index)
+            case _, ExplainWarning(rule=rule):
+                self.start_reason(rule)
+            case Mode.CONFIRM_IMPORT, ConfirmImport(confirmed=confirmed) if (
+                self.state.pending_import is not None
+            ):
+                self.confirm_import(confirmed)
+            case _:
+                self.unexpected(event)
+
+    def unexpected(self, event: Event) -> None:
+        """An input this state does not take (a forged or outdated button): say so, and log
+        it with the state it arrived in."""
+        logger.info(
+            "unexpected %s in mode %s at question %d",
+            describe_event(event),
+            self.state.mode,
+            self.state.cursor,
+        )
+        self.say(texts.UNKNOWN_BUTTON)
+
+    def fill(self) -> None:
+        self.say(self._opening())
+        self.state.mode = Mode.ASKING
+        self.continue_filling()
+
+    def fill_first_gap(self) -> None:
+        """From a reminder: straight to the first question not yet answered."""
+        self.say(self._opening())
+        first = next((i for i in range(len(self.plan)) if not self.answered(i)), None)
+        if first is None:
+            self.finish()
         else:
-            self.say(texts.MENU)
+            self.ask(first)
+
+    def export_command(self, args: str) -> None:
+        words = args.split()
+        draft = any(w in ("draft", "草稿", "征求意见稿") for w in words)
+        dates = [w for w in words if w not in ("draft", "草稿", "征求意见稿")]
+        issued = parse_date(dates[0]) if dates else None
+        if dates and issued is None:
+            self.say(texts.EXPORT_BAD_DATE)
+            return
+        self.export(draft=draft, issued=issued)
 
     def _opening(self) -> str:
         fmt = self.report.format
@@ -299,89 +363,51 @@ class _Turn:
             organisation=escape(self.ctx.organisation), year=self.report.year
         )
 
-    def text(self, text: str) -> None:
-        if self.state.mode is Mode.REASON:
-            self.accept_reason(text)
-        elif self.state.mode is Mode.ASKING:
-            question = self.current()
-            if isinstance(question, PartQuestion):
-                self.part_text(question, text)
-            elif isinstance(question, RowQuestion):
-                self.row_text(question, text)
-            else:
-                self.ask(self.state.cursor)
-        elif self.state.mode is Mode.CONFIRM_IMPORT:
-            self.say(texts.IMPORT_CONFIRM + "？", [self._import_buttons()])
+    def answer_text(self, text: str) -> None:
+        question = self.current()
+        if isinstance(question, PartQuestion):
+            self.part_text(question, text)
+        elif isinstance(question, RowQuestion):
+            self.row_text(question, text)
         else:
-            self.say(
-                texts.IDLE_TEXT,
-                [
-                    [
-                        Button(label=texts.BTN_CONTINUE, data="f"),
-                        Button(label=texts.BTN_REVIEW, data="v"),
-                    ]
-                ],
-            )
+            self.ask(self.state.cursor)
 
-    def button(self, data: str) -> None:
-        head, _, rest = data.partition(".")
-        if head == "a":
-            seq_text, _, action = rest.partition(".")
-            if (
-                self.state.mode is not Mode.ASKING
-                or not _is_number(seq_text)
-                or int(seq_text) != self.state.seq
-            ):
-                self.say(
-                    texts.STALE_BUTTON if self.state.mode is Mode.ASKING else texts.UNKNOWN_BUTTON
-                )
-                if self.state.mode is Mode.ASKING:
-                    self.ask(self.state.cursor)
-                return
-            self.answer_button(action)
-        elif head == "m":
-            self.contents()
-        elif head == "x":
-            self.save_exit()
-        elif head == "v":
-            self.review()
-        elif head == "e":
-            self.export(draft=rest == "d")
-        elif head == "f":
-            self.command("fill", "")
-        elif (
-            head == "g"
-            and _is_number(rest)
-            and any(s.number == int(rest) for s in self.report.format.sections)
-        ):
-            indexes = section_questions(self.report.format, int(rest))
-            self.ask(next((i for i in indexes if not self.answered(i)), indexes[0]))
-        elif head == "j" and _is_number(rest) and int(rest) < len(self.plan):
-            self.ask(int(rest))
-        elif head == "w" and _is_number(rest):
-            self.start_reason(int(rest))
-        elif head == "i" and rest in ("c", "x"):
-            self.confirm_import(rest == "c")
-        else:
-            self.say(texts.UNKNOWN_BUTTON)
+    def idle_text(self) -> None:
+        self.say(
+            texts.IDLE_TEXT,
+            [[button(texts.BTN_CONTINUE, Fill()), button(texts.BTN_REVIEW, Review())]],
+        )
 
-    def answer_button(self, action: str) -> None:
+    def answer_button(self, action: AnswerAction) -> None:
+        """A button of the question being asked; which ones a question shows is in render."""
         question = self.current()
         index = self.state.cursor
-        if action == "b":
-            if index == 0:
-                self.say(texts.FIRST_QUESTION)
-            self.ask(index - 1)
-        elif action == "s":
-            self.ask(index + 1) if index + 1 < len(self.plan) else self.advance()
-        elif isinstance(question, PartQuestion) and action in ("d", "k", "t"):
-            self.part_button(question, action)
-        elif isinstance(question, RowQuestion) and action in ("z", "r", "l", "c"):
-            self.row_button(question, action)
-        elif isinstance(question, GateQuestion) and action in ("y", "n"):
-            self.gate(question, action == "y")
-        else:
-            self.say(texts.UNKNOWN_BUTTON)
+        match action, question:
+            case AnswerAction.BACK, _:
+                if index == 0:
+                    self.say(texts.FIRST_QUESTION)
+                self.ask(index - 1)
+            case AnswerAction.SKIP, _:
+                self.ask(index + 1) if index + 1 < len(self.plan) else self.advance()
+            case AnswerAction.PART_DONE | AnswerAction.KEEP_TEXT, PartQuestion():
+                self.part_done(question)
+            case AnswerAction.LAST_YEAR_TEXT, PartQuestion():
+                self.part_last_year(question)
+            case AnswerAction.ROW_ZERO, RowQuestion():
+                self.save_row(question, {c: Decimal(0) for c in question.cells})
+            case AnswerAction.SAME_AS_LAST_YEAR, RowQuestion():
+                self.row_same_as_last_year(question)
+            case AnswerAction.REST_ZERO, RowQuestion():
+                self.rest_zero(question)
+            case AnswerAction.BALANCE, RowQuestion() if (
+                question.row.role is RowRole.CARRIED_FORWARD
+            ):
+                self.row_balance(question)
+            case AnswerAction.YES | AnswerAction.NO, GateQuestion():
+                self.gate(question, action is AnswerAction.YES)
+            case _:
+                logger.info("answer %s does not fit question %d", action, index)
+                self.say(texts.UNKNOWN_BUTTON)
 
     # --- narrative parts --------------------------------------------------------------------
 
@@ -403,23 +429,25 @@ class _Turn:
             OutMessage(
                 text=texts.PART_RECEIVED.format(length=len(combined)),
                 buttons=[
-                    [render.answer_button(seq, texts.BTN_PART_DONE, "d")],
+                    [render.answer_button(seq, texts.BTN_PART_DONE, AnswerAction.PART_DONE)],
                     render.navigation_row(seq),
                 ],
                 question=True,
             )
         )
 
-    def part_button(self, question: PartQuestion, action: str) -> None:
+    def part_last_year(self, question: PartQuestion) -> None:
         part_id = question.part.id
-        if action == "t":
-            last = self.ctx.previous.texts.get(part_id, "") if self.ctx.previous else ""
-            if last.strip():
-                self.write_text(part_id, last)
-                self.say(texts.PART_COPIED)
-                self.ask(self.state.cursor)
-                return
-        if not self.report.texts.get(part_id, "").strip():
+        last = self.ctx.previous.texts.get(part_id, "") if self.ctx.previous else ""
+        if last.strip():
+            self.write_text(part_id, last)
+            self.say(texts.PART_COPIED)
+            self.ask(self.state.cursor)
+            return
+        self.part_done(question)
+
+    def part_done(self, question: PartQuestion) -> None:
+        if not self.report.texts.get(question.part.id, "").strip():
             self.say(texts.PART_EMPTY)
             self.ask(self.state.cursor)
             return
@@ -435,40 +463,44 @@ class _Turn:
             return
         self.save_row(question, dict(zip(question.cells, values, strict=True)))
 
-    def row_button(self, question: RowQuestion, action: str) -> None:
-        if action == "z":
-            self.save_row(question, {c: Decimal(0) for c in question.cells})
-        elif action == "l":
-            values = render.same_as_last_year(question, self.report.format, self.ctx.previous)
-            if values is None or None in values:
-                self.say(texts.SAME_AS_LAST_YEAR_NONE)
-                self.ask(self.state.cursor)
-                return
-            negative = [
-                (column, value)
-                for column, value in zip(question.columns, values, strict=True)
-                if value < 0 and not column.signed  # type: ignore[operator]
-            ]
-            if negative:
-                column, value = negative[0]
-                self.say(
-                    texts.SAME_AS_LAST_YEAR_NEGATIVE.format(
-                        label=escape(column.name), value=format_figure(value)
-                    )
+    def row_same_as_last_year(self, question: RowQuestion) -> None:
+        previous = self.ctx.previous
+        last = (
+            carry.same_as_last_year(
+                self.report.format, previous, question.cells, question.last_year_cells
+            )
+            if previous is not None
+            else None
+        )
+        values = [v for v in last or [] if v is not None]
+        if previous is None or last is None or len(values) != len(last):
+            self.say(texts.SAME_AS_LAST_YEAR_NONE)
+            self.ask(self.state.cursor)
+            return
+        negative = [
+            (column, value)
+            for column, value in zip(question.columns, values, strict=True)
+            if value < 0 and not column.signed
+        ]
+        if negative:
+            column, value = negative[0]
+            self.say(
+                texts.SAME_AS_LAST_YEAR_NEGATIVE.format(
+                    label=escape(column.name), value=format_figure(value)
                 )
-                self.ask(self.state.cursor)
-                return
-            for note in render.stock_notes(question, self.report.format, self.ctx.previous, values):  # type: ignore[arg-type]
-                self.say(note)
-            self.save_row(question, dict(zip(question.cells, values, strict=True)))  # type: ignore[arg-type]
-        elif action == "r":
-            self.rest_zero(question)
-        elif action == "c" and question.row.id == CARRIED_FORWARD_ROW:
-            balance = render.balance_values(self.report)
-            if None in balance or any(v < 0 for v in balance):  # type: ignore[operator]
-                self.ask(self.state.cursor)
-                return
-            self.save_row(question, dict(zip(question.cells, balance, strict=True)))  # type: ignore[arg-type]
+            )
+            self.ask(self.state.cursor)
+            return
+        for note in render.stock_notes(question, self.report.format, previous, values):
+            self.say(note)
+        self.save_row(question, dict(zip(question.cells, values, strict=True)))
+
+    def row_balance(self, question: RowQuestion) -> None:
+        balance = [v for v in balance_remainders(self.report) if v is not None]
+        if len(balance) != len(question.cells) or any(v < 0 for v in balance):
+            self.ask(self.state.cursor)
+            return
+        self.save_row(question, dict(zip(question.cells, balance, strict=True)))
 
     def save_row(self, question: RowQuestion, figures: dict[str, Decimal]) -> None:
         before = {v.key for v in self.violations()}
@@ -480,7 +512,7 @@ class _Turn:
         )
         no_new_applications = self.state.gates.get(APPLICATIONS_GATE) is False
         if (
-            question.row.id == CARRIED_OVER_ROW
+            question.row.role is RowRole.CARRIED_OVER
             and no_new_applications
             and not any(figures.values())
         ):
@@ -508,7 +540,7 @@ class _Turn:
             self.say(texts.REST_ZERO_DONE.format(table=question.table.title, count=rows))
         self.after_answer(before)
 
-    def zero_table(self, table, announce: str) -> None:  # type: ignore[no-untyped-def]
+    def zero_table(self, table: Table, announce: str) -> None:
         zeros = {
             c.id: Decimal(0)
             for c in table.cells
@@ -525,17 +557,17 @@ class _Turn:
             return
         if question.gate == APPLICATIONS_GATE:
             block = question.table.blocks[0]
-            new_row = block.row(NEW_ROW)
+            new_row = block.row_with(RowRole.NEW)
+            carried_over = block.row_with(RowRole.CARRIED_OVER)
+            assert new_row is not None and carried_over is not None
             self.write_figures(
                 {block.cell_id(new_row, c): Decimal(0) for c in block.entered_columns},
             )
-            carried = render.carried_forward_last_year(self.ctx.previous)
+            previous = self.ctx.previous
+            carried = carry.carried_forward_total(previous) if previous else None
             if carried == 0:
                 self.write_figures(
-                    {
-                        block.cell_id(block.row(CARRIED_OVER_ROW), c): Decimal(0)
-                        for c in block.entered_columns
-                    },
+                    {block.cell_id(carried_over, c): Decimal(0) for c in block.entered_columns},
                 )
                 self.zero_table(question.table, texts.GATE_NO_APPLICATIONS_DONE)
             elif carried is None:
@@ -566,13 +598,13 @@ class _Turn:
         self.state.mode = Mode.REASON
         self.state.warning_key = rules[rule_number].key
         self.state.seq += 1
-        self.say(texts.WARNING_ASK_REASON, [[Button(label=texts.BTN_RETURN, data="f")]])
+        self.say(texts.WARNING_ASK_REASON, [[button(texts.BTN_RETURN, Fill())]])
 
     def accept_reason(self, reason: str) -> None:
         reason = " ".join(reason.split())[:500]
         if not any(ch.isalpha() for ch in reason):
             # Figures typed out of habit are not a reason (and must not be taken for one).
-            self.say(texts.WARNING_REASON_EMPTY, [[Button(label=texts.BTN_RETURN, data="f")]])
+            self.say(texts.WARNING_REASON_EMPTY, [[button(texts.BTN_RETURN, Fill())]])
             return
         key = self.state.warning_key or ""
         self.state.warning_key = None
@@ -636,16 +668,15 @@ class _Turn:
                 sections = "、".join(
                     dict.fromkeys(self.plan[i].section.heading.split("、")[0] for i in missing)
                 )
-                buttons.append([Button(label=texts.BTN_CONTINUE, data="f")])
+                buttons.append([button(texts.BTN_CONTINUE, Fill())])
                 self.say(
                     texts.EXPORT_MISSING.format(count=len(missing), sections=sections), buttons
                 )
-            self.messages[-1].buttons.append([Button(label=texts.BTN_EXPORT_DRAFT, data="e.d")])
+            self.messages[-1].buttons.append([button(texts.BTN_EXPORT_DRAFT, Export(draft=True))])
             return
-        if self.ctx.render_docx is None:
+        if not self.ctx.can_render:
             self.say(texts.EXPORT_UNAVAILABLE)
             return
-        data = self.ctx.render_docx(self.report, draft, issued)
         filename = texts.FILENAME.format(
             short=self.ctx.short_name,
             year=self.report.year,
@@ -657,27 +688,28 @@ class _Turn:
                 text=template.format(
                     filename=escape(filename), publish_by=f"{self.report.year + 1}年1月31日"
                 ),
-                document=Document(filename=filename, data=data),
+                document=Document(filename=filename),
             )
+        )
+        self.effects.append(
+            RenderReport(message=len(self.messages) - 1, draft=draft, issued=issued)
         )
         if not draft:
             self.effects.append(SetStatus(status="final"))
         self.state.mode = Mode.IDLE
         self.state.seq += 1
 
-    def file(self, event: FileInput) -> None:
+    def upload(self, event: UploadRead) -> None:
         if not event.name.lower().endswith(".docx"):
             self.say(texts.FILE_NOT_DOCX)
             return
-        if self.ctx.read_docx is None:
+        if event.refusal is not None:
+            self.say(texts.IMPORT_REJECTED.format(reason=escape(event.refusal)))
+            return
+        if event.report_json is None:
             self.say(texts.IMPORT_UNAVAILABLE)
             return
-        try:
-            result = self.ctx.read_docx(event.data)
-        except DocumentError as error:
-            self.say(texts.IMPORT_REJECTED.format(reason=escape(error.message)))
-            return
-        imported = result.report
+        imported = Report.from_json(event.report_json)
         if imported.year >= self.report.year:
             self.say(
                 texts.IMPORT_NOT_LAST_YEAR.format(
@@ -705,27 +737,25 @@ class _Turn:
             format=imported.format.name,
             summary=escape("\n".join(lines)),
         )
-        if result.problems:
+        if event.problems:
             problems = "\n".join(
-                f"· {p.where}：{_clip(p.message, 80)}" for p in result.problems[:10]
+                f"· {p.where}：{_clip(p.message, 80)}" for p in event.problems[:10]
             )
             text += "\n" + texts.IMPORT_PROBLEMS.format(
-                count=len(result.problems), problems=escape(problems)
+                count=len(event.problems), problems=escape(problems)
             )
-        self.state.pending_import = imported.to_json()
+        self.state.pending_import = event.report_json
         self.state.mode = Mode.CONFIRM_IMPORT
         self.say(text, [self._import_buttons()])
 
     def _import_buttons(self) -> list[Button]:
         return [
-            Button(label=texts.IMPORT_CONFIRM, data="i.c"),
-            Button(label=texts.IMPORT_CANCEL, data="i.x"),
+            button(texts.IMPORT_CONFIRM, ConfirmImport(confirmed=True)),
+            button(texts.IMPORT_CANCEL, ConfirmImport(confirmed=False)),
         ]
 
     def confirm_import(self, confirmed: bool) -> None:
-        if self.state.mode is not Mode.CONFIRM_IMPORT or self.state.pending_import is None:
-            self.say(texts.UNKNOWN_BUTTON)
-            return
+        assert self.state.pending_import is not None
         imported = Report.from_json(self.state.pending_import)
         self.state.pending_import = None
         self.state.mode = Mode.IDLE
@@ -733,7 +763,7 @@ class _Turn:
             self.effects.append(SaveImported(year=imported.year, report_json=imported.to_json()))
             self.say(
                 texts.IMPORT_DONE.format(year=imported.year),
-                [[Button(label=texts.BTN_CONTINUE, data="f")]],
+                [[button(texts.BTN_CONTINUE, Fill())]],
             )
         else:
-            self.say(texts.IMPORT_CANCELLED, [[Button(label=texts.BTN_CONTINUE, data="f")]])
+            self.say(texts.IMPORT_CANCELLED, [[button(texts.BTN_CONTINUE, Fill())]])

@@ -5,11 +5,14 @@ All of them are plain serialisable data; nothing here knows Telegram or SQLite.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from dialogs import buttons
 
 
 class Mode(StrEnum):
@@ -17,7 +20,6 @@ class Mode(StrEnum):
     ASKING = "asking"  # on question ``cursor`` of the plan
     REASON = "reason"  # waiting for the reason a warning is accepted
     CONFIRM_IMPORT = "confirm_import"  # an uploaded report waits for confirmation
-    CHOOSE_ORG = "choose_org"
 
 
 class ConversationState(BaseModel):
@@ -40,6 +42,12 @@ class ConversationState(BaseModel):
     warning_key: str | None = None
     #: An uploaded report awaiting confirmation (the Report as JSON) in CONFIRM_IMPORT mode.
     pending_import: str | None = None
+
+    @field_validator("mode", mode="before")
+    @classmethod
+    def _retired_modes(cls, value: object) -> object:
+        # "choose_org" was stored while an organisation was being chosen; it behaved as IDLE.
+        return Mode.IDLE if value == "choose_org" else value
 
 
 # --- events ---------------------------------------------------------------------------------
@@ -69,17 +77,35 @@ class Command(BaseModel):
     args: str = ""
 
 
-Event = TextInput | ButtonPress | FileInput | Command
+class ImportProblem(BaseModel):
+    """Something of an uploaded report that could not be read (where, and what)."""
 
-#: Button data of 生成报告 and 生成草稿.
-EXPORT_BUTTONS = ("e", "e.d")
+    where: str
+    message: str
+
+
+class UploadRead(BaseModel):
+    """An upload as the engine read it before the step: the report found in it, or why none.
+
+    Neither ``report_json`` nor ``refusal``: the file was not read (not a .docx, or no reader).
+    """
+
+    kind: Literal["upload"] = "upload"
+    name: str
+    report_json: str | None = None
+    problems: list[ImportProblem] = Field(default_factory=list)
+    #: The reader's reason for refusing the file, for the clerk.
+    refusal: str | None = None
+
+
+Event = TextInput | ButtonPress | FileInput | UploadRead | Command
 
 
 def builds_document(event: Event) -> bool:
     """Whether the event makes a document (the report, or an office's summary)."""
     if isinstance(event, Command):
         return event.name in ("export", "summary")
-    return isinstance(event, ButtonPress) and event.data in EXPORT_BUTTONS
+    return isinstance(event, ButtonPress) and buttons.builds_document(buttons.decode(event.data))
 
 
 # --- output ---------------------------------------------------------------------------------
@@ -89,12 +115,20 @@ class Button(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     label: str
+    #: The callback data: ``buttons.encode`` of the button's action (build with ``button``).
     data: str
+
+
+def button(label: str, action: buttons.Action) -> Button:
+    """A button labelled ``label`` that does ``action`` when pressed."""
+    return Button(label=label, data=buttons.encode(action))
 
 
 class Document(BaseModel):
     filename: str
-    data: bytes
+    #: Empty in the step's outcome for the report itself: the engine renders it afterwards
+    #: (``RenderReport``).
+    data: bytes = b""
 
 
 class OutMessage(BaseModel):
@@ -137,4 +171,12 @@ class SaveImported(BaseModel):
     report_json: str
 
 
-Effect = WriteFigures | WriteText | AcceptWarning | SetStatus | SaveImported
+class RenderReport(BaseModel):
+    """Build the report as a Word document, after the step, into message ``message``."""
+
+    message: int
+    draft: bool
+    issued: date | None = None
+
+
+Effect = WriteFigures | WriteText | AcceptWarning | SetStatus | SaveImported | RenderReport

@@ -15,8 +15,9 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from dialogs import texts
+from dialogs.buttons import RemindBehind
 from dialogs.deadlines import days_left, parse_deadline, reporting_year, statutory_deadline
-from dialogs.model import Button, Document, OutMessage
+from dialogs.model import Document, OutMessage, button
 from dialogs.progress import add_up
 from dialogs.reminders import (
     deadline_for,
@@ -186,7 +187,7 @@ class Office:
             texts.PROGRESS_SUMMARY.format(total=len(members), done=done, behind=len(members) - done)
         )
         buttons = (
-            [[Button(label=texts.BTN_REMIND_BEHIND, data=f"p.{parent.id}")]]
+            [[button(texts.BTN_REMIND_BEHIND, RemindBehind(parent.id))]]
             if done < len(members)
             else []
         )

@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 from html import escape
 
 from dialogs import texts
+from dialogs.buttons import Fill
 from dialogs.engine import reporting_year
-from dialogs.model import Button, OutMessage
+from dialogs.model import OutMessage, button
 from storage import AmbiguousName, InviteError, Organisation, Role, Store
 
 INVITE_DAYS = 14
@@ -47,7 +48,7 @@ def join(
                 role=texts.ROLE_NAMES[membership.role],
                 year=reporting_year(today),
             ),
-            buttons=[[Button(label=texts.BTN_START, data="f")]],
+            buttons=[[button(texts.BTN_START, Fill())]],
         )
     ]
 

@@ -11,14 +11,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache, cached_property
 
-from report.layout import Block, Column, Part, ReportFormat, Row, Section, Table
+from report.layout import (
+    Block,
+    Column,
+    HeaderGroup,
+    Part,
+    ReportFormat,
+    Row,
+    RowRole,
+    Section,
+    Table,
+)
 from report.values import Report
 
+#: The gate ids the formats declare (``Table.gate``); the state keeps answers under them.
 APPLICATIONS_GATE = "applications"
 APPEALS_GATE = "appeals"
-NEW_ROW = "applications.new"
-CARRIED_OVER_ROW = "applications.carried_over"
-CARRIED_FORWARD_ROW = "applications.carried_forward"
 
 
 @dataclass(frozen=True)
@@ -81,13 +89,13 @@ def plan_for(fmt: ReportFormat) -> tuple[Question, ...]:
         table = section.table
         if table is None:
             continue
-        if table.id == "applications":
-            questions.append(GateQuestion(section, table, APPLICATIONS_GATE))
+        if table.gate is not None:
+            questions.append(GateQuestion(section, table, table.gate))
         if table.id == "appeals":
-            questions.append(GateQuestion(section, table, APPEALS_GATE))
             block = table.blocks[0]
             (row,) = block.rows
             for header in block.header:
+                assert isinstance(header, HeaderGroup), "appeals are headed by groups"
                 for group in _leaf_groups(header):
                     columns = tuple(
                         block.column(c) for c in group.column_ids() if not block.column(c).computed
@@ -100,13 +108,14 @@ def plan_for(fmt: ReportFormat) -> tuple[Question, ...]:
         for block in table.blocks:
             for row in block.entered_rows:
                 columns = block.entered_columns
-                source = block.row(CARRIED_FORWARD_ROW) if row.id == CARRIED_OVER_ROW else row
+                carried = block.row_with(RowRole.CARRIED_FORWARD)
+                source = carried if row.role is RowRole.CARRIED_OVER and carried else row
                 last = tuple(block.cell_id(source, c) for c in columns)
                 questions.append(RowQuestion(section, table, block, row, columns, row.label, last))
     return tuple(questions)
 
 
-def _leaf_groups(group):  # type: ignore[no-untyped-def]
+def _leaf_groups(group: HeaderGroup) -> list[HeaderGroup]:
     """The innermost header groups (those whose children are all columns)."""
     children = [c for c in group.children if not isinstance(c, str)]
     if not children:
@@ -139,7 +148,8 @@ def is_answered(question: Question, report: Report, gates: dict[str, bool]) -> b
 
 
 def _gated(gate: GateQuestion, row: Row) -> bool:
-    return gate.gate == APPEALS_GATE or row.id == NEW_ROW
+    # "No applications" settles only 一、本年新收; the other gates settle their whole table.
+    return gate.gate != APPLICATIONS_GATE or row.role is RowRole.NEW
 
 
 def section_questions(fmt: ReportFormat, number: int) -> list[int]:

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from html import escape
 
 from dialogs import texts
+from dialogs.buttons import MuteReminders, OpenReport
 from dialogs.deadlines import (
     REMINDER_KIND,
     Recipient,
@@ -20,7 +21,7 @@ from dialogs.deadlines import (
     effective_deadline,
     reporting_year,
 )
-from dialogs.model import Button, OutMessage
+from dialogs.model import OutMessage, button
 from dialogs.progress import Completion, completion
 from storage import Organisation, ReportStatus, Role, Store
 
@@ -93,8 +94,8 @@ def reminder_message(
         )
     lines.append(texts.REMINDER_MUTE_HINT)
     buttons = [
-        [Button(label=texts.BTN_REMINDER_CONTINUE, data=f"r.{report_id}")],
-        [Button(label=texts.BTN_MUTE, data=f"q.{report_id}")],
+        [button(texts.BTN_REMINDER_CONTINUE, OpenReport(report_id))],
+        [button(texts.BTN_MUTE, MuteReminders(report_id, muted=True))],
     ]
     return OutMessage(text="\n".join(lines), buttons=buttons)
 

@@ -8,10 +8,20 @@ from decimal import Decimal
 from html import escape
 
 from dialogs import texts
-from dialogs.model import Button, OutMessage
+from dialogs.buttons import (
+    Answer,
+    AnswerAction,
+    Contents,
+    ExplainWarning,
+    Export,
+    Fill,
+    Jump,
+    OpenSection,
+    Review,
+    SaveExit,
+)
+from dialogs.model import Button, OutMessage, button
 from dialogs.plan import (
-    CARRIED_FORWARD_ROW,
-    CARRIED_OVER_ROW,
     GateQuestion,
     PartQuestion,
     Question,
@@ -21,10 +31,10 @@ from dialogs.plan import (
     row_question_for_cell,
 )
 from report import carry
-from report.formats import APPEAL_GROUPS, APPLICANT_COLUMNS
-from report.layout import Column, ReportFormat, Section, Table
+from report.formats import APPEAL_GROUPS
+from report.layout import Column, ReportFormat, RowRole, Section, Table
 from report.parsing import example_row, format_figure
-from report.rules import Severity, Violation
+from report.rules import Severity, Violation, balance_remainders, rule_number
 from report.values import Report
 
 EXCERPT_CHARS = 120
@@ -52,16 +62,17 @@ def progress(question: Question, index: int, report: Report) -> str:
     )
 
 
-def answer_button(seq: int, label: str, action: str) -> Button:
-    return Button(label=label, data=f"a.{seq}.{action}")
+def answer_button(seq: int, label: str, action: AnswerAction) -> Button:
+    """A button answering the question asked with ``seq``."""
+    return button(label, Answer(seq, action))
 
 
 def navigation_row(seq: int) -> list[Button]:
     return [
-        answer_button(seq, texts.BTN_BACK, "b"),
-        answer_button(seq, texts.BTN_SKIP, "s"),
-        Button(label=texts.BTN_CONTENTS, data="m"),
-        Button(label=texts.BTN_SAVE_EXIT, data="x"),
+        answer_button(seq, texts.BTN_BACK, AnswerAction.BACK),
+        answer_button(seq, texts.BTN_SKIP, AnswerAction.SKIP),
+        button(texts.BTN_CONTENTS, Contents()),
+        button(texts.BTN_SAVE_EXIT, SaveExit()),
     ]
 
 
@@ -93,11 +104,13 @@ def _part_message(
     first_row: list[Button] = []
     if current.strip():
         lines.append(texts.PART_CURRENT.format(length=len(current), excerpt=excerpt(current)))
-        first_row.append(answer_button(seq, texts.BTN_KEEP_TEXT, "k"))
+        first_row.append(answer_button(seq, texts.BTN_KEEP_TEXT, AnswerAction.KEEP_TEXT))
     elif last.strip():
         lines.append(texts.PART_LAST_YEAR.format(excerpt=excerpt(last, 60)))
-        first_row.append(answer_button(seq, texts.BTN_USE_LAST_YEAR_TEXT, "t"))
-    first_row.insert(0, answer_button(seq, texts.BTN_PART_DONE, "d"))
+        first_row.append(
+            answer_button(seq, texts.BTN_USE_LAST_YEAR_TEXT, AnswerAction.LAST_YEAR_TEXT)
+        )
+    first_row.insert(0, answer_button(seq, texts.BTN_PART_DONE, AnswerAction.PART_DONE))
     return OutMessage(
         text="\n".join(lines), buttons=[first_row, navigation_row(seq)], question=True
     )
@@ -120,20 +133,6 @@ def question_label(question: RowQuestion) -> str:
     return " › ".join(question.row.labels) if len(question.row.labels) > 1 else question.label
 
 
-def balance_values(report: Report) -> list[Decimal | None]:
-    """四、结转下年度继续办理 as the balance gives it: 一 + 二 − 三（七）, per applicant column."""
-    values: list[Decimal | None] = []
-    for column in APPLICANT_COLUMNS:
-        parts = [
-            report.value(f"applications.{row}.{column.id}")
-            for row in ("new", "carried_over", "results_total")
-        ]
-        if None in parts:
-            return [None] * len(APPLICANT_COLUMNS)
-        values.append(parts[0] + parts[1] - parts[2])  # type: ignore[operator]
-    return values
-
-
 def _row_message(
     question: RowQuestion, head: str, seq: int, report: Report, previous: Report | None
 ) -> OutMessage:
@@ -150,24 +149,24 @@ def _row_message(
         texts.ROW_EXAMPLE.format(example=example_row(columns)),
         *(texts.ROW_SIGNED.format(name=c.label) for c in columns if c.signed),
     ]
-    first_row = [answer_button(seq, texts.BTN_ROW_ZERO, "z")]
+    first_row = [answer_button(seq, texts.BTN_ROW_ZERO, AnswerAction.ROW_ZERO)]
     if is_result_row(question):
-        first_row.append(answer_button(seq, texts.BTN_RESULTS_REST_ZERO, "r"))
+        first_row.append(answer_button(seq, texts.BTN_RESULTS_REST_ZERO, AnswerAction.REST_ZERO))
     else:
-        first_row.append(answer_button(seq, texts.BTN_REST_ZERO, "r"))
+        first_row.append(answer_button(seq, texts.BTN_REST_ZERO, AnswerAction.REST_ZERO))
     last_values = last_year_values(question, previous)
-    carry = question.row.id == CARRIED_OVER_ROW
+    carry = question.row.role is RowRole.CARRIED_OVER
     if last_values is not None:
         template = texts.ROW_LAST_YEAR_CARRY if carry else texts.ROW_LAST_YEAR
         lines.append(template.format(values=figures(last_values)))
         if None not in last_values:
             label = texts.BTN_CARRY_OVER if carry else texts.BTN_SAME_AS_LAST_YEAR
-            first_row.append(answer_button(seq, label, "l"))
-    if question.row.id == CARRIED_FORWARD_ROW:
-        balance = balance_values(report)
-        if None not in balance and all(v >= 0 for v in balance):  # type: ignore[operator]
-            lines.append(texts.ROW_BALANCE.format(values=figures(balance)))
-            first_row.append(answer_button(seq, texts.BTN_BALANCE, "c"))
+            first_row.append(answer_button(seq, label, AnswerAction.SAME_AS_LAST_YEAR))
+    if question.row.role is RowRole.CARRIED_FORWARD:
+        balance = [v for v in balance_remainders(report) if v is not None]
+        if len(balance) == len(question.cells) and all(v >= 0 for v in balance):
+            lines.append(texts.ROW_BALANCE.format(values=figures(list(balance))))
+            first_row.append(answer_button(seq, texts.BTN_BALANCE, AnswerAction.BALANCE))
     if any(c in report.figures for c in question.cells):
         lines.append(
             texts.ROW_CURRENT.format(
@@ -180,8 +179,8 @@ def _row_message(
 
 
 def is_result_row(question: RowQuestion) -> bool:
-    """A leaf row under 三、本年度办理结果 (where 余下为0 stops short of 四)."""
-    return question.table.id == "applications" and question.row.labels[0].startswith("三、")
+    """A row under 三、本年度办理结果 (where 余下为0 stops short of 四)."""
+    return question.row.role is RowRole.RESULT
 
 
 def _gate_message(
@@ -189,14 +188,17 @@ def _gate_message(
 ) -> OutMessage:
     if question.gate == "applications":
         lines = [texts.GATE_APPLICATIONS.format(progress=head)]
-        carried = carried_forward_last_year(previous)
+        carried = carry.carried_forward_total(previous) if previous else None
         if carried:
             lines.append(texts.GATE_APPLICATIONS_CARRY.format(values=format_figure(carried)))
         yes, no = texts.BTN_YES_APPLICATIONS, texts.BTN_NO_APPLICATIONS
     else:
         lines = [texts.GATE_APPEALS.format(progress=head)]
         yes, no = texts.BTN_YES_APPEALS, texts.BTN_NO_APPEALS
-    buttons = [[answer_button(seq, yes, "y"), answer_button(seq, no, "n")], navigation_row(seq)]
+    buttons = [
+        [answer_button(seq, yes, AnswerAction.YES), answer_button(seq, no, AnswerAction.NO)],
+        navigation_row(seq),
+    ]
     return OutMessage(text="\n".join(lines), buttons=buttons, question=True)
 
 
@@ -210,15 +212,6 @@ def last_year_values(question: RowQuestion, previous: Report | None) -> list[Dec
     known = previous.format.cells_by_id
     values = [previous.value(c) if c in known else None for c in question.last_year_cells]
     return None if all(v is None for v in values) else values
-
-
-def same_as_last_year(
-    question: RowQuestion, fmt: ReportFormat, previous: Report | None
-) -> list[Decimal | None] | None:
-    """What 同上年 enters for the row: last year's figures, stocks continued (None: no report)."""
-    if previous is None:
-        return None
-    return carry.same_as_last_year(fmt, previous, question.cells, question.last_year_cells)
 
 
 def stock_notes(
@@ -257,12 +250,6 @@ def _term(fmt: ReportFormat, cell_id: str, value: Decimal | None) -> str:
     return f"“{fmt.cell(cell_id).column.name}”{shown}"
 
 
-def carried_forward_last_year(previous: Report | None) -> Decimal | None:
-    if previous is None:
-        return None
-    return previous.value("applications.carried_forward.total")
-
-
 # --- problems -------------------------------------------------------------------------------
 
 
@@ -282,20 +269,18 @@ def violations_message(violations: list[Violation], report: Report) -> OutMessag
     description = "\n".join(escape(v.describe()) for v in violations)
     buttons: list[list[Button]] = []
     for violation in violations:
-        for button in reenter_buttons(violation, report):
-            if [button] not in buttons:
-                buttons.append([button])
+        for reenter in reenter_buttons(violation, report):
+            if [reenter] not in buttons:
+                buttons.append([reenter])
     if not error:
         buttons.append(
-            [Button(label=texts.BTN_ACCEPT_WARNING, data=f"w.{rule_index(report, first.key)}")]
+            [
+                button(
+                    texts.BTN_ACCEPT_WARNING, ExplainWarning(rule_number(report.format, first.key))
+                )
+            ]
         )
     return OutMessage(text=template.format(description=description), buttons=buttons[:8])
-
-
-def rule_index(report: Report, key: str) -> int:
-    from report.rules import rules_for
-
-    return next(i for i, r in enumerate(rules_for(report.format)) if r.key == key)
 
 
 def reenter_buttons(violation: Violation, report: Report, limit: int = 4) -> list[Button]:
@@ -321,9 +306,7 @@ def reenter_buttons(violation: Violation, report: Report, limit: int = 4) -> lis
     for i in indexes:
         question = plan[i]
         assert isinstance(question, RowQuestion)
-        buttons.append(
-            Button(label=texts.BTN_REENTER.format(label=short_label(question.label)), data=f"j.{i}")
-        )
+        buttons.append(button(texts.BTN_REENTER.format(label=short_label(question.label)), Jump(i)))
     return buttons
 
 
@@ -362,18 +345,16 @@ def contents_message(
 ) -> OutMessage:
     buttons = [
         [
-            Button(
-                label=texts.BTN_SECTION.format(
+            button(
+                texts.BTN_SECTION.format(
                     mark=section_mark(s, report, gates, violations), heading=s.heading
                 ),
-                data=f"g.{s.number}",
+                OpenSection(s.number),
             )
         ]
         for s in report.format.sections
     ]
-    buttons.append(
-        [Button(label=texts.BTN_REVIEW, data="v"), Button(label=texts.BTN_EXPORT, data="e")]
-    )
+    buttons.append([button(texts.BTN_REVIEW, Review()), button(texts.BTN_EXPORT, Export())])
     return OutMessage(text=texts.CONTENTS, buttons=buttons)
 
 
@@ -475,7 +456,5 @@ def review_messages(
                 buttons.append([Button(label=f"{number}. {first[0].label}", data=first[0].data)])
     else:
         lines.append(texts.REVIEW_NO_PROBLEMS)
-    buttons.append(
-        [Button(label=texts.BTN_CONTINUE, data="f"), Button(label=texts.BTN_EXPORT, data="e")]
-    )
+    buttons.append([button(texts.BTN_CONTINUE, Fill()), button(texts.BTN_EXPORT, Export())])
     return [overview, OutMessage(text="\n".join(lines), buttons=buttons)]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
-from report.layout import Cell, ReportFormat
+from report.layout import Cell, ReportFormat, RowRole
 from report.values import Report
 
 Lookup = Callable[[str], Decimal | None]
@@ -87,3 +87,13 @@ def same_as_last_year(
         by_id[cell].expected(last_year, this_year) if cell in by_id else copied[cell]
         for cell in cells
     ]
+
+
+def carried_forward_total(report: Report) -> Decimal | None:
+    """The 总计 of 四、结转下年度继续办理: the applications the report hands on to next year."""
+    for block in (b for t in report.format.tables for b in t.blocks):
+        row = block.row_with(RowRole.CARRIED_FORWARD)
+        if row is not None:
+            total = next(c for c in block.columns if c.computed)
+            return report.value(block.cell_id(row, total))
+    return None

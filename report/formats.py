@@ -25,6 +25,7 @@ from report.layout import (
     Part,
     ReportFormat,
     Row,
+    RowRole,
     Section,
     Table,
     Unit,
@@ -182,11 +183,12 @@ def _result_rows(
     rows: list[Row] = []
     for group_id, group_label, leaves in groups:
         if not leaves:
-            rows.append(Row(f"applications.{group_id}", (_RESULTS, group_label)))
-        for leaf_id, leaf_label in leaves:
             rows.append(
-                Row(f"applications.{group_id}.{leaf_id}", (_RESULTS, group_label, leaf_label))
+                Row(f"applications.{group_id}", (_RESULTS, group_label), role=RowRole.RESULT)
             )
+        for leaf_id, leaf_label in leaves:
+            labels = (_RESULTS, group_label, leaf_label)
+            rows.append(Row(f"applications.{group_id}.{leaf_id}", labels, role=RowRole.RESULT))
     return tuple(rows)
 
 
@@ -242,19 +244,28 @@ _LEGACY_OTHER_GROUP: tuple[str, str, tuple[tuple[str, str], ...]] = ("other", "�
 
 def _applications_table(result_rows: tuple[Row, ...]) -> Table:
     rows = (
-        Row("applications.new", ("一、本年新收政府信息公开申请数量",)),
-        Row("applications.carried_over", ("二、上年结转政府信息公开申请数量",)),
+        Row("applications.new", ("一、本年新收政府信息公开申请数量",), role=RowRole.NEW),
+        Row(
+            "applications.carried_over",
+            ("二、上年结转政府信息公开申请数量",),
+            role=RowRole.CARRIED_OVER,
+        ),
         *result_rows,
         Row(
             "applications.results_total",
             (_RESULTS, "（七）总计"),
             total_of=tuple(r.id for r in result_rows),
         ),
-        Row("applications.carried_forward", ("四、结转下年度继续办理",)),
+        Row(
+            "applications.carried_forward",
+            ("四、结转下年度继续办理",),
+            role=RowRole.CARRIED_FORWARD,
+        ),
     )
     return Table(
         id="applications",
         title="收到和处理政府信息公开申请情况",
+        gate="applications",
         blocks=(
             Block(
                 id="applications",
@@ -311,6 +322,7 @@ def _appeal_columns(group: str) -> tuple[Column, ...]:
 _APPEALS = Table(
     id="appeals",
     title="政府信息公开行政复议、行政诉讼情况",
+    gate="appeals",
     blocks=(
         Block(
             id="appeals",

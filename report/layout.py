@@ -79,6 +79,16 @@ class Column:
         return self.label.replace("\n", "")
 
 
+class RowRole(StrEnum):
+    """What a row of table 3 means to the questions and the rules (declared on the format, so
+    no layer finds a row by its id or its label)."""
+
+    NEW = "new"  # 一、本年新收: what "no applications this year" sets to 0
+    CARRIED_OVER = "carried_over"  # 二、上年结转: continues last year's CARRIED_FORWARD
+    RESULT = "result"  # an entered row under 三、本年度办理结果
+    CARRIED_FORWARD = "carried_forward"  # 四、结转下年度继续办理: what the balance leaves
+
+
 @dataclass(frozen=True)
 class Row:
     """One row of a block.
@@ -91,6 +101,7 @@ class Row:
     labels: tuple[str, ...]
     #: Ids of the rows (in the same block) this one is the total of; empty if entered.
     total_of: tuple[str, ...] = ()
+    role: RowRole | None = None
 
     @property
     def label(self) -> str:
@@ -184,6 +195,10 @@ class Block:
     def row(self, row_id: str) -> Row:
         return next(r for r in self.rows if r.id == row_id)
 
+    def row_with(self, role: RowRole) -> Row | None:
+        """The row playing ``role`` in this block, if any."""
+        return next((r for r in self.rows if r.role is role), None)
+
     def group_label(self, column_id: str) -> str:
         """The label of the innermost header group over a column ('' if none)."""
 
@@ -213,6 +228,9 @@ class Table:
     id: str
     title: str
     blocks: tuple[Block, ...]
+    #: The id of the yes/no question asked before the table ("any applications this year?");
+    #: a "no" settles the rows it governs at once. None: the table is asked row by row.
+    gate: str | None = None
 
     @cached_property
     def cells(self) -> tuple[Cell, ...]:

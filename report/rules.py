@@ -169,6 +169,13 @@ class Balance(Rule):
     outgoing: tuple[str, str]
     printed: bool = False
 
+    def remainder(self, report: Report) -> Decimal | None:
+        """What the last outgoing cell must hold for the column to balance (一 + 二 − 三（七）);
+        None while a figure it needs is unknown."""
+        read = _printed_or_value if self.printed else _sum
+        left, taken = read(report, self.incoming), read(report, self.outgoing[:-1])
+        return None if left is None or taken is None else left - taken
+
     def evaluate(self, report: Report, previous: Report | None) -> Iterator[Violation]:
         read = _printed_or_value if self.printed else _sum
         left, right = read(report, self.incoming), read(report, self.outgoing)
@@ -372,6 +379,24 @@ class NarrativeAgrees(Rule):
 # ---------------------------------------------------------------------------------------------
 # The rules of each format
 # ---------------------------------------------------------------------------------------------
+
+
+def balance_remainders(report: Report) -> list[Decimal | None]:
+    """四、结转下年度继续办理 as the balance rule gives it, per entered column (all None while
+    any figure it needs is unknown)."""
+    fmt = report.format
+    entered = [
+        r
+        for r in rules_for(fmt)
+        if isinstance(r, Balance) and not fmt.cells_by_id[r.outgoing[-1]].computed
+    ]
+    values = [r.remainder(report) for r in entered]
+    return [None] * len(values) if None in values else values
+
+
+def rule_number(fmt: ReportFormat, key: str) -> int:
+    """The position of the rule with ``key`` among the format's rules (stable, for buttons)."""
+    return next(i for i, r in enumerate(rules_for(fmt)) if r.key == key)
 
 
 @cache

@@ -96,9 +96,9 @@ def test_the_bots_rate_limiter_never_sends_more_than_30_messages_in_a_second(tmp
     import asyncio
     from types import SimpleNamespace
 
-    from benchmarks.fakenet import TOKEN
     from benchmarks.reminders import TimedTelegram, worst_windows
     from dialogs.model import OutMessage
+    from tests.fakenet import TOKEN
 
     with Store(tmp_path / "r.db") as store:
         application = build_application(Settings(TELEGRAM_BOT_TOKEN=TOKEN), store)

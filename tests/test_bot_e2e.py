@@ -20,6 +20,8 @@ from storage import ReportStatus, Store
 from tests.bot_process import BotProcess, Person, invite_code
 from tests.seed import seed_figures
 
+pytestmark = pytest.mark.slow
+
 ADMIN = 9001
 CLERK = 9002
 STRANGER = 9003

@@ -14,8 +14,6 @@ from tests.botapi.formatting import (
     find_bot_commands,
     format_text,
     parse_html,
-    parse_markdown,
-    parse_markdown_v2,
     utf16_length,
 )
 
@@ -133,75 +131,11 @@ def test_html_parses_like_telegram(html: str, text: str, entities: list[dict]) -
     assert parse_html(html) == (text, entities)
 
 
-@pytest.mark.parametrize("char", sorted(set(map(chr, range(1, 126))) - set("_*[~`>")))
-def test_markdown_v2_reserved_characters(char: str) -> None:
-    if char in "]()#+-=|{}.!":
-        with pytest.raises(ParseError) as raised:
-            parse_markdown_v2(char)
-        assert str(raised.value) == (
-            f"Character '{char}' is reserved and must be escaped with the preceding '\\'"
-        )
-        assert parse_markdown_v2("\\" + char) == (char, [])
-    else:
-        assert parse_markdown_v2(char) == (char, [])
-
-
-@pytest.mark.parametrize(
-    ("markdown", "error"),
-    [
-        (f"{STADIUM}_abacaba", "Can't find end of Italic entity at byte offset 9"),
-        (f"{STADIUM}_abac * asd ", "Can't find end of Bold entity at byte offset 15"),
-        (f"{STADIUM}`", "Can't find end of Code entity at byte offset 9"),
-        (f"{STADIUM}```a ", "Can't find end of PreCode entity at byte offset 9"),
-        (f"{STADIUM}__🏟 🏟_", "Can't find end of Italic entity at byte offset 20"),
-        (f"{STADIUM}_🏟 🏟__", "Can't find end of Underline entity at byte offset 19"),
-        ("[telegram\\.org](asd\\)", "Can't find end of a URL at byte offset 16"),
-        ("*bold _italic\\_*", "Can't find end of Bold entity at byte offset 15"),
-        ("Итого: 12.5", "Character '.' is reserved and must be escaped with the preceding '\\'"),
-    ],
-)
-def test_markdown_v2_errors_match_telegram(markdown: str, error: str) -> None:
-    with pytest.raises(ParseError) as raised:
-        parse_markdown_v2(markdown)
-    assert str(raised.value) == error
-
-
-@pytest.mark.parametrize(
-    ("markdown", "text", "entities"),
-    [
-        (r"\\\\\_\*\`", r"\\_*`", []),
-        (f"{STADIUM}_abac \\* asd _", f"{STADIUM}abac * asd ", [e("italic", 5, 11)]),
-        (f"{STADIUM}_🏟 __🏟___", f"{STADIUM}🏟 🏟", [e("italic", 5, 5), e("underline", 8, 2)]),
-        (f"{STADIUM}```🏟\n🏟```", f"{STADIUM}🏟", [e("pre", 5, 2, language="🏟")]),
-        (
-            "`_* *_`__*` `*__",
-            "_* *_ ",
-            [e("code", 0, 5), e("code", 5, 1), e("bold", 5, 1), e("underline", 5, 1)],
-        ),
-        (
-            "[site](https://example.com/a\\)b)",
-            "site",
-            [e("text_link", 0, 4, url="https://example.com/a)b")],
-        ),
-        ("||secret|| ~gone~", "secret gone", [e("spoiler", 0, 6), e("strikethrough", 7, 4)]),
-    ],
-)
-def test_markdown_v2_parses_like_telegram(markdown: str, text: str, entities: list[dict]) -> None:
-    assert parse_markdown_v2(markdown) == (text, entities)
-
-
-def test_legacy_markdown() -> None:
-    assert parse_markdown("*bold* _it_ `code` [x](http://a.b)") == (
-        "bold it code x",
-        [
-            e("bold", 0, 4),
-            e("italic", 5, 2),
-            e("code", 8, 4),
-            e("text_link", 13, 1, url="http://a.b/"),
-        ],
-    )
-    with pytest.raises(ParseError, match="Can't find end of the entity starting at byte offset 0"):
-        parse_markdown("*unclosed")
+@pytest.mark.parametrize("mode", ["MarkdownV2", "Markdown"])
+def test_markdown_is_refused_as_not_emulated(mode: str) -> None:
+    """The bot sends HTML only; a Markdown message fails loudly instead of passing unchecked."""
+    with pytest.raises(ApiError, match="only parse_mode HTML is emulated"):
+        format_text("*粗体*", mode, None, max_length=4096)
 
 
 def test_lengths_are_counted_in_utf16_code_units() -> None:

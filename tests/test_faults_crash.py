@@ -23,12 +23,14 @@ from dataclasses import dataclass
 
 import pytest
 
-from benchmarks.fakenet import TOKEN, FakeTelegram, Updates
 from bot.app import build_application
 from bot.settings import Settings
 from storage import Role, Store
 from tests.bot_process import BotProcess, Person
+from tests.fakenet import TOKEN, FakeTelegram, Updates
 from tests.seed import seed_figures
+
+pytestmark = pytest.mark.slow
 
 LONG = os.environ.get("NIANBAO_LONG") == "1"
 KILLS = 30 if LONG else 5

@@ -22,7 +22,6 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from benchmarks.fakenet import TOKEN, install
 from bot.app import build_application
 from bot.settings import Settings
 from bot.wiring import make_engine
@@ -41,6 +40,7 @@ from report.formats import format_for_year
 from report.rules import rules_for
 from storage import Role, Store
 from tests.botapi.formatting import parse_html, utf16_length
+from tests.fakenet import TOKEN, install
 from tests.seed import seed_report
 
 LONG = os.environ.get("NIANBAO_LONG") == "1"

@@ -16,7 +16,7 @@ from bot.wiring import make_engine
 from dialogs.model import Button
 from report.formats import CURRENT
 from report.values import Report
-from storage import ReportStatus, Role, Store
+from storage import ReportStatus, Role
 from tests.clerk import Clerk
 from tests.seed import seed_report
 
@@ -25,12 +25,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 COUNTY_SUPERVISOR = 3001
 OTHER_SUPERVISOR = 3002
 CLERK_A, CLERK_B, CLERK_C, CLERK_D = 3101, 3102, 3103, 3104
-
-
-@pytest.fixture
-def store(tmp_path):
-    with Store(tmp_path / "nianbao.db") as store:
-        yield store
 
 
 def complete_report(organisation: str, year: int, **figures: int) -> Report:

@@ -7,7 +7,6 @@ and gets, for each file, every rule violation with its numbers and every cell it
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,13 +16,12 @@ import click
 from bot.commands.common import db_option, fail, opened_store
 from exports import (
     DocumentRejected,
-    ProblemKind,
-    ReadResult,
     needs_draft,
     read_file,
     report_title,
     write_docx,
 )
+from exports.check import CheckedFile, check_files
 from report.rules import Severity, Violation, check
 from storage import Organisation, Store
 
@@ -74,72 +72,18 @@ BAD_YEAR = "年份“{value}”不是有效的年份。"
 FILE_UNREADABLE = "无法打开文件“{path}”：{error}"
 
 
-@dataclass
-class _Checked:
-    """The outcome of checking one file."""
-
-    path: Path
-    result: ReadResult | None = None
-    rejected: str | None = None
-    violations: list[Violation] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Violation]:
-        return [v for v in self.violations if v.severity is Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[Violation]:
-        return [v for v in self.violations if v.severity is Severity.WARNING]
-
-    @property
-    def unread(self) -> list:
-        return list(self.result.problems) if self.result else []
-
-    @property
-    def failed(self) -> bool:
-        """Refused, a rule error, or a figure that could not be read."""
-        return (
-            self.rejected is not None
-            or bool(self.errors)
-            or any(p.kind is ProblemKind.FIGURE for p in self.unread)
-        )
+def _rejection(item: CheckedFile) -> str | None:
+    """Why a file could not be checked, in the operator's words (None: it was read)."""
+    if item.unopened is not None:
+        return NOT_READABLE.format(error=item.unopened).strip()
+    return item.rejected
 
 
-def _read(path: Path) -> _Checked:
-    checked = _Checked(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        checked.rejected = NOT_READABLE.format(error=error.strerror or error).strip()
-        return checked
-    try:
-        checked.result = read_file(data)
-    except DocumentRejected as error:
-        checked.rejected = error.message
-    return checked
-
-
-def check_files(paths: list[Path]) -> list[_Checked]:
-    """Read and check every file; a file's report on the year before (same organisation, also
-    in the batch) is used for the year-on-year warnings."""
-    checked = [_read(p) for p in paths]
-    by_key = {
-        (c.result.report.organisation, c.result.report.year): c.result.report
-        for c in checked
-        if c.result is not None
-    }
-    for item in checked:
-        if item.result is not None:
-            report = item.result.report
-            item.violations = check(report, by_key.get((report.organisation, report.year - 1)))
-    return checked
-
-
-def _print_text(checked: list[_Checked]) -> None:
+def _print_text(checked: list[CheckedFile]) -> None:
     for item in checked:
         click.echo(FILE_HEADING.format(name=item.path))
-        if item.rejected is not None:
-            click.echo(REJECTED.format(message=item.rejected))
+        if (rejection := _rejection(item)) is not None:
+            click.echo(REJECTED.format(message=rejection))
             click.echo(VERDICT_ERRORS)
             continue
         assert item.result is not None
@@ -169,7 +113,7 @@ def _print_text(checked: list[_Checked]) -> None:
             total=len(checked),
             passed=len(checked) - failed,
             failed=failed,
-            rejected=sum(1 for c in checked if c.rejected is not None),
+            rejected=sum(1 for c in checked if _rejection(c) is not None),
         )
     )
 
@@ -184,8 +128,12 @@ def _violation_json(violation: Violation) -> dict[str, Any]:
     }
 
 
-def _as_json(item: _Checked) -> dict[str, Any]:
-    out: dict[str, Any] = {"file": str(item.path), "ok": not item.failed, "rejected": item.rejected}
+def _as_json(item: CheckedFile) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "file": str(item.path),
+        "ok": not item.failed,
+        "rejected": _rejection(item),
+    }
     if item.result is not None:
         report = item.result.report
         out |= {

@@ -61,6 +61,10 @@ class Desc:
     MESSAGE_TOO_LONG = "Bad Request: message is too long"
     CAPTION_TOO_LONG = "Bad Request: message caption is too long"
     UNSUPPORTED_PARSE_MODE = "Bad Request: unsupported parse_mode"
+    #: Not Telegram's: the test server emulates HTML only (the one parse mode the bot sends).
+    PARSE_MODE_NOT_EMULATED = (
+        "Bad Request: test server: only parse_mode HTML is emulated (the bot sends no Markdown)"
+    )
 
     ENTITIES_NOT_ARRAY = 'Bad Request: field "entities" must be of type Array'
     ENTITY_NOT_OBJECT = "Bad Request: can't parse MessageEntity: expected an Object"

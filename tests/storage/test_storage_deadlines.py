@@ -6,13 +6,7 @@ from datetime import date
 
 import pytest
 
-from storage import NotFound, Store
-
-
-@pytest.fixture
-def store(tmp_path):
-    with Store(tmp_path / "nianbao.db") as store:
-        yield store
+from storage import NotFound
 
 
 def test_a_deadline_per_office_and_year_set_changed_and_cleared(store):

@@ -1,0 +1,78 @@
+"""Checking report files as ``nianbao check`` does: read each one, run the rules.
+
+A file's report on the year before (same organisation, also among the files) is used for the
+year-on-year warnings. The outcome is data; the command line words it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from exports import DocumentRejected, ProblemKind, ReadProblem, ReadResult, read_file
+from report.rules import Severity, Violation, check
+
+
+@dataclass
+class CheckedFile:
+    """The outcome of checking one file."""
+
+    path: Path
+    result: ReadResult | None = None
+    #: Why the reader refused the file (its message, for people).
+    rejected: str | None = None
+    #: Why the file could not be opened at all (the system's reason), else None.
+    unopened: str | None = None
+    violations: list[Violation] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Violation]:
+        return [v for v in self.violations if v.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Violation]:
+        return [v for v in self.violations if v.severity is Severity.WARNING]
+
+    @property
+    def unread(self) -> list[ReadProblem]:
+        return list(self.result.problems) if self.result else []
+
+    @property
+    def failed(self) -> bool:
+        """Refused or not opened, a rule error, or a figure that could not be read."""
+        return (
+            self.rejected is not None
+            or self.unopened is not None
+            or bool(self.errors)
+            or any(p.kind is ProblemKind.FIGURE for p in self.unread)
+        )
+
+
+def _read(path: Path) -> CheckedFile:
+    checked = CheckedFile(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        checked.unopened = str(error.strerror or error)
+        return checked
+    try:
+        checked.result = read_file(data)
+    except DocumentRejected as error:
+        checked.rejected = error.message
+    return checked
+
+
+def check_files(paths: list[Path]) -> list[CheckedFile]:
+    """Read and check every file; a file's report on the year before (same organisation, also
+    in the batch) is used for the year-on-year warnings."""
+    checked = [_read(p) for p in paths]
+    by_key = {
+        (c.result.report.organisation, c.result.report.year): c.result.report
+        for c in checked
+        if c.result is not None
+    }
+    for item in checked:
+        if item.result is not None:
+            report = item.result.report
+            item.violations = check(report, by_key.get((report.organisation, report.year - 1)))
+    return checked
