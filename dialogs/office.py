@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from html import escape
@@ -32,9 +33,21 @@ from storage import Organisation, ReportStatus, Role, Store
 
 NUDGE_KIND = "nudge"
 MAX_KEYWORD_CELLS = 8
-Members = Sequence[tuple[str, Report | None]]
-#: Writes the summary tables: (parent office, year, the totals, each member office).
-WriteSummary = Callable[[str, int, Report, Members], list[Document]]
+
+
+@dataclass(frozen=True)
+class SummaryMember:
+    """A member office as the summary tables show it: short name, report (None: nothing
+    entered), whether it is final, and how many errors its figures carry."""
+
+    name: str
+    report: Report | None
+    final: bool
+    errors: int
+
+
+#: Writes the summary tables: (parent office, its short name, year, the totals, each member).
+WriteSummary = Callable[[str, str, int, Report, Sequence[SummaryMember]], list[Document]]
 
 
 class Office:
@@ -252,20 +265,41 @@ class Office:
             return [
                 OutMessage(text=texts.NO_MEMBER_OFFICES.format(organisation=escape(parent.name)))
             ]
-        members: list[tuple[str, Report | None]] = []
-        final = 0
+        members: list[SummaryMember] = []
         for org in children:
             stored = self.store.report(org.id, year, create=False)
             report = self.store.load(stored.id) if stored else None
-            members.append((org.short_name, report if report and report.figures else None))
-            final += stored is not None and stored.status is ReportStatus.FINAL
-        reported = [r for _, r in members if r is not None]
+            if stored is None or report is None or not report.figures:
+                members.append(SummaryMember(org.short_name, None, False, 0))
+                continue
+            final = stored.status is ReportStatus.FINAL
+            errors = len(report_completion(self.store, stored.id).errors)
+            members.append(SummaryMember(org.short_name, report, final, errors))
+        reported = [m.report for m in members if m.report is not None]
         if not reported:
             return [OutMessage(text=texts.SUMMARY_NO_DATA.format(year=year))]
+        final = sum(1 for m in members if m.report is not None and m.final)
         totals = add_up(parent.name, year, reported)
         lines = [
             texts.SUMMARY_TITLE.format(organisation=escape(parent.name), year=year),
             texts.SUMMARY_COVERAGE.format(total=len(children), reported=len(reported), final=final),
+        ]
+        provisional = [
+            texts.SUMMARY_PROVISIONAL_OFFICE.format(
+                name=escape(m.name),
+                state=texts.SUMMARY_ERRORS.format(count=m.errors)
+                if m.errors
+                else texts.SUMMARY_DRAFT,
+            )
+            for m in members
+            if m.report is not None and (m.errors or not m.final)
+        ]
+        if provisional:
+            lines.append(texts.SUMMARY_PROVISIONAL.format(offices="、".join(provisional)))
+        empty = [escape(m.name) for m in members if m.report is None]
+        if empty:
+            lines.append(texts.SUMMARY_EMPTY.format(offices="、".join(empty)))
+        lines.append(
             "<pre>"
             + escape(
                 "\n".join(
@@ -273,11 +307,13 @@ class Office:
                     for cell, label in texts.MAIN_TOTALS
                 )
             )
-            + "</pre>",
-        ]
+            + "</pre>"
+        )
         out = [OutMessage(text="\n".join(lines))]
         if self.write_summary is not None:
-            for document in self.write_summary(parent.name, year, totals, members):
+            for document in self.write_summary(
+                parent.name, parent.short_name, year, totals, members
+            ):
                 out.append(OutMessage(text=escape(document.filename), document=document))
         return out
 

@@ -272,6 +272,11 @@ SUMMARY_TITLE = "<b>{organisation}下级单位{year}年度报告数据汇总</b>
 SUMMARY_COVERAGE = (
     "共{total}个单位，{reported}个有数据（其中{final}个已生成正式报告）。未填的数不计入合计。"
 )
+SUMMARY_PROVISIONAL = "⚠️ 以下单位的数据尚未定稿，合计仅供参考：{offices}。"
+SUMMARY_PROVISIONAL_OFFICE = "{name}（{state}）"
+SUMMARY_DRAFT = "未定稿"
+SUMMARY_ERRORS = "未定稿，{count}处错误未改"
+SUMMARY_EMPTY = "未填任何数据：{offices}。"
 SUMMARY_NO_DATA = "下级单位还没有{year}年的报告数据。"
 SUMMARY_FILES = "汇总表：{xlsx}、{docx}"
 SUMMARY_FILENAME = "{short}{year}年度政府信息公开工作年度报告汇总表.{ext}"

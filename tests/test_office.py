@@ -11,10 +11,12 @@ from zoneinfo import ZoneInfo
 import docx
 import openpyxl
 import pytest
+from docx.oxml.ns import qn
 
 from bot.wiring import make_engine
 from dialogs.model import Button
 from report.formats import CURRENT
+from report.parsing import format_figure
 from report.values import Report
 from storage import ReportStatus, Role, Store
 from tests.clerk import Clerk
@@ -182,23 +184,77 @@ def test_summary_adds_up_the_member_offices_as_a_message_and_tables(store, count
     text = supervisor.text()
     assert "赣州经济技术开发区党政办公室下级单位2024年度报告数据汇总" in text
     assert "共3个单位，2个有数据（其中1个已生成正式报告）" in text
+    assert "尚未定稿，合计仅供参考：凤岗镇（未定稿，1处错误未改）" in text
+    assert "未填任何数据：湖边镇" in text
     review = next(line for line in text.splitlines() if line.startswith("行政复议"))
     assert review.split()[-1] == "3"  # 2 (蟠龙镇) + 1 (凤岗镇)
     documents = {m.document.filename: m.document.data for m in out if m.document}
-    xlsx_name = "赣州经济技术开发区党政办公室2024年度政府信息公开工作年度报告汇总表.xlsx"
-    assert set(documents) == {xlsx_name, xlsx_name.replace(".xlsx", ".docx")}
+    # Named by the configured short name, not one derived from the full name.
+    xlsx_name = "开发区2024年度政府信息公开工作年度报告汇总表.xlsx"
+    docx_name = xlsx_name.replace(".xlsx", ".docx")
+    assert set(documents) == {xlsx_name, docx_name}
 
+    a, b = (store.load(store.report(county[1][n].id, 2024).id) for n in ("蟠龙镇", "凤岗镇"))
+    # Entered figures summed by hand; totals (computed cells) follow from them.
+    entered = {}
+    for report in (a, b):
+        for cell_id, value in report.figures.items():
+            if not CURRENT.cell(cell_id).computed:
+                entered[cell_id] = entered.get(cell_id, 0) + value
+    summed = Report(organisation="合计", year=2024, figures=entered)
+    assert summed.value("review.upheld") == 3
     sheet = openpyxl.load_workbook(io.BytesIO(documents[xlsx_name])).active
     rows = list(sheet.iter_rows(values_only=True))
-    header = rows[2]
-    assert header[:4] == ("表格", "项目", "栏目", "合计")
-    assert header[4:] == ("蟠龙镇", "凤岗镇", "湖边镇")
-    upheld = next(r for r in rows if r[1] == "行政复议" and r[2] == "结果维持")
-    assert upheld[3:] == (3, 2, 1, "未填")
+    assert "凤岗镇（未定稿，1处错误未改）" in rows[2][0]
+    header = next(i for i, r in enumerate(rows) if r[0] == "表格")
+    assert rows[header][:5] == ("表格", "项目", "栏目", "单位", "合计")
+    assert rows[header][5:] == ("蟠龙镇", "凤岗镇", "湖边镇")
+    assert rows[header + 1][1] == "填报状态"
+    assert rows[header + 1][5:] == ("已定稿", "未定稿，1处错误未改", "未填")
+    figures = rows[header + 2 :]
+    cells = [c for t in CURRENT.tables for c in t.cells]
+    assert len(figures) == len(cells)
+    for cell, row in zip(cells, figures, strict=True):
+        assert row[3] == cell.unit.symbol, cell.id
+        expected = [a.value(cell.id), b.value(cell.id)]
+        shown = [summed.value(cell.id), *expected, None]
+        assert list(row[4:]) == [
+            "未填" if v is None else int(v) if v == int(v) else float(v) for v in shown
+        ], cell.id
+    upheld = next(r for r in figures if r[1] == "行政复议" and r[2] == "结果维持")
+    assert upheld[3:] == ("件", 3, 2, 1, "未填")
 
-    word = docx.Document(io.BytesIO(documents[xlsx_name.replace(".xlsx", ".docx")]))
-    cells = [[c.text for c in row.cells] for row in word.tables[0].rows]
-    assert ["政府信息公开行政复议、行政诉讼情况", "行政复议", "结果维持", "3"] in cells
+    word = docx.Document(io.BytesIO(documents[docx_name]))
+    section = word.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (297, 210)
+    table = word.tables[0]
+    assert [c.text for c in table.rows[0].cells] == [
+        "项目·栏目",
+        "单位",
+        "合计",
+        "蟠龙镇",
+        "凤岗镇",
+        "湖边镇",
+    ]
+    assert [c.text for c in table.rows[1].cells][3:] == ["已定稿", "未定稿，1处错误未改", "未填"]
+    for row in table.rows[:2]:
+        assert row._tr.trPr.find(qn("w:tblHeader")) is not None
+    rows = [[c.text for c in row.cells] for row in table.rows[2:]]
+    # Each table of the report opens with a caption row across the whole width.
+    captions = [r[0] for r in rows if len(set(r)) == 1]
+    assert captions == [t.title for t in CURRENT.tables]
+    rendered = [r for r in rows if len(set(r)) > 1]
+    assert len(rendered) == len(cells)
+    for cell, row in zip(cells, rendered, strict=True):
+        expected = [a.value(cell.id), b.value(cell.id)]
+        total = summed.value(cell.id)
+        assert row[0].endswith(cell.column.name) and row[1] == cell.unit.symbol
+        assert row[2:] == [
+            "未填" if v is None else format_figure(v) for v in (total, *expected, None)
+        ], cell.id
+    fonts = word.styles["Normal"].element.rPr.find(qn("w:rFonts"))
+    assert fonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+    assert "凤岗镇（未定稿，1处错误未改）" in "\n".join(p.text for p in word.paragraphs)
 
 
 def test_summary_of_a_year_nobody_reported(store, county):
