@@ -85,7 +85,7 @@ class Office:
                     *self._show_deadlines(person_id, year),
                     OutMessage(text=texts.DEADLINE_NOT_SUPERVISOR),
                 ]
-            return [self._set_deadline(person_id, supervised, year, args)]
+            return self._set_deadline(person_id, supervised, year, args)
         return self._show_deadlines(person_id, year)
 
     def _show_deadlines(self, person_id: int, year: int) -> list[OutMessage]:
@@ -105,6 +105,7 @@ class Office:
                 continue
             deadline, office = deadline_for(self.store, org.id, year)
             left = days_left(self.today(), deadline)
+            statutory = statutory_deadline(year)
             lines.append(
                 texts.DEADLINE_SHOW.format(
                     organisation=escape(org.name),
@@ -113,42 +114,83 @@ class Office:
                     basis=texts.DEADLINE_INTERNAL.format(office=escape(office.name))
                     if office
                     else texts.DEADLINE_STATUTORY,
-                    left=texts.DEADLINE_LEFT.format(days=left)
-                    if left > 0
-                    else texts.DEADLINE_TODAY
-                    if left == 0
-                    else texts.DEADLINE_PASSED.format(days=-left),
+                    left=_left(left)
+                    + (
+                        texts.DEADLINE_STILL_DUE.format(date=format_date(statutory))
+                        if left < 0 and deadline < statutory
+                        else ""
+                    ),
                 )
             )
         return [OutMessage(text="\n".join(lines) or texts.NO_ORGANISATION)]
 
     def _set_deadline(
         self, person_id: int, supervised: list[Organisation], year: int, args: str
-    ) -> OutMessage:
-        offices = "、".join(o.name for o in supervised)
+    ) -> list[OutMessage]:
         statutory = statutory_deadline(year)
-        if args in texts.DEADLINE_CLEAR_WORDS:
-            for org in supervised:
-                self.store.set_internal_deadline(org.id, year, None)
-            return OutMessage(
-                text=texts.DEADLINE_CLEARED.format(
-                    offices=escape(offices), year=year, date=format_date(statutory)
-                )
-            )
-        chosen = parse_deadline(args, year)
-        if chosen is None:
-            return OutMessage(text=texts.DEADLINE_BAD_DATE)
-        if not self.today() < chosen <= statutory:
-            return OutMessage(
-                text=texts.DEADLINE_OUT_OF_RANGE.format(statutory=format_date(statutory))
-            )
+        clear = args in texts.DEADLINE_CLEAR_WORDS
+        chosen = None if clear else parse_deadline(args, year)
+        if not clear:
+            if chosen is None:
+                return [OutMessage(text=texts.DEADLINE_BAD_DATE)]
+            if not self.today() < chosen <= statutory:
+                return [
+                    OutMessage(
+                        text=texts.DEADLINE_OUT_OF_RANGE.format(statutory=format_date(statutory))
+                    )
+                ]
+        below = {o.id: o for org in supervised for o in self.store.descendants(org.id)}
+        before = {org_id: deadline_for(self.store, org_id, year)[0] for org_id in below}
         for org in supervised:
             self.store.set_internal_deadline(org.id, year, chosen, person_id=person_id)
-        return OutMessage(
-            text=texts.DEADLINE_SET_DONE.format(
-                year=year, date=format_date(chosen), offices=escape(offices)
+        offices = escape("、".join(o.short_name for o in self._children_of(supervised)))
+        notices = self._tell_clerks(below, before, year, supervised)
+        told = len({m.to for m in notices})
+        if clear:
+            done = texts.DEADLINE_CLEARED.format(
+                offices=offices, year=year, date=format_date(statutory)
             )
-        )
+        else:
+            assert chosen is not None
+            done = texts.DEADLINE_SET_DONE.format(
+                year=year, date=format_date(chosen), offices=offices
+            )
+        done += texts.DEADLINE_TOLD.format(people=told) if told else texts.DEADLINE_TOLD_NOBODY
+        return [OutMessage(text=done), *notices]
+
+    def _children_of(self, supervised: list[Organisation]) -> list[Organisation]:
+        """The offices directly below the supervised ones."""
+        return [child for org in supervised for child in self.store.children(org.id)]
+
+    def _tell_clerks(
+        self,
+        below: dict[int, Organisation],
+        before: dict[int, date],
+        year: int,
+        supervised: list[Organisation],
+    ) -> list[OutMessage]:
+        """A notice to everyone filling in an unfinished report whose deadline just changed."""
+        today = self.today()
+        setter = escape("、".join(o.name for o in supervised))
+        notices: list[OutMessage] = []
+        for org_id, org in below.items():
+            deadline, office = deadline_for(self.store, org_id, year)
+            if deadline == before[org_id]:
+                continue
+            stored = self.store.report(org_id, year, create=False)
+            if stored is not None and stored.status is ReportStatus.FINAL:
+                continue
+            text = (
+                texts.DEADLINE_NOTICE_SET if office is not None else texts.DEADLINE_NOTICE_CLEARED
+            ).format(
+                office=setter,
+                organisation=escape(org.name),
+                year=year,
+                date=format_date(deadline),
+                left=_left(days_left(today, deadline)),
+            )
+            notices.extend(OutMessage(text=text, to=p) for p in fillers(self.store, org_id))
+        return notices
 
     # --- /progress --------------------------------------------------------------------------
 
@@ -163,41 +205,53 @@ class Office:
         members = self.store.children(parent.id)
         if not members:
             return OutMessage(text=texts.NO_MEMBER_OFFICES.format(organisation=escape(parent.name)))
+        today = self.today()
         deadline, _ = deadline_for(self.store, members[0].id, year)
         lines = [
             texts.PROGRESS_TITLE.format(
                 organisation=escape(parent.name),
                 year=year,
                 date=format_date(deadline),
-                days=days_left(self.today(), deadline),
+                left=_left(days_left(today, deadline)),
             )
         ]
         done = 0
+        late: list[str] = []
         for org in members:
             stored = self.store.report(org.id, year, create=False)
             activity = self.store.last_activity(stored.id) if stored else None
+            overdue = ""
             if stored is not None and stored.status is ReportStatus.FINAL:
                 done += 1
                 mark, state, errors = "✅", texts.PROGRESS_DONE, 0
-            elif stored is None or activity is None:
-                mark, state, errors = "⬜", texts.PROGRESS_NOT_STARTED, 0
             else:
-                progress = report_completion(self.store, stored.id)
-                errors = len(progress.errors)
-                mark = "❌" if errors else "…"
-                state = texts.PROGRESS_PERCENT.format(percent=progress.percent)
+                if stored is None or activity is None:
+                    mark, state, errors = "⬜", texts.PROGRESS_NOT_STARTED, 0
+                else:
+                    progress = report_completion(self.store, stored.id)
+                    errors = len(progress.errors)
+                    mark = "❌" if errors else "…"
+                    state = texts.PROGRESS_PERCENT.format(percent=progress.percent)
+                own, _ = deadline_for(self.store, org.id, year)
+                if (behind := -days_left(today, own)) > 0:
+                    overdue = texts.PROGRESS_LATE.format(days=behind)
+                    late.append(org.short_name)
             lines.append(
                 texts.PROGRESS_LINE.format(
                     mark=mark,
                     name=escape(org.short_name),
                     state=state,
-                    errors=texts.PROGRESS_ERRORS.format(count=errors) if errors else "",
+                    errors=(texts.PROGRESS_ERRORS.format(count=errors) if errors else "") + overdue,
                     activity=_moment(activity, self.zone) if activity else texts.PROGRESS_NEVER,
                 )
             )
         lines.append(
             texts.PROGRESS_SUMMARY.format(total=len(members), done=done, behind=len(members) - done)
         )
+        if late:
+            lines.append(
+                texts.PROGRESS_LATE_OFFICES.format(count=len(late), offices=escape("、".join(late)))
+            )
         buttons = (
             [[Button(label=texts.BTN_REMIND_BEHIND, data=f"p.{parent.id}")]]
             if done < len(members)
@@ -406,6 +460,13 @@ def keyword_cells(keyword: str) -> list[tuple[str, str]]:
 
 def _figure(value: Decimal | None) -> str:
     return texts.NOT_AVAILABLE if value is None else figures([value])
+
+
+def _left(days: int) -> str:
+    """``还有5天。``, ``今天截止。`` or ``已过期3天。``"""
+    if days > 0:
+        return texts.DEADLINE_LEFT.format(days=days)
+    return texts.DEADLINE_TODAY if days == 0 else texts.DEADLINE_PASSED.format(days=-days)
 
 
 def _moment(at: datetime, zone: tzinfo) -> str:

@@ -19,6 +19,7 @@ from dialogs.deadlines import (
     due_slot,
     effective_deadline,
     reporting_year,
+    statutory_deadline,
 )
 from dialogs.model import Button, OutMessage
 from dialogs.progress import Completion, completion
@@ -66,10 +67,16 @@ def reminder_message(
 ) -> OutMessage:
     """Days left, what is missing section by section, the open errors, and the buttons."""
     left = days_left(today, deadline)
-    head = texts.REMINDER if left > 0 else texts.REMINDER_TODAY
+    head = (
+        texts.REMINDER if left > 0 else texts.REMINDER_TODAY if left == 0 else texts.REMINDER_LATE
+    )
     lines = [
         head.format(
-            organisation=escape(organisation), year=year, date=format_date(deadline), days=left
+            organisation=escape(organisation),
+            year=year,
+            date=format_date(deadline),
+            days=abs(left),
+            statutory=format_date(statutory_deadline(year)),
         )
     ]
     for gap in done.gaps:
@@ -114,7 +121,7 @@ def pending_reminders(store: Store, now: datetime) -> list[PendingReminder]:
         if not people:
             continue
         deadline, _ = deadline_for(store, organisation.id, year)
-        if due_slot(now, deadline) is None:
+        if due_slot(now, deadline, until=statutory_deadline(year)) is None:
             continue
         stored = store.report(organisation.id, year)
         assert stored is not None
@@ -123,7 +130,7 @@ def pending_reminders(store: Store, now: datetime) -> list[PendingReminder]:
             Recipient(p, stored.id, finished, muted=store.reminders_muted(p, stored.id))
             for p in people
         ]
-        slot, chosen = due_reminders(now, deadline, recipients)
+        slot, chosen = due_reminders(now, deadline, recipients, until=statutory_deadline(year))
         if slot is None:
             continue
         chosen = [

@@ -203,6 +203,7 @@ DEADLINE_SHOW = "<b>{organisation}</b>{year}年度报告的报送截止日期：
 DEADLINE_LEFT = "还有{days}天。"
 DEADLINE_TODAY = "今天截止。"
 DEADLINE_PASSED = "已过期{days}天。"
+DEADLINE_STILL_DUE = "请尽快报送，最迟不得晚于法定期限{date}。"
 DEADLINE_OWN = "您为下级单位规定的{year}年度报告截止日期：{date}。"
 DEADLINE_OWN_NONE = "您还没有为下级单位规定{year}年度报告的截止日期，按法定期限{date}。"
 DEADLINE_SET_USAGE = "如需修改，请发送例如：/deadline 1月15日；恢复法定期限：/deadline 取消"
@@ -210,12 +211,25 @@ DEADLINE_SET_DONE = (
     "已将下级单位{year}年度报告的截止日期定为{date}（{offices}）。提醒将按新日期发送。"
 )
 DEADLINE_CLEARED = "已取消内部截止日期，{offices}的{year}年度报告按法定期限{date}报送。"
+DEADLINE_TOLD = "已通知尚未完成的单位填报人员{people}人。"
+DEADLINE_TOLD_NOBODY = "下级单位没有需要通知的填报人员（均已完成或尚无填报人员）。"
+DEADLINE_NOTICE_SET = (
+    "📅 {office}已将<b>{organisation}</b>{year}年度报告的报送截止日期定为{date}，{left}"
+    "发送 /fill 继续填写。"
+)
+DEADLINE_NOTICE_CLEARED = (
+    "📅 {office}已取消内部截止日期，<b>{organisation}</b>{year}年度报告按法定期限{date}报送，{left}"
+)
 DEADLINE_BAD_DATE = "没有看懂这个日期。请写成例如：/deadline 1月15日 或 /deadline 2027-01-15"
 DEADLINE_OUT_OF_RANGE = "截止日期须在今天之后、法定期限{statutory}之前（含当日）。"
 DEADLINE_NOT_SUPERVISOR = "只有上级主管单位的人员可以修改截止日期。本单位的截止日期见上。"
 DEADLINE_CLEAR_WORDS = ("取消", "恢复", "法定")
 REMINDER = "⏰ <b>{organisation}{year}年度报告</b>的截止日期是{date}，还有{days}天。尚未完成的有："
 REMINDER_TODAY = "⏰ <b>{organisation}{year}年度报告</b>今天截止（{date}）。尚未完成的有："
+REMINDER_LATE = (
+    "⏰ <b>{organisation}{year}年度报告</b>的截止日期{date}已过{days}天，"
+    "请尽快完成并报送（法定期限{statutory}）。尚未完成的有："
+)
 REMINDER_GAP = "· {heading}：{detail}"
 GAP_PARTS = "{count}段文字"
 GAP_ROWS = "{count}行数据"
@@ -254,9 +268,9 @@ MAIN_TOTALS = (
 # --- the county office ----------------------------------------------------------------------
 NOT_SUPERVISOR = "只有上级主管单位的人员可以查看下级单位的填报情况。"
 NO_MEMBER_OFFICES = "<b>{organisation}</b>下面还没有下级单位。"
-PROGRESS_TITLE = (
-    "<b>{organisation}下级单位{year}年度报告填报进度</b>\n截止日期：{date}，还有{days}天。"
-)
+PROGRESS_TITLE = "<b>{organisation}下级单位{year}年度报告填报进度</b>\n截止日期：{date}，{left}"
+PROGRESS_LATE = "，逾期{days}天"
+PROGRESS_LATE_OFFICES = "已过截止日期仍未完成的{count}个：{offices}。"
 PROGRESS_LINE = "{mark} {name}：{state}{errors}；最近填写：{activity}"
 PROGRESS_DONE = "已生成正式报告"
 PROGRESS_PERCENT = "已填{percent}%"

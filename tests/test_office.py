@@ -15,6 +15,7 @@ from docx.oxml.ns import qn
 
 from bot.wiring import make_engine
 from dialogs.model import Button
+from dialogs.reminders import pending_reminders
 from report.formats import CURRENT
 from report.parsing import format_figure
 from report.values import Report
@@ -112,8 +113,17 @@ def test_deadline_shows_the_statutory_date_until_the_county_sets_an_earlier_one(
     assert "截止日期须在今天之后、法定期限2025年1月31日（星期五）之前" in supervisor.text()
     supervisor.command("deadline", "下周")
     assert "没有看懂这个日期" in supervisor.text()
-    supervisor.command("deadline", "1月15日")
+    out = supervisor.command("deadline", "1月15日")
     assert "已将下级单位2024年度报告的截止日期定为2025年1月15日（星期三）" in supervisor.text()
+    assert "（蟠龙镇、凤岗镇、湖边镇）" in supervisor.text()
+    # The clerks of the two unfinished offices are told at once (蟠龙镇 is finished).
+    notices = {m.to: m.text for m in out if m.to is not None}
+    assert set(notices) == {CLERK_B, CLERK_C}
+    assert "已通知尚未完成的单位填报人员2人" in supervisor.text()
+    assert (
+        "赣州经济技术开发区党政办公室已将<b>赣州经开区凤岗镇人民政府</b>2024年度报告的报送截止日期"
+        "定为2025年1月15日（星期三），还有5天。" in notices[CLERK_B]
+    )
 
     clerk.command("deadline")
     assert (
@@ -126,9 +136,46 @@ def test_deadline_shows_the_statutory_date_until_the_county_sets_an_earlier_one(
     assert "只有上级主管单位的人员可以修改截止日期" in other.text()
     assert store.internal_deadline(county[2].id, 2024) is None
 
+    out = supervisor.command("deadline", "取消")
+    assert "已取消内部截止日期，蟠龙镇、凤岗镇、湖边镇的2024年度报告" in supervisor.text()
+    notices = {m.to: m.text for m in out if m.to is not None}
+    assert set(notices) == {CLERK_B, CLERK_C}
+    assert "已取消内部截止日期" in notices[CLERK_C] and "2025年1月31日" in notices[CLERK_C]
+    # Setting the same date twice tells nobody again.
+    supervisor.command("deadline", "1月31日")
+    out = supervisor.command("deadline", "1月31日")
+    assert not [m for m in out if m.to is not None]
     supervisor.command("deadline", "取消")
     clerk.command("deadline")
     assert "法定期限。还有21天。" in clerk.text()
+
+
+def test_an_office_past_the_county_deadline_is_shown_late_and_still_reminded(store, county):
+    person(store, COUNTY_SUPERVISOR).command("deadline", "1月15日")
+    later = date(2025, 1, 20)
+    supervisor = person(store, COUNTY_SUPERVISOR, today=later)
+    supervisor.command("progress")
+    text = supervisor.text()
+    assert "截止日期：2025年1月15日（星期三），已过期5天。" in text and "还有-" not in text
+    lines = {line.split("：")[0][2:]: line for line in text.splitlines() if "：" in line}
+    assert "逾期5天" in lines["凤岗镇"] and "逾期5天" in lines["湖边镇"]
+    assert "逾期" not in lines["蟠龙镇"]
+    assert "已过截止日期仍未完成的2个：凤岗镇、湖边镇。" in text
+    clerk = person(store, CLERK_B, today=later)
+    clerk.command("deadline")
+    assert "已过期5天。请尽快报送，最迟不得晚于法定期限2025年1月31日（星期五）" in clerk.text()
+
+    # The statutory schedule goes on for them: 24 January (7 days before the 31st, moved
+    # before the Spring Festival holiday), worded as late.
+    # (贡江镇, in the other county, gets its ordinary 7-day reminder the same morning.)
+    due = {
+        p.person_id: p.message.text
+        for p in pending_reminders(store, datetime(2025, 1, 24, 9, 30, tzinfo=SHANGHAI))
+    }
+    assert set(due) == {CLERK_B, CLERK_C, CLERK_D}
+    assert "的截止日期2025年1月15日（星期三）已过9天" in due[CLERK_B]
+    assert "已过" not in due[CLERK_D] and "还有7天" in due[CLERK_D]
+    assert not pending_reminders(store, datetime(2025, 1, 23, 9, 30, tzinfo=SHANGHAI))
 
 
 # --- /progress and /summary -----------------------------------------------------------------
