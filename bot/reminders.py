@@ -9,13 +9,19 @@ through the application's ``AIORateLimiter``, which keeps within Telegram's limi
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, ContextTypes
 
-from dialogs.deadlines import SEND_AT
+from dialogs.deadlines import (
+    SEND_AT,
+    calendar_knows,
+    configure_holidays,
+    reporting_year,
+    statutory_deadline,
+)
 from dialogs.reminders import pending_reminders
 
 if TYPE_CHECKING:
@@ -58,6 +64,8 @@ async def send_reminders(context: ContextTypes.DEFAULT_TYPE) -> int:
 def schedule_reminders(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """The daily run at the sending hour, and a catch-up run right away."""
     handler: NianbaoBot = application.bot_data["nianbao"]
+    configure_holidays(handler.settings.holidays)
+    warn_about_calendar(datetime.now(handler.settings.zone).date().year)
     queue = application.job_queue
     if queue is None:
         log.warning("no job queue (install python-telegram-bot[job-queue]): reminders are off")
@@ -71,3 +79,18 @@ def schedule_reminders(application: Application[Any, Any, Any, Any, Any, Any]) -
     queue.run_once(
         send_reminders, when=0, name=CATCH_UP_JOB, job_kwargs={"misfire_grace_time": None}
     )
+
+
+def warn_about_calendar(this_year: int) -> bool:
+    """Warn when chinese-calendar lacks the holidays of a year reminders may fall in (this
+    year and the next, where the current report's deadline lies); returns whether it did."""
+    deadline_year = statutory_deadline(reporting_year(date(this_year, 12, 31))).year
+    missing = [y for y in sorted({this_year, deadline_year}) if not calendar_knows(y)]
+    if missing:
+        log.warning(
+            "chinese-calendar has no official holidays for %s: reminders avoid weekends,"
+            " 1 January, the Spring Festival week and NIANBAO_HOLIDAYS only; upgrade"
+            " chinese-calendar or list the year's holidays in NIANBAO_HOLIDAYS",
+            "、".join(str(y) for y in missing),
+        )
+    return bool(missing)

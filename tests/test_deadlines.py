@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from dialogs.deadlines import (
     Recipient,
     ReminderSlot,
@@ -135,3 +137,25 @@ def test_dates_typed_by_a_supervisor():
     assert parse_deadline("12月30日", 2025) == date(2025, 12, 30)
     assert parse_deadline("2月30日", 2025) is None
     assert parse_deadline("下周五", 2025) is None
+
+
+def test_the_start_up_warns_when_the_calendar_lacks_a_year(caplog):
+    from bot.reminders import warn_about_calendar
+
+    assert not warn_about_calendar(2025)  # 2025 and 2026 are known
+    assert warn_about_calendar(2026)  # the 2026 report is due in 2027
+    assert "no official holidays for 2027" in caplog.text
+
+
+def test_holidays_from_the_setting():
+    from bot.settings import Settings
+
+    settings = Settings(NIANBAO_HOLIDAYS="2027-01-01, 2027-02-05..02-07")
+    assert sorted(settings.holidays) == [
+        date(2027, 1, 1),
+        date(2027, 2, 5),
+        date(2027, 2, 6),
+        date(2027, 2, 7),
+    ]
+    with pytest.raises(ValueError, match="NIANBAO_HOLIDAYS"):
+        Settings(NIANBAO_HOLIDAYS="下周一")
