@@ -391,7 +391,12 @@ class Office:
                         )
                     )
                 ]
-            return [self._year(reports[wanted], org.name), self._trend(reports, texts.MAIN_TOTALS)]
+            stored = self.store.report(org_id, wanted, create=False)
+            status = stored.status.value if stored else ReportStatus.IMPORTED.value
+            return [
+                self._year(reports[wanted], org.name, status),
+                self._trend(reports, texts.MAIN_TOTALS),
+            ]
         cells = keyword_cells(query)
         if not cells:
             return [OutMessage(text=texts.LAST_NO_MATCH.format(keyword=escape(query)))]
@@ -405,8 +410,9 @@ class Office:
             message.text += "\n" + texts.LAST_MORE.format(count=len(cells) - MAX_KEYWORD_CELLS)
         return [message]
 
-    def _year(self, report: Report, organisation: str) -> OutMessage:
-        return review_messages(report, "imported", {}, [], organisation)[0]
+    def _year(self, report: Report, organisation: str, status: str) -> OutMessage:
+        """The year's figures, labelled by what the report is (草稿, 已生成正式文件, 已导入)."""
+        return review_messages(report, status, {}, [], organisation)[0]
 
     def _trend(
         self,

@@ -338,7 +338,7 @@ def test_last_by_year_and_by_keyword_across_both_formats(store, county):
 
     clerk.command("last", "2020")
     text = clerk.text()
-    assert "赣州经开区蟠龙镇人民政府2020年报告 预览" in text
+    assert "赣州经开区蟠龙镇人民政府2020年报告 预览（已导入）" in text
     assert "主要数据逐年对比" in text
     trend = text.split("主要数据逐年对比")[1].splitlines()
     assert trend[1].split() == ["2020", "2023", "2024"]
@@ -365,6 +365,13 @@ def test_last_by_year_and_by_keyword_across_both_formats(store, county):
     assert published.split() == ["0", "—", "—"]
     in_force = lines[lines.index("行政规范性文件·现行有效件数") + 1]
     assert in_force.split() == ["—", "0", "0"]
+
+    # The current year is labelled as what it is, not as imported.
+    clerk.command("last", "2024")
+    assert "2024年报告 预览（已生成正式文件）" in clerk.text()
+    drafting = person(store, CLERK_B)
+    drafting.command("last", "2024")
+    assert "赣州经开区凤岗镇人民政府2024年报告 预览（草稿）" in drafting.text()
 
     clerk.command("last", "2018")
     assert (
