@@ -236,6 +236,8 @@ class Office:
                 if (behind := -days_left(today, own)) > 0:
                     overdue = texts.PROGRESS_LATE.format(days=behind)
                     late.append(org.short_name)
+            people = fillers(self.store, org.id)
+            gone = [self._name(p) for p in people if p in self.store.unreachable(people)]
             lines.append(
                 texts.PROGRESS_LINE.format(
                     mark=mark,
@@ -244,6 +246,7 @@ class Office:
                     errors=(texts.PROGRESS_ERRORS.format(count=errors) if errors else "") + overdue,
                     activity=_moment(activity, self.zone) if activity else texts.PROGRESS_NEVER,
                 )
+                + (texts.PROGRESS_UNREACHABLE.format(names=escape("、".join(gone))) if gone else "")
             )
         lines.append(
             texts.PROGRESS_SUMMARY.format(total=len(members), done=done, behind=len(members) - done)
@@ -260,7 +263,12 @@ class Office:
         return OutMessage(text="\n".join(lines), buttons=buttons)
 
     def remind_behind(self, person_id: int, parent_id: int) -> list[OutMessage]:
-        """The 提醒未完成的单位 button: a reminder to everyone filling in an unfinished report."""
+        """The 提醒未完成的单位 button: a reminder to everyone filling in an unfinished report.
+
+        A clerk's 不再提醒 mutes the routine reminders only; the supervisor's nudge still
+        reaches them. Skipped, and said so: finished offices, people the bot cannot reach,
+        people already nudged today. The messages to the clerks come first and the count last,
+        so the adapter can add who turned out unreachable while sending."""
         if parent_id not in {o.id for o in self.supervised(person_id)}:
             return [OutMessage(text=texts.NOT_SUPERVISOR)]
         parent = self.store.organisation(parent_id)
@@ -268,11 +276,21 @@ class Office:
         year = reporting_year(today)
         out: list[OutMessage] = []
         offices: list[str] = []
+        skipped: dict[str, list[str]] = {
+            key: [] for key in ("finished", "nobody", "unreachable", "today")
+        }
+        muted: list[str] = []
         for org in self.store.children(parent_id):
             stored = self.store.report(org.id, year)
             assert stored is not None
             if stored.status is ReportStatus.FINAL:
+                skipped["finished"].append(org.short_name)
                 continue
+            people = fillers(self.store, org.id)
+            if not people:
+                skipped["nobody"].append(org.short_name)
+                continue
+            gone = self.store.unreachable(people)
             deadline, _ = deadline_for(self.store, org.id, year)
             message = reminder_message(
                 org.name, year, stored.id, deadline, today, report_completion(self.store, stored.id)
@@ -284,19 +302,37 @@ class Office:
                     + message.text
                 }
             )
-            reached = [
-                p
-                for p in fillers(self.store, org.id)
-                if not self.store.reminders_muted(p, stored.id)
-                and self.store.record_reminder(p, stored.id, today, NUDGE_KIND)
-            ]
+            reached = []
+            for p in people:
+                who = texts.NUDGE_WHO.format(name=self._name(p), office=org.short_name)
+                if p in gone:
+                    skipped["unreachable"].append(who)
+                elif not self.store.record_reminder(p, stored.id, today, NUDGE_KIND):
+                    skipped["today"].append(who)
+                else:
+                    reached.append(p)
+                    if self.store.reminders_muted(p, stored.id):
+                        muted.append(who)
             if reached:
                 offices.append(org.short_name)
             out.extend(message.model_copy(update={"to": p}) for p in reached)
-        if not out:
-            return [OutMessage(text=texts.REMINDED_NOBODY)]
-        done = texts.REMINDED_BEHIND.format(people=len(out), offices=escape("、".join(offices)))
-        return [OutMessage(text=done), *out]
+        lines = [
+            texts.REMINDED_BEHIND.format(people=len(out), offices=escape("、".join(offices)))
+            if out
+            else texts.REMINDED_NOBODY
+        ]
+        if muted:
+            lines.append(
+                texts.NUDGE_MUTED.format(count=len(muted), people=escape("、".join(muted)))
+            )
+        for key, template in texts.NUDGE_SKIPPED.items():
+            if skipped[key]:
+                lines.append(template.format(names=escape("、".join(skipped[key]))))
+        return [*out, OutMessage(text="\n".join(lines))]
+
+    def _name(self, person_id: int) -> str:
+        person = self.store.person(person_id)
+        return person.display_name if person else str(person_id)
 
     # --- /summary ---------------------------------------------------------------------------
 

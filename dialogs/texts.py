@@ -270,6 +270,7 @@ NOT_SUPERVISOR = "只有上级主管单位的人员可以查看下级单位的�
 NO_MEMBER_OFFICES = "<b>{organisation}</b>下面还没有下级单位。"
 PROGRESS_TITLE = "<b>{organisation}下级单位{year}年度报告填报进度</b>\n截止日期：{date}，{left}"
 PROGRESS_LATE = "，逾期{days}天"
+PROGRESS_UNREACHABLE = "；⚠️无法联系：{names}（已屏蔽本机器人或注销账号）"
 PROGRESS_LATE_OFFICES = "已过截止日期仍未完成的{count}个：{offices}。"
 PROGRESS_LINE = "{mark} {name}：{state}{errors}；最近填写：{activity}"
 PROGRESS_DONE = "已生成正式报告"
@@ -280,7 +281,20 @@ PROGRESS_NEVER = "无"
 PROGRESS_SUMMARY = "共{total}个单位：已完成{done}个，未完成{behind}个。"
 BTN_REMIND_BEHIND = "提醒未完成的单位"
 REMINDED_BEHIND = "已提醒{people}人（{offices}）。"
-REMINDED_NOBODY = "没有需要提醒的人员（未完成的单位没有填报人员，或已关闭提醒，或今天已提醒过）。"
+REMINDED_NOBODY = "这次没有提醒任何人。"
+NUDGE_WHO = "{name}（{office}）"
+NUDGE_MUTED = "其中{count}人关闭了例行提醒，本次督促照常送达：{people}。"
+#: Why people were not nudged, by reason (shown in this order).
+NUDGE_SKIPPED = {
+    "finished": "已完成、不再提醒：{names}。",
+    "nobody": "没有填报人员、无法提醒：{names}。",
+    "unreachable": "无法联系（已屏蔽本机器人或注销账号），未提醒：{names}。",
+    "today": "今天已提醒过：{names}。",
+}
+NUDGE_UNDELIVERED = (
+    "另有{count}人未能送达（已屏蔽本机器人或注销账号），实际送达{reached}人：{names}。"
+    "请通过其他方式联系。"
+)
 NUDGE_FROM = "{office}提醒您："
 SUMMARY_TITLE = "<b>{organisation}下级单位{year}年度报告数据汇总</b>"
 SUMMARY_COVERAGE = (

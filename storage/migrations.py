@@ -182,6 +182,18 @@ MIGRATIONS: tuple[Migration, ...] = (
             ) WITHOUT ROWID""",
         ),
     ),
+    Migration(
+        5,
+        "people the bot cannot reach (blocked it or deleted their account)",
+        (
+            """
+            CREATE TABLE unreachable_people (
+                person_id INTEGER PRIMARY KEY REFERENCES people(id),
+                reason TEXT NOT NULL,
+                since TEXT NOT NULL
+            )""",
+        ),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].number

@@ -205,7 +205,29 @@ def test_progress_lists_each_member_office_with_completion_errors_and_activity(s
     # Pressed again the same day: nobody is reminded twice.
     again = supervisor.presses(Button(label="提醒未完成的单位", data=f"p.{county[0].id}"))
     assert all(m.to is None for m in again)
-    assert "没有需要提醒的人员" in supervisor.text()
+    assert "这次没有提醒任何人" in supervisor.text()
+    assert "已完成、不再提醒：蟠龙镇" in supervisor.text()
+    assert "今天已提醒过：王干事（凤岗镇）、张科员（湖边镇）" in supervisor.text()
+
+
+def test_the_nudge_reaches_muted_clerks_and_says_who_was_skipped_and_why(store, county):
+    towns = county[1]
+    b = store.report(towns["凤岗镇"].id, 2024)
+    store.mute_reminders(CLERK_B, b.id)
+    store.mark_unreachable(CLERK_C, "Forbidden: bot was blocked by the user")
+    supervisor = person(store, COUNTY_SUPERVISOR)
+    supervisor.command("progress")
+    lines = {line.split("：")[0][2:]: line for line in supervisor.text().splitlines()}
+    assert "无法联系：张科员" in lines["湖边镇"] and "无法联系" not in lines["凤岗镇"]
+    out = supervisor.taps("提醒未完成的单位")
+    assert {m.to for m in out if m.to is not None} == {CLERK_B}
+    text = supervisor.text()
+    assert "已提醒1人（凤岗镇）" in text
+    assert "其中1人关闭了例行提醒，本次督促照常送达：王干事（凤岗镇）" in text
+    assert "无法联系（已屏蔽本机器人或注销账号），未提醒：张科员（湖边镇）" in text
+    assert "已完成、不再提醒：蟠龙镇" in text
+    # Writing to the bot again makes the clerk reachable.
+    assert store.mark_reachable(CLERK_C) and not store.unreachable([CLERK_C])
 
 
 def test_a_clerk_or_another_county_cannot_see_or_nudge_these_offices(store, county):
