@@ -13,9 +13,7 @@ from html import escape
 from dialogs import texts
 from dialogs.deadlines import (
     REMINDER_KIND,
-    Recipient,
     days_left,
-    due_reminders,
     due_slot,
     effective_deadline,
     reporting_year,
@@ -23,7 +21,8 @@ from dialogs.deadlines import (
 )
 from dialogs.model import Button, OutMessage
 from dialogs.progress import Completion, completion
-from storage import Organisation, ReportStatus, Role, Store
+from storage import Organisation, Role, Store
+from storage.reminders import ReminderSnapshot
 
 MAX_ERRORS_SHOWN = 3
 #: The roles that fill in a report (and get its reminders).
@@ -112,42 +111,52 @@ def fillers(store: Store, org_id: int) -> list[int]:
 
 
 def pending_reminders(store: Store, now: datetime) -> list[PendingReminder]:
-    """Every reminder due at local time ``now`` that has not been recorded yet."""
+    """Every reminder due at local time ``now`` that has not been recorded yet.
+
+    Set-based: one snapshot of every office (a few queries), the calendar decided per distinct
+    deadline, and a report's figures read and checked only for offices with a reminder due
+    now. Nobody the bot cannot reach is planned (they are again once they write to it)."""
     year = reporting_year(now.date())
+    statutory = statutory_deadline(year)
+    snapshot = store.reminder_snapshot(year, now.date(), REMINDER_KIND)
     pending: list[PendingReminder] = []
-    sent = {(r.person_id, r.report_id, r.due, r.kind) for r in store.reminders()}
-    for organisation in store.organisations():
-        people = fillers(store, organisation.id)
+    for office in snapshot.offices:
+        deadline = _deadline(office.id, snapshot, year)
+        slot = due_slot(now, deadline, until=statutory)
+        if slot is None or office.finished:
+            continue
+        report_id = office.report_id
+        people = [p for p in office.fillers if p not in snapshot.unreachable]
+        if report_id is not None:
+            people = [
+                p
+                for p in people
+                if (p, report_id) not in snapshot.muted
+                and (p, report_id) not in snapshot.sent_today
+            ]
         if not people:
             continue
-        deadline, _ = deadline_for(store, organisation.id, year)
-        if due_slot(now, deadline, until=statutory_deadline(year)) is None:
-            continue
-        stored = store.report(organisation.id, year)
-        assert stored is not None
-        finished = stored.status is ReportStatus.FINAL
-        recipients = [
-            Recipient(p, stored.id, finished, muted=store.reminders_muted(p, stored.id))
-            for p in people
-        ]
-        slot, chosen = due_reminders(now, deadline, recipients, until=statutory_deadline(year))
-        if slot is None:
-            continue
-        chosen = [
-            r for r in chosen if (r.person_id, stored.id, slot.send_on, REMINDER_KIND) not in sent
-        ]
-        if not chosen:
-            continue
+        if report_id is None:
+            stored = store.report(office.id, year)
+            assert stored is not None
+            report_id = stored.id
         message = reminder_message(
-            organisation.name,
-            year,
-            stored.id,
-            deadline,
-            now.date(),
-            report_completion(store, stored.id),
+            office.name, year, report_id, deadline, now.date(), report_completion(store, report_id)
         )
         pending.extend(
-            PendingReminder(r.person_id, stored.id, slot.send_on, REMINDER_KIND, message)
-            for r in chosen
+            PendingReminder(p, report_id, slot.send_on, REMINDER_KIND, message) for p in people
         )
     return pending
+
+
+def _deadline(org_id: int, snapshot: ReminderSnapshot, year: int) -> date:
+    """The earliest deadline set by the offices above ``org_id``, or the statutory one."""
+    found: list[date] = []
+    current = snapshot.parents.get(org_id)
+    for _ in range(32):
+        if current is None:
+            break
+        if (day := snapshot.internal_deadlines.get(current)) is not None:
+            found.append(day)
+        current = snapshot.parents.get(current)
+    return effective_deadline(year, found)

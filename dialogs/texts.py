@@ -292,8 +292,8 @@ NUDGE_SKIPPED = {
     "today": "今天已提醒过：{names}。",
 }
 NUDGE_UNDELIVERED = (
-    "另有{count}人未能送达（已屏蔽本机器人或注销账号），实际送达{reached}人：{names}。"
-    "请通过其他方式联系。"
+    "其中{count}人未能送达（已屏蔽本机器人或注销账号），实际送达{reached}人。"
+    "未送达：{names}，请通过其他方式联系。"
 )
 NUDGE_FROM = "{office}提醒您："
 SUMMARY_TITLE = "<b>{organisation}下级单位{year}年度报告数据汇总</b>"

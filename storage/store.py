@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from storage.deadlines import DeadlineStore
 from storage.organisations import OrganisationStore
+from storage.reminders import ReminderStore
 from storage.reports import ReportStore
 from storage.state import StateStore
 
 
-class Store(OrganisationStore, ReportStore, StateStore, DeadlineStore):
+class Store(OrganisationStore, ReportStore, StateStore, DeadlineStore, ReminderStore):
     """Organisations, people, reports, deadlines and bot state in one SQLite file.
 
     ``Store(path)`` opens the file (creating it if needed), applies pending migrations and
