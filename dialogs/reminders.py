@@ -13,6 +13,7 @@ from html import escape
 from dialogs import texts
 from dialogs.deadlines import (
     REMINDER_KIND,
+    ReminderSlot,
     days_left,
     due_slot,
     effective_deadline,
@@ -22,7 +23,7 @@ from dialogs.deadlines import (
 from dialogs.model import Button, OutMessage
 from dialogs.progress import Completion, completion
 from storage import Organisation, Role, Store
-from storage.reminders import ReminderSnapshot
+from storage.reminders import OfficeForReminders, ReminderSnapshot
 
 MAX_ERRORS_SHOWN = 3
 #: The roles that fill in a report (and get its reminders).
@@ -119,34 +120,65 @@ def pending_reminders(store: Store, now: datetime) -> list[PendingReminder]:
     year = reporting_year(now.date())
     statutory = statutory_deadline(year)
     snapshot = store.reminder_snapshot(year, now.date(), REMINDER_KIND)
-    pending: list[PendingReminder] = []
+    due: list[tuple[OfficeForReminders, date, ReminderSlot, list[int]]] = []
     for office in snapshot.offices:
         deadline = _deadline(office.id, snapshot, year)
         slot = due_slot(now, deadline, until=statutory)
         if slot is None or office.finished:
             continue
-        report_id = office.report_id
         people = [p for p in office.fillers if p not in snapshot.unreachable]
-        if report_id is not None:
+        if office.report_id is not None:
             people = [
                 p
                 for p in people
-                if (p, report_id) not in snapshot.muted
-                and (p, report_id) not in snapshot.sent_today
+                if (p, office.report_id) not in snapshot.muted
+                and (p, office.report_id) not in snapshot.sent_today
             ]
-        if not people:
-            continue
-        if report_id is None:
-            stored = store.report(office.id, year)
-            assert stored is not None
-            report_id = stored.id
+        if people:
+            due.append((office, deadline, slot, people))
+    # Offices nobody has started yet get their (empty) report, all in one transaction.
+    with store.transaction():
+        report_ids = {
+            office.id: office.report_id or _created(store, office.id, year) for office, *_ in due
+        }
+    pending: list[PendingReminder] = []
+    seen: dict[tuple[object, ...], Completion] = {}
+    for office, deadline, slot, people in due:
+        report_id = report_ids[office.id]
         message = reminder_message(
-            office.name, year, report_id, deadline, now.date(), report_completion(store, report_id)
+            office.name, year, report_id, deadline, now.date(), _completion(store, report_id, seen)
         )
         pending.extend(
             PendingReminder(p, report_id, slot.send_on, REMINDER_KIND, message) for p in people
         )
     return pending
+
+
+def _completion(
+    store: Store, report_id: int, seen: dict[tuple[object, ...], Completion]
+) -> Completion:
+    """The report's completion, computed once per distinct content in a planning run (most
+    offices not yet started have the same empty report)."""
+    stored = store.report_by_id(report_id)
+    report = store.load(report_id)
+    previous = store.previous_report(stored.organisation_id, stored.year)
+    accepted = store.accepted_warnings(report_id)
+    key = (
+        report.format.id,
+        tuple(sorted(report.figures.items())),
+        tuple(sorted(report.texts.items())),
+        None if previous is None else (previous.format.id, tuple(sorted(previous.figures.items()))),
+        tuple(sorted(accepted.items())),
+    )
+    if key not in seen:
+        seen[key] = completion(report, previous, accepted)
+    return seen[key]
+
+
+def _created(store: Store, org_id: int, year: int) -> int:
+    stored = store.report(org_id, year)
+    assert stored is not None
+    return stored.id
 
 
 def _deadline(org_id: int, snapshot: ReminderSnapshot, year: int) -> date:
