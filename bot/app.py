@@ -14,7 +14,15 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    User,
+)
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
@@ -89,6 +97,7 @@ class NianbaoBot:
                     self.store, user.id, user.full_name, code, self.engine.today()
                 )
             await self.send(context, chat.id, messages)
+            await self._set_menu(context, chat.id, user.id)
             return
         if not self.store.memberships(user.id) and user.id not in self.settings.admin_ids:
             await self.send(context, chat.id, [OutMessage(text=texts.STRANGER)])
@@ -249,9 +258,23 @@ class NianbaoBot:
         messages = self.engine.handle(user.id, event, update_id=update.update_id)
         if welcome:
             # The welcome replaces the plain menu, but not an organisation chooser.
-            rest = messages[1:] if messages and messages[0].text == texts.MENU else messages
-            messages = [OutMessage(text=texts.WELCOME), *rest]
+            if messages and messages[0].text == texts.MENU:
+                messages = [OutMessage(text=texts.WELCOME), *messages[1:]]
+            else:
+                messages = [OutMessage(text=texts.WELCOME_INTRO), *messages]
+            await self._set_menu(context, chat.id, user.id)
         await self.send(context, chat.id, messages, person_id=user.id)
+
+    async def _set_menu(
+        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, person_id: int
+    ) -> None:
+        """This chat's command menu by the person's roles (a supervisor's differs)."""
+        commands = self.engine.office.commands_for(person_id)
+        if commands != list(texts.COMMANDS):
+            await context.bot.set_my_commands(
+                [BotCommand(name, description) for name, description in commands],
+                scope=BotCommandScopeChat(chat_id),
+            )
 
     async def send(
         self,

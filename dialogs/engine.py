@@ -118,7 +118,26 @@ class Engine:
                 return self.office.progress(person_id), event
             if event.name == "summary":
                 return self.office.summary(person_id, event.args), event
+            if (
+                event.name == "help"
+                and self.office.fills(person_id)
+                and (supervisor := self.office.supervisor_help(person_id))
+            ):
+                return [OutMessage(text=texts.MENU), *supervisor], event
+            # A supervisor who fills in no report: their own menu instead of "join an office".
+            if not self.office.fills(person_id) and (
+                menu := self.office.supervisor_help(
+                    person_id, asked_to_fill=event.name not in ("help", "start", "cancel")
+                )
+            ):
+                return menu, event
             return None, event
+        if (
+            event == ButtonPress(data="f")
+            and not self.office.fills(person_id)
+            and (menu := self.office.supervisor_help(person_id, asked_to_fill=True))
+        ):
+            return menu, event
         if not isinstance(event, ButtonPress):
             return None, event
         head, _, rest = event.data.partition(".")

@@ -20,6 +20,7 @@ from dialogs.deadlines import days_left, parse_deadline, reporting_year, statuto
 from dialogs.model import Button, Document, OutMessage
 from dialogs.progress import add_up
 from dialogs.reminders import (
+    FILLING_ROLES,
     deadline_for,
     fillers,
     format_date,
@@ -72,6 +73,31 @@ class Office:
             for m in self.store.memberships(person_id)
             if m.role is Role.SUPERVISOR
         ]
+
+    # --- roles: help and menus -------------------------------------------------------------
+
+    def fills(self, person_id: int) -> bool:
+        """Whether the person fills in some report (clerk or admin of an office)."""
+        return any(m.role in FILLING_ROLES for m in self.store.memberships(person_id))
+
+    def supervisor_help(self, person_id: int, *, asked_to_fill: bool = False) -> list[OutMessage]:
+        """What a supervisor can do (empty for somebody who supervises nothing)."""
+        supervised = self.supervised(person_id)
+        if not supervised:
+            return []
+        offices = escape("、".join(o.name for o in supervised))
+        lines = [texts.SUPERVISOR_NO_REPORT.format(offices=offices)] if asked_to_fill else []
+        lines.append(texts.SUPERVISOR_MENU.format(offices=offices))
+        return [OutMessage(text="\n".join(lines))]
+
+    def commands_for(self, person_id: int) -> list[tuple[str, str]]:
+        """The command menu of the person's chat: a clerk's, a supervisor's, or both."""
+        supervises = bool(self.supervised(person_id))
+        commands = list(texts.COMMANDS) if self.fills(person_id) or not supervises else []
+        if supervises:
+            known = {name for name, _ in commands}
+            commands.extend(c for c in texts.SUPERVISOR_COMMANDS if c[0] not in known)
+        return commands
 
     # --- /deadline --------------------------------------------------------------------------
 

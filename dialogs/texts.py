@@ -152,10 +152,20 @@ IMPORT_UNAVAILABLE = "读取文档的功能暂时不可用。"
 FILE_NOT_DOCX = "请发送 Word 文档（.docx）格式的年度报告。"
 
 # --- onboarding -----------------------------------------------------------------------------
-WELCOME = (
+WELCOME_INTRO = (
     "您好！我是政府信息公开工作年度报告填报助手。我会逐项询问报告的文字和表格数字，"
-    "边填边核对勾稽关系，最后生成符合格式要求的 Word 文档。\n" + MENU
+    "边填边核对勾稽关系，最后生成符合格式要求的 Word 文档。"
 )
+WELCOME = WELCOME_INTRO + "\n" + MENU
+SUPERVISOR_MENU = (
+    "作为{offices}的上级主管，您可以：\n"
+    "/progress 下级单位填报进度（可一键提醒未完成的单位）\n"
+    "/summary 下级单位数据汇总（Excel、Word）\n"
+    "/deadline 查看或规定截止日期，例如：/deadline 1月15日\n"
+    "/help 帮助"
+)
+SUPERVISOR_NO_REPORT = "您是{offices}的上级主管，不需要在这里填写本单位的报告。"
+JOINED_SUPERVISOR = "欢迎！您已加入 <b>{organisation}</b>（上级主管）。"
 JOINED = "欢迎！您已加入 <b>{organisation}</b>（{role}）。发送 /fill 开始填写{year}年度报告。"
 INVITE_UNKNOWN = "这个邀请链接无效。请向本单位管理员重新索取。"
 INVITE_EXPIRED = "这个邀请链接已过期。请向本单位管理员重新索取。"
@@ -175,14 +185,19 @@ ROLE_NAMES = {"clerk": "填报人员", "admin": "单位管理员", "supervisor":
 STRANGER = "您好！这是政府信息公开年度报告填报助手，仅供受邀的填报人员使用。如需使用，请向本单位管理员索取邀请链接。"
 
 # --- the Telegram adapter -------------------------------------------------------------------
+#: The commands of a supervisor's menu (per-chat scope), after those of a clerk if also one.
+SUPERVISOR_COMMANDS = (
+    ("progress", "下级单位填报进度"),
+    ("summary", "下级单位数据汇总"),
+    ("deadline", "截止日期"),
+    ("help", "帮助"),
+)
 COMMANDS = (
     ("fill", "继续填写"),
     ("review", "预览"),
     ("export", "生成报告"),
     ("last", "上年数据"),
     ("deadline", "报送截止日期"),
-    ("progress", "下级单位填报进度"),
-    ("summary", "下级单位数据汇总"),
     ("help", "帮助"),
     ("switch", "切换单位"),
     ("cancel", "暂存退出"),

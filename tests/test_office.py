@@ -448,3 +448,38 @@ def test_a_reminder_says_what_is_missing_and_continues_at_the_first_gap(store, c
         assert "这个按钮已失效" in stranger.text()
     assert not store.reminders_muted(CLERK_D, report_b.id)
     assert not store.reminders_muted(CLERK_B, report_b.id)
+
+
+# --- roles: what a supervisor is offered ----------------------------------------------------
+
+
+def test_a_supervisor_gets_their_own_help_and_menu_and_one_who_also_fills_gets_both(store, county):
+    supervisor = person(store, COUNTY_SUPERVISOR)
+    for command in ("help", "fill"):
+        supervisor.command(command)
+        text = supervisor.text()
+        assert "作为赣州经济技术开发区党政办公室的上级主管，您可以" in text
+        assert "/progress" in text and "/summary" in text and "/deadline" in text
+        assert "还没有加入任何单位" not in text and "/export" not in text
+    supervisor.command("fill")
+    assert "不需要在这里填写本单位的报告" in supervisor.text()
+    supervisor.presses(Button(label="开始填写", data="f"))
+    assert "上级主管" in supervisor.text() and "还没有加入任何单位" not in supervisor.text()
+    office = make_engine(store, today=lambda: TODAY).office
+    assert [name for name, _ in office.commands_for(COUNTY_SUPERVISOR)] == [
+        "progress",
+        "summary",
+        "deadline",
+        "help",
+    ]
+    clerk_commands = [name for name, _ in office.commands_for(CLERK_A)]
+    assert "progress" not in clerk_commands and "fill" in clerk_commands
+
+    # The county office also fills in its own report: both menus.
+    store.add_membership(COUNTY_SUPERVISOR, county[2].id, Role.CLERK)
+    both = person(store, COUNTY_SUPERVISOR)
+    both.command("help")
+    assert "/fill" in both.text() and "/progress" in both.text()
+    names = [name for name, _ in office.commands_for(COUNTY_SUPERVISOR)]
+    assert names[:2] == ["fill", "review"] and "progress" in names and "summary" in names
+    assert len(names) == len(set(names))
