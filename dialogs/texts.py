@@ -223,7 +223,7 @@ DEADLINE_OWN = "您为下级单位规定的{year}年度报告截止日期：{dat
 DEADLINE_OWN_NONE = "您还没有为下级单位规定{year}年度报告的截止日期，按法定期限{date}。"
 DEADLINE_SET_USAGE = "如需修改，请发送例如：/deadline 1月15日；恢复法定期限：/deadline 取消"
 DEADLINE_SET_DONE = (
-    "已将下级单位{year}年度报告的截止日期定为{date}（{offices}）。提醒将按新日期发送。"
+    "已将下级单位（{offices}）{year}年度报告的截止日期定为{date}。提醒将按新日期发送。"
 )
 DEADLINE_CLEARED = "已取消内部截止日期，{offices}的{year}年度报告按法定期限{date}报送。"
 DEADLINE_TOLD = "已通知尚未完成的单位填报人员{people}人。"
@@ -243,7 +243,7 @@ REMINDER = "⏰ <b>{organisation}{year}年度报告</b>的截止日期是{date}�
 REMINDER_TODAY = "⏰ <b>{organisation}{year}年度报告</b>今天截止（{date}）。尚未完成的有："
 REMINDER_LATE = (
     "⏰ <b>{organisation}{year}年度报告</b>的截止日期{date}已过{days}天，"
-    "请尽快完成并报送（法定期限{statutory}）。尚未完成的有："
+    "请尽快完成并报送，最迟不得晚于法定期限{statutory}。尚未完成的有："
 )
 REMINDER_GAP = "· {heading}：{detail}"
 GAP_PARTS = "{count}段文字"
