@@ -307,3 +307,38 @@ async def test_the_county_offices_january(botapi_server, county_db):
         " first page is `docs/summary-page1.png`.\n\n" + "\n\n".join(log) + "\n",
         encoding="utf-8",
     )
+
+
+@pytest.mark.anyio
+async def test_a_nudge_to_a_clerk_who_blocked_the_bot_is_reported_and_marked(
+    botapi_server, county_db
+):
+    path, codes, _ = county_db
+    log: list[str] = []
+    async with botapi_server.async_client() as client:
+        for user_id, name in ((SUPERVISOR, "县政务公开办"), (WANG, "王干事"), (ZHANG, "张科员")):
+            await client.add_user(user_id, name)
+        county, wang, zhang = (
+            Actor(client, u, n, log)
+            for u, n in ((SUPERVISOR, "县政务公开办"), (WANG, "王干事"), (ZHANG, "张科员"))
+        )
+        with time_machine.travel(datetime(2025, 1, 7, 10, 0, tzinfo=SHANGHAI), tick=True):
+            async with bot_running(botapi_server, path) as bot_data:
+                await runs_finished(bot_data, 1)
+                for actor in (county, wang, zhang):
+                    await actor.start(codes[actor.user_id])
+                assert await client.block_bot(ZHANG)
+                await county.command("progress")
+                out = await county.taps("提醒未完成的单位")
+                await wang.settle()
+                said = county.text(out)
+                # Counted as reminded before sending; the adapter then says who was not reached.
+                assert "其中1人未能送达（已屏蔽本机器人或注销账号），实际送达1人" in said
+                assert "未送达：张科员" in said
+                await county.command("progress")
+                lines = county.text(county.received[-1:]).splitlines()
+                (huibian,) = [line for line in lines if "湖边镇" in line]
+                assert "无法联系：张科员" in huibian
+        with Store(path) as store:
+            assert store.unreachable() == {ZHANG}
+        assert "提醒您" in wang.text(wang.received[-1:])
