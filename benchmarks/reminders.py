@@ -147,3 +147,71 @@ def run(people: int = 10_000, sample: int = 240) -> ReminderResult:
             max_per_second=overall,
             max_per_chat_per_second=per_chat,
         )
+
+
+@dataclass
+class LoopLagResult:
+    offices: int
+    quiet_day_seconds: float
+    quiet_day_lag_ms: float
+    morning_seconds: float
+    morning_planned: int
+    morning_lag_ms: float
+
+
+def fill_offices(store: Store, offices: int) -> None:
+    """``offices`` township offices of one clerk each, under counties of 20 (a county deadline
+    on every tenth county), empty reports."""
+    with store.transaction():
+        county = None
+        for office in range(offices):
+            if office % 20 == 0:
+                county = store.add_organisation(f"测试县{office // 20:05d}人民政府办公室")
+                if (office // 20) % 10 == 0:
+                    store.set_internal_deadline(county.id, YEAR, datetime(2026, 1, 20).date())
+            assert county is not None
+            org = store.add_organisation(f"测试乡镇{office:05d}", parent_id=county.id)
+            store.upsert_person(office + 1, f"文书{office + 1}")
+            store.add_membership(office + 1, org.id, Role.CLERK)
+
+
+async def _lag_while(work: Any) -> tuple[float, float, Any]:
+    """Run ``work`` (an awaitable) while a ticker measures the event loop's worst lag."""
+    worst = 0.0
+    done = False
+
+    async def ticker() -> None:
+        nonlocal worst
+        while not done:
+            before = time.perf_counter()
+            await asyncio.sleep(0.005)
+            worst = max(worst, time.perf_counter() - before - 0.005)
+
+    task = asyncio.create_task(ticker())
+    started = time.perf_counter()
+    result = await work
+    seconds = time.perf_counter() - started
+    done = True
+    await task
+    return seconds, worst * 1000, result
+
+
+def loop_lag(offices: int = 20_000) -> LoopLagResult:
+    """The event loop's worst lag while the product plans reminders for ``offices`` offices in
+    its worker thread (``bot.reminders._plan``): at a start-up catch-up on a day with nothing
+    due, and on a reminder morning when every office is due."""
+    from bot.reminders import _plan
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "lag.db"
+        with Store(path) as store:
+            fill_offices(store, offices)
+        quiet = datetime(2025, 12, 10, 9, 30, tzinfo=ZONE)
+        morning = reminder_morning()
+
+        async def measure(now: datetime) -> tuple[float, float, Any]:
+            return await _lag_while(asyncio.to_thread(_plan, str(path), now))
+
+        quiet_s, quiet_lag, _ = asyncio.run(measure(quiet))
+        morning_s, morning_lag, planned = asyncio.run(measure(morning))
+        return LoopLagResult(offices, quiet_s, quiet_lag, morning_s, len(planned), morning_lag)

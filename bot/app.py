@@ -14,7 +14,15 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    User,
+)
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
@@ -28,7 +36,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.reminders import schedule_reminders
+from bot.reminders import schedule_reminders, unreachable
 from bot.settings import Settings
 from bot.wiring import make_engine
 from dialogs import onboarding, texts
@@ -89,6 +97,7 @@ class NianbaoBot:
                 ),
             )
             await self.send(context, chat.id, messages)
+            await self._set_menu(context, chat.id, user.id)
             return
         if not self._may_use(user.id):
             await self.send(context, chat.id, [OutMessage(text=texts.STRANGER)])
@@ -241,14 +250,29 @@ class NianbaoBot:
             await self.send(context, chat.id, [OutMessage(text=texts.STRANGER)])
             return
         self.store.upsert_person(user.id, user.full_name)
+        self.store.mark_reachable(user.id)
         if builds_document(event):
             await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT)
         messages = self.engine.handle(user.id, event, update_id=update.update_id)
         if welcome:
             # The welcome replaces the plain menu, but not an organisation chooser.
-            rest = messages[1:] if messages and messages[0].text == texts.MENU else messages
-            messages = [OutMessage(text=texts.WELCOME), *rest]
+            if messages and messages[0].text == texts.MENU:
+                messages = [OutMessage(text=texts.WELCOME), *messages[1:]]
+            else:
+                messages = [OutMessage(text=texts.WELCOME_INTRO), *messages]
+            await self._set_menu(context, chat.id, user.id)
         await self.send(context, chat.id, messages, person_id=user.id)
+
+    async def _set_menu(
+        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, person_id: int
+    ) -> None:
+        """This chat's command menu by the person's roles (a supervisor's differs)."""
+        commands = self.engine.office.commands_for(person_id)
+        if commands != list(texts.COMMANDS):
+            await context.bot.set_my_commands(
+                [BotCommand(name, description) for name, description in commands],
+                scope=BotCommandScopeChat(chat_id),
+            )
 
     async def send(
         self,
@@ -257,9 +281,13 @@ class NianbaoBot:
         messages: list[OutMessage],
         person_id: int | None = None,
     ) -> None:
+        delivered, undelivered = 0, []
         for out in join_plain(messages):
             if out.to is not None and out.to != chat_id:
-                await self._send_to_other(context, out)
+                if await self._send_to_other(context, out):
+                    delivered += 1
+                else:
+                    undelivered.append(out.to)
                 continue
             markup = _markup(out)
             if out.document is not None:
@@ -284,14 +312,29 @@ class NianbaoBot:
                 )
             if out.question and person_id is not None:
                 await self._mark_question(context, chat_id, person_id, sent.message_id)
+        if undelivered:
+            await self.send(context, chat_id, [self._undelivered(delivered, undelivered)])
 
-    async def _send_to_other(self, context: ContextTypes.DEFAULT_TYPE, out: OutMessage) -> None:
+    def _undelivered(self, delivered: int, people: list[int]) -> OutMessage:
+        """Tells the sender (a supervisor) who could not be reached after all."""
+        names = [(p.display_name if (p := self.store.person(i)) else str(i)) for i in people]
+        return OutMessage(
+            text=texts.NUDGE_UNDELIVERED.format(
+                count=len(people), reached=delivered, names=html.escape("、".join(names))
+            )
+        )
+
+    async def _send_to_other(self, context: ContextTypes.DEFAULT_TYPE, out: OutMessage) -> bool:
         """A message for somebody else (a supervisor's reminder): a refusal does not stop the rest."""
         assert out.to is not None
         try:
             await self.send(context, out.to, [out.model_copy(update={"to": None})])
         except (Forbidden, BadRequest) as error:
             log.info("message to %s not delivered: %s", out.to, error.message)
+            if unreachable(error):
+                self.store.mark_unreachable(out.to, error.message)
+            return False
+        return True
 
     async def _mark_question(
         self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, person_id: int, message_id: int

@@ -1,22 +1,31 @@
 """Reminders on PTB's job queue: every day at the sending hour in the configured time zone,
 and once at start-up to catch up on a reminder that fell due while the bot was down.
 
-Each reminder is recorded before it is sent, so a restart never sends one twice (a crash
-between the two loses that one reminder rather than doubling it). Sends go one after another
-through the application's ``AIORateLimiter``, which keeps within Telegram's limits.
+Each reminder is recorded before it is sent (a batch at a time), so a restart never sends one
+twice; a crash between the two loses those reminders rather than doubling them. Sends go one
+after another through the application's ``AIORateLimiter``, which keeps within Telegram's
+limits. Planning runs in a worker thread with its own connection.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, ContextTypes
 
-from dialogs.deadlines import SEND_AT
-from dialogs.reminders import pending_reminders
+from dialogs.deadlines import (
+    SEND_AT,
+    calendar_knows,
+    configure_holidays,
+    reporting_year,
+    statutory_deadline,
+)
+from dialogs.reminders import PendingReminder, pending_reminders
+from storage import Store
 
 if TYPE_CHECKING:
     from bot.app import NianbaoBot
@@ -26,38 +35,91 @@ log = logging.getLogger(__name__)
 DAILY_JOB = "reminders"
 RUNS_KEY = "reminder_runs"
 CATCH_UP_JOB = "reminders-catch-up"
+RETRY_JOB = "reminders-retry"
+#: How long after a run with transient failures the next one tries again (same day: a
+#: reminder is only ever sent on its own day).
+RETRY_SECONDS = 600
+#: Reminders recorded in one transaction before they are sent.
+RECORD_BATCH = 50
 #: How late the daily run may still start (the event loop was busy, the clock jumped).
 DAILY_GRACE_SECONDS = 3600
 
 
 async def send_reminders(context: ContextTypes.DEFAULT_TYPE) -> int:
-    """Send every reminder due now that has not been recorded; returns how many were sent."""
+    """Send every reminder due now that has not been recorded; returns how many were sent.
+
+    Planning runs in a worker thread on its own connection, so the event loop keeps serving
+    clerks. Reminders are recorded a batch at a time, each batch before it is sent. A person
+    who blocked the bot (403) or never opened a chat is marked unreachable and the record
+    undone; a 429, time-out or network error that outlasts the retries skips only that
+    message, undoes its record, and a retry run later the same day sends it."""
     handler: NianbaoBot = context.application.bot_data["nianbao"]
     store = handler.store
     now = datetime.now(handler.settings.zone)
-    sent = 0
-    for pending in pending_reminders(store, now):
-        if not store.record_reminder(
-            pending.person_id, pending.report_id, pending.due, pending.kind
-        ):
-            continue
-        try:
-            await handler.send(context, pending.person_id, [pending.message])
-        except (Forbidden, BadRequest) as error:
-            # Blocked the bot, or never opened a chat with it: nothing more to do for them.
-            log.info("reminder to %s not delivered: %s", pending.person_id, error.message)
-            continue
-        sent += 1
+    pending = await asyncio.to_thread(_plan, store.path, now)
+    sent = failed = 0
+    for start in range(0, len(pending), RECORD_BATCH):
+        batch = pending[start : start + RECORD_BATCH]
+        new = store.record_reminders([(p.person_id, p.report_id, p.due, p.kind) for p in batch])
+        for reminder, is_new in zip(batch, new, strict=True):
+            if not is_new:
+                continue
+            delivered = await _deliver(handler, context, reminder)
+            sent += delivered is True
+            failed += delivered is None
     if sent:
         log.info("sent %d reminder(s)", sent)
+    if failed and context.application.job_queue is not None:
+        log.warning("%d reminder(s) not sent; retrying in %d s", failed, RETRY_SECONDS)
+        context.application.job_queue.run_once(
+            send_reminders,
+            when=RETRY_SECONDS,
+            name=RETRY_JOB,
+            job_kwargs={"misfire_grace_time": None},
+        )
     # How many runs have finished (for monitoring, and for tests to know a run is over).
     context.application.bot_data[RUNS_KEY] = context.application.bot_data.get(RUNS_KEY, 0) + 1
     return sent
 
 
+def unreachable(error: Forbidden | BadRequest) -> bool:
+    """A refusal that means the person cannot be written to: blocked the bot, deleted the
+    account (403), or never opened a chat with it (400 chat not found)."""
+    return isinstance(error, Forbidden) or "chat not found" in error.message.lower()
+
+
+def _plan(path: str, now: datetime) -> list[PendingReminder]:
+    """Plan in a worker thread, on a connection of its own."""
+    with Store(path) as store:
+        return pending_reminders(store, now)
+
+
+async def _deliver(
+    handler: NianbaoBot, context: ContextTypes.DEFAULT_TYPE, reminder: PendingReminder
+) -> bool | None:
+    """True when sent; False when the person cannot be reached; None when it may be retried."""
+    store = handler.store
+    record = (reminder.person_id, reminder.report_id, reminder.due, reminder.kind)
+    try:
+        await handler.send(context, reminder.person_id, [reminder.message])
+    except (Forbidden, BadRequest) as error:
+        log.info("reminder to %s not delivered: %s", reminder.person_id, error.message)
+        store.forget_reminder(*record)
+        if unreachable(error):
+            store.mark_unreachable(reminder.person_id, error.message)
+        return False
+    except (RetryAfter, TimedOut, NetworkError) as error:
+        log.warning("reminder to %s failed, will retry: %s", reminder.person_id, error)
+        store.forget_reminder(*record)
+        return None
+    return True
+
+
 def schedule_reminders(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """The daily run at the sending hour, and a catch-up run right away."""
     handler: NianbaoBot = application.bot_data["nianbao"]
+    configure_holidays(handler.settings.holidays)
+    warn_about_calendar(datetime.now(handler.settings.zone).date().year)
     queue = application.job_queue
     if queue is None:
         log.warning("no job queue (install python-telegram-bot[job-queue]): reminders are off")
@@ -71,3 +133,18 @@ def schedule_reminders(application: Application[Any, Any, Any, Any, Any, Any]) -
     queue.run_once(
         send_reminders, when=0, name=CATCH_UP_JOB, job_kwargs={"misfire_grace_time": None}
     )
+
+
+def warn_about_calendar(this_year: int) -> bool:
+    """Warn when chinese-calendar lacks the holidays of a year reminders may fall in (this
+    year and the next, where the current report's deadline lies); returns whether it did."""
+    deadline_year = statutory_deadline(reporting_year(date(this_year, 12, 31))).year
+    missing = [y for y in sorted({this_year, deadline_year}) if not calendar_knows(y)]
+    if missing:
+        log.warning(
+            "chinese-calendar has no official holidays for %s: reminders avoid weekends,"
+            " 1 January, the Spring Festival week and NIANBAO_HOLIDAYS only; upgrade"
+            " chinese-calendar or list the year's holidays in NIANBAO_HOLIDAYS",
+            "、".join(str(y) for y in missing),
+        )
+    return bool(missing)

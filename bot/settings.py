@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -29,6 +30,10 @@ class Settings(BaseSettings):
     api_base_url: str | None = Field(default=None, validation_alias="TELEGRAM_API_BASE_URL")
     timezone: str = Field(default="Asia/Shanghai", validation_alias="NIANBAO_TZ")
     bot_username: str | None = Field(default=None, validation_alias="NIANBAO_BOT_USERNAME")
+    #: Days off for years chinese-calendar has no data for yet: ``2027-01-01,2027-02-05..02-11``.
+    holidays: Annotated[frozenset[date], NoDecode] = Field(
+        default=frozenset(), validation_alias="NIANBAO_HOLIDAYS"
+    )
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -38,6 +43,13 @@ class Settings(BaseSettings):
             if not all(p.lstrip("-").isdigit() for p in parts):
                 raise ValueError("NIANBAO_ADMIN_IDS must be Telegram user ids separated by commas")
             return frozenset(int(p) for p in parts)
+        return value
+
+    @field_validator("holidays", mode="before")
+    @classmethod
+    def _holiday_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(_holidays(value))
         return value
 
     @field_validator("timezone")
@@ -63,3 +75,28 @@ class Settings(BaseSettings):
         if not TOKEN_PATTERN.match(self.telegram_bot_token.get_secret_value().strip()):
             return "TELEGRAM_BOT_TOKEN is malformed (expected digits, a colon and the secret part)"
         return None
+
+
+def _holidays(text: str) -> list[date]:
+    """Dates and ranges (``2027-02-05..2027-02-11`` or ``2027-02-05..02-11``), separated by
+    commas or spaces."""
+    days: list[date] = []
+    for part in (p for p in re.split(r"[\s,，;]+", text) if p):
+        first, _, last = part.partition("..")
+        try:
+            start = date.fromisoformat(first)
+            if not last:
+                end = start
+            elif last.count("-") == 1:
+                end = date.fromisoformat(f"{start.year}-{last}")
+            else:
+                end = date.fromisoformat(last)
+        except ValueError:
+            raise ValueError(
+                f"NIANBAO_HOLIDAYS: {part!r} is not a date (YYYY-MM-DD) or a range"
+                " (YYYY-MM-DD..YYYY-MM-DD)"
+            ) from None
+        if not start <= end <= start + timedelta(days=31):
+            raise ValueError(f"NIANBAO_HOLIDAYS: {part!r} is not a range of at most a month")
+        days.extend(start + timedelta(days=n) for n in range((end - start).days + 1))
+    return days

@@ -8,10 +8,11 @@ from datetime import date, tzinfo
 from dialogs import texts
 from dialogs.engine import DocumentError, Engine
 from dialogs.model import Document
+from dialogs.office import SummaryMember
 from exports import DocumentRejected, ReadResult, read_docx, write_docx
-from exports.summary import Summary, summary_docx, summary_xlsx
+from exports.summary import Member, Summary, summary_docx, summary_xlsx
 from report.values import Report
-from storage import Store, default_short_name
+from storage import Store
 
 
 def docx_renderer(today: Callable[[], date]) -> Callable[[Report, bool, date | None], bytes]:
@@ -33,11 +34,20 @@ def read_report_docx(data: bytes) -> ReadResult:
 
 
 def write_summary(
-    organisation: str, year: int, totals: Report, members: Sequence[tuple[str, Report | None]]
+    organisation: str,
+    short: str,
+    year: int,
+    totals: Report,
+    members: Sequence[SummaryMember],
 ) -> list[Document]:
-    """The county office's summary table as XLSX and DOCX."""
-    short = default_short_name(organisation)
-    summary = Summary(organisation, year, totals, members)
+    """The county office's summary table as XLSX and DOCX, named by the office's configured
+    short name (so two counties' files never share a name)."""
+    summary = Summary(
+        organisation,
+        year,
+        totals,
+        [Member(m.name, m.report, m.final, m.errors) for m in members],
+    )
     return [
         Document(
             filename=texts.SUMMARY_FILENAME.format(short=short, year=year, ext=ext),

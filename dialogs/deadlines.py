@@ -3,7 +3,13 @@
 The statutory deadline for the report on year Y is 31 January of Y+1; an office above may set
 an earlier internal one. Reminders go out a fixed number of days before the deadline and on the
 day, at a set hour, each moved back to the nearest working day before a weekend or a Chinese
-public holiday (``chinese-calendar``; for a year it does not know, weekends only).
+public holiday (``chinese-calendar``). For a year the calendar has no data for yet (the State
+Council publishes each year's holidays in November), a declared fallback applies: weekends,
+1 January, the Spring Festival week, and whatever days the administrator adds
+(``NIANBAO_HOLIDAYS``).
+
+An office past an earlier internal deadline keeps getting reminders, on the statutory
+deadline's schedule, until the statutory deadline.
 """
 
 from __future__ import annotations
@@ -38,16 +44,62 @@ def effective_deadline(year: int, internal: Iterable[date] = ()) -> date:
     return min([statutory_deadline(year), *internal])
 
 
+#: 正月初一 for years beyond the calendar's data (from the published lunar calendar).
+SPRING_FESTIVAL: dict[int, date] = {
+    2027: date(2027, 2, 6),
+    2028: date(2028, 1, 26),
+    2029: date(2029, 2, 13),
+    2030: date(2030, 2, 3),
+    2031: date(2031, 1, 23),
+    2032: date(2032, 2, 11),
+    2033: date(2033, 1, 31),
+    2034: date(2034, 2, 19),
+    2035: date(2035, 2, 8),
+}
+#: The Spring Festival week assumed where the official dates are not known: 除夕 to 初六.
+SPRING_FESTIVAL_WEEK = range(-1, 7)
+_extra_holidays: frozenset[date] = frozenset()
+
+
+def configure_holidays(days: Iterable[date]) -> None:
+    """Add days off (from the administrator's setting) for years the calendar does not know."""
+    global _extra_holidays
+    _extra_holidays = frozenset(days)
+    is_workday.cache_clear()
+    _reminder_slots.cache_clear()
+
+
+def calendar_knows(year: int) -> bool:
+    """Whether chinese-calendar has the official holidays of ``year``."""
+    try:
+        chinese_calendar.is_workday(date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def fallback_holidays(year: int) -> frozenset[date]:
+    """The declared days off of a year the calendar does not know: 1 January, the Spring
+    Festival week (when its date is declared), and the administrator's additions."""
+    days = {date(year, 1, 1)}
+    festival = SPRING_FESTIVAL.get(year)
+    if festival is not None:
+        days.update(festival + timedelta(days=d) for d in SPRING_FESTIVAL_WEEK)
+    days.update(d for d in _extra_holidays if d.year == year)
+    return frozenset(days)
+
+
 @lru_cache(maxsize=4096)
 def is_workday(day: date) -> bool:
-    """A working day in mainland China; weekdays only for a year the calendar does not know.
+    """A working day in mainland China; for a year the calendar does not know, a weekday that
+    is not one of the :func:`fallback_holidays`.
 
     Memoised: chinese-calendar checks its whole table on every call, and reminder planning asks
     about the same few dates for every office."""
     try:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
-        return day.weekday() < 5
+        return day.weekday() < 5 and day not in fallback_holidays(day.year)
 
 
 def previous_workday(day: date) -> date:
@@ -67,12 +119,21 @@ class ReminderSlot:
     days_before: int
 
 
-def reminder_slots(deadline: date, offsets: Iterable[int] = DEFAULT_OFFSETS) -> list[ReminderSlot]:
+def reminder_slots(
+    deadline: date, offsets: Iterable[int] = DEFAULT_OFFSETS, *, until: date | None = None
+) -> list[ReminderSlot]:
     """The reminder dates for a deadline, off weekends and holidays, earliest first.
 
     Offsets that land on the same working day are merged (the one nearer the deadline is kept).
+    With ``until`` (the statutory deadline) after an earlier internal ``deadline``, the
+    statutory schedule's dates after ``deadline`` follow: an office that is late is still
+    reminded until the last day.
     """
-    return list(_reminder_slots(deadline, tuple(sorted(set(offsets), reverse=True))))
+    ordered = tuple(sorted(set(offsets), reverse=True))
+    slots = list(_reminder_slots(deadline, ordered))
+    if until is not None and until > deadline:
+        slots += [s for s in _reminder_slots(until, ordered) if s.send_on > deadline]
+    return slots
 
 
 @lru_cache(maxsize=256)
@@ -90,13 +151,16 @@ def due_slot(
     *,
     offsets: Iterable[int] = DEFAULT_OFFSETS,
     send_at: time = SEND_AT,
+    until: date | None = None,
 ) -> ReminderSlot | None:
     """The reminder to send at local time ``now``: the one dated today, once ``send_at`` has
-    passed. A reminder whose day has passed is never sent late."""
+    passed (so a run missed at the hour is made up later the same day). A reminder whose day
+    has passed is not sent on another day."""
     if now.time().replace(tzinfo=None) < send_at:
         return None
     today = now.date()
-    return next((s for s in reminder_slots(deadline, offsets) if s.send_on == today), None)
+    slots = reminder_slots(deadline, offsets, until=until)
+    return next((s for s in slots if s.send_on == today), None)
 
 
 @dataclass(frozen=True)
@@ -110,11 +174,16 @@ class Recipient:
 
 
 def due_reminders(
-    now: datetime, deadline: date, recipients: Iterable[Recipient], *, send_at: time = SEND_AT
+    now: datetime,
+    deadline: date,
+    recipients: Iterable[Recipient],
+    *,
+    send_at: time = SEND_AT,
+    until: date | None = None,
 ) -> tuple[ReminderSlot | None, list[Recipient]]:
     """Which of ``recipients`` get a reminder at ``now``: nobody with a finished report, nobody
     who muted it, nobody at all unless a reminder is dated today."""
-    slot = due_slot(now, deadline, send_at=send_at)
+    slot = due_slot(now, deadline, send_at=send_at, until=until)
     if slot is None:
         return None, []
     return slot, [r for r in recipients if not r.finished and not r.muted]

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from dialogs import buttons, texts
-from dialogs.buttons import ChooseOrganisation, MuteReminders, OpenReport, RemindBehind
+from dialogs.buttons import ChooseOrganisation, Fill, MuteReminders, OpenReport, RemindBehind
 from dialogs.deadlines import reporting_year
 from dialogs.machine import (
     Context,
@@ -167,6 +167,21 @@ class Engine:
                 return self.office.progress(person_id), event
             case Command(name="summary", args=args), _:
                 return self.office.summary(person_id, args), event
+            case Command(name="help"), _ if self.office.fills(person_id) and (
+                supervisor := self.office.supervisor_help(person_id)
+            ):
+                return [OutMessage(text=texts.MENU), *supervisor], event
+            # A supervisor who fills in no report: their own menu instead of "join an office".
+            case Command(name=name), _ if not self.office.fills(person_id) and (
+                menu := self.office.supervisor_help(
+                    person_id, asked_to_fill=name not in ("help", "start", "cancel")
+                )
+            ):
+                return menu, event
+            case _, Fill() if not self.office.fills(person_id) and (
+                menu := self.office.supervisor_help(person_id, asked_to_fill=True)
+            ):
+                return menu, event
             case _, RemindBehind(parent_id=parent_id):
                 return self.office.remind_behind(person_id, parent_id), event
             case _, OpenReport() | MuteReminders():

@@ -41,6 +41,14 @@ def join(
         )
         return [OutMessage(text=message)]
     org = store.organisation(membership.organisation_id)
+    if membership.role is Role.SUPERVISOR:
+        return [
+            OutMessage(
+                text=texts.JOINED_SUPERVISOR.format(organisation=escape(org.name))
+                + "\n"
+                + texts.SUPERVISOR_MENU.format(offices=escape(org.name))
+            )
+        ]
     return [
         OutMessage(
             text=texts.JOINED.format(

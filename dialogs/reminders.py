@@ -14,16 +14,17 @@ from dialogs import texts
 from dialogs.buttons import MuteReminders, OpenReport
 from dialogs.deadlines import (
     REMINDER_KIND,
-    Recipient,
+    ReminderSlot,
     days_left,
-    due_reminders,
     due_slot,
     effective_deadline,
     reporting_year,
+    statutory_deadline,
 )
 from dialogs.model import OutMessage, button
 from dialogs.progress import Completion, completion
-from storage import Organisation, ReportStatus, Role, Store
+from storage import Organisation, Role, Store
+from storage.reminders import OfficeForReminders, ReminderSnapshot
 
 MAX_ERRORS_SHOWN = 3
 #: The roles that fill in a report (and get its reminders).
@@ -67,10 +68,16 @@ def reminder_message(
 ) -> OutMessage:
     """Days left, what is missing section by section, the open errors, and the buttons."""
     left = days_left(today, deadline)
-    head = texts.REMINDER if left > 0 else texts.REMINDER_TODAY
+    head = (
+        texts.REMINDER if left > 0 else texts.REMINDER_TODAY if left == 0 else texts.REMINDER_LATE
+    )
     lines = [
         head.format(
-            organisation=escape(organisation), year=year, date=format_date(deadline), days=left
+            organisation=escape(organisation),
+            year=year,
+            date=format_date(deadline),
+            days=abs(left),
+            statutory=format_date(statutory_deadline(year)),
         )
     ]
     for gap in done.gaps:
@@ -106,42 +113,83 @@ def fillers(store: Store, org_id: int) -> list[int]:
 
 
 def pending_reminders(store: Store, now: datetime) -> list[PendingReminder]:
-    """Every reminder due at local time ``now`` that has not been recorded yet."""
+    """Every reminder due at local time ``now`` that has not been recorded yet.
+
+    Set-based: one snapshot of every office (a few queries), the calendar decided per distinct
+    deadline, and a report's figures read and checked only for offices with a reminder due
+    now. Nobody the bot cannot reach is planned (they are again once they write to it)."""
     year = reporting_year(now.date())
+    statutory = statutory_deadline(year)
+    snapshot = store.reminder_snapshot(year, now.date(), REMINDER_KIND)
+    due: list[tuple[OfficeForReminders, date, ReminderSlot, list[int]]] = []
+    for office in snapshot.offices:
+        deadline = _deadline(office.id, snapshot, year)
+        slot = due_slot(now, deadline, until=statutory)
+        if slot is None or office.finished:
+            continue
+        people = [p for p in office.fillers if p not in snapshot.unreachable]
+        if office.report_id is not None:
+            people = [
+                p
+                for p in people
+                if (p, office.report_id) not in snapshot.muted
+                and (p, office.report_id) not in snapshot.sent_today
+            ]
+        if people:
+            due.append((office, deadline, slot, people))
+    # Offices nobody has started yet get their (empty) report, all in one transaction.
+    with store.transaction():
+        report_ids = {
+            office.id: office.report_id or _created(store, office.id, year) for office, *_ in due
+        }
     pending: list[PendingReminder] = []
-    sent = {(r.person_id, r.report_id, r.due, r.kind) for r in store.reminders()}
-    for organisation in store.organisations():
-        people = fillers(store, organisation.id)
-        if not people:
-            continue
-        deadline, _ = deadline_for(store, organisation.id, year)
-        if due_slot(now, deadline) is None:
-            continue
-        stored = store.report(organisation.id, year)
-        assert stored is not None
-        finished = stored.status is ReportStatus.FINAL
-        recipients = [
-            Recipient(p, stored.id, finished, muted=store.reminders_muted(p, stored.id))
-            for p in people
-        ]
-        slot, chosen = due_reminders(now, deadline, recipients)
-        if slot is None:
-            continue
-        chosen = [
-            r for r in chosen if (r.person_id, stored.id, slot.send_on, REMINDER_KIND) not in sent
-        ]
-        if not chosen:
-            continue
+    seen: dict[tuple[object, ...], Completion] = {}
+    for office, deadline, slot, people in due:
+        report_id = report_ids[office.id]
         message = reminder_message(
-            organisation.name,
-            year,
-            stored.id,
-            deadline,
-            now.date(),
-            report_completion(store, stored.id),
+            office.name, year, report_id, deadline, now.date(), _completion(store, report_id, seen)
         )
         pending.extend(
-            PendingReminder(r.person_id, stored.id, slot.send_on, REMINDER_KIND, message)
-            for r in chosen
+            PendingReminder(p, report_id, slot.send_on, REMINDER_KIND, message) for p in people
         )
     return pending
+
+
+def _completion(
+    store: Store, report_id: int, seen: dict[tuple[object, ...], Completion]
+) -> Completion:
+    """The report's completion, computed once per distinct content in a planning run (most
+    offices not yet started have the same empty report)."""
+    stored = store.report_by_id(report_id)
+    report = store.load(report_id)
+    previous = store.previous_report(stored.organisation_id, stored.year)
+    accepted = store.accepted_warnings(report_id)
+    key = (
+        report.format.id,
+        tuple(sorted(report.figures.items())),
+        tuple(sorted(report.texts.items())),
+        None if previous is None else (previous.format.id, tuple(sorted(previous.figures.items()))),
+        tuple(sorted(accepted.items())),
+    )
+    if key not in seen:
+        seen[key] = completion(report, previous, accepted)
+    return seen[key]
+
+
+def _created(store: Store, org_id: int, year: int) -> int:
+    stored = store.report(org_id, year)
+    assert stored is not None
+    return stored.id
+
+
+def _deadline(org_id: int, snapshot: ReminderSnapshot, year: int) -> date:
+    """The earliest deadline set by the offices above ``org_id``, or the statutory one."""
+    found: list[date] = []
+    current = snapshot.parents.get(org_id)
+    for _ in range(32):
+        if current is None:
+            break
+        if (day := snapshot.internal_deadlines.get(current)) is not None:
+            found.append(day)
+        current = snapshot.parents.get(current)
+    return effective_deadline(year, found)

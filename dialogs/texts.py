@@ -152,10 +152,20 @@ IMPORT_UNAVAILABLE = "读取文档的功能暂时不可用。"
 FILE_NOT_DOCX = "请发送 Word 文档（.docx）格式的年度报告。"
 
 # --- onboarding -----------------------------------------------------------------------------
-WELCOME = (
+WELCOME_INTRO = (
     "您好！我是政府信息公开工作年度报告填报助手。我会逐项询问报告的文字和表格数字，"
-    "边填边核对勾稽关系，最后生成符合格式要求的 Word 文档。\n" + MENU
+    "边填边核对勾稽关系，最后生成符合格式要求的 Word 文档。"
 )
+WELCOME = WELCOME_INTRO + "\n" + MENU
+SUPERVISOR_MENU = (
+    "作为{offices}的上级主管，您可以：\n"
+    "/progress 下级单位填报进度（可一键提醒未完成的单位）\n"
+    "/summary 下级单位数据汇总（Excel、Word）\n"
+    "/deadline 查看或规定截止日期，例如：/deadline 1月15日\n"
+    "/help 帮助"
+)
+SUPERVISOR_NO_REPORT = "您是{offices}的上级主管，不需要在这里填写本单位的报告。"
+JOINED_SUPERVISOR = "欢迎！您已加入 <b>{organisation}</b>（上级主管）。"
 JOINED = "欢迎！您已加入 <b>{organisation}</b>（{role}）。发送 /fill 开始填写{year}年度报告。"
 INVITE_UNKNOWN = "这个邀请链接无效。请向本单位管理员重新索取。"
 INVITE_EXPIRED = "这个邀请链接已过期。请向本单位管理员重新索取。"
@@ -175,14 +185,19 @@ ROLE_NAMES = {"clerk": "填报人员", "admin": "单位管理员", "supervisor":
 STRANGER = "您好！这是政府信息公开年度报告填报助手，仅供受邀的填报人员使用。如需使用，请向本单位管理员索取邀请链接。"
 
 # --- the Telegram adapter -------------------------------------------------------------------
+#: The commands of a supervisor's menu (per-chat scope), after those of a clerk if also one.
+SUPERVISOR_COMMANDS = (
+    ("progress", "下级单位填报进度"),
+    ("summary", "下级单位数据汇总"),
+    ("deadline", "截止日期"),
+    ("help", "帮助"),
+)
 COMMANDS = (
     ("fill", "继续填写"),
     ("review", "预览"),
     ("export", "生成报告"),
     ("last", "上年数据"),
     ("deadline", "报送截止日期"),
-    ("progress", "下级单位填报进度"),
-    ("summary", "下级单位数据汇总"),
     ("help", "帮助"),
     ("switch", "切换单位"),
     ("cancel", "暂存退出"),
@@ -203,19 +218,33 @@ DEADLINE_SHOW = "<b>{organisation}</b>{year}年度报告的报送截止日期：
 DEADLINE_LEFT = "还有{days}天。"
 DEADLINE_TODAY = "今天截止。"
 DEADLINE_PASSED = "已过期{days}天。"
+DEADLINE_STILL_DUE = "请尽快报送，最迟不得晚于法定期限{date}。"
 DEADLINE_OWN = "您为下级单位规定的{year}年度报告截止日期：{date}。"
 DEADLINE_OWN_NONE = "您还没有为下级单位规定{year}年度报告的截止日期，按法定期限{date}。"
 DEADLINE_SET_USAGE = "如需修改，请发送例如：/deadline 1月15日；恢复法定期限：/deadline 取消"
 DEADLINE_SET_DONE = (
-    "已将下级单位{year}年度报告的截止日期定为{date}（{offices}）。提醒将按新日期发送。"
+    "已将下级单位（{offices}）{year}年度报告的截止日期定为{date}。提醒将按新日期发送。"
 )
 DEADLINE_CLEARED = "已取消内部截止日期，{offices}的{year}年度报告按法定期限{date}报送。"
+DEADLINE_TOLD = "已通知尚未完成的单位填报人员{people}人。"
+DEADLINE_TOLD_NOBODY = "下级单位没有需要通知的填报人员（均已完成或尚无填报人员）。"
+DEADLINE_NOTICE_SET = (
+    "📅 {office}已将<b>{organisation}</b>{year}年度报告的报送截止日期定为{date}，{left}"
+    "发送 /fill 继续填写。"
+)
+DEADLINE_NOTICE_CLEARED = (
+    "📅 {office}已取消内部截止日期，<b>{organisation}</b>{year}年度报告按法定期限{date}报送，{left}"
+)
 DEADLINE_BAD_DATE = "没有看懂这个日期。请写成例如：/deadline 1月15日 或 /deadline 2027-01-15"
 DEADLINE_OUT_OF_RANGE = "截止日期须在今天之后、法定期限{statutory}之前（含当日）。"
 DEADLINE_NOT_SUPERVISOR = "只有上级主管单位的人员可以修改截止日期。本单位的截止日期见上。"
 DEADLINE_CLEAR_WORDS = ("取消", "恢复", "法定")
 REMINDER = "⏰ <b>{organisation}{year}年度报告</b>的截止日期是{date}，还有{days}天。尚未完成的有："
 REMINDER_TODAY = "⏰ <b>{organisation}{year}年度报告</b>今天截止（{date}）。尚未完成的有："
+REMINDER_LATE = (
+    "⏰ <b>{organisation}{year}年度报告</b>的截止日期{date}已过{days}天，"
+    "请尽快完成并报送，最迟不得晚于法定期限{statutory}。尚未完成的有："
+)
 REMINDER_GAP = "· {heading}：{detail}"
 GAP_PARTS = "{count}段文字"
 GAP_ROWS = "{count}行数据"
@@ -254,9 +283,10 @@ MAIN_TOTALS = (
 # --- the county office ----------------------------------------------------------------------
 NOT_SUPERVISOR = "只有上级主管单位的人员可以查看下级单位的填报情况。"
 NO_MEMBER_OFFICES = "<b>{organisation}</b>下面还没有下级单位。"
-PROGRESS_TITLE = (
-    "<b>{organisation}下级单位{year}年度报告填报进度</b>\n截止日期：{date}，还有{days}天。"
-)
+PROGRESS_TITLE = "<b>{organisation}下级单位{year}年度报告填报进度</b>\n截止日期：{date}，{left}"
+PROGRESS_LATE = "，逾期{days}天"
+PROGRESS_UNREACHABLE = "；⚠️无法联系：{names}（已屏蔽本机器人或注销账号）"
+PROGRESS_LATE_OFFICES = "已过截止日期仍未完成的{count}个：{offices}。"
 PROGRESS_LINE = "{mark} {name}：{state}{errors}；最近填写：{activity}"
 PROGRESS_DONE = "已生成正式报告"
 PROGRESS_PERCENT = "已填{percent}%"
@@ -266,12 +296,30 @@ PROGRESS_NEVER = "无"
 PROGRESS_SUMMARY = "共{total}个单位：已完成{done}个，未完成{behind}个。"
 BTN_REMIND_BEHIND = "提醒未完成的单位"
 REMINDED_BEHIND = "已提醒{people}人（{offices}）。"
-REMINDED_NOBODY = "没有需要提醒的人员（未完成的单位没有填报人员，或已关闭提醒，或今天已提醒过）。"
+REMINDED_NOBODY = "这次没有提醒任何人。"
+NUDGE_WHO = "{name}（{office}）"
+NUDGE_MUTED = "其中{count}人关闭了例行提醒，本次督促照常送达：{people}。"
+#: Why people were not nudged, by reason (shown in this order).
+NUDGE_SKIPPED = {
+    "finished": "已完成、不再提醒：{names}。",
+    "nobody": "没有填报人员、无法提醒：{names}。",
+    "unreachable": "无法联系（已屏蔽本机器人或注销账号），未提醒：{names}。",
+    "today": "今天已提醒过：{names}。",
+}
+NUDGE_UNDELIVERED = (
+    "其中{count}人未能送达（已屏蔽本机器人或注销账号），实际送达{reached}人。"
+    "未送达：{names}，请通过其他方式联系。"
+)
 NUDGE_FROM = "{office}提醒您："
 SUMMARY_TITLE = "<b>{organisation}下级单位{year}年度报告数据汇总</b>"
 SUMMARY_COVERAGE = (
     "共{total}个单位，{reported}个有数据（其中{final}个已生成正式报告）。未填的数不计入合计。"
 )
+SUMMARY_PROVISIONAL = "⚠️ 以下单位的数据尚未定稿，合计仅供参考：{offices}。"
+SUMMARY_PROVISIONAL_OFFICE = "{name}（{state}）"
+SUMMARY_DRAFT = "未定稿"
+SUMMARY_ERRORS = "未定稿，{count}处错误未改"
+SUMMARY_EMPTY = "未填任何数据：{offices}。"
 SUMMARY_NO_DATA = "下级单位还没有{year}年的报告数据。"
 SUMMARY_FILES = "汇总表：{xlsx}、{docx}"
 SUMMARY_FILENAME = "{short}{year}年度政府信息公开工作年度报告汇总表.{ext}"

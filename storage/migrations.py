@@ -252,6 +252,18 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX review_comments_report ON review_comments(report_id)",
         ),
     ),
+    Migration(
+        7,
+        "people the bot cannot reach (blocked it or deleted their account)",
+        (
+            """
+            CREATE TABLE unreachable_people (
+                person_id INTEGER PRIMARY KEY REFERENCES people(id),
+                reason TEXT NOT NULL,
+                since TEXT NOT NULL
+            )""",
+        ),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].number

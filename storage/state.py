@@ -102,6 +102,62 @@ class StateStore(StoreBase):
             )
             return cursor.rowcount == 1
 
+    def record_reminders(self, reminders: list[tuple[int, int, date, str]]) -> list[bool]:
+        """Record many reminders (person, report, due, kind) in one transaction; for each,
+        whether it was new."""
+        stamp = datetime_to_text(self._now())
+        new: list[bool] = []
+        with self.transaction():
+            for person_id, report_id, due, kind in reminders:
+                cursor = self._conn.execute(
+                    "INSERT INTO reminders (person_id, report_id, due, kind, sent_at)"
+                    " VALUES (?, ?, ?, ?, ?)"
+                    " ON CONFLICT (person_id, report_id, due, kind) DO NOTHING",
+                    (person_id, report_id, date_to_text(due), kind, stamp),
+                )
+                new.append(cursor.rowcount == 1)
+        return new
+
+    def forget_reminder(self, person_id: int, report_id: int, due: date, kind: str) -> None:
+        """Undo the record of a reminder that could not be delivered (so it is sent again, or
+        not counted as sent)."""
+        with self.transaction():
+            self._conn.execute(
+                "DELETE FROM reminders WHERE person_id = ? AND report_id = ? AND due = ?"
+                " AND kind = ?",
+                (person_id, report_id, date_to_text(due), kind),
+            )
+
+    def mark_unreachable(self, person_id: int, reason: str) -> None:
+        """The person blocked the bot or deleted their account (Telegram answered 403)."""
+        with self.transaction():
+            self._require_person(person_id)
+            self._conn.execute(
+                "INSERT INTO unreachable_people (person_id, reason, since) VALUES (?, ?, ?)"
+                " ON CONFLICT (person_id) DO UPDATE SET reason = excluded.reason",
+                (person_id, reason, datetime_to_text(self._now())),
+            )
+
+    def mark_reachable(self, person_id: int) -> bool:
+        """The person wrote to the bot again; returns whether they had been unreachable."""
+        if person_id not in self.unreachable([person_id]):
+            return False
+        with self.transaction():
+            self._conn.execute("DELETE FROM unreachable_people WHERE person_id = ?", (person_id,))
+        return True
+
+    def unreachable(self, person_ids: list[int] | None = None) -> set[int]:
+        """Which of these people (or of everybody) the bot cannot reach."""
+        if person_ids is None:
+            rows = self._conn.execute("SELECT person_id FROM unreachable_people").fetchall()
+        else:
+            marks = ",".join("?" * len(person_ids))
+            rows = self._conn.execute(
+                f"SELECT person_id FROM unreachable_people WHERE person_id IN ({marks})",
+                person_ids,
+            ).fetchall()
+        return {r[0] for r in rows}
+
     def reminders(self, report_id: int | None = None) -> list[Reminder]:
         """The reminders sent (about one report, or all), oldest first."""
         if report_id is None:

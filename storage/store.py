@@ -5,13 +5,23 @@ from __future__ import annotations
 from storage.deadlines import DeadlineStore
 from storage.ledger import LedgerStore
 from storage.organisations import OrganisationStore
+from storage.reminders import ReminderStore
 from storage.reports import ReportStore
 from storage.reviews import ReviewStore
 from storage.state import StateStore
 
 
-class Store(ReviewStore, OrganisationStore, LedgerStore, ReportStore, StateStore, DeadlineStore):
-    """Organisations, people, reports, their review, ledgers, deadlines and bot state in one SQLite file.
+class Store(
+    ReviewStore,
+    OrganisationStore,
+    LedgerStore,
+    ReportStore,
+    StateStore,
+    DeadlineStore,
+    ReminderStore,
+):
+    """Organisations, people, reports, their review, ledgers, deadlines, reminders and bot state
+    in one SQLite file.
 
     ``Store(path)`` opens the file (creating it if needed), applies pending migrations and
     turns on WAL mode, foreign keys and a busy timeout. Every write method runs in

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from dialogs.deadlines import (
     Recipient,
     ReminderSlot,
+    calendar_knows,
+    configure_holidays,
     due_reminders,
     due_slot,
     effective_deadline,
@@ -54,21 +58,55 @@ def test_a_county_deadline_in_mid_january_keeps_every_reminder():
     assert slots[-1].send_on == date(2025, 1, 15)
 
 
-def test_a_year_the_calendar_does_not_know_falls_back_to_weekends_only():
-    # chinese-calendar has no data for 2027: 2027-01-01 (a Friday, surely New Year's Day)
-    # counts as a working day, and only the weekend is avoided.
-    assert is_workday(date(2027, 1, 1))
+def test_a_year_the_calendar_does_not_know_falls_back_to_the_declared_holidays():
+    # chinese-calendar has no data for 2027: New Year's Day is never a working day, nor the
+    # weekend; the 30-day reminder moves back to the last day of 2026.
+    assert not calendar_knows(2027) and calendar_knows(2026)
+    assert not is_workday(date(2027, 1, 1))
     assert not is_workday(date(2027, 1, 30)) and previous_workday(date(2027, 1, 31)) == date(
         2027, 1, 29
     )
     slots = reminder_slots(date(2027, 1, 31))
     assert [(s.send_on, s.days_before) for s in slots] == [
-        (date(2027, 1, 1), 30),
+        (date(2026, 12, 31), 30),  # 2027-01-01 is New Year's Day
         (date(2027, 1, 15), 14),  # 01-17 is a Sunday
         (date(2027, 1, 22), 7),  # 01-24 is a Sunday
         (date(2027, 1, 28), 3),
         (date(2027, 1, 29), 0),  # 01-30 (1 day) and 01-31 (the day) are a weekend
     ]
+    assert all(s.send_on != date(2027, 1, 1) for s in slots)
+
+
+def test_the_spring_festival_week_and_the_administrators_days_are_kept_free():
+    # 2028: 正月初一 is 26 January; 除夕 to 初六 (25 January to 1 February) are days off, so the
+    # reminders due on the 28th, the 30th and the 31st all move to Monday 24 January.
+    week = [date(2028, 1, 25) + timedelta(days=d) for d in range(8)]
+    assert not any(is_workday(d) for d in week)
+    slots = reminder_slots(date(2028, 1, 31))
+    assert all(s.send_on not in week for s in slots)
+    assert slots[-1] == ReminderSlot(date(2028, 1, 24), 0)
+    try:
+        configure_holidays([date(2027, 1, 29), date(2027, 1, 28)])
+        assert not is_workday(date(2027, 1, 29))
+        assert reminder_slots(date(2027, 1, 31))[-1] == ReminderSlot(date(2027, 1, 27), 0)
+    finally:
+        configure_holidays([])
+    assert is_workday(date(2027, 1, 29))
+
+
+def test_an_office_past_its_internal_deadline_is_reminded_until_the_statutory_one():
+    internal, statutory = date(2025, 1, 15), date(2025, 1, 31)
+    slots = reminder_slots(internal, until=statutory)
+    days = [s.send_on for s in slots]
+    assert days[: len(reminder_slots(internal))] == [s.send_on for s in reminder_slots(internal)]
+    assert [d for d in days if d > internal] == [
+        date(2025, 1, 17),  # 14 days before the 31st
+        date(2025, 1, 24),  # 7 days (the 28th to 4 February is the Spring Festival holiday)
+        date(2025, 1, 27),  # 3 and 1 day(s) and the day itself, moved before the holiday
+    ]
+    late = due_slot(at(date(2025, 1, 24), 9), internal, until=statutory)
+    assert late is not None and late.send_on == date(2025, 1, 24)
+    assert due_slot(at(date(2025, 1, 24), 9), internal) is None
 
 
 def test_a_reminder_is_due_from_nine_on_its_own_day_only():
@@ -99,3 +137,25 @@ def test_dates_typed_by_a_supervisor():
     assert parse_deadline("12月30日", 2025) == date(2025, 12, 30)
     assert parse_deadline("2月30日", 2025) is None
     assert parse_deadline("下周五", 2025) is None
+
+
+def test_the_start_up_warns_when_the_calendar_lacks_a_year(caplog):
+    from bot.reminders import warn_about_calendar
+
+    assert not warn_about_calendar(2025)  # 2025 and 2026 are known
+    assert warn_about_calendar(2026)  # the 2026 report is due in 2027
+    assert "no official holidays for 2027" in caplog.text
+
+
+def test_holidays_from_the_setting():
+    from bot.settings import Settings
+
+    settings = Settings(NIANBAO_HOLIDAYS="2027-01-01, 2027-02-05..02-07")
+    assert sorted(settings.holidays) == [
+        date(2027, 1, 1),
+        date(2027, 2, 5),
+        date(2027, 2, 6),
+        date(2027, 2, 7),
+    ]
+    with pytest.raises(ValueError, match="NIANBAO_HOLIDAYS"):
+        Settings(NIANBAO_HOLIDAYS="下周一")

@@ -11,10 +11,13 @@ from zoneinfo import ZoneInfo
 import docx
 import openpyxl
 import pytest
+from docx.oxml.ns import qn
 
 from bot.wiring import make_engine
 from dialogs.model import Button
+from dialogs.reminders import pending_reminders
 from report.formats import CURRENT
+from report.parsing import format_figure
 from report.values import Report
 from storage import ReportStatus, Role
 from tests.clerk import Clerk
@@ -104,8 +107,19 @@ def test_deadline_shows_the_statutory_date_until_the_county_sets_an_earlier_one(
     assert "截止日期须在今天之后、法定期限2025年1月31日（星期五）之前" in supervisor.text()
     supervisor.command("deadline", "下周")
     assert "没有看懂这个日期" in supervisor.text()
-    supervisor.command("deadline", "1月15日")
-    assert "已将下级单位2024年度报告的截止日期定为2025年1月15日（星期三）" in supervisor.text()
+    out = supervisor.command("deadline", "1月15日")
+    assert (
+        "已将下级单位（蟠龙镇、凤岗镇、湖边镇）2024年度报告的截止日期定为2025年1月15日（星期三）"
+        in supervisor.text()
+    )
+    # The clerks of the two unfinished offices are told at once (蟠龙镇 is finished).
+    notices = {m.to: m.text for m in out if m.to is not None}
+    assert set(notices) == {CLERK_B, CLERK_C}
+    assert "已通知尚未完成的单位填报人员2人" in supervisor.text()
+    assert (
+        "赣州经济技术开发区党政办公室已将<b>赣州经开区凤岗镇人民政府</b>2024年度报告的报送截止日期"
+        "定为2025年1月15日（星期三），还有5天。" in notices[CLERK_B]
+    )
 
     clerk.command("deadline")
     assert (
@@ -118,9 +132,46 @@ def test_deadline_shows_the_statutory_date_until_the_county_sets_an_earlier_one(
     assert "只有上级主管单位的人员可以修改截止日期" in other.text()
     assert store.internal_deadline(county[2].id, 2024) is None
 
+    out = supervisor.command("deadline", "取消")
+    assert "已取消内部截止日期，蟠龙镇、凤岗镇、湖边镇的2024年度报告" in supervisor.text()
+    notices = {m.to: m.text for m in out if m.to is not None}
+    assert set(notices) == {CLERK_B, CLERK_C}
+    assert "已取消内部截止日期" in notices[CLERK_C] and "2025年1月31日" in notices[CLERK_C]
+    # Setting the same date twice tells nobody again.
+    supervisor.command("deadline", "1月31日")
+    out = supervisor.command("deadline", "1月31日")
+    assert not [m for m in out if m.to is not None]
     supervisor.command("deadline", "取消")
     clerk.command("deadline")
     assert "法定期限。还有21天。" in clerk.text()
+
+
+def test_an_office_past_the_county_deadline_is_shown_late_and_still_reminded(store, county):
+    person(store, COUNTY_SUPERVISOR).command("deadline", "1月15日")
+    later = date(2025, 1, 20)
+    supervisor = person(store, COUNTY_SUPERVISOR, today=later)
+    supervisor.command("progress")
+    text = supervisor.text()
+    assert "截止日期：2025年1月15日（星期三），已过期5天。" in text and "还有-" not in text
+    lines = {line.split("：")[0][2:]: line for line in text.splitlines() if "：" in line}
+    assert "逾期5天" in lines["凤岗镇"] and "逾期5天" in lines["湖边镇"]
+    assert "逾期" not in lines["蟠龙镇"]
+    assert "已过截止日期仍未完成的2个：凤岗镇、湖边镇。" in text
+    clerk = person(store, CLERK_B, today=later)
+    clerk.command("deadline")
+    assert "已过期5天。请尽快报送，最迟不得晚于法定期限2025年1月31日（星期五）" in clerk.text()
+
+    # The statutory schedule goes on for them: 24 January (7 days before the 31st, moved
+    # before the Spring Festival holiday), worded as late.
+    # (贡江镇, in the other county, gets its ordinary 7-day reminder the same morning.)
+    due = {
+        p.person_id: p.message.text
+        for p in pending_reminders(store, datetime(2025, 1, 24, 9, 30, tzinfo=SHANGHAI))
+    }
+    assert set(due) == {CLERK_B, CLERK_C, CLERK_D}
+    assert "的截止日期2025年1月15日（星期三）已过9天" in due[CLERK_B]
+    assert "已过" not in due[CLERK_D] and "还有7天" in due[CLERK_D]
+    assert not pending_reminders(store, datetime(2025, 1, 23, 9, 30, tzinfo=SHANGHAI))
 
 
 # --- /progress and /summary -----------------------------------------------------------------
@@ -150,7 +201,29 @@ def test_progress_lists_each_member_office_with_completion_errors_and_activity(s
     # Pressed again the same day: nobody is reminded twice.
     again = supervisor.presses(Button(label="提醒未完成的单位", data=f"p.{county[0].id}"))
     assert all(m.to is None for m in again)
-    assert "没有需要提醒的人员" in supervisor.text()
+    assert "这次没有提醒任何人" in supervisor.text()
+    assert "已完成、不再提醒：蟠龙镇" in supervisor.text()
+    assert "今天已提醒过：王干事（凤岗镇）、张科员（湖边镇）" in supervisor.text()
+
+
+def test_the_nudge_reaches_muted_clerks_and_says_who_was_skipped_and_why(store, county):
+    towns = county[1]
+    b = store.report(towns["凤岗镇"].id, 2024)
+    store.mute_reminders(CLERK_B, b.id)
+    store.mark_unreachable(CLERK_C, "Forbidden: bot was blocked by the user")
+    supervisor = person(store, COUNTY_SUPERVISOR)
+    supervisor.command("progress")
+    lines = {line.split("：")[0][2:]: line for line in supervisor.text().splitlines()}
+    assert "无法联系：张科员" in lines["湖边镇"] and "无法联系" not in lines["凤岗镇"]
+    out = supervisor.taps("提醒未完成的单位")
+    assert {m.to for m in out if m.to is not None} == {CLERK_B}
+    text = supervisor.text()
+    assert "已提醒1人（凤岗镇）" in text
+    assert "其中1人关闭了例行提醒，本次督促照常送达：王干事（凤岗镇）" in text
+    assert "无法联系（已屏蔽本机器人或注销账号），未提醒：张科员（湖边镇）" in text
+    assert "已完成、不再提醒：蟠龙镇" in text
+    # Writing to the bot again makes the clerk reachable.
+    assert store.mark_reachable(CLERK_C) and not store.unreachable([CLERK_C])
 
 
 def test_a_clerk_or_another_county_cannot_see_or_nudge_these_offices(store, county):
@@ -176,23 +249,77 @@ def test_summary_adds_up_the_member_offices_as_a_message_and_tables(store, count
     text = supervisor.text()
     assert "赣州经济技术开发区党政办公室下级单位2024年度报告数据汇总" in text
     assert "共3个单位，2个有数据（其中1个已生成正式报告）" in text
+    assert "尚未定稿，合计仅供参考：凤岗镇（未定稿，1处错误未改）" in text
+    assert "未填任何数据：湖边镇" in text
     review = next(line for line in text.splitlines() if line.startswith("行政复议"))
     assert review.split()[-1] == "3"  # 2 (蟠龙镇) + 1 (凤岗镇)
     documents = {m.document.filename: m.document.data for m in out if m.document}
-    xlsx_name = "赣州经济技术开发区党政办公室2024年度政府信息公开工作年度报告汇总表.xlsx"
-    assert set(documents) == {xlsx_name, xlsx_name.replace(".xlsx", ".docx")}
+    # Named by the configured short name, not one derived from the full name.
+    xlsx_name = "开发区2024年度政府信息公开工作年度报告汇总表.xlsx"
+    docx_name = xlsx_name.replace(".xlsx", ".docx")
+    assert set(documents) == {xlsx_name, docx_name}
 
+    a, b = (store.load(store.report(county[1][n].id, 2024).id) for n in ("蟠龙镇", "凤岗镇"))
+    # Entered figures summed by hand; totals (computed cells) follow from them.
+    entered = {}
+    for report in (a, b):
+        for cell_id, value in report.figures.items():
+            if not CURRENT.cell(cell_id).computed:
+                entered[cell_id] = entered.get(cell_id, 0) + value
+    summed = Report(organisation="合计", year=2024, figures=entered)
+    assert summed.value("review.upheld") == 3
     sheet = openpyxl.load_workbook(io.BytesIO(documents[xlsx_name])).active
     rows = list(sheet.iter_rows(values_only=True))
-    header = rows[2]
-    assert header[:4] == ("表格", "项目", "栏目", "合计")
-    assert header[4:] == ("蟠龙镇", "凤岗镇", "湖边镇")
-    upheld = next(r for r in rows if r[1] == "行政复议" and r[2] == "结果维持")
-    assert upheld[3:] == (3, 2, 1, "未填")
+    assert "凤岗镇（未定稿，1处错误未改）" in rows[2][0]
+    header = next(i for i, r in enumerate(rows) if r[0] == "表格")
+    assert rows[header][:5] == ("表格", "项目", "栏目", "单位", "合计")
+    assert rows[header][5:] == ("蟠龙镇", "凤岗镇", "湖边镇")
+    assert rows[header + 1][1] == "填报状态"
+    assert rows[header + 1][5:] == ("已定稿", "未定稿，1处错误未改", "未填")
+    figures = rows[header + 2 :]
+    cells = [c for t in CURRENT.tables for c in t.cells]
+    assert len(figures) == len(cells)
+    for cell, row in zip(cells, figures, strict=True):
+        assert row[3] == cell.unit.symbol, cell.id
+        expected = [a.value(cell.id), b.value(cell.id)]
+        shown = [summed.value(cell.id), *expected, None]
+        assert list(row[4:]) == [
+            "未填" if v is None else int(v) if v == int(v) else float(v) for v in shown
+        ], cell.id
+    upheld = next(r for r in figures if r[1] == "行政复议" and r[2] == "结果维持")
+    assert upheld[3:] == ("件", 3, 2, 1, "未填")
 
-    word = docx.Document(io.BytesIO(documents[xlsx_name.replace(".xlsx", ".docx")]))
-    cells = [[c.text for c in row.cells] for row in word.tables[0].rows]
-    assert ["政府信息公开行政复议、行政诉讼情况", "行政复议", "结果维持", "3"] in cells
+    word = docx.Document(io.BytesIO(documents[docx_name]))
+    section = word.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (297, 210)
+    table = word.tables[0]
+    assert [c.text for c in table.rows[0].cells] == [
+        "项目·栏目",
+        "单位",
+        "合计",
+        "蟠龙镇",
+        "凤岗镇",
+        "湖边镇",
+    ]
+    assert [c.text for c in table.rows[1].cells][3:] == ["已定稿", "未定稿，1处错误未改", "未填"]
+    for row in table.rows[:2]:
+        assert row._tr.trPr.find(qn("w:tblHeader")) is not None
+    rows = [[c.text for c in row.cells] for row in table.rows[2:]]
+    # Each table of the report opens with a caption row across the whole width.
+    captions = [r[0] for r in rows if len(set(r)) == 1]
+    assert captions == [t.title for t in CURRENT.tables]
+    rendered = [r for r in rows if len(set(r)) > 1]
+    assert len(rendered) == len(cells)
+    for cell, row in zip(cells, rendered, strict=True):
+        expected = [a.value(cell.id), b.value(cell.id)]
+        total = summed.value(cell.id)
+        assert row[0].endswith(cell.column.name) and row[1] == cell.unit.symbol
+        assert row[2:] == [
+            "未填" if v is None else format_figure(v) for v in (total, *expected, None)
+        ], cell.id
+    fonts = word.styles["Normal"].element.rPr.find(qn("w:rFonts"))
+    assert fonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+    assert "凤岗镇（未定稿，1处错误未改）" in "\n".join(p.text for p in word.paragraphs)
 
 
 def test_summary_of_a_year_nobody_reported(store, county):
@@ -229,7 +356,7 @@ def test_last_by_year_and_by_keyword_across_both_formats(store, county):
 
     clerk.command("last", "2020")
     text = clerk.text()
-    assert "赣州经开区蟠龙镇人民政府2020年报告 预览" in text
+    assert "赣州经开区蟠龙镇人民政府2020年报告 预览（已导入）" in text
     assert "主要数据逐年对比" in text
     trend = text.split("主要数据逐年对比")[1].splitlines()
     assert trend[1].split() == ["2020", "2023", "2024"]
@@ -256,6 +383,13 @@ def test_last_by_year_and_by_keyword_across_both_formats(store, county):
     assert published.split() == ["0", "—", "—"]
     in_force = lines[lines.index("行政规范性文件·现行有效件数") + 1]
     assert in_force.split() == ["—", "0", "0"]
+
+    # The current year is labelled as what it is, not as imported.
+    clerk.command("last", "2024")
+    assert "2024年报告 预览（已生成正式文件）" in clerk.text()
+    drafting = person(store, CLERK_B)
+    drafting.command("last", "2024")
+    assert "赣州经开区凤岗镇人民政府2024年报告 预览（草稿）" in drafting.text()
 
     clerk.command("last", "2018")
     assert (
@@ -310,3 +444,38 @@ def test_a_reminder_says_what_is_missing_and_continues_at_the_first_gap(store, c
         assert "这个按钮已失效" in stranger.text()
     assert not store.reminders_muted(CLERK_D, report_b.id)
     assert not store.reminders_muted(CLERK_B, report_b.id)
+
+
+# --- roles: what a supervisor is offered ----------------------------------------------------
+
+
+def test_a_supervisor_gets_their_own_help_and_menu_and_one_who_also_fills_gets_both(store, county):
+    supervisor = person(store, COUNTY_SUPERVISOR)
+    for command in ("help", "fill"):
+        supervisor.command(command)
+        text = supervisor.text()
+        assert "作为赣州经济技术开发区党政办公室的上级主管，您可以" in text
+        assert "/progress" in text and "/summary" in text and "/deadline" in text
+        assert "还没有加入任何单位" not in text and "/export" not in text
+    supervisor.command("fill")
+    assert "不需要在这里填写本单位的报告" in supervisor.text()
+    supervisor.presses(Button(label="开始填写", data="f"))
+    assert "上级主管" in supervisor.text() and "还没有加入任何单位" not in supervisor.text()
+    office = make_engine(store, today=lambda: TODAY).office
+    assert [name for name, _ in office.commands_for(COUNTY_SUPERVISOR)] == [
+        "progress",
+        "summary",
+        "deadline",
+        "help",
+    ]
+    clerk_commands = [name for name, _ in office.commands_for(CLERK_A)]
+    assert "progress" not in clerk_commands and "fill" in clerk_commands
+
+    # The county office also fills in its own report: both menus.
+    store.add_membership(COUNTY_SUPERVISOR, county[2].id, Role.CLERK)
+    both = person(store, COUNTY_SUPERVISOR)
+    both.command("help")
+    assert "/fill" in both.text() and "/progress" in both.text()
+    names = [name for name, _ in office.commands_for(COUNTY_SUPERVISOR)]
+    assert names[:2] == ["fill", "review"] and "progress" in names and "summary" in names
+    assert len(names) == len(set(names))

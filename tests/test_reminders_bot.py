@@ -205,3 +205,65 @@ async def test_a_muted_report_gets_no_reminder(botapi_server, db):
         assert len(await reminders_to(people, BEHIND)) == 1  # only the one of 01-17
         assert len(await reminders_to(people, UNTOUCHED)) == 2
         await people.assert_no_rejected_calls()
+
+
+@pytest.mark.anyio
+async def test_a_blocked_clerk_is_marked_unreachable_and_not_counted_as_reminded(botapi_server, db):
+    async with botapi_server.async_client() as people:
+        async with bot_running(botapi_server, db):
+            await say_hello(people)
+        assert await people.block_bot(BEHIND)
+        with time_machine.travel(at(2025, 1, 24, 11, 0), tick=True):
+            async with bot_running(botapi_server, db) as bot_data:
+                await runs_finished(bot_data, 1)
+        # 凤岗镇's clerk blocked the bot (403): not recorded, marked unreachable; the
+        # reminder to 湖边镇's clerk, after it, still goes.
+        assert len(await reminders_to(people, UNTOUCHED)) == 1
+        with Store(db) as store:
+            assert [(r.person_id, r.due) for r in store.reminders()] == [
+                (UNTOUCHED, date(2025, 1, 24))
+            ]
+            assert store.unreachable() == {BEHIND}
+        with time_machine.travel(at(2025, 1, 24, 14, 0), tick=True):
+            async with bot_running(botapi_server, db) as bot_data:
+                await runs_finished(bot_data, 1)
+                # Writing to the bot again unblocks it and makes the clerk reachable: the
+                # day's reminder comes with the next run, the same day.
+                await people.send_text(BEHIND, "你好")
+                await people.wait_for_bot_messages(BEHIND, 2)
+        with time_machine.travel(at(2025, 1, 24, 15, 0), tick=True):
+            async with bot_running(botapi_server, db) as bot_data:
+                await runs_finished(bot_data, 1)
+        with Store(db) as store:
+            assert not store.unreachable()
+        (late,) = await reminders_to(people, BEHIND)
+        assert "还有7天" in late
+        # The only refusal was the 403 to the blocked clerk.
+        rejected = await people.rejected_calls()
+        assert [(c.params["chat_id"], c.error_code) for c in rejected] == [(str(BEHIND), 403)]
+
+
+@pytest.mark.anyio
+async def test_a_send_failing_past_the_retries_skips_only_that_reminder_and_is_retried(
+    botapi_server, db, monkeypatch
+):
+    monkeypatch.setattr("bot.reminders.RETRY_SECONDS", 1)
+    async with botapi_server.async_client() as people:
+        async with bot_running(botapi_server, db):
+            await say_hello(people)
+        with time_machine.travel(at(2025, 1, 24, 11, 0), tick=True):
+            async with bot_running(botapi_server, db) as bot_data:
+                # The first reminder (凤岗镇) meets a 502; 湖边镇's still goes at once.
+                await people.fail_next_with("sendMessage", 1, 502, "Bad Gateway")
+                await runs_finished(bot_data, 1)
+                assert len(await reminders_to(people, UNTOUCHED)) == 1
+                assert await reminders_to(people, BEHIND) == []
+                with Store(db) as store:
+                    assert [r.person_id for r in store.reminders()] == [UNTOUCHED]
+                # The retry run a little later sends the one that failed, and only it.
+                await runs_finished(bot_data, 2)
+                await people.wait_for_bot_messages(BEHIND, 2)
+        assert len(await reminders_to(people, BEHIND)) == 1
+        assert len(await reminders_to(people, UNTOUCHED)) == 1
+        with Store(db) as store:
+            assert sorted(r.person_id for r in store.reminders()) == [BEHIND, UNTOUCHED]
