@@ -67,3 +67,6 @@ SIDE_NONNEGATIVE = "应为不小于 0 的数"
 SIDE_WHOLE = "应为整数"
 BALANCE_LEFT = "“{column}”栏 一＋二"
 BALANCE_RIGHT = "三（七）总计＋四"
+
+# --- row codes ------------------------------------------------------------------------------
+ROW_CODE_REFUSED = "“{code}”（{label}）这一行：{message}"
