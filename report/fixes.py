@@ -102,7 +102,7 @@ def identity_terms(fmt: ReportFormat, violation: Violation) -> Terms | None:
     elif isinstance(rule, StockContinues):
         sides = (((rule.stock.cell.id,), 1), (rule.stock.added, -1), (rule.stock.removed, 1))
     elif isinstance(rule, NarrativeAgrees):
-        sides = ((rule.claim.cells, -1),)
+        sides = ((rule.wording.cells, -1),)
     else:
         return None
     terms = {}
@@ -185,23 +185,42 @@ def rank_fix_rows(
 def _correction(
     report: Report, target: RowTarget, solvable: list[tuple[Violation, Terms, Decimal]]
 ) -> tuple[tuple[str, Decimal], ...]:
-    """Each cell of the row changed by the difference most of its identities ask of it."""
-    changes: list[tuple[str, Decimal]] = []
-    for cell, column in zip(target.cells, target.columns, strict=True):
-        current = report.figures.get(cell)
-        if current is None:
-            continue
+    """The row's cells changed so that as many open identities as possible hold.
+
+    Each identity touching the row is given to one of its cells (an identity over the whole row,
+    such as 办结…件 against 三（七）总计, could take the difference in any column): the cell
+    the other identities ask the same change of, else the first that stays valid. A cell asked
+    different changes takes the one most identities ask.
+    """
+    columns = dict(zip(target.cells, target.columns, strict=True))
+    current = {c: report.figures[c] for c in target.cells if c in report.figures}
+
+    def asked(cell: str, terms: Terms, difference: Decimal) -> Decimal:
         # Left − right = difference; a cell with sign s moves it by s × delta.
-        asked = Counter(
-            -difference * terms[cell] for _, terms, difference in solvable if cell in terms
-        )
-        if not asked:
+        return -difference * terms[cell]
+
+    def valid(cell: str, delta: Decimal) -> bool:
+        return current[cell] + delta >= 0 or columns[cell].signed
+
+    given: dict[str, list[Decimal]] = {}
+    for _, terms, difference in solvable:
+        cells = [c for c in target.cells if c in terms and c in current]
+        options = [(c, asked(c, terms, difference)) for c in cells]
+        options = [(c, d) for c, d in options if valid(c, d)]
+        if not options:
             continue
-        delta, _ = min(asked.items(), key=lambda item: (-item[1], abs(item[0])))
-        value = current + delta
-        if value < 0 and not column.signed:
-            continue
-        changes.append((cell, value))
+
+        def agreement(option: tuple[str, Decimal]) -> int:
+            cell, delta = option
+            return sum(1 for _, t, d in solvable if cell in t and asked(cell, t, d) == delta)
+
+        cell, delta = max(options, key=agreement)  # max keeps the first of equals
+        given.setdefault(cell, []).append(delta)
+    changes = []
+    for cell in target.cells:
+        if cell in given:
+            delta, _ = min(Counter(given[cell]).items(), key=lambda item: (-item[1], abs(item[0])))
+            changes.append((cell, current[cell] + delta))
     return tuple(changes)
 
 

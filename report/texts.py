@@ -46,7 +46,7 @@ RULE_TITLES = {
     "carry_over": "上年结转应等于上年报告的“结转下年度继续办理”",
     "in_force": "现行有效件数应等于上年现行有效件数＋本年制发件数－本年废止件数",
     "items": "本年“上一年项目数量”应等于上年报告的“上一年项目数量”加“本年增/减”",
-    "narrative": "正文中写的数字应与表格一致",
+    "narrative": "正文中写的数字应与表格一致，各部分之间也应一致",
     "outlier": "数字与上年相差十倍以上，请确认",
 }
 
@@ -62,6 +62,8 @@ SIDE_STOCK = {
     "items": "上年报告的项目数量加增减",
 }
 SIDE_TEXT = "正文“{part}”写的“{quote}”"
+SIDE_TABLE = "表中“{label}”"
+PART_LEAD = "总体情况"
 SIDE_LAST_YEAR_VALUE = "上年为 {value}"
 SIDE_NONNEGATIVE = "应为不小于 0 的数"
 SIDE_WHOLE = "应为整数"

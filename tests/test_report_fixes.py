@@ -143,3 +143,21 @@ def test_ranking_a_whole_table_stays_quick():
     rank_fix_rows(report, problems, recent=recent)
     # Generous: it re-runs the rules once per candidate row (about 25).
     assert time.perf_counter() - started < 5
+
+
+def test_what_the_narrative_states_points_past_four_to_the_result_rows():
+    report, recent = district()
+    text = "本年度共收到政府信息公开申请66件，办结63件，结转下年度3件。"
+    report = report.model_copy(update={"texts": {"overview.requests": text}})
+    problems = check(report)
+    assert {v.key for v in problems} == {"balance.legal_service", "narrative.results"}
+    four = find_target("四", CURRENT).key
+    ranked = rank_fix_rows(report, problems, just_entered={four}, recent=recent)
+    full = [c.target.code for c in ranked if c.fixes_all]
+    # Adding the missing 1 to a result row settles the balance and the 办结 the text states;
+    # 四 would break 结转下年度3件 and 一 would break 收到…66件.
+    assert "三（四）1" in full and "四" not in full and "一" not in full
+    assert all(c.fixes_all for c in ranked[: len(full)])
+    by_code = {c.target.code: c for c in ranked}
+    assert (by_code["四"].fixed, by_code["四"].broken) == (1, 1)
+    assert (by_code["一"].fixed, by_code["一"].broken) == (1, 1)
