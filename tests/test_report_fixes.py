@@ -3,6 +3,9 @@
 import time
 from decimal import Decimal
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from report.fixes import identity_terms, may_offer_balance, rank_fix_rows
 from report.formats import CURRENT
 from report.parsing import parse_row
@@ -161,3 +164,33 @@ def test_what_the_narrative_states_points_past_four_to_the_result_rows():
     by_code = {c.target.code: c for c in ranked}
     assert (by_code["四"].fixed, by_code["四"].broken) == (1, 1)
     assert (by_code["一"].fixed, by_code["一"].broken) == (1, 1)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_any_single_slip_in_a_balanced_table_is_found_and_undone(data):
+    # A balanced table 3 (random figures, 四 by the balance), then one figure mistyped.
+    results = CURRENT.column_addends("applications.results_total.natural_person")
+    figures = {c.id: Decimal(0) for c in CURRENT.table("applications").cells if not c.computed}
+    for column in ("natural_person", "business"):
+        for row in data.draw(st.lists(st.sampled_from(results), max_size=4), label=column):
+            cell = row.rsplit(".", 1)[0] + "." + column
+            figures[cell] += data.draw(st.integers(1, 5))
+        total = sum(figures[r.rsplit(".", 1)[0] + "." + column] for r in results)
+        forward = data.draw(st.integers(0, 3))
+        figures[f"applications.carried_forward.{column}"] = Decimal(forward)
+        figures[f"applications.new.{column}"] = total + forward
+    report = Report(organisation="某市某区人民政府", year=2024, figures=figures)
+    assert check(report) == []
+    slipped = data.draw(st.sampled_from(sorted(c for c in figures if figures[c] or "new" in c)))
+    wrong = figures[slipped] + data.draw(st.sampled_from([-1, 1, 2]))
+    if wrong < 0:
+        wrong = figures[slipped] + 1
+    broken = report.with_figures({slipped: wrong})
+    problems = errors(check(broken))
+    assert problems
+    ranked = rank_fix_rows(broken, problems)
+    fixing = [c for c in ranked if c.fixes_all]
+    slip = next(c for c in fixing if slipped in c.target.cells)
+    assert dict(slip.correction) == {slipped: figures[slipped]}
+    assert ranked[0].fixes_all

@@ -4,6 +4,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from report.narrative import stated_figures
 from report.rules import check, warnings
@@ -89,3 +91,10 @@ def test_two_parts_stating_different_disclosure_counts_are_questioned():
     (violation,) = [v for v in check(report) if v.key == "narrative.active"]
     assert (violation.left.value, violation.right.value) == (120, 118)
     assert "总体情况" in violation.left.label and "（一）主动公开" in violation.right.label
+
+
+@given(st.text(max_size=200))
+def test_any_text_states_figures_or_none_without_failing(text):
+    for stated in stated_figures(text):
+        assert stated.value >= 0
+        assert stated.quote

@@ -105,3 +105,15 @@ def test_a_row_of_chinese_numerals_stays_figures(first, data):
     rest = data.draw(st.lists(st.integers(0, 99), min_size=5, max_size=5))
     text = "".join(first) + " " + " ".join(map(str, rest))
     assert read_row_code(text, CURRENT) is None
+
+
+@given(st.text(max_size=60))
+def test_any_text_is_a_coded_row_none_or_a_figure_error(text):
+    for fmt in (CURRENT, LEGACY):
+        try:
+            coded = read_row_code(text, fmt)
+        except FigureError as error:
+            assert error.message
+        else:
+            if coded is not None:
+                assert len(coded.figures) == len(coded.target.columns)
