@@ -8,11 +8,12 @@ it), applied to a copy of the report, and the rules are run again: a row whose c
 satisfies every open identity and breaks none ranks first.
 
 When several rows fix everything alike (a missing 1 in one column can be added to any result
-row), the tie is broken by what the clerk did: the rows just entered first (the error showed up
-after them); then rows that hold figures (a row of zeros was most likely entered with one tap
-and holds no slip); then a correction that adds a figure before one that takes one away (an
-application left out of the results is the usual slip, and 一 comes from the register); then
-the rows entered most recently; then the format's order.
+row), the tie is broken by what the clerk did and by likelihood: the rows just entered first
+(the error showed up after them); then the rows the balance sends applications to (result rows
+and 四) before those it takes them from (一 comes from the register, 二 from last year's
+report; the split of results is where slips hide); then the rows holding most applications (one
+left out most likely belongs with the many like it, and a row of zeros, entered with one tap,
+least likely holds a slip); then the rows entered most recently; then the format's order.
 """
 
 from __future__ import annotations
@@ -148,6 +149,9 @@ def rank_fix_rows(
     before = {_identity(v) for v in check(report, previous)}
     open_now = {_identity(v) for v, _, _ in solvable}
     position = {key: i for i, key in enumerate(recent)}
+    sources = {
+        cell for rule in rules_for(fmt) if isinstance(rule, Balance) for cell in rule.incoming
+    }
     candidates: list[tuple[tuple[object, ...], FixCandidate]] = []
     for order, target in enumerate(row_targets(fmt)):
         mine = [c for c in target.cells if c in involved]
@@ -167,13 +171,12 @@ def rank_fix_rows(
             open_count=len(open_now),
             just_entered=target.key in just_entered,
         )
-        holds_figures = any(report.figures.get(c) for c in target.cells)
-        raises = any(value > report.figures[cell] for cell, value in correction)
+        size = sum((abs(report.figures.get(c, Decimal(0))) for c in target.cells), Decimal(0))
         rank = (
             -(fixed - broken),
             not candidate.just_entered,
-            not holds_figures,
-            not raises,
+            any(c in sources for c in target.cells),
+            -size,
             position.get(target.key, len(position)),
             order,
         )
