@@ -33,6 +33,7 @@ ZERO_WORDS = frozenset({"无", "没有", "零", "〇", "暂无", "没", "/", "�
 ALL_ZERO_WORDS = ZERO_WORDS | frozenset(
     {"全0", "全是0", "全为0", "全部为0", "都是0", "均为0", "全无", "全部无", "全零", "都没有"}
 )
+_TOTAL_WORDS = ("总计", "合计", "共计")
 _COUNT_SUFFIXES = ("个", "件", "条", "项", "次", "起", "家")
 _NEGATIVE_PREFIXES = ("减少", "减", "负", "-")
 _POSITIVE_PREFIXES = ("增加", "增", "+")
@@ -87,6 +88,16 @@ def parse_row(
         raise FigureError(texts.TOO_LONG.format(length=len(text), example=example))
     with_total = len(columns) + 1 if total is not None else None
     tokens = _split_row(text, len(columns), with_total)
+    if total is not None and len(tokens) > 1:
+        # "… 1 0 总计29", "… 1 0 合计：29": the word says which figure is the total.
+        last = tokens[-1]
+        word = next((w for w in _TOTAL_WORDS if last.startswith(w)), None)
+        if word is not None:
+            tokens = (
+                [*tokens[:-1], last[len(word) :].lstrip(":：")] if last != word else tokens[:-1]
+            )
+        elif tokens[-2] in _TOTAL_WORDS:
+            tokens = [*tokens[:-2], tokens[-1]]
     if len(tokens) == 1 and tokens[0] in ALL_ZERO_WORDS | {"0"}:
         return tuple(Decimal(0) for _ in columns)
     if not tokens:

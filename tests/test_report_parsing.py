@@ -235,6 +235,8 @@ def test_a_row_with_its_total_is_accepted_when_the_total_is_right():
         1,
         0,
     )
+    for text in ("25 3 0 0 1 0 总计29", "25 3 0 0 1 0 总计 29", "25，3，0，0，1，0，合计：29"):
+        assert parse_row(text, CURRENT_APPLICANTS, APPLICANTS_TOTAL) == (25, 3, 0, 0, 1, 0)
     review_total = row_total(REVIEW, APPEALS_BLOCK.columns)
     assert review_total is not None and review_total.id == "review.total"
     assert parse_row("1 0 0 1 2", REVIEW, review_total) == (1, 0, 0, 1)
