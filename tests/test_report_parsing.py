@@ -316,3 +316,15 @@ def test_any_yuan_amount_is_converted_exactly_or_refused_with_a_clear_message(yu
         assert "不足1元的部分填不进表格" in error.message
     else:
         assert value * 10000 == yuan
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="0123456789 ,，、；总计合:：.-万元整abc十二点五", max_size=40))
+def test_any_row_with_a_total_is_figures_or_a_figure_error(text):
+    try:
+        values = parse_row(text, CURRENT_APPLICANTS, APPLICANTS_TOTAL)
+    except FigureError as error:
+        assert error.message
+    else:
+        assert len(values) == len(CURRENT_APPLICANTS)
+        assert all(0 <= v <= c.maximum for v, c in zip(values, CURRENT_APPLICANTS, strict=True))
