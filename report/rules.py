@@ -24,6 +24,9 @@ from report.narrative import WORDINGS, Stated, Wording, stated_figures
 from report.parsing import format_figure
 from report.values import Report, ResolvedReport
 
+#: How a narrative part is named among the answers' targets (as in storage: ``text:<part id>``).
+TEXT_TARGET = "text:"
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -325,12 +328,16 @@ class NarrativeAgrees(Rule):
 
 @dataclass(frozen=True)
 class NarrativeConsistent(Rule):
-    """W3 for a figure only the text holds (主动公开…条): the parts that state it agree."""
+    """W3 for a figure only the text holds (主动公开…条): the parts that state it agree.
+
+    Its violations name the two parts (``text:<part id>``) instead of cells.
+    """
 
     wording: Wording
 
     def evaluate(self, report: Report, previous: Report | None) -> Iterator[Violation]:
         first: tuple[str, Stated] | None = None
+        first_part = ""
         for part in report.format.parts:
             stated = next(
                 (
@@ -345,6 +352,7 @@ class NarrativeConsistent(Rule):
             title = part.title or texts.PART_LEAD
             if first is None:
                 first = (title, stated)
+                first_part = part.id
             elif stated.value != first[1].value:
                 yield _violation(
                     self,
@@ -358,6 +366,8 @@ class NarrativeConsistent(Rule):
                         label=texts.SIDE_TEXT.format(part=title, quote=_clip_names(stated.quote)),
                         value=stated.value,
                     ),
+                    # The parts, named as the answers store them: no table cell is involved.
+                    (f"{TEXT_TARGET}{first_part}", f"{TEXT_TARGET}{part.id}"),
                 )
                 return
 

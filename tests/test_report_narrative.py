@@ -91,6 +91,7 @@ def test_two_parts_stating_different_disclosure_counts_are_questioned():
     (violation,) = [v for v in check(report) if v.key == "narrative.active"]
     assert (violation.left.value, violation.right.value) == (120, 118)
     assert "总体情况" in violation.left.label and "（一）主动公开" in violation.right.label
+    assert violation.cells == ("text:overview.summary", "text:overview.active")
 
 
 @given(st.text(max_size=200))
