@@ -130,7 +130,11 @@ def report_timing(year: int, today: date, deadline: date | None = None) -> Timin
     return Timing(year, deadline, left, state)
 
 
-def _date(day: date) -> str:
+def _date(day: date, state: TimingState = TimingState.AHEAD) -> str:
+    """A date ahead with its weekday (to plan by); one gone by, plainly (a weekday in brackets
+    inside a bracket reads badly)."""
+    if state in (TimingState.LATE, TimingState.BACKFILL):
+        return texts.DATE_PLAIN.format(year=day.year, month=day.month, day=day.day)
     return texts.DATE.format(
         year=day.year, month=day.month, day=day.day, weekday=texts.WEEKDAYS[day.weekday()]
     )
@@ -145,7 +149,9 @@ def timing_sentence(year: int, today: date, deadline: date | None = None) -> str
         TimingState.LATE: texts.TIMING_LATE,
         TimingState.BACKFILL: texts.TIMING_BACKFILL,
     }[timing.state]
-    return template.format(year=year, date=_date(timing.deadline), days=abs(timing.days_left))
+    return template.format(
+        year=year, date=_date(timing.deadline, timing.state), days=abs(timing.days_left)
+    )
 
 
 def issued_default(year: int, today: date) -> date | None:
@@ -167,4 +173,6 @@ def export_note(year: int, today: date) -> str:
         TimingState.BACKFILL: texts.EXPORT_NOTE_BACKFILL,
     }[timing.state]
     example = date(year + 1, 1, 20) if timing.state is TimingState.BACKFILL else today
-    return template.format(year=year, date=_date(timing.deadline), example=example.isoformat())
+    return template.format(
+        year=year, date=_date(timing.deadline, timing.state), example=example.isoformat()
+    )

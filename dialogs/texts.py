@@ -306,6 +306,7 @@ PART_EXAMPLES = {
         ),
     },
 }
+DATE_PLAIN = "{year}年{month}月{day}日"
 TIMING_AHEAD = "报送截止日期：{date}，还有{days}天。"
 TIMING_TODAY = "今天（{date}）是报送截止日期。"
 TIMING_LATE = "报送截止日期{date}已过{days}天，请尽快完成并报送。"
