@@ -324,3 +324,50 @@ SUMMARY_NO_DATA = "下级单位还没有{year}年的报告数据。"
 SUMMARY_FILES = "汇总表：{xlsx}、{docx}"
 SUMMARY_FILENAME = "{short}{year}年度政府信息公开工作年度报告汇总表.{ext}"
 SUMMARY_BAD_YEAR = "年份不对，例如：/summary 2025"
+
+# --- shorter prompts (issue 13): legend, echo, sample wording, deadlines --------------------
+LEGEND = "本表每行依次填{count}个数：{names}。{total}没有的填0，例如：<code>{example}</code>"
+LEGEND_TOTAL = "“{total}”由系统自动计算，不用填。"
+LEGEND_BLOCK = "{title}：{names}"
+ROW_SAVED_GROUP = "已记录 {group} › {label}：<code>{values}</code>{total}"
+ROW_SAVED_PLAIN = "已记录 {label}：<code>{values}</code>{total}"
+ROW_SAVED_TOTAL = "，总计 {total}"
+#: Sample wording of the lead paragraph by kind of office (report.offices.OfficeKind);
+#: {self} is how the office calls itself (我镇, 我区, 我局), {level} its level (镇, 区, 县).
+PART_EXAMPLES = {
+    "township": {
+        "overview.summary": (
+            "本年度，{self}认真贯彻落实《中华人民共和国政府信息公开条例》和上级政务公开工作要点，"
+            "通过政府网站信息公开专栏和政务公开栏主动公开政府信息120条……"
+        ),
+    },
+    "government": {
+        "overview.summary": (
+            "本年度，{self}认真贯彻落实《中华人民共和国政府信息公开条例》，围绕{level}委、{level}政府中心工作"
+            "推进政务公开，通过政府门户网站主动公开政府信息1200条……"
+        ),
+    },
+    "department": {
+        "overview.summary": (
+            "本年度，{self}认真贯彻落实《中华人民共和国政府信息公开条例》，结合部门职责，"
+            "通过政府门户网站本部门专栏主动公开政府信息80条……"
+        ),
+    },
+}
+DATE_PLAIN = "{year}年{month}月{day}日"
+TIMING_AHEAD = "报送截止日期：{date}，还有{days}天。"
+TIMING_TODAY = "今天（{date}）是报送截止日期。"
+TIMING_LATE = "报送截止日期{date}已过{days}天，请尽快完成并报送。"
+TIMING_BACKFILL = "这是补报的{year}年度报告（法定报送期限{date}已过），请按上级要求尽快补报。"
+EXPORT_NOTE_AHEAD = (
+    "请核对后按上级通知的时限报送，并于{date}前向社会公布。"
+    "落款日期为生成当天；如需其他日期，发送 /export 加日期，例如：/export {example}。"
+)
+EXPORT_NOTE_LATE = (
+    "法定公布期限{date}已过，请核对后尽快报送并向社会公布。"
+    "落款日期为生成当天；如需其他日期，发送 /export 加日期，例如：/export {example}。"
+)
+EXPORT_NOTE_BACKFILL = (
+    "这是补报的{year}年度报告（法定期限{date}已过），请核对后按上级要求报送并公布。"
+    "落款日期已留空，请填写实际成文日期；也可以发送 /export 加日期重新生成，例如：/export {example}。"
+)

@@ -8,7 +8,6 @@ moment the last figure of it is typed. ``rules_for(format)`` lists a format's ru
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,8 +20,12 @@ from report import texts
 from report.carry import Stock, stocks
 from report.formats import APPEAL_GROUPS, APPLICANT_COLUMNS
 from report.layout import Cell, ReportFormat, UnitKind
-from report.parsing import FigureError, format_figure, parse_figure
+from report.narrative import WORDINGS, Stated, Wording, stated_figures
+from report.parsing import format_figure
 from report.values import Report, ResolvedReport
+
+#: How a narrative part is named among the answers' targets (as in storage: ``text:<part id>``).
+TEXT_TARGET = "text:"
 
 
 class Severity(StrEnum):
@@ -292,88 +295,88 @@ class Outlier(Rule):
 
 
 @dataclass(frozen=True)
-class NarrativeClaim:
-    """A sentence pattern in the narrative that states a figure the tables also hold."""
-
-    id: str
-    pattern: re.Pattern[str]
-    #: The tables' figure is the sum of these cells.
-    cells: tuple[str, ...]
-    #: For patterns that state "none" (未收到申请): the figure stated is 0.
-    states_zero: bool = False
-
-
-_NUMBER = r"(?P<n>[0-9０-９零〇一二两三四五六七八九十百千]+)"
-NARRATIVE_CLAIMS: tuple[NarrativeClaim, ...] = (
-    NarrativeClaim(
-        "applications",
-        re.compile(
-            r"(?:收到|受理|接收|接到)[^。；，,\d]{0,12}?申请[^。；\d]{0,4}?"
-            + _NUMBER
-            + r"\s*(?:件|条|个|份)"
-        ),
-        ("applications.new.total",),
-    ),
-    NarrativeClaim(
-        "applications_on_request",
-        re.compile(r"依申请公开(?:政府信息)?(?:申请)?" + _NUMBER + r"\s*(?:件|条)"),
-        ("applications.new.total",),
-    ),
-    NarrativeClaim(
-        "no_applications",
-        re.compile(r"未(?:收到|接到|受理)(?:任何)?(?:政府信息)?(?:公开)?申请"),
-        ("applications.new.total",),
-        states_zero=True,
-    ),
-    NarrativeClaim(
-        "review",
-        re.compile(r"行政复议(?:案件|申请)?(?:共|共计)?" + _NUMBER + r"\s*(?:件|起)"),
-        ("review.total",),
-    ),
-    NarrativeClaim(
-        "litigation",
-        re.compile(r"行政诉讼(?:案件)?(?:共|共计)?" + _NUMBER + r"\s*(?:件|起)"),
-        ("litigation_direct.total", "litigation_after_review.total"),
-    ),
-)
-
-
-@dataclass(frozen=True)
 class NarrativeAgrees(Rule):
-    """W3: a figure stated in the narrative agrees with the tables."""
+    """W3: a figure the narrative states (``report.narrative.WORDINGS``) agrees with the tables.
 
-    claim: NarrativeClaim
+    The first statement of the figure in each part is compared; a part may state it in
+    several words (``收到…85件``, ``依申请公开85件``), each its own wording and rule.
+    """
+
+    wording: Wording
 
     def evaluate(self, report: Report, previous: Report | None) -> Iterator[Violation]:
-        expected = _sum(report, self.claim.cells)
+        expected = _sum(report, self.wording.cells)
         if expected is None:
             return
         fmt = report.format
-        column = fmt.cell(self.claim.cells[0]).column
         for part in fmt.parts:
-            text = report.texts.get(part.id, "")
-            match = self.claim.pattern.search(text)
-            if match is None:
+            stated = next(
+                (
+                    s
+                    for s in stated_figures(report.texts.get(part.id, ""))
+                    if s.wording is self.wording
+                ),
+                None,
+            )
+            if stated is None or stated.value == expected:
                 continue
-            if self.claim.states_zero:
-                stated = Decimal(0)
-            else:
-                try:
-                    stated = parse_figure(match.group("n"), column)
-                except FigureError:
-                    continue
-            if stated != expected:
-                table_label = "＋".join(_name(fmt.cell(c)) for c in self.claim.cells)
+            table_label = "＋".join(_name(fmt.cell(c)) for c in self.wording.cells)
+            yield _violation(
+                self,
+                Side(
+                    label=texts.SIDE_TEXT.format(
+                        part=part.title or texts.PART_LEAD, quote=_clip_names(stated.quote)
+                    ),
+                    value=stated.value,
+                ),
+                Side(label=texts.SIDE_TABLE.format(label=table_label), value=expected),
+            )
+
+
+@dataclass(frozen=True)
+class NarrativeConsistent(Rule):
+    """W3 for a figure only the text holds (主动公开…条): the parts that state it agree.
+
+    Its violations name the two parts (``text:<part id>``) instead of cells.
+    """
+
+    wording: Wording
+
+    def evaluate(self, report: Report, previous: Report | None) -> Iterator[Violation]:
+        first: tuple[str, Stated] | None = None
+        first_part = ""
+        for part in report.format.parts:
+            stated = next(
+                (
+                    s
+                    for s in stated_figures(report.texts.get(part.id, ""))
+                    if s.wording is self.wording
+                ),
+                None,
+            )
+            if stated is None:
+                continue
+            title = part.title or texts.PART_LEAD
+            if first is None:
+                first = (title, stated)
+                first_part = part.id
+            elif stated.value != first[1].value:
                 yield _violation(
                     self,
                     Side(
                         label=texts.SIDE_TEXT.format(
-                            part=part.title or part.id, quote=match.group(0)
+                            part=first[0], quote=_clip_names(first[1].quote)
                         ),
-                        value=stated,
+                        value=first[1].value,
                     ),
-                    Side(label=f"表中“{table_label}”", value=expected),
+                    Side(
+                        label=texts.SIDE_TEXT.format(part=title, quote=_clip_names(stated.quote)),
+                        value=stated.value,
+                    ),
+                    # The parts, named as the answers store them: no table cell is involved.
+                    (f"{TEXT_TARGET}{first_part}", f"{TEXT_TARGET}{part.id}"),
                 )
+                return
 
 
 # ---------------------------------------------------------------------------------------------
@@ -477,12 +480,19 @@ def rules_for(fmt: ReportFormat) -> tuple[Rule, ...]:
                 stock,
             )
         )
-    for claim in NARRATIVE_CLAIMS:
-        rules.append(
-            NarrativeAgrees(
-                f"narrative.{claim.id}", "narrative", Severity.WARNING, claim.cells, claim
+    for wording in WORDINGS:
+        if wording.cells:
+            rules.append(
+                NarrativeAgrees(
+                    f"narrative.{wording.id}", "narrative", Severity.WARNING, wording.cells, wording
+                )
             )
-        )
+        else:
+            rules.append(
+                NarrativeConsistent(
+                    f"narrative.{wording.id}", "narrative", Severity.WARNING, (), wording
+                )
+            )
     for cell_id in _outlier_cells(fmt):
         rules.append(
             Outlier(f"outlier.{cell_id}", "outlier", Severity.WARNING, (cell_id,), cell_id)

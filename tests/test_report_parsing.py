@@ -8,7 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from report.formats import CURRENT, LEGACY
-from report.parsing import FigureError, example_row, parse_figure, parse_row
+from report.parsing import (
+    FigureError,
+    example_row,
+    is_only_figures,
+    parse_figure,
+    parse_row,
+    row_total,
+)
 
 APPLICANTS = LEGACY.table("applications").blocks[0].entered_columns
 COUNT = APPLICANTS[0]
@@ -150,3 +157,174 @@ def test_any_text_is_a_figure_or_a_figure_error(text):
             for value, column in zip(values, columns, strict=True):
                 assert column.signed or value >= 0
                 assert abs(value) <= column.maximum
+
+
+# --- what clerks really type (issue 13) ---------------------------------------------------------
+
+CURRENT_BLOCK = CURRENT.table("applications").blocks[0]
+CURRENT_APPLICANTS = CURRENT_BLOCK.entered_columns
+APPLICANTS_TOTAL = row_total(CURRENT_APPLICANTS, CURRENT_BLOCK.columns)
+APPEALS_BLOCK = CURRENT.table("appeals").blocks[0]
+REVIEW = tuple(c for c in APPEALS_BLOCK.entered_columns if c.id.startswith("review."))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "25, 3, 0, 0, 1, 0",
+        "25 ,3 ,0 ,0 ,1 ,0",
+        "25，3，0，0，1，0",
+        "25， 3， 0， 0， 1， 0",
+        "25、3、0、0、1、0",
+        "25；3；0；0；1；0",
+        "25;3;0;0;1;0",
+        "25\t3\t0\t0\t1\t0",
+        "25,3, 0,0 1、0",
+        "  25   3 0 0 1 0。",
+    ],
+)
+def test_every_separator_mix_a_clerk_types(text):
+    assert parse_row(text, CURRENT_APPLICANTS) == (25, 3, 0, 0, 1, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("十二点五", "12.5"),
+        ("十二点五万元", "12.5"),
+        ("十二点五万", "12.5"),
+        ("12.5万元整", "12.5"),
+        ("125000元整", "12.5"),
+        ("1250元", "0.125"),
+        ("3元", "0.0003"),
+    ],
+)
+def test_chinese_decimals_zheng_and_yuan_into_wan_yuan(text, expected):
+    assert parse_figure(text, FEE_WAN) == Decimal(expected)
+
+
+def test_yuan_finer_than_a_wan_yuan_cell_holds_is_refused_with_the_nearest_amount():
+    with pytest.raises(FigureError) as caught:
+        parse_figure("12.5元", FEE_WAN)
+    message = caught.value.message
+    # Names what was typed, what it is in the cell's unit, and what can be entered instead;
+    # no bare "最多保留4位小数" that would puzzle a clerk who typed one decimal.
+    assert "12.5元折合0.00125万元" in message
+    assert "精确到1元" in message
+    assert "13元" in message and "0.0013万元" in message
+    assert "如本意是12.5万元，请直接填 12.5" in message
+    # The suggestions it makes are accepted.
+    assert parse_figure("13元", FEE_WAN) == Decimal("0.0013")
+    assert parse_figure("12.5", FEE_WAN) == Decimal("12.5")
+
+
+def test_a_yuan_cell_keeps_fen():
+    assert parse_row("2 1234.56元", PROCUREMENT) == (2, Decimal("1234.56"))
+    with pytest.raises(FigureError) as caught:
+        parse_row("2 1234.567", PROCUREMENT)
+    assert "精确到1分" in caught.value.message
+
+
+def test_a_row_with_its_total_is_accepted_when_the_total_is_right():
+    assert APPLICANTS_TOTAL is not None and APPLICANTS_TOTAL.id == "total"
+    assert parse_row("25 3 0 0 1 0 29", CURRENT_APPLICANTS, APPLICANTS_TOTAL) == (
+        25,
+        3,
+        0,
+        0,
+        1,
+        0,
+    )
+    for text in ("25 3 0 0 1 0 总计29", "25 3 0 0 1 0 总计 29", "25，3，0，0，1，0，合计：29"):
+        assert parse_row(text, CURRENT_APPLICANTS, APPLICANTS_TOTAL) == (25, 3, 0, 0, 1, 0)
+    review_total = row_total(REVIEW, APPEALS_BLOCK.columns)
+    assert review_total is not None and review_total.id == "review.total"
+    assert parse_row("1 0 0 1 2", REVIEW, review_total) == (1, 0, 0, 1)
+
+
+def test_a_row_with_a_wrong_total_is_refused_naming_the_total():
+    with pytest.raises(FigureError) as caught:
+        parse_row("25 3 0 0 1 0 30", CURRENT_APPLICANTS, APPLICANTS_TOTAL)
+    message = caught.value.message
+    assert "最后一个是“总计”" in message
+    assert "之和是29" in message and "您填的总计是30" in message
+    assert "总计由系统自动计算" in message
+    assert "例如：25 3 0 0 1 0" in message
+
+
+def test_a_row_too_long_by_one_says_the_total_need_not_be_typed():
+    with pytest.raises(FigureError) as caught:
+        parse_row("25 3 0 0 1 0 29 1", CURRENT_APPLICANTS, APPLICANTS_TOTAL)
+    assert "“总计”由系统自动计算，可以不填" in caught.value.message
+    assert "您填了8个" in caught.value.message
+
+
+@pytest.mark.parametrize("text", ["abc", "不清楚", "本年度未收到申请", "25 3 abc"])
+def test_a_word_in_a_row_is_called_not_a_number(text):
+    with pytest.raises(FigureError) as caught:
+        parse_row(text, CURRENT_APPLICANTS, APPLICANTS_TOTAL)
+    message = caught.value.message
+    assert "不是数字" in message
+    assert "您填了" not in message
+    assert "例如：3 0 0 0 0 0" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "only"),
+    [
+        ("1 0 3", True),
+        ("25，3，0，0，1，0", True),
+        ("58,7,0", True),
+        ("１２", True),
+        ("-2", True),
+        ("2024", True),
+        ("无", False),
+        ("一 二 三", False),
+        ("本年度收到申请3件", False),
+        ("本年度未收取信息处理费。", False),
+        ("", False),
+        ("  ", False),
+        ("，，", False),
+    ],
+)
+def test_a_message_of_only_figures_is_told_apart_from_narrative(text, only):
+    assert is_only_figures(text) is only
+
+
+@given(
+    st.lists(counts, min_size=6, max_size=6),
+    st.lists(
+        st.sampled_from([" ", "，", ", ", " ,", "、", "；", "\t", "  ", "， "]),
+        min_size=5,
+        max_size=5,
+    ),
+)
+def test_rows_read_back_with_any_mix_of_separators(values, separators):
+    text = str(values[0]) + "".join(s + str(v) for s, v in zip(separators, values[1:], strict=True))
+    assert parse_row(text, CURRENT_APPLICANTS, APPLICANTS_TOTAL) == tuple(values)
+    total = sum(values)
+    assert parse_row(f"{text} {total}", CURRENT_APPLICANTS, APPLICANTS_TOTAL) == tuple(values)
+    assert is_only_figures(text)
+
+
+@given(st.decimals(min_value=0, max_value=10_000, places=2, allow_nan=False, allow_infinity=False))
+def test_any_yuan_amount_is_converted_exactly_or_refused_with_a_clear_message(yuan):
+    try:
+        value = parse_figure(f"{yuan:f}元", FEE_WAN)
+    except FigureError as error:
+        assert yuan != yuan.to_integral_value()
+        assert "不足1元的部分填不进表格" in error.message
+    else:
+        assert value * 10000 == yuan
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="0123456789 ,，、；总计合:：.-万元整abc十二点五", max_size=40))
+def test_any_row_with_a_total_is_figures_or_a_figure_error(text):
+    try:
+        values = parse_row(text, CURRENT_APPLICANTS, APPLICANTS_TOTAL)
+    except FigureError as error:
+        assert error.message
+    else:
+        assert len(values) == len(CURRENT_APPLICANTS)
+        assert all(0 <= v <= c.maximum for v, c in zip(values, CURRENT_APPLICANTS, strict=True))
