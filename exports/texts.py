@@ -98,3 +98,17 @@ SECTION_NOT_FOUND = "未找到“{heading}”部分的标题，该部分内容�
 PART_NOT_FOUND = "未找到“{heading}”的小标题，该部分内容未读取。"
 FORMAT_YEAR_MISMATCH = "表格是{format}，而标题中的年份是{year}年，该年度应使用{expected}。"
 FORMAT_GUESSED = "未能从表头判断报告格式，按{format}读取。"
+ROW_AMBIGUOUS = (
+    "“{label}”与本表的“{first}”“{second}”两行都相近，无法确定是哪一行，该行的数字未读取。"
+)
+ROW_SIMILAR = "“{label}”与本表的“{row}”相近（疑为笔误），已按“{row}”读取，请核对。"
+LEGACY_OTHER_ROW = (
+    "此处印的是2019—2020年格式的单行“（六）其他处理”（现行格式分为3个子项），"
+    "其数字已计入“3.其他”，未能分到“1.申请人无正当理由逾期不补正…”和“2.申请人逾期未按收费通知要求缴纳费用…”两项，请核对。"
+)
+REJECT_PDF_NO_TEXT = "这份 PDF 没有文字层（是扫描件或图片），无法读取其中的文字和表格。请提交 Word（.docx）文件或带文字的 PDF。"
+REJECT_PDF_BROKEN = "PDF 文件已损坏或已加密，无法读取（{detail}）。"
+REJECT_PDF_TOO_MANY_PAGES = "PDF 超过 {limit} 页，不像是一份年度报告，未予读取。"
+REJECT_NO_OFFICE = "这是旧版 Word（.doc）或 WPS（.wps）文件，本机未安装 LibreOffice，无法转换读取。请在 Word 或 WPS 中“另存为”.docx 后再提交。"
+REJECT_CONVERSION_FAILED = "旧版 Word（.doc）或 WPS（.wps）文件转换失败（{detail}）。请在 Word 或 WPS 中“另存为”.docx 后再提交。"
+REJECT_HTML_BROKEN = "网页文件无法解析，未予读取。"
