@@ -97,10 +97,15 @@ def fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKC", text) if not _is_noise(c))
 
 
+#: ``一、本年(2021)新收…``, ``二、上年(2020)结转…``: offices write the year into the label.
+_YEAR_IN_LABEL = re.compile(r"[(（]\s*\d{4}\s*年?\s*[)）]")
+
+
 @lru_cache(maxsize=65536)
 def key(label: str) -> str:
-    """The comparison key of a label: enumerator, whitespace and punctuation removed."""
-    return fold(split_enumerator(label).rest)
+    """The comparison key of a label: enumerator, a bracketed year, whitespace and punctuation
+    removed."""
+    return fold(_YEAR_IN_LABEL.sub("", split_enumerator(label).rest))
 
 
 #: A key at least this similar (rapidfuzz ratio, 0-100) to a known one names it ...
