@@ -107,7 +107,9 @@ LEGACY_OTHER_ROW = (
     "其数字已计入“3.其他”，未能分到“1.申请人无正当理由逾期不补正…”和“2.申请人逾期未按收费通知要求缴纳费用…”两项，请核对。"
 )
 REJECT_PDF_NO_TEXT = "这份 PDF 没有文字层（是扫描件或图片），无法读取其中的文字和表格。请提交 Word（.docx）文件或带文字的 PDF。"
-REJECT_PDF_BROKEN = "PDF 文件已损坏或已加密，无法读取（{detail}）。"
+REJECT_PDF_BROKEN = (
+    "PDF 文件已损坏或已加密，无法读取（{detail}）。请提交 Word（.docx）格式的年度报告或完好的 PDF。"
+)
 REJECT_PDF_TOO_MANY_PAGES = "PDF 超过 {limit} 页，不像是一份年度报告，未予读取。"
 REJECT_NO_OFFICE = "这是旧版 Word（.doc）或 WPS（.wps）文件，本机未安装 LibreOffice，无法转换读取。请在 Word 或 WPS 中“另存为”.docx 后再提交。"
 REJECT_CONVERSION_FAILED = "旧版 Word（.doc）或 WPS（.wps）文件转换失败（{detail}）。请在 Word 或 WPS 中“另存为”.docx 后再提交。"

@@ -20,7 +20,7 @@ from exports import (
     ProblemKind,
     ReadResult,
     needs_draft,
-    read_file,
+    read_document,
     report_title,
     write_docx,
 )
@@ -28,7 +28,7 @@ from report.rules import Severity, Violation, check
 from storage import Organisation, Store
 
 # What the commands print (the operator reads Chinese).
-HELP_CHECK = "检查年度报告文件（.docx，或由 Word 文档导出的 .txt 文本）：列出每个文件违反的规则（附数字）和未能读取的单元格。任一文件有错误时退出码为 1。"
+HELP_CHECK = "检查年度报告文件（.docx、.pdf、保存的网页 .html、由 Word 或 LibreOffice 导出的 .txt 文本；装有 LibreOffice 时也可读 .doc、.wps）：列出每个文件违反的规则（附数字）和未能读取的单元格。任一文件有错误时退出码为 1。"
 HELP_JSON = "以 JSON 格式输出，供其他程序使用。"
 HELP_IMPORT = "把年度报告文件读入数据库。机关名称和年份默认取自文件标题。"
 HELP_ORG_IMPORT = "单位全称或简称（默认取文件标题中的机关名称）。"
@@ -113,7 +113,7 @@ def _read(path: Path) -> _Checked:
         checked.rejected = NOT_READABLE.format(error=error.strerror or error).strip()
         return checked
     try:
-        checked.result = read_file(data)
+        checked.result = read_document(data, path.name)
     except DocumentRejected as error:
         checked.rejected = error.message
     return checked
@@ -238,7 +238,7 @@ def _find(store: Store, *names: str | None) -> Organisation | None:
 @db_option
 def import_command(file: Path, org_name: str | None, year: int | None, db_path: Path) -> None:
     try:
-        result = read_file(file.read_bytes())
+        result = read_document(file.read_bytes(), file.name)
     except DocumentRejected as error:
         fail(error.message)
     except OSError as error:
