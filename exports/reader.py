@@ -40,7 +40,9 @@ _DATE = re.compile(
 )
 _BLANK_DATE = re.compile(r"^[\s\u3000]*年[\s\u3000]*月[\s\u3000]*日$")
 #: Title and closing stand in the first / last few paragraphs.
-_TITLE_WINDOW = 6
+_TITLE_WINDOW = 40
+#: A title line is short (a saved web page puts navigation and metadata before it).
+_TITLE_LINE = 60
 _SHORT_LINE = 40
 #: A closing name is at least this long (a bare 无 closing section six is not a name).
 _MIN_NAME = 3
@@ -286,6 +288,9 @@ class _Reader:
                 assert isinstance(match, tuple)
                 position, (block, row) = match
                 values = cells[position + 1 :]
+                if not any(v.strip() for v in values) and key(cells[position]) in labels.headers:
+                    # ``总计`` / ``其他`` alone: a column header printed one cell per line.
+                    continue
             elif self._legacy_other(cells, labels, where, number, seen):
                 continue
             elif unlabelled and any(_is_figure(c) for c in cells):
@@ -464,7 +469,20 @@ def _section_heading(text: str, sections: tuple[Section, ...], after: int) -> Se
             and _similar(text_key, title_key)
         ):
             return section
+        if (
+            section.number == 1
+            and after == 0
+            and enumerated.level is Level.FIRST
+            and enumerated.number == 1
+            and len(text_key) <= _OVERVIEW_NAME
+            and "。" not in text
+        ):
+            # ``一、概述``, ``一、政府信息公开概况``: the first section under the office's name.
+            return section
     return None
+
+
+_OVERVIEW_NAME = 12
 
 
 def _part_heading(text: str, section: Section, current: Part | None) -> tuple[Part, str] | None:
@@ -473,8 +491,9 @@ def _part_heading(text: str, section: Section, current: Part | None) -> tuple[Pa
     Real layouts: the official title on its own line (``（一）主动公开``); the title run into
     its text (``（一）主动公开情况。2024年，我局…``); the office's own words for it
     (``（三）政府信息管理方面。…``, ``（四）平台建设。…``, ``(二)政府信息主动公开情况`` with
-    no （一） before it); an office's own numbered points (``（一）强化思想认识，加强组织保障。``)
-    are text, not headings."""
+    no （一） before it); an office's own numbered points (``（一）强化思想认识，加强组织保障。``,
+    ``（二）公开形式``, eight of them in some township reports) are text, not headings. A
+    heading without an enumerator is only the official title itself."""
     enumerated = split_enumerator(text)
     if enumerated.level not in (Level.SECOND, None):
         return None
@@ -492,17 +511,15 @@ def _part_heading(text: str, section: Section, current: Part | None) -> tuple[Pa
             after = _after_title(rest, len(title_key))
             if after is not None:
                 return part, after
-        if (
-            head is not None
-            and (enumerated.level is Level.SECOND or tail)
-            and fuzz.partial_ratio(head, title_key) >= _OWN_WORDS_SIMILARITY
-        ):
+        if enumerated.level is not Level.SECOND:
+            continue
+        if head is not None and fuzz.partial_ratio(head, title_key) >= _OWN_WORDS_SIMILARITY:
             return part, tail
         if (
-            enumerated.level is Level.SECOND
-            and enumerated.number == position
+            enumerated.number == position
             and len(text) <= _SHORT_LINE
             and "。" not in text
+            and fuzz.partial_ratio(folded, title_key) >= _NUMBERED_SIMILARITY
         ):
             return part, ""
     return None
@@ -511,6 +528,9 @@ def _part_heading(text: str, section: Section, current: Part | None) -> tuple[Pa
 #: How a run-in heading ends: ``（一）主动公开情况。2024年…`` / ``主动公开方面：…``.
 _RUN_IN = re.compile(r"^(?P<head>[^。：:，,；;]{2,20})[。：:](?P<tail>.*)$", re.S)
 _OWN_WORDS_SIMILARITY = 80
+#: A heading numbered as the official part may use other words, but not other topics
+#: (``（二）公开形式`` in a report whose （二） is not 依申请公开).
+_NUMBERED_SIMILARITY = 60
 
 
 def _run_in(rest: str) -> tuple[str | None, str]:
@@ -584,19 +604,31 @@ def find_title(paragraphs: list[str]) -> _Title | None:
 
     Offices print the organisation first (``孝感市人民政府办公室`` / ``2020年政府信息公开工作
     年度报告`` on two lines) or the year first (``2021年度石璜镇政府信息公开工作年度报告``, the
-    usual form in some provinces), with or without 工作 and 年度."""
-    window = paragraphs[:_TITLE_WINDOW]
-    for index, _text in enumerate(window):
-        for count in (1, 2):
-            joined = compact("".join(window[index : index + count]))
-            match = _TITLE.match(joined) or _TITLE_YEAR_FIRST.match(joined)
-            if match:
-                organisation = match["organisation"] or None
-                if organisation is not None and organisation.endswith("人民"):
-                    # ``…区人民政府信息公开工作年度报告``: 政府 was shared with the report's name.
-                    organisation += "政府"
-                return _Title(organisation, _year_number(match["year"]), index + count)
-    return None
+    usual form in some provinces), with or without 工作 and 年度. A saved web page puts the
+    site's navigation, breadcrumbs and metadata before it (and often repeats the title split
+    over two lines below it): a whole line naming the organisation is preferred to two lines
+    joined, and those to a title without one."""
+    window = list(paragraphs[:_TITLE_WINDOW])
+    candidates: list[tuple[int, int]] = [(i, 1) for i in range(len(window))]
+    pairs = [(i, 2) for i in range(len(window) - 1)]
+    fallback: _Title | None = None
+    for index, count in candidates + pairs:
+        parts = window[index : index + count]
+        if any(len(part) > _TITLE_LINE for part in parts):
+            continue
+        joined = compact("".join(parts))
+        match = _TITLE.match(joined) or _TITLE_YEAR_FIRST.match(joined)
+        if not match:
+            continue
+        organisation = match["organisation"] or None
+        if organisation is not None and organisation.endswith("人民"):
+            # ``…区人民政府信息公开工作年度报告``: 政府 was shared with the report's name.
+            organisation += "政府"
+        title = _Title(organisation, _year_number(match["year"]), index + count)
+        if organisation is not None:
+            return title
+        fallback = fallback or title
+    return fallback
 
 
 def split_closing(
