@@ -54,8 +54,10 @@ def pdf_source(data: bytes) -> Source:
                     (top, SourceParagraph(text)) for top, text in _lines(page, boxes)
                 ]
                 for table in found:
+                    # None marks a grid position covered by a merged cell: a merged cell is
+                    # listed once, as in a DOCX row; "" is a cell printed empty.
                     rows = tuple(
-                        tuple((cell or "").strip() for cell in row)
+                        tuple(cell.strip() for cell in row if cell is not None)
                         for row in table.extract()
                         if any((cell or "").strip() for cell in row)
                     )

@@ -11,11 +11,14 @@ Real flattenings, all read with their tables:
   ``规章 | 0 | 0 | 0 |``.
 - LibreOffice's text export (and a web page's text, one cell per line) writes every cell as
   a line of its own: ``规章`` ``0`` ``0`` ``0``. A run of short lines holding bare figures is
-  read as a table, a row starting at each label after a figure.
+  read as a table, a row starting at each label after a figure. A web page's text puts a blank
+  line after every cell; in LibreOffice's export a blank line (or a no-break space) is an
+  empty cell.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from exports import texts
@@ -99,7 +102,7 @@ def _split_row(line: str) -> list[str] | None:
 def _is_section_title(text: str) -> bool:
     enumerated = split_enumerator(text)
     return enumerated.level is Level.FIRST and any(
-        fold(enumerated.rest).startswith(t) for t in _SECTION_TITLES
+        t in fold(enumerated.rest) for t in _SECTION_TITLES
     )
 
 
@@ -115,13 +118,16 @@ def _cell_runs(items: list[SourceParagraph | SourceTable]) -> list[SourceParagra
     def flush() -> None:
         figures = sum(1 for p in run if _FIGURE_LINE.match(p.text))
         if figures >= _MIN_FIGURES:
+            # A web page's text puts a blank line after every cell: blanks only separate.
+            # LibreOffice's export does not: a blank line there is an empty cell.
+            dense = any(a.text and b.text for a, b in itertools.pairwise(run))
+            lines = [p.text.strip() for p in run if p.text or dense]
             # A row is the last label line before its figures; earlier label lines (block
             # titles, headers, table 3's group labels) stand as rows of one cell.
             rows: list[tuple[str, ...]] = []
             row: list[str] = []
-            for paragraph in run:
-                text = paragraph.text.strip()
-                if _FIGURE_LINE.match(text):
+            for text in lines:
+                if not text or _FIGURE_LINE.match(text):
                     row.append(text)
                     continue
                 if row:
@@ -131,7 +137,7 @@ def _cell_runs(items: list[SourceParagraph | SourceTable]) -> list[SourceParagra
                 rows.append(tuple(row))
             out.append(SourceTable(tuple(rows)))
         else:
-            out.extend(run)
+            out.extend(p for p in run if p.text)
         run.clear()
 
     for item in items:
@@ -139,6 +145,8 @@ def _cell_runs(items: list[SourceParagraph | SourceTable]) -> list[SourceParagra
             run.append(item)
             continue
         if isinstance(item, SourceParagraph) and not item.text:
+            if run:
+                run.append(item)
             continue
         flush()
         out.append(item)
@@ -178,6 +186,9 @@ def text_source(text: str) -> Source:
             after_cell = False
             if blanks >= 2:
                 builder.end_table()
+            if not builder.rows and not builder.row:
+                # Kept for _cell_runs: an empty cell in LibreOffice's text export.
+                builder.items.append(SourceParagraph(""))
         elif after_cell:
             builder.row[-1] += "\n" + line
         else:
