@@ -91,8 +91,9 @@ _MIN_FIGURES = 3
 def _split_row(line: str) -> list[str] | None:
     """The cells of a one-line row (Word's tabs, a web page's ``|``), else None."""
     stripped = line.strip()
-    if "\t" in stripped:
-        return [c.strip() for c in stripped.split("\t")]
+    if "\t" in line and stripped:
+        # Leading tabs are empty cells (a vertically merged label cell), kept in place.
+        return [c.strip() for c in line.rstrip("\r\n").split("\t")]
     if _PIPE.search(stripped) and stripped.count("|") >= 2:
         cells = [c.strip() for c in stripped.strip("|").split("|")]
         return cells if len(cells) >= 2 else None
@@ -164,7 +165,8 @@ def text_source(text: str) -> Source:
     after_cell = False
     one_line_rows = False
     for line in text.split("\n"):
-        cells = None if line.startswith("\t") else _split_row(line)
+        tika_cell = line.startswith("\t") and "\t" not in line[1:]
+        cells = None if tika_cell else _split_row(line)
         if cells is not None:
             if not one_line_rows:
                 builder.end_table()
