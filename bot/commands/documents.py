@@ -53,6 +53,7 @@ ITEM = "    {number}. {text}"
 VERDICT_ERRORS = "  结论：有错误，需要退回修改。"
 VERDICT_WARNINGS = "  结论：未发现错误，有需要核实的提醒。"
 VERDICT_OK = "  结论：未发现问题。"
+DRAFT_MARKED = "  本文件页眉标注“征求意见稿”，不是定稿（导出时有错误或尚有缺项）。"
 SUMMARY = (
     "共检查 {total} 份：{passed} 份未发现错误，{failed} 份有错误（其中 {rejected} 份无法读取）。"
 )
@@ -159,10 +160,13 @@ def _print_text(checked: list[_Checked]) -> None:
                 click.echo(heading.format(count=len(lines)))
                 for number, line in enumerate(lines, start=1):
                     click.echo(ITEM.format(number=number, text=line))
+        if item.result.draft:
+            click.echo(DRAFT_MARKED)
         if item.failed:
             click.echo(VERDICT_ERRORS)
         else:
-            click.echo(VERDICT_WARNINGS if item.warnings or item.unread else VERDICT_OK)
+            attention = item.warnings or item.unread or item.result.draft
+            click.echo(VERDICT_WARNINGS if attention else VERDICT_OK)
     failed = sum(1 for c in checked if c.failed)
     click.echo(
         SUMMARY.format(

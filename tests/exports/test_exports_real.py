@@ -144,9 +144,14 @@ def _assert_shanghai_2019(result: ReadResult) -> None:
     management = texts["overview.management"]
     assert management.index("全面推进政府网站集约化平台建设") < management.index("充分发挥考核")
     errors = [v for v in check(result.report) if v.severity is Severity.ERROR]
-    assert {v.key.removeprefix("row_total.").removesuffix(".total") for v in errors} == (
+    row_totals = {v.key for v in errors if v.key.startswith("row_total.")}
+    assert {k.removeprefix("row_total.").removesuffix(".total") for k in row_totals} == (
         SHANGHAI_2019_BLANK_TOTALS
     )
+    # （七）总计·总计 805 against the printed (blank) row totals, not the computed ones.
+    (column,) = [v for v in errors if v.key not in row_totals]
+    assert column.key == "column_total.applications.results_total.total"
+    assert (column.left.value, column.right.value) == (805, 0)
 
 
 def test_shanghai_2019_saved_web_page() -> None:
