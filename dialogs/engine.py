@@ -43,6 +43,7 @@ from dialogs.model import (
     WriteText,
     builds_document,
     button,
+    is_report_file,
 )
 from dialogs.office import Office, WriteSummary
 from dialogs.reminders import FILLING_ROLES
@@ -320,7 +321,7 @@ class Engine:
 
     def _read(self, event: FileInput) -> UploadRead:
         """An upload as the step takes it: the report read from it, or the reader's refusal."""
-        if not event.name.lower().endswith(".docx") or self.read_docx is None:
+        if not is_report_file(event.name) or self.read_docx is None:
             return UploadRead(name=event.name)
         try:
             result = self.read_docx(event.data)

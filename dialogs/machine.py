@@ -51,6 +51,7 @@ from dialogs.model import (
     WriteFigures,
     WriteText,
     button,
+    is_report_file,
 )
 from dialogs.plan import (
     APPLICATIONS_GATE,
@@ -700,7 +701,7 @@ class _Turn:
         self.state.seq += 1
 
     def upload(self, event: UploadRead) -> None:
-        if not event.name.lower().endswith(".docx"):
+        if not is_report_file(event.name):
             self.say(texts.FILE_NOT_DOCX)
             return
         if event.refusal is not None:

@@ -14,6 +14,15 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from dialogs import buttons
 
+#: File endings taken as a report document (the reader decides by content; these are what
+#: offices keep: Word, a published PDF, a saved web page, old Word/WPS, a plain-text export).
+REPORT_SUFFIXES = (".docx", ".pdf", ".html", ".htm", ".doc", ".wps", ".txt")
+
+
+def is_report_file(name: str) -> bool:
+    """Whether an upload's name says it is a report document the readers take."""
+    return name.lower().endswith(REPORT_SUFFIXES)
+
 
 class Mode(StrEnum):
     IDLE = "idle"  # not on a question (after 暂存退出, or before choosing a report)

@@ -149,7 +149,7 @@ IMPORT_NOT_LAST_YEAR = (
     "这份报告是{year}年的，不能覆盖正在填写的本年报告。请发送{year_before}年或更早的报告。"
 )
 IMPORT_UNAVAILABLE = "读取文档的功能暂时不可用。"
-FILE_NOT_DOCX = "请发送 Word 文档（.docx）格式的年度报告。"
+FILE_NOT_DOCX = "请发送 Word 文档（.docx、.doc）、PDF 或网页（.html）格式的年度报告。"
 
 # --- onboarding -----------------------------------------------------------------------------
 WELCOME_INTRO = (

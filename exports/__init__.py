@@ -1,13 +1,18 @@
 """DOCX out and in: the report in the official layout, and reports as offices write them.
 
-Public API: :func:`write_docx`, :func:`read_docx`, :func:`read_text`, :class:`ReadResult`,
-:class:`ReadProblem`, :class:`DocumentRejected`.
+Public API: :func:`write_docx`; the readers :func:`read_docx`, :func:`read_text`,
+:func:`read_pdf`, :func:`read_html`, :func:`read_doc` and the dispatcher by content
+:func:`read_file` (``read_document`` is the same, with the file's name as a hint);
+:class:`ReadResult`, :class:`ReadProblem`, :class:`DocumentRejected`.
 """
 
 from __future__ import annotations
 
 from exports.docx_source import BINARY_MAGIC, docx_source
+from exports.html_source import html_source
 from exports.ledger_file import read_ledger_file
+from exports.office_convert import convert_to_docx
+from exports.pdf_source import pdf_source
 from exports.reader import read_source
 from exports.result import DocumentRejected, ProblemKind, ReadProblem, ReadResult
 from exports.text_source import decode_text, text_source
@@ -24,11 +29,53 @@ def read_text(text: str) -> ReadResult:
     return read_source(text_source(text))
 
 
+def read_pdf(data: bytes) -> ReadResult:
+    """Read a published PDF report (text layer and ruled tables); a scanned PDF is refused."""
+    return read_source(pdf_source(data))
+
+
+def read_html(data: bytes) -> ReadResult:
+    """Read a saved web page of a published report."""
+    return read_source(html_source(data))
+
+
+def read_doc(data: bytes, suffix: str = ".doc") -> ReadResult:
+    """Read an old Word (.doc) or WPS (.wps) file through LibreOffice; refused when it is not
+    installed."""
+    return read_docx(convert_to_docx(data, suffix))
+
+
+_PDF = b"%PDF"
+_OLE = b"\xd0\xcf\x11\xe0"
+#: WPS Office's own format begins like an old Word file (OLE); older WPS files have this.
+_OLD_WPS = b"\xff\xfe\x57\x50\x53"
+
+
+def _looks_like_html(data: bytes) -> bool:
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<meta", b"<head", b"<body")) or (
+        head.startswith(b"<") and b"<table" in data[:65536].lower()
+    )
+
+
 def read_file(data: bytes) -> ReadResult:
-    """Read a report file by its content: a DOCX file, else flattened text. Other binary files
-    (old .doc, PDF, pictures) are refused with a message that says what they are."""
+    """Read a report file by its content: DOCX, PDF, old Word/WPS, a saved web page, else
+    flattened text. Other binary files (pictures) are refused with a message that says what
+    they are."""
+    return read_document(data)
+
+
+def read_document(data: bytes, name: str | None = None) -> ReadResult:
+    """Read a report file by its content, the file's name breaking ties (``.wps``)."""
+    suffix = (name or "").lower().rpartition(".")[2]
+    if data.startswith(_PDF):
+        return read_pdf(data)
+    if data.startswith((_OLE, _OLD_WPS)):
+        return read_doc(data, ".wps" if suffix == "wps" else ".doc")
     if data.startswith(BINARY_MAGIC) or b"\x00" in data[:4096]:
         return read_docx(data)
+    if suffix in ("html", "htm", "shtml", "mht") or _looks_like_html(data):
+        return read_html(data)
     return read_text(decode_text(data))
 
 
@@ -38,9 +85,13 @@ __all__ = [
     "ReadProblem",
     "ReadResult",
     "needs_draft",
+    "read_doc",
+    "read_document",
     "read_docx",
     "read_file",
+    "read_html",
     "read_ledger_file",
+    "read_pdf",
     "read_text",
     "report_title",
     "write_docx",

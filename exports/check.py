@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from exports import DocumentRejected, ProblemKind, ReadProblem, ReadResult, read_file
+from exports import DocumentRejected, ProblemKind, ReadProblem, ReadResult, read_document
 from report.rules import Severity, Violation, check
 
 
@@ -56,7 +56,7 @@ def _read(path: Path) -> CheckedFile:
         checked.unopened = str(error.strerror or error)
         return checked
     try:
-        checked.result = read_file(data)
+        checked.result = read_document(data, path.name)
     except DocumentRejected as error:
         checked.rejected = error.message
     return checked

@@ -16,18 +16,22 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 
+from rapidfuzz import fuzz
+
 from exports import texts
 from exports.figures import FigureError, read_cell
-from exports.labels import Level, chinese_number, compact, fold, key, split_enumerator
+from exports.labels import Level, chinese_number, closest, compact, fold, key, split_enumerator
 from exports.result import DocumentRejected, ProblemKind, ReadProblem, ReadResult
 from exports.source import Source, SourceParagraph, SourceTable
 from report.formats import FORMATS, format_for_year
 from report.layout import Block, HeaderGroup, Part, ReportFormat, Row, Section, Table
 from report.values import MAX_TEXT_CHARS, Report
 
-_TITLE = re.compile(
-    r"^(?P<organisation>.*?)(?P<year>[0-9０-９]{4}|[〇零一二三四五六七八九]{4})年(?:度)?"
-    r"政府信息公开(?:工作)?(?:年度)?报告$"
+_YEAR = r"(?P<year>[0-9０-９]{4}|[〇零一二三四五六七八九]{4})"
+_TITLE = re.compile(rf"^(?P<organisation>.*?){_YEAR}年(?:度)?政府信息公开(?:工作)?(?:年度)?报告$")
+#: ``2019年上海市人民政府办公厅政府信息公开工作年度报告``, ``2021年度石璜镇政府信息公开…``
+_TITLE_YEAR_FIRST = re.compile(
+    rf"^{_YEAR}年(?:度)?(?P<organisation>.+?)政府信息公开(?:工作)?(?:年度)?报告$"
 )
 _DATE = re.compile(
     r"^(?P<year>[0-9０-９]{4}|[〇零一二三四五六七八九]{4})\s*年\s*"
@@ -36,13 +40,17 @@ _DATE = re.compile(
 )
 _BLANK_DATE = re.compile(r"^[\s\u3000]*年[\s\u3000]*月[\s\u3000]*日$")
 #: Title and closing stand in the first / last few paragraphs.
-_TITLE_WINDOW = 6
+_TITLE_WINDOW = 40
+#: A title line is short (a saved web page puts navigation and metadata before it).
+_TITLE_LINE = 60
 _SHORT_LINE = 40
 #: A closing name is at least this long (a bare 无 closing section six is not a name).
 _MIN_NAME = 3
 _HEADING_SIMILARITY = 0.5
 MAX_ORGANISATION = 200
 _TOTAL_HEADROOM = 100
+#: Decimal places a printed amount may have (offices print 万元 to the yuan and beyond).
+_PRINTED_DECIMALS = 12
 
 
 def _year_number(text: str) -> int:
@@ -128,7 +136,29 @@ class _TableLabels:
         ]
         return candidates[0] if len(candidates) == 1 else None
 
+    def similar_row(self, cell: str) -> tuple[tuple[Block, Row] | None, Row | None]:
+        """The row a mistyped label cell names, by similarity: ``(match, None)``; when two rows
+        are about as close, ``(match, rival)``, to be reported rather than guessed;
+        ``(None, None)`` when nothing is close. Group, header and title labels never match."""
+        cell_key = key(cell)
+        if len(cell_key) < 4 or cell_key in self.groups or cell_key in self.headers:
+            return None, None
+        if cell_key in self.titles or _is_figure(cell):
+            return None, None
+        found = closest(cell_key, self.rows)
+        if found.key is None:
+            return None, None
+        rival = self.rows[found.rival][1] if found.rival is not None else None
+        return self.rows[found.key], rival
 
+    def legacy_other(self, cell: str) -> bool:
+        """The cell is the 2019–2020 single row ``（六）其他处理`` where this table has groups."""
+        return key(cell) == _OTHER_GROUP and any(
+            r.id.startswith("applications.other.") for _, r in self.rows.values()
+        )
+
+
+_OTHER_GROUP = key("（六）其他处理")
 _LABELS_CACHE: dict[int, _TableLabels] = {}
 
 
@@ -177,6 +207,9 @@ def _is_figure(cell: str) -> bool:
     """A cell holding a bare number (``12``, ``1,200``, ``12.5``), not a label."""
     folded = key(cell)
     return bool(folded) and folded.isdigit()
+
+
+_AMBIGUOUS = object()
 
 
 # --- reading the tables --------------------------------------------------------------------------
@@ -248,10 +281,18 @@ class _Reader:
             ):
                 self._note_header_order(cell_keys, labels, order)
                 continue
-            match = self._label(cells, labels)
+            match = self._label(cells, labels, where, number)
+            if match is _AMBIGUOUS:
+                continue
             if match is not None:
+                assert isinstance(match, tuple)
                 position, (block, row) = match
                 values = cells[position + 1 :]
+                if not any(v.strip() for v in values) and key(cells[position]) in labels.headers:
+                    # ``总计`` / ``其他`` alone: a column header printed one cell per line.
+                    continue
+            elif self._legacy_other(cells, labels, where, number, seen):
+                continue
             elif unlabelled and any(_is_figure(c) for c in cells):
                 block, row = unlabelled[0], unlabelled[0].rows[0]
                 values = self._strip_leading_label(cells)
@@ -291,18 +332,63 @@ class _Reader:
             label = compact(unknown[-1])
             self.problem(texts.where_cell(where, number), texts.ROW_UNKNOWN.format(label=label))
 
-    @staticmethod
     def _label(
-        cells: tuple[str, ...], labels: _TableLabels
-    ) -> tuple[int, tuple[Block, Row]] | None:
-        """The rightmost cell naming a row (table 3's leaf stands right of its groups)."""
+        self, cells: tuple[str, ...], labels: _TableLabels, where: str, number: int
+    ) -> tuple[int, tuple[Block, Row]] | object | None:
+        """The rightmost cell naming a row (table 3's leaf stands right of its groups); else the
+        rightmost cell similar to one row's label (a typo), reported; :data:`_AMBIGUOUS` when
+        two rows are as close (reported, not guessed)."""
         for position in range(len(cells) - 1, -1, -1):
             if _is_figure(cells[position]):
                 continue
             found = labels.match_row(cells[position])
             if found is not None:
                 return position, found
+        for position in range(len(cells) - 1, -1, -1):
+            if not key(cells[position]) or _is_figure(cells[position]):
+                continue
+            similar, rival = labels.similar_row(cells[position])
+            label = compact(cells[position])
+            if similar is not None and rival is not None:
+                self.problem(
+                    texts.where_cell(where, number),
+                    texts.ROW_AMBIGUOUS.format(
+                        label=label, first=similar[1].label, second=rival.label
+                    ),
+                )
+                return _AMBIGUOUS
+            if similar is not None:
+                self.problem(
+                    texts.where_cell(where, number),
+                    texts.ROW_SIMILAR.format(label=label, row=similar[1].label),
+                    ProblemKind.DOCUMENT,
+                )
+                return position, similar
         return None
+
+    def _legacy_other(
+        self,
+        cells: tuple[str, ...],
+        labels: _TableLabels,
+        where: str,
+        number: int,
+        seen: set[str],
+    ) -> bool:
+        """A current-format table printing the 2019–2020 single row ``（六）其他处理``: its
+        figures go to ``3.其他`` (nothing is dropped) and the row is named in a message."""
+        position = next(
+            (i for i in range(len(cells) - 1, -1, -1) if labels.legacy_other(cells[i])), None
+        )
+        if position is None or not any(_is_figure(c) for c in cells[position + 1 :]):
+            return False
+        misc = next((b, r) for b, r in labels.rows.values() if r.id == "applications.other.misc")
+        block, row = misc
+        for other in block.rows:
+            if other.id.startswith("applications.other."):
+                seen.add(other.id)
+        self.problem(texts.where_cell(where, number), texts.LEGACY_OTHER_ROW)
+        self._read_row(block, row, cells[position + 1 :], None, where, number, position + 1)
+        return True
 
     @staticmethod
     def _strip_leading_label(cells: tuple[str, ...]) -> tuple[str, ...]:
@@ -343,6 +429,8 @@ class _Reader:
             if self.fmt.cell(cell_id).computed:
                 # A printed total may exceed what one entry may hold.
                 column = replace(column, maximum=column.maximum * _TOTAL_HEADROOM)
+            # Precision limits are for what clerks type: a printed 24252.311082 万元 is kept.
+            column = replace(column, unit=replace(column.unit, decimals=_PRINTED_DECIMALS))
             try:
                 self.figures[cell_id] = read_cell(text, column)
             except FigureError as error:
@@ -381,35 +469,78 @@ def _section_heading(text: str, sections: tuple[Section, ...], after: int) -> Se
             and _similar(text_key, title_key)
         ):
             return section
+        if (
+            section.number == 1
+            and after == 0
+            and enumerated.level is Level.FIRST
+            and enumerated.number == 1
+            and len(text_key) <= _OVERVIEW_NAME
+            and "。" not in text
+        ):
+            # ``一、概述``, ``一、政府信息公开概况``: the first section under the office's name.
+            return section
     return None
 
 
+_OVERVIEW_NAME = 12
+
+
 def _part_heading(text: str, section: Section, current: Part | None) -> tuple[Part, str] | None:
-    """The titled part a paragraph opens, and any text after the title in the same paragraph."""
+    """The titled part a paragraph opens, and any text after the title in the same paragraph.
+
+    Real layouts: the official title on its own line (``（一）主动公开``); the title run into
+    its text (``（一）主动公开情况。2024年，我局…``); the office's own words for it
+    (``（三）政府信息管理方面。…``, ``（四）平台建设。…``, ``(二)政府信息主动公开情况`` with
+    no （一） before it); an office's own numbered points (``（一）强化思想认识，加强组织保障。``,
+    ``（二）公开形式``, eight of them in some township reports) are text, not headings. A
+    heading without an enumerator is only the official title itself."""
     enumerated = split_enumerator(text)
     if enumerated.level not in (Level.SECOND, None):
         return None
     titled = [p for p in section.parts if p.title]
     start = titled.index(current) + 1 if current in titled else 0
+    rest = enumerated.rest
+    folded = fold(rest)
+    head, tail = _run_in(rest)
     for position, part in enumerate(titled[start:], start=start + 1):
         assert part.title is not None
         title_key = key(part.title)
-        rest = enumerated.rest
-        folded = fold(rest)
         if folded == title_key:
             return part, ""
         if folded.startswith(title_key):
-            tail = _after_title(rest, len(title_key))
-            if tail is not None:
-                return part, tail
+            after = _after_title(rest, len(title_key))
+            if after is not None:
+                return part, after
+        if enumerated.level is not Level.SECOND:
+            continue
+        if head is not None and fuzz.partial_ratio(head, title_key) >= _OWN_WORDS_SIMILARITY:
+            return part, tail
         if (
-            enumerated.level is Level.SECOND
-            and enumerated.number == position
+            enumerated.number == position
             and len(text) <= _SHORT_LINE
             and "。" not in text
+            and fuzz.partial_ratio(folded, title_key) >= _NUMBERED_SIMILARITY
         ):
             return part, ""
     return None
+
+
+#: How a run-in heading ends: ``（一）主动公开情况。2024年…`` / ``主动公开方面：…``.
+_RUN_IN = re.compile(r"^(?P<head>[^。：:，,；;]{2,20})[。：:](?P<tail>.*)$", re.S)
+_OWN_WORDS_SIMILARITY = 80
+#: A heading numbered as the official part may use other words, but not other topics
+#: (``（二）公开形式`` in a report whose （二） is not 依申请公开).
+_NUMBERED_SIMILARITY = 60
+
+
+def _run_in(rest: str) -> tuple[str | None, str]:
+    """A short heading and the text run into it; the whole line when it is only a heading."""
+    match = _RUN_IN.match(rest.strip())
+    if match:
+        return fold(match["head"]), match["tail"].strip()
+    if len(rest) <= 20 and not re.search(r"[。，,；;]", rest):
+        return fold(rest), ""
+    return None, ""
 
 
 def _after_title(rest: str, title_length: int) -> str | None:
@@ -469,15 +600,35 @@ class _Title:
 
 
 def find_title(paragraphs: list[str]) -> _Title | None:
-    """The title in the first paragraphs, possibly split over two of them."""
-    window = paragraphs[:_TITLE_WINDOW]
-    for index, _text in enumerate(window):
-        for count in (1, 2):
-            match = _TITLE.match(compact("".join(window[index : index + count])))
-            if match:
-                organisation = match["organisation"] or None
-                return _Title(organisation, _year_number(match["year"]), index + count)
-    return None
+    """The title in the first paragraphs, possibly split over two of them.
+
+    Offices print the organisation first (``孝感市人民政府办公室`` / ``2020年政府信息公开工作
+    年度报告`` on two lines) or the year first (``2021年度石璜镇政府信息公开工作年度报告``, the
+    usual form in some provinces), with or without 工作 and 年度. A saved web page puts the
+    site's navigation, breadcrumbs and metadata before it (and often repeats the title split
+    over two lines below it): a whole line naming the organisation is preferred to two lines
+    joined, and those to a title without one."""
+    window = list(paragraphs[:_TITLE_WINDOW])
+    candidates: list[tuple[int, int]] = [(i, 1) for i in range(len(window))]
+    pairs = [(i, 2) for i in range(len(window) - 1)]
+    fallback: _Title | None = None
+    for index, count in candidates + pairs:
+        parts = window[index : index + count]
+        if any(len(part) > _TITLE_LINE for part in parts):
+            continue
+        joined = compact("".join(parts))
+        match = _TITLE.match(joined) or _TITLE_YEAR_FIRST.match(joined)
+        if not match:
+            continue
+        organisation = match["organisation"] or None
+        if organisation is not None and organisation.endswith("人民"):
+            # ``…区人民政府信息公开工作年度报告``: 政府 was shared with the report's name.
+            organisation += "政府"
+        title = _Title(organisation, _year_number(match["year"]), index + count)
+        if organisation is not None:
+            return title
+        fallback = fallback or title
+    return fallback
 
 
 def split_closing(

@@ -1,19 +1,32 @@
 """The plain-text flattening of a report document as a :class:`Source`.
 
-Text extractors (Apache Tika and the like) write each table cell on its own line after a tab,
-a blank line after each row, and a cell's further lines without the tab. Paragraphs are plain
-lines; ``[bookmark: _GoBack]`` markers are dropped. Two blank lines, or a plain line after a
-blank one, end a table.
+Real flattenings, all read with their tables:
+
+- Text extractors (Apache Tika and the like) write each table cell on its own line after a
+  tab, a blank line after each row, and a cell's further lines without the tab. Paragraphs are
+  plain lines; ``[bookmark: _GoBack]`` markers are dropped. Two blank lines, or a plain line
+  after a blank one, end a table.
+- Word's 另存为纯文本 writes a table row on one line, its cells separated by tabs.
+- A web page copied as text (and Markdown) writes a row on one line between ``|`` marks:
+  ``规章 | 0 | 0 | 0 |``.
+- LibreOffice's text export (and a web page's text, one cell per line) writes every cell as
+  a line of its own: ``规章`` ``0`` ``0`` ``0``. A run of short lines holding bare figures is
+  read as a table, a row starting at each label after a figure. A web page's text puts a blank
+  line after every cell; in LibreOffice's export a blank line (or a no-break space) is an
+  empty cell.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from exports import texts
 from exports.docx_source import MAX_CELLS, MAX_FILE_BYTES, MAX_PARAGRAPHS, MAX_TABLES, MB
+from exports.labels import Level, fold, key, split_enumerator
 from exports.result import DocumentRejected
 from exports.source import Source, SourceParagraph, SourceTable
+from report.formats import FORMATS
 
 _MARKERS = re.compile(r"\[(?:bookmark|annotation|comment|link|image)[^\]\n]*\]")
 #: A line right-aligned by leading spaces (how extractors keep the closing's layout).
@@ -64,6 +77,84 @@ class _Builder:
             raise DocumentRejected(texts.REJECT_TOO_MANY_PARAGRAPHS.format(limit=MAX_PARAGRAPHS))
 
 
+_PIPE = re.compile(r"\|.*\|")
+_FIGURE_LINE = re.compile(
+    r"^[\s\u3000]*-?[0-9０-９][0-9０-９,，.．]*\s*(?:万元|元|件|个|条|项)?[\s\u3000]*$"
+)
+_SECTION_TITLES = frozenset(key(s.title) for f in FORMATS.values() for s in f.sections)
+#: A line of a one-cell-per-line table is short and is not a sentence.
+_CELL_LINE_MAX = 60
+#: So many bare figures make a run of short lines a table.
+_MIN_FIGURES = 3
+
+
+def _split_row(line: str) -> list[str] | None:
+    """The cells of a one-line row (Word's tabs, a web page's ``|``), else None."""
+    stripped = line.strip()
+    if "\t" in line and stripped:
+        # Leading tabs are empty cells (a vertically merged label cell), kept in place.
+        return [c.strip() for c in line.rstrip("\r\n").split("\t")]
+    if _PIPE.search(stripped) and stripped.count("|") >= 2:
+        cells = [c.strip() for c in stripped.strip("|").split("|")]
+        return cells if len(cells) >= 2 else None
+    return None
+
+
+def _is_section_title(text: str) -> bool:
+    enumerated = split_enumerator(text)
+    return enumerated.level is Level.FIRST and any(
+        t in fold(enumerated.rest) for t in _SECTION_TITLES
+    )
+
+
+def _is_cell_line(text: str) -> bool:
+    return len(text) <= _CELL_LINE_MAX and "。" not in text and not _is_section_title(text)
+
+
+def _cell_runs(items: list[SourceParagraph | SourceTable]) -> list[SourceParagraph | SourceTable]:
+    """Runs of one-cell-per-line paragraphs holding figures, turned into tables."""
+    out: list[SourceParagraph | SourceTable] = []
+    run: list[SourceParagraph] = []
+
+    def flush() -> None:
+        figures = sum(1 for p in run if _FIGURE_LINE.match(p.text))
+        if figures >= _MIN_FIGURES:
+            # A web page's text puts a blank line after every cell: blanks only separate.
+            # LibreOffice's export does not: a blank line there is an empty cell.
+            dense = any(a.text and b.text for a, b in itertools.pairwise(run))
+            lines = [p.text.strip() for p in run if p.text or dense]
+            # A row is the last label line before its figures; earlier label lines (block
+            # titles, headers, table 3's group labels) stand as rows of one cell.
+            rows: list[tuple[str, ...]] = []
+            row: list[str] = []
+            for text in lines:
+                if not text or _FIGURE_LINE.match(text):
+                    row.append(text)
+                    continue
+                if row:
+                    rows.append(tuple(row))
+                row = [text]
+            if row:
+                rows.append(tuple(row))
+            out.append(SourceTable(tuple(rows)))
+        else:
+            out.extend(p for p in run if p.text)
+        run.clear()
+
+    for item in items:
+        if isinstance(item, SourceParagraph) and item.text and _is_cell_line(item.text):
+            run.append(item)
+            continue
+        if isinstance(item, SourceParagraph) and not item.text:
+            if run:
+                run.append(item)
+            continue
+        flush()
+        out.append(item)
+    flush()
+    return out
+
+
 def text_source(text: str) -> Source:
     """Read the flattened text of a report document."""
     if len(text) > MAX_FILE_BYTES:
@@ -72,7 +163,21 @@ def text_source(text: str) -> Source:
     builder = _Builder()
     blanks = 0
     after_cell = False
+    one_line_rows = False
     for line in text.split("\n"):
+        tika_cell = line.startswith("\t") and "\t" not in line[1:]
+        cells = None if tika_cell else _split_row(line)
+        if cells is not None:
+            if not one_line_rows:
+                builder.end_table()
+            builder.end_row()
+            builder.row = cells
+            builder.end_row()
+            one_line_rows, after_cell, blanks = True, False, 0
+            continue
+        if one_line_rows and line.strip():
+            builder.end_table()
+        one_line_rows = one_line_rows and not line.strip()
         if line.startswith("\t"):
             if blanks:
                 builder.end_row()
@@ -83,10 +188,13 @@ def text_source(text: str) -> Source:
             after_cell = False
             if blanks >= 2:
                 builder.end_table()
+            if not builder.rows and not builder.row:
+                # Kept for _cell_runs: an empty cell in LibreOffice's text export.
+                builder.items.append(SourceParagraph(""))
         elif after_cell:
             builder.row[-1] += "\n" + line
         else:
             builder.paragraph(line)
             blanks = 0
     builder.end_table()
-    return Source(tuple(builder.items))
+    return Source(tuple(_cell_runs(builder.items)))

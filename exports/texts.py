@@ -140,3 +140,28 @@ APPENDIX_NOT_APPROVED = "本报告尚未审核通过（当前状态：{status}�
 APPENDIX_NONE = "无。"
 PEOPLE_SEPARATOR = "、"
 UNKNOWN_PERSON = "未署名人员"
+
+ROW_AMBIGUOUS = (
+    "“{label}”与本表的“{first}”“{second}”两行都相近，无法确定是哪一行，该行的数字未读取。"
+)
+ROW_SIMILAR = "“{label}”与本表的“{row}”相近（疑为笔误），已按“{row}”读取，请核对。"
+LEGACY_OTHER_ROW = (
+    "此处印的是2019—2020年格式的单行“（六）其他处理”（现行格式分为3个子项），"
+    "其数字已计入“3.其他”，未能分到“1.申请人无正当理由逾期不补正…”和“2.申请人逾期未按收费通知要求缴纳费用…”两项，请核对。"
+)
+REJECT_PDF_NO_TEXT = "这份 PDF 没有文字层（是扫描件或图片），无法读取其中的文字和表格。请提交 Word（.docx）文件或带文字的 PDF。"
+REJECT_PDF_BROKEN = (
+    "PDF 文件已损坏或已加密，无法读取（{detail}）。请提交 Word（.docx）格式的年度报告或完好的 PDF。"
+)
+REJECT_PDF_TOO_MANY_PAGES = "PDF 超过 {limit} 页，不像是一份年度报告，未予读取。"
+REJECT_NO_OFFICE = "这是旧版 Word（.doc）或 WPS（.wps）文件，本机未安装 LibreOffice，无法转换读取。请在 Word 或 WPS 中“另存为”.docx 后再提交。"
+REJECT_CONVERSION_FAILED = "旧版 Word（.doc）或 WPS（.wps）文件转换失败（{detail}）。请在 Word 或 WPS 中“另存为”.docx 后再提交。"
+REJECT_HTML_BROKEN = "网页文件无法解析，未予读取。"
+
+# Comparing this year's report sent as a file with the stored draft (exports/compare.py).
+COMPARE_FORMAT_CHANGED = "文件使用的报告格式与已填写的草稿不同，确认后将按文件的格式重新填写。"
+COMPARE_CELL = "“{label}”：草稿中为 {before}，文件中为 {after}"
+COMPARE_EMPTY = "未填"
+COMPARE_PART = "“{heading}”文字有改动，文件中为：“{text}”"
+COMPARE_PART_NEW = "“{heading}”草稿中未填写，文件中为：“{text}”"
+COMPARE_UNREAD = "另有 {count} 个数字文件中未能读出，确认后草稿中的数字保持不变。"

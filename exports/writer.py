@@ -399,7 +399,9 @@ class _Writer:
     def _cell_content(self, cell: GridCell) -> tuple[str, str, Font]:
         if cell.kind is Kind.FIGURE:
             assert cell.cell_id is not None
-            value = self.report.value(cell.cell_id)
+            # A total printed in an imported document is written as printed (a disagreement
+            # with its addends makes the export a draft), otherwise the computed one.
+            value = self.report.figures.get(cell.cell_id, self.report.value(cell.cell_id))
             column = self.report.format.cell(cell.cell_id).column
             text = "" if value is None else format_figure(value, column)
             return text, texts.STYLE_TABLE, typography.TABLE

@@ -194,7 +194,9 @@ class Balance(Rule):
 class PrintedTotal(Rule):
     """R2/R3/R4: a total printed in a document equals the sum of what it adds up.
 
-    Totals are computed, never asked, so this only fires on reports read from documents.
+    Totals are computed, never asked, so this only fires on reports read from documents. The
+    addends are taken as printed too (a printed sub-total, not the one worked out from its own
+    addends), so the message cites only cells that appear in the document.
     """
 
     total: str
@@ -202,7 +204,7 @@ class PrintedTotal(Rule):
 
     def evaluate(self, report: Report, previous: Report | None) -> Iterator[Violation]:
         printed = report.figures.get(self.total)
-        computed = _sum(report, self.addends)
+        computed = _printed_or_value(report, self.addends)
         if printed is not None and computed is not None and printed != computed:
             fmt = report.format
             names = "、".join(

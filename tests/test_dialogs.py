@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import docx
 import pytest
@@ -716,3 +717,14 @@ def test_a_reason_for_a_warning_a_colleague_has_fixed_meanwhile_is_not_kept(stor
     clerk.says("上年数据有误。")
     assert "这条提醒已经不存在了" in clerk.text()
     assert store.accepted_warnings(report_id) == {}
+
+
+def test_a_published_pdf_of_a_report_is_read_like_a_docx(store, township):
+    """Most offices publish their report as a PDF: sending it in the chat is read, not refused
+    (the real Shanghai 2019 report from the corpus)."""
+    clerk = seed_clerk(store)
+    clerk.command("fill")
+    pdf = (Path(__file__).parent / "data" / "real" / "shanghai-bgt-2019.pdf").read_bytes()
+    clerk.sends_file("2019年报告.pdf", pdf)
+    assert "请发送 Word 文档" not in clerk.text()
+    assert "从文件中读出" in clerk.text() and "2019" in clerk.text()

@@ -155,7 +155,7 @@ def test_an_upload_is_taken_as_read_and_confirmed_by_button():
 @pytest.mark.parametrize(
     ("upload", "expected"),
     [
-        (UploadRead(name="年报.pdf"), texts.FILE_NOT_DOCX),
+        (UploadRead(name="照片.jpg"), texts.FILE_NOT_DOCX),
         (UploadRead(name="年报.docx"), texts.IMPORT_UNAVAILABLE),
         (FileInput(name="年报.docx", data=b"PK"), texts.IMPORT_UNAVAILABLE),
         (

@@ -17,7 +17,7 @@ from bot.commands.common import db_option, fail, opened_store
 from exports import (
     DocumentRejected,
     needs_draft,
-    read_file,
+    read_document,
     report_title,
     write_docx,
 )
@@ -26,7 +26,7 @@ from report.rules import Severity, Violation, check
 from storage import Organisation, Store
 
 # What the commands print (the operator reads Chinese).
-HELP_CHECK = "检查年度报告文件（.docx，或由 Word 文档导出的 .txt 文本）：列出每个文件违反的规则（附数字）和未能读取的单元格。任一文件有错误时退出码为 1。"
+HELP_CHECK = "检查年度报告文件（.docx、.pdf、保存的网页 .html、由 Word 或 LibreOffice 导出的 .txt 文本；装有 LibreOffice 时也可读 .doc、.wps）：列出每个文件违反的规则（附数字）和未能读取的单元格。任一文件有错误时退出码为 1。"
 HELP_JSON = "以 JSON 格式输出，供其他程序使用。"
 HELP_IMPORT = "把年度报告文件读入数据库。机关名称和年份默认取自文件标题。"
 HELP_ORG_IMPORT = "单位全称或简称（默认取文件标题中的机关名称）。"
@@ -51,6 +51,7 @@ ITEM = "    {number}. {text}"
 VERDICT_ERRORS = "  结论：有错误，需要退回修改。"
 VERDICT_WARNINGS = "  结论：未发现错误，有需要核实的提醒。"
 VERDICT_OK = "  结论：未发现问题。"
+DRAFT_MARKED = "  本文件页眉标注“征求意见稿”，不是定稿（导出时有错误或尚有缺项）。"
 SUMMARY = (
     "共检查 {total} 份：{passed} 份未发现错误，{failed} 份有错误（其中 {rejected} 份无法读取）。"
 )
@@ -103,10 +104,13 @@ def _print_text(checked: list[CheckedFile]) -> None:
                 click.echo(heading.format(count=len(lines)))
                 for number, line in enumerate(lines, start=1):
                     click.echo(ITEM.format(number=number, text=line))
+        if item.result.draft:
+            click.echo(DRAFT_MARKED)
         if item.failed:
             click.echo(VERDICT_ERRORS)
         else:
-            click.echo(VERDICT_WARNINGS if item.warnings or item.unread else VERDICT_OK)
+            attention = item.warnings or item.unread or item.result.draft
+            click.echo(VERDICT_WARNINGS if attention else VERDICT_OK)
     failed = sum(1 for c in checked if c.failed)
     click.echo(
         SUMMARY.format(
@@ -186,7 +190,7 @@ def _find(store: Store, *names: str | None) -> Organisation | None:
 @db_option
 def import_command(file: Path, org_name: str | None, year: int | None, db_path: Path) -> None:
     try:
-        result = read_file(file.read_bytes())
+        result = read_document(file.read_bytes(), file.name)
     except DocumentRejected as error:
         fail(error.message)
     except OSError as error:

@@ -179,3 +179,62 @@ def test_import_and_export_explain_what_is_missing(
         main, ["export", "--org", "某县某镇人民政府", "--year", "2022", "--db", db]
     )
     assert missing.exit_code == 1 and "没有某县某镇人民政府 2022年的报告" in missing.output
+
+
+REAL = Path(__file__).resolve().parents[1] / "data" / "real"
+
+
+def test_a_real_report_with_printed_errors_round_trips_as_printed_and_flagged(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """2019年上海市人民政府办公厅 (tests/data/real): eleven row totals printed blank."""
+    db = tmp_path / "nianbao.db"
+    page = REAL / "shanghai-bgt-2019.html"
+    checked = runner.invoke(main, ["check", str(page)])
+    assert checked.exit_code == 1
+    assert "上海市人民政府办公厅 2019年报告" in checked.output
+    assert "“（七）总计·总计”为 805" in checked.output
+    with Store(db) as store:
+        store.add_organisation("上海市人民政府办公厅")
+    imported = runner.invoke(main, ["import", str(page), "--db", str(db)])
+    assert imported.exit_code == 0, imported.output
+    assert "错误" in imported.output
+    out = tmp_path / "export.docx"
+    exported = runner.invoke(
+        main,
+        [
+            "export",
+            "--org",
+            "上海市人民政府办公厅",
+            "--year",
+            "2019",
+            "-o",
+            str(out),
+            "--db",
+            str(db),
+        ],
+    )
+    assert exported.exit_code == 0, exported.output
+    assert "征求意见稿" in exported.output
+    back = read_docx(out.read_bytes())
+    assert back.draft is True
+    # Printed totals go out as printed, not replaced by the computed ones.
+    assert back.report.figures["applications.granted.total"] == 0
+    assert back.report.figures["applications.results_total.total"] == 805
+    again = runner.invoke(main, ["check", str(out)])
+    assert again.exit_code == 1
+    assert "征求意见稿" in again.output
+    assert "未发现问题" not in again.output
+
+
+def test_check_reads_a_published_pdf(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["check", "--json", str(REAL / "shanghai-bgt-2019.pdf")])
+    assert result.exit_code == 1
+    (item,) = json.loads(result.output)
+    assert (item["organisation"], item["year"], item["format"]) == (
+        "上海市人民政府办公厅",
+        2019,
+        "legacy",
+    )
+    assert item["problems"] == []
+    assert item["figures"]["applications.new.total"] == "859"

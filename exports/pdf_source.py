@@ -1,0 +1,93 @@
+"""A published PDF report as a :class:`Source` (pdfplumber, with its table extraction).
+
+Most offices publish last year's report only as PDF. Each page's tables are found from their
+ruling lines; the text outside the tables becomes paragraphs, one per printed line (a PDF
+keeps no paragraph marks, so a paragraph broken over lines is read as several; the narrative
+reader joins a part's lines again). A scanned PDF has no text layer: it is refused with a
+clear message (no OCR).
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from exports import texts
+from exports.docx_source import MAX_FILE_BYTES, MB
+from exports.result import DocumentRejected
+from exports.source import Source, SourceParagraph, SourceTable
+
+MAX_PAGES = 200
+
+
+def _inside(word: dict[str, Any], boxes: list[tuple[float, float, float, float]]) -> bool:
+    x = (word["x0"] + word["x1"]) / 2
+    y = (word["top"] + word["bottom"]) / 2
+    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+
+def _lines(page: Any, boxes: list[tuple[float, float, float, float]]) -> list[tuple[float, str]]:
+    """The page's text lines outside its tables, with their vertical position."""
+    outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
+    lines = outside.extract_text_lines(layout=False, strip=True)
+    return [(line["top"], line["text"]) for line in lines if line["text"].strip()]
+
+
+def pdf_source(data: bytes) -> Source:
+    """Read a PDF file's paragraphs and tables in page order."""
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    if len(data) > MAX_FILE_BYTES:
+        raise DocumentRejected(texts.REJECT_TOO_LARGE.format(limit=MAX_FILE_BYTES // MB))
+    items: list[SourceParagraph | SourceTable] = []
+    chars = 0
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            if len(pdf.pages) > MAX_PAGES:
+                raise DocumentRejected(texts.REJECT_PDF_TOO_MANY_PAGES.format(limit=MAX_PAGES))
+            for page in pdf.pages:
+                chars += len(page.chars)
+                found = page.find_tables()
+                boxes = [t.bbox for t in found]
+                placed: list[tuple[float, SourceParagraph | SourceTable]] = [
+                    (top, SourceParagraph(text)) for top, text in _lines(page, boxes)
+                ]
+                for table in found:
+                    # None marks a grid position covered by a merged cell: a merged cell is
+                    # listed once, as in a DOCX row; "" is a cell printed empty.
+                    rows = tuple(
+                        tuple(cell.strip() for cell in row if cell is not None)
+                        for row in table.extract()
+                        if any((cell or "").strip() for cell in row)
+                    )
+                    if rows:
+                        placed.append((table.bbox[1], SourceTable(rows)))
+                placed.sort(key=lambda item: item[0])
+                items.extend(item for _, item in placed)
+    except DocumentRejected:
+        raise
+    except (PDFSyntaxError, ValueError, KeyError, TypeError) as error:
+        raise DocumentRejected(
+            texts.REJECT_PDF_BROKEN.format(detail=type(error).__name__)
+        ) from None
+    except Exception as error:  # pdfminer raises many kinds for damaged or encrypted files
+        raise DocumentRejected(
+            texts.REJECT_PDF_BROKEN.format(detail=type(error).__name__)
+        ) from None
+    if chars == 0:
+        raise DocumentRejected(texts.REJECT_PDF_NO_TEXT)
+    return Source(tuple(_merge_split_tables(items)))
+
+
+def _merge_split_tables(
+    items: list[SourceParagraph | SourceTable],
+) -> list[SourceParagraph | SourceTable]:
+    """A table continued on the next page arrives as two tables with nothing between them."""
+    out: list[SourceParagraph | SourceTable] = []
+    for item in items:
+        if isinstance(item, SourceTable) and out and isinstance(out[-1], SourceTable):
+            out[-1] = SourceTable(out[-1].rows + item.rows)
+        else:
+            out.append(item)
+    return out

@@ -1,0 +1,353 @@
+"""The reader on reports that offices really published (tests/data/real, README there).
+
+One test per report: every printed figure read into its cell, every part that survives read
+with its first words, the verdict right, and the title's office and year right. The Shanghai
+2019 report survives whole and is read in every form a clerk may hold: the saved web page, the
+DOCX, the published PDF, LibreOffice's text export and Word's 另存为纯文本.
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+
+from exports import DocumentRejected, ProblemKind, ReadResult, read_document, read_text
+from report.formats import FORMATS
+from report.rules import Severity, check
+
+REAL = Path(__file__).resolve().parents[1] / "data" / "real"
+
+
+def _read(name: str) -> ReadResult:
+    return read_document((REAL / name).read_bytes(), name)
+
+
+def _word_plain_text(docx: bytes) -> str:
+    """What Word's 另存为纯文本 writes: paragraphs as lines, a table row on one line with its
+    cells separated by tabs (a merged cell once)."""
+    body = Document(io.BytesIO(docx)).element.body
+    lines: list[str] = []
+    for child in body.iterchildren():
+        if child.tag == qn("w:p"):
+            lines.append("".join(t.text or "" for t in child.iter(qn("w:t"))))
+        elif child.tag == qn("w:tbl"):
+            for tr in child.iter(qn("w:tr")):
+                cells = [
+                    "".join(t.text or "" for t in tc.iter(qn("w:t")))
+                    for tc in tr.iterchildren(qn("w:tc"))
+                ]
+                lines.append("\t".join(cells))
+    return "\r\n".join(lines)
+
+
+# --- 2019年上海市人民政府办公厅 (whole report) ------------------------------------------------
+
+SHANGHAI_2019_PRINTED = {
+    "disclosure.rules.issued": 13,
+    "disclosure.rules.published": 13,
+    "disclosure.rules.public_total": 524,
+    "disclosure.normative.issued": 60,
+    "disclosure.normative.published": 60,
+    "disclosure.normative.public_total": 368,
+    "disclosure.procurement.items": 6,
+    "disclosure.procurement.amount": 251000,
+    "applications.new.natural_person": 821,
+    "applications.new.business": 35,
+    "applications.new.legal_service": 2,
+    "applications.new.other_org": 1,
+    "applications.new.total": 859,
+    "applications.carried_over.natural_person": 18,
+    "applications.carried_over.total": 18,
+    "applications.granted.natural_person": 258,
+    "applications.granted.business": 12,
+    "applications.granted.legal_service": 1,
+    "applications.granted.other_org": 1,
+    "applications.partly_granted.natural_person": 3,
+    "applications.refused.state_secret.natural_person": 14,
+    "applications.refused.internal_affairs.natural_person": 5,
+    "applications.refused.process_info.natural_person": 3,
+    "applications.refused.process_info.business": 1,
+    "applications.refused.inquiry.natural_person": 10,
+    "applications.refused.inquiry.business": 2,
+    "applications.unavailable.not_held.natural_person": 252,
+    "applications.unavailable.not_held.business": 12,
+    "applications.unavailable.not_held.legal_service": 1,
+    "applications.unavailable.needs_creation.natural_person": 44,
+    "applications.unavailable.needs_creation.business": 3,
+    "applications.unavailable.unclear.natural_person": 25,
+    "applications.not_processed.petition.natural_person": 148,
+    "applications.not_processed.petition.business": 1,
+    "applications.not_processed.duplicate.natural_person": 5,
+    "applications.not_processed.duplicate.business": 4,
+    "applications.results_total.natural_person": 767,
+    "applications.results_total.business": 35,
+    "applications.results_total.legal_service": 2,
+    "applications.results_total.other_org": 1,
+    "applications.results_total.total": 805,
+    "applications.carried_forward.natural_person": 72,
+    "applications.carried_forward.total": 72,
+    "review.upheld": 5,
+    "review.pending": 2,
+    "review.total": 7,
+    "litigation_direct.upheld": 8,
+    "litigation_direct.pending": 1,
+    "litigation_direct.total": 9,
+}
+SHANGHAI_2019_PARTS = {
+    "overview.summary": "2019年，上海市人民政府办公厅坚持以习近平新时代",
+    "overview.active": "2019年，通过“中国上海”门户网站",
+    "overview.requests": "严格执行新出台的《条例》",
+    "overview.management": "严格落实《上海市人民政府公文公开发布实施办法》",
+    "problems": "（一）主要问题\n一是新《条例》实施后",
+    "other_matters": "无。",
+}
+#: The result rows whose 总计 the office left blank although they hold figures (README).
+SHANGHAI_2019_BLANK_TOTALS = {
+    "applications.granted",
+    "applications.partly_granted",
+    "applications.refused.state_secret",
+    "applications.refused.internal_affairs",
+    "applications.refused.process_info",
+    "applications.refused.inquiry",
+    "applications.unavailable.not_held",
+    "applications.unavailable.needs_creation",
+    "applications.unavailable.unclear",
+    "applications.not_processed.petition",
+    "applications.not_processed.duplicate",
+}
+
+
+def _assert_shanghai_2019(result: ReadResult) -> None:
+    assert (result.organisation, result.year, result.format_id) == (
+        "上海市人民政府办公厅",
+        2019,
+        "legacy",
+    )
+    assert result.problems == []
+    fmt = FORMATS["legacy"]
+    every_cell = {c.id for t in fmt.tables for c in t.cells}
+    figures = result.report.figures
+    assert set(figures) == every_cell
+    for cell_id, value in figures.items():
+        assert value == Decimal(SHANGHAI_2019_PRINTED.get(cell_id, 0)), cell_id
+    texts = result.report.texts
+    assert set(texts) == set(SHANGHAI_2019_PARTS)
+    for part_id, first_words in SHANGHAI_2019_PARTS.items():
+        assert texts[part_id].startswith(first_words), part_id
+    # The office's own （四）平台建设方面 and （五）监督保障方面 stay in the legacy format's
+    # third part, in order.
+    management = texts["overview.management"]
+    assert management.index("全面推进政府网站集约化平台建设") < management.index("充分发挥考核")
+    errors = [v for v in check(result.report) if v.severity is Severity.ERROR]
+    row_totals = {v.key for v in errors if v.key.startswith("row_total.")}
+    assert {k.removeprefix("row_total.").removesuffix(".total") for k in row_totals} == (
+        SHANGHAI_2019_BLANK_TOTALS
+    )
+    # （七）总计·总计 805 against the printed (blank) row totals, not the computed ones.
+    (column,) = [v for v in errors if v.key not in row_totals]
+    assert column.key == "column_total.applications.results_total.total"
+    assert (column.left.value, column.right.value) == (805, 0)
+
+
+def test_shanghai_2019_saved_web_page() -> None:
+    _assert_shanghai_2019(_read("shanghai-bgt-2019.html"))
+
+
+def test_shanghai_2019_docx() -> None:
+    _assert_shanghai_2019(_read("shanghai-bgt-2019.docx"))
+
+
+def test_shanghai_2019_published_pdf() -> None:
+    _assert_shanghai_2019(_read("shanghai-bgt-2019.pdf"))
+
+
+def test_shanghai_2019_libreoffice_text_export() -> None:
+    _assert_shanghai_2019(_read("shanghai-bgt-2019.libreoffice.txt"))
+
+
+def test_shanghai_2019_word_plain_text() -> None:
+    text = _word_plain_text((REAL / "shanghai-bgt-2019.docx").read_bytes())
+    assert "规章\t13\t13\t524" in text
+    _assert_shanghai_2019(read_text(text))
+
+
+# --- page beginnings ------------------------------------------------------------------------
+
+
+def _problems(result: ReadResult, kind: ProblemKind) -> list[str]:
+    return [p.describe() for p in result.problems if p.kind is kind]
+
+
+def _texts_start(result: ReadResult, expected: dict[str, str]) -> None:
+    assert set(result.report.texts) == set(expected)
+    for part_id, first_words in expected.items():
+        assert result.report.texts[part_id].startswith(first_words), part_id
+
+
+def test_shihuang_2021_one_cell_per_line_year_first_title() -> None:
+    result = _read("shihuang-2021.txt")
+    assert (result.organisation, result.year, result.format_id) == ("石璜镇", 2021, "current")
+    figures = result.report.figures
+    # Table 2 all printed 0; table 3 rows 一 and 二 and the result rows down to 6 (7 is cut).
+    assert figures["applications.new.natural_person"] == 1
+    assert figures["applications.new.total"] == 1
+    read_rows = {c.rsplit(".", 1)[0] for c in figures}
+    assert {
+        "disclosure.rules",
+        "disclosure.normative",
+        "disclosure.licensing",
+        "disclosure.penalty",
+        "disclosure.enforcement",
+        "disclosure.fees",
+        "applications.new",
+        "applications.carried_over",
+        "applications.granted",
+        "applications.partly_granted",
+        "applications.refused.process_info",
+    } <= read_rows
+    assert sum(figures.values()) == 2
+    unread = _problems(result, ProblemKind.FIGURE)
+    assert any("7.属于行政执法案卷" in p and "实际有 5 个" in p for p in unread)
+    assert not result.figures_complete
+    _texts_start(result, {"overview.summary": "2021年全年石璜镇政府信息公开工作运行正常"})
+
+
+def test_hunanzhen_2021_pipe_rows_and_own_sub_heading() -> None:
+    result = _read("hunanzhen-2021.txt")
+    assert result.organisation is None and result.year is None
+    assert result.format_id == "current"
+    assert {k: int(v) for k, v in result.report.figures.items()} == {
+        "disclosure.rules.issued": 0,
+        "disclosure.rules.repealed": 0,
+        "disclosure.rules.in_force": 0,
+        "disclosure.normative.issued": 0,
+        "disclosure.normative.repealed": 0,
+        "disclosure.normative.in_force": 0,
+        "disclosure.licensing.decisions": 0,
+    }
+    _texts_start(
+        result,
+        {
+            "overview.summary": "2021年,我镇深入贯彻实施",
+            "overview.active": "截至2021年底,共计在衢江区政府信息公开平台主动公开信息80条。",
+        },
+    )
+    assert any("标题" in p for p in _problems(result, ProblemKind.DOCUMENT))
+
+
+def test_xiaogan_2020_title_on_two_lines_and_an_extra_row() -> None:
+    result = _read("xiaogan-fbs-2020.txt")
+    assert (result.organisation, result.year, result.format_id) == (
+        "孝感市人民政府办公室",
+        2020,
+        "legacy",
+    )
+    assert {k: int(v) for k, v in result.report.figures.items()} == {
+        "disclosure.rules.issued": 2,
+        "disclosure.rules.published": 2,
+        "disclosure.rules.public_total": 3,
+        "disclosure.normative.issued": 11,
+        "disclosure.normative.published": 11,
+        "disclosure.normative.public_total": 119,
+    }
+    assert any("其他主动公开文件" in p for p in _problems(result, ProblemKind.FIGURE))
+    _texts_start(result, {"overview.summary": "2020年,市人民政府办公室\n认真贯彻落实"})
+
+
+def test_zhengyang_2021_prints_the_legacy_table_two() -> None:
+    result = _read("zhengyang-2021.txt")
+    assert (result.organisation, result.year, result.format_id) == ("平利县正阳镇", 2021, "legacy")
+    assert {k: int(v) for k, v in result.report.figures.items()} == {
+        f"disclosure.{row}.{column}": 0
+        for row in ("rules", "normative")
+        for column in ("issued", "published", "public_total")
+    }
+    assert any("2021年" in p for p in _problems(result, ProblemKind.DOCUMENT))
+    # The office's own （一）强化思想认识… points are text of the summary, not official parts.
+    summary = result.report.texts["overview.summary"]
+    assert "（一）" not in summary and "(一)强化思想认识,加强组织保障。" in summary
+    assert set(result.report.texts) == {"overview.summary"}
+
+
+def test_zhangjiawan_2021_sub_headings_in_the_offices_words() -> None:
+    result = _read("zhangjiawan-2021.txt")
+    assert (result.organisation, result.year) == ("张家湾镇", 2021)
+    _texts_start(
+        result,
+        {
+            "overview.summary": "本报告内容包括总体概述",
+            "overview.active": "张家湾镇人民政府政务公开工作",
+            "overview.requests": "本年度我镇未收到申请人提出的依申请公开申请",
+            "overview.management": "我镇严格按照政府信息公开范围与原则",
+            "overview.platforms": "我镇充分运用镇级公众号",
+            "overview.oversight": "张家湾镇人民政府严格贯彻落实",
+        },
+    )
+    # The page stops inside （五）: only sections 五 and 六 are missing.
+    missing = _problems(result, ProblemKind.TEXT)
+    assert len(missing) == 2
+    assert all("五、" in p or "六、" in p for p in missing)
+
+
+def test_yangliu_2021_lead_in_then_sub_heading() -> None:
+    result = _read("yangliu-2021.txt")
+    assert (result.organisation, result.year) == ("杨柳镇", 2021)
+    _texts_start(
+        result,
+        {
+            "overview.summary": "主动公开情况。杨柳镇人民政府按照",
+            "overview.active": "2021年我镇共主动公开信息475条",
+        },
+    )
+
+
+def test_quanxi_2020_title_without_gongzuo_and_own_sub_headings() -> None:
+    result = _read("quanxi-2020.txt")
+    assert (result.organisation, result.year, result.format_id) == ("衡南县泉溪镇", 2020, "legacy")
+    active = result.report.texts["overview.active"]
+    assert active.startswith("2020年,镇政府主动公开信息数为42条。")
+    assert "(二)公开形式" in active and "(三)回应关切及政策解读情况" in active
+    requests = result.report.texts["overview.requests"]
+    assert requests.startswith("本年度我镇未收到政府信息公开的申请")
+    assert "(八)机构建设和经费保障情况" in requests
+
+
+def test_meixian_2019_breadcrumb_title_and_gaishu() -> None:
+    result = _read("meixian-fbs-2019.txt")
+    assert (result.organisation, result.year) == ("梅县区人民政府办公室", 2019)
+    _texts_start(result, {"overview.summary": "2019年,梅县区以习近平新时代"})
+
+
+def test_wutongqiao_2019_title_after_navigation() -> None:
+    result = _read("wutongqiao-fbs-2019.txt")
+    assert (result.organisation, result.year) == ("五通桥区人民政府办公室", 2019)
+    _texts_start(result, {"overview.summary": "2019年,区政府办公室紧紧围绕全区中心工作"})
+
+
+def test_qujiang_2021_title_after_page_metadata() -> None:
+    result = _read("qujiang-fbs-2021.txt")
+    assert (result.organisation, result.year) == ("衢江区人民政府办公室", 2021)
+    _texts_start(result, {"overview.summary": "2021年,我办按照省、市、区政务公开重点工作"})
+
+
+def test_shanghai_2022_year_first_title() -> None:
+    result = _read("shanghai-2022.txt")
+    assert (result.organisation, result.year, result.format_id) == ("上海市", 2022, "current")
+    _texts_start(
+        result,
+        {
+            "overview.summary": "2022年,上海市坚持以习近平新时代",
+            "overview.active": "2022年,在上海市人民政府网站",
+        },
+    )
+
+
+def test_dongzhi_2022_without_its_title_is_refused() -> None:
+    with pytest.raises(DocumentRejected) as refused:
+        _read("dongzhi-czj-2022.txt")
+    assert "标题" in refused.value.message
