@@ -95,8 +95,29 @@ class Control:
         """The user's private chat, as it is once they have written to the bot."""
         chat = self.state.private_chat(user)
         chat.started = True
-        chat.blocked = False  # writing to a bot one has blocked means unblocking it
+        if chat.blocked:  # writing to a bot one has blocked means unblocking it
+            self._set_blocked(user, chat, blocked=False)
         return chat
+
+    def _set_blocked(self, user: User, chat: Chat, *, blocked: bool) -> None:
+        """Block or unblock the bot, with the ``my_chat_member`` update Telegram sends then."""
+        if chat.blocked == blocked:
+            return
+        chat.blocked = blocked
+        statuses = ("member", "kicked") if blocked else ("kicked", "member")
+        old, new = ({"status": status, "user": self.state.bot.to_api()} for status in statuses)
+        if blocked:
+            new["until_date"] = 0
+        self._deliver(
+            "my_chat_member",
+            {
+                "chat": self.state.chat_api(chat),
+                "from": user.to_api(),
+                "date": int(time.time()),
+                "old_chat_member": old,
+                "new_chat_member": new,
+            },
+        )
 
     def _deliver(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
         update = self.state.enqueue(kind, payload)
@@ -219,7 +240,8 @@ class Control:
         body = await request.json()
         user = self._user(body)
         chat = self.state.private_chat(user)
-        chat.blocked = bool(body.get("blocked", True))
+        self._set_blocked(user, chat, blocked=bool(body.get("blocked", True)))
+        self.state.touch()
         return web.json_response({"blocked": chat.blocked})
 
     # -- reading ----------------------------------------------------------------------
