@@ -1,8 +1,9 @@
 """The Telegram adapter: python-telegram-bot in, ``dialogs`` out. Nothing else lives here.
 
 Every update becomes one dialog event for one person; the engine commits the answer and the
-new state before it returns the messages, which are then sent. Buttons of a question that has
-been answered are removed, so a phone does not keep showing stale choices.
+new state before it returns the messages, which are then sent: one Bot API call per answer.
+The buttons of an answered question are left on the phone; a press on one is refused by its
+question number.
 """
 
 from __future__ import annotations
@@ -14,11 +15,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update, User
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -29,6 +29,7 @@ from telegram.ext import (
 )
 
 from bot.reminders import schedule_reminders
+from bot.sending import PriorityRateLimiter
 from bot.settings import Settings
 from bot.wiring import make_engine
 from dialogs import onboarding, texts
@@ -188,19 +189,8 @@ class NianbaoBot:
         except BadRequest as error:
             # Redelivered after a crash (already answered, or too old): the press still counts.
             log.debug("callback query not answered: %s", error.message)
-        user = update.effective_user
-        if user is None or not self._may_use(user.id):
-            await self.dispatch(update, context, ButtonPress(data=query.data or ""))
-            return
-        message = query.message
-        if (
-            isinstance(message, Message)
-            and message.reply_markup
-            and message.reply_markup.inline_keyboard
-        ):
-            # The question is being answered: its buttons go, so they cannot be pressed again.
-            await self._remove_buttons(context, message.chat_id, message.message_id)
-            self.store.forget_question_message(user.id, message.message_id)
+        # The buttons of answered questions stay on the phone: a press on one is refused by its
+        # question number, which costs no extra Bot API call per answer.
         await self.dispatch(update, context, ButtonPress(data=query.data or ""))
 
     async def on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -265,7 +255,7 @@ class NianbaoBot:
                 continue
             markup = _markup(out)
             if out.document is not None:
-                sent = await context.bot.send_document(
+                await context.bot.send_document(
                     chat_id,
                     document=out.document.data,
                     filename=out.document.filename,
@@ -278,14 +268,12 @@ class NianbaoBot:
                 continue
             chunks = split_html(out.text)
             for number, chunk in enumerate(chunks, start=1):
-                sent = await context.bot.send_message(
+                await context.bot.send_message(
                     chat_id,
                     chunk,
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup if number == len(chunks) else None,
                 )
-            if out.question and person_id is not None:
-                await self._mark_question(context, chat_id, person_id, sent.message_id)
 
     async def _send_to_other(self, context: ContextTypes.DEFAULT_TYPE, out: OutMessage) -> None:
         """A message for somebody else (a supervisor's reminder): a refusal does not stop the rest."""
@@ -294,23 +282,6 @@ class NianbaoBot:
             await self.send(context, out.to, [out.model_copy(update={"to": None})])
         except (Forbidden, BadRequest) as error:
             log.info("message to %s not delivered: %s", out.to, error.message)
-
-    async def _mark_question(
-        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, person_id: int, message_id: int
-    ) -> None:
-        """Remember the live question; strip the buttons of the one before it."""
-        previous = self.store.swap_question_message(person_id, message_id)
-        if previous and previous != message_id:
-            await self._remove_buttons(context, chat_id, previous)
-
-    async def _remove_buttons(
-        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, message_id: int
-    ) -> None:
-        try:
-            await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
-        except BadRequest as error:
-            # Already without buttons, deleted, or too old to edit: nothing to remove.
-            log.debug("buttons not removed from %s: %s", message_id, error.message)
 
     async def _username(self, context: ContextTypes.DEFAULT_TYPE) -> str:
         return self.settings.bot_username or context.bot.username or self.bot_username
@@ -394,10 +365,11 @@ async def _on_start(application: Application[Any, Any, Any, Any, Any, Any]) -> N
     schedule_reminders(application)
 
 
-def telegram_rate_limiter() -> AIORateLimiter:
+def telegram_rate_limiter() -> PriorityRateLimiter:
     """Telegram's limits without bursts: at most 30 messages in any one second overall (a
-    bucket of one that refills 29 times a second), 20 a minute per group, 429s waited out."""
-    return AIORateLimiter(overall_max_rate=1, overall_time_period=1 / 29, max_retries=5)
+    bucket of one that refills 29 times a second), about one a second per chat; replies go
+    before reminders, and a 429 pauses only its chat (see ``bot.sending``)."""
+    return PriorityRateLimiter(overall_rate=29, overall_burst=1, max_retries=5)
 
 
 def build_application(

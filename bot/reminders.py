@@ -3,7 +3,8 @@ and once at start-up to catch up on a reminder that fell due while the bot was d
 
 Each reminder is recorded before it is sent, so a restart never sends one twice (a crash
 between the two loses that one reminder rather than doubling it). Sends go one after another
-through the application's ``AIORateLimiter``, which keeps within Telegram's limits.
+through the application's rate limiter as broadcasts: they use only the sending budget that
+clerks' replies leave (``bot.sending``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, ContextTypes
 
+from bot.sending import broadcasting
 from dialogs.deadlines import SEND_AT
 from dialogs.reminders import pending_reminders
 
@@ -42,7 +44,8 @@ async def send_reminders(context: ContextTypes.DEFAULT_TYPE) -> int:
         ):
             continue
         try:
-            await handler.send(context, pending.person_id, [pending.message])
+            with broadcasting():
+                await handler.send(context, pending.person_id, [pending.message])
         except (Forbidden, BadRequest) as error:
             # Blocked the bot, or never opened a chat with it: nothing more to do for them.
             log.info("reminder to %s not delivered: %s", pending.person_id, error.message)
