@@ -14,8 +14,6 @@ import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 
-import cn2an
-
 from report import texts
 from report.layout import Column, UnitKind
 
@@ -212,6 +210,10 @@ def _parse_number(body: str, column: Column) -> tuple[Decimal, bool]:
         if body and set(body) <= _CHINESE_NUMERAL_CHARS | set("0123456789."):
             if body in ZERO_WORDS:
                 return Decimal(0), False
+            # Imported here: cn2an takes longer to import than the rest of a `nianbao check`,
+            # and most figures are written in digits.
+            import cn2an
+
             number = cn2an.cn2an(body, "smart")
             return Decimal(str(number)), any(m in body for m in _YUAN_SCALE)
     except Exception:

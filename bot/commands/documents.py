@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -25,7 +25,9 @@ from exports import (
     write_docx,
 )
 from report.rules import Severity, Violation, check
-from storage import Organisation, Store
+
+if TYPE_CHECKING:
+    from storage import Organisation, Store
 
 # What the commands print (the operator reads Chinese).
 HELP_CHECK = "检查年度报告文件（.docx，或由 Word 文档导出的 .txt 文本）：列出每个文件违反的规则（附数字）和未能读取的单元格。任一文件有错误时退出码为 1。"
