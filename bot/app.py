@@ -31,7 +31,8 @@ from telegram.ext import (
 from bot.reminders import schedule_reminders
 from bot.sending import PriorityRateLimiter
 from bot.settings import Settings
-from bot.wiring import make_engine
+from bot.uploads import ReadAhead
+from bot.wiring import make_engine, read_report_docx
 from dialogs import onboarding, texts
 from dialogs.model import (
     ButtonPress,
@@ -69,8 +70,12 @@ class NianbaoBot:
     def __init__(self, settings: Settings, store: Store) -> None:
         self.settings = settings
         self.store = store
+        self.uploads = ReadAhead(read_report_docx)  # uploads are read off the event loop
         self.engine = make_engine(
-            store, today=lambda: datetime.now(settings.zone).date(), zone=settings.zone
+            store,
+            today=lambda: datetime.now(settings.zone).date(),
+            zone=settings.zone,
+            read_docx=self.uploads,
         )
         self.bot_username = settings.bot_username or "nianbao_bot"
 
@@ -176,9 +181,10 @@ class NianbaoBot:
         await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
         file = await document.get_file()
         data = bytes(await file.download_as_bytearray())
-        await self.dispatch(
-            update, context, FileInput(name=document.file_name or "file", data=data)
-        )
+        async with self.uploads.reading(data):
+            await self.dispatch(
+                update, context, FileInput(name=document.file_name or "file", data=data)
+            )
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
