@@ -71,6 +71,7 @@ class Control:
             web.get("/_control/snapshot", self.snapshot),
             web.get("/_control/chats/{chat_id}", self.chat),
             web.get("/_control/calls", self.calls),
+            web.get("/_control/progress", self.progress),
             web.get("/_control/updates", self.updates),
             web.post("/_control/faults", self.add_fault),
             web.delete("/_control/faults", self.clear_faults),
@@ -264,6 +265,23 @@ class Control:
         if chat is None:
             raise Refused(404, f"no chat {request.match_info['chat_id']}")
         return web.json_response(self.state.chat_view(chat))
+
+    async def progress(self, request: web.Request) -> web.Response:
+        """Per chat, in a few numbers (for load tests, where snapshots are too big): how many
+        messages the bot sent, its last message with callback buttons and that one's first
+        button's data; and the calls refused with 429 by flood control."""
+        chats: dict[str, Any] = {}
+        for chat in self.state.chats.values():
+            sent = [m for m in chat.messages.values() if m.from_bot]
+            question = next((m for m in reversed(sent) if m.callback_buttons()), None)
+            chats[str(chat.id)] = {
+                "bot_messages": len(sent),
+                "question_id": question.message_id if question else None,
+                "button": question.callback_buttons()[0]["callback_data"] if question else None,
+            }
+        return web.json_response(
+            {"version": self.state.version, "chats": chats, "flood_refused": self.state.flood.refused}
+        )
 
     async def calls(self, request: web.Request) -> web.Response:
         method = request.query.get("method", "").lower()
