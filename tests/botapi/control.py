@@ -280,7 +280,11 @@ class Control:
                 "button": question.callback_buttons()[0]["callback_data"] if question else None,
             }
         return web.json_response(
-            {"version": self.state.version, "chats": chats, "flood_refused": self.state.flood.refused}
+            {
+                "version": self.state.version,
+                "chats": chats,
+                "flood_refused": self.state.flood.refused,
+            }
         )
 
     async def calls(self, request: web.Request) -> web.Response:
