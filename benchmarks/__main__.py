@@ -170,6 +170,7 @@ PEAK_GOALS = {
     "reply_p99_s": ("≤", 1.5),
     "callbacks_too_old": ("≤", 0),
     "loop_lag_max_ms": ("≤", 100),
+    "loop_lag_max_ms_serving": ("≤", 100),
     "interactive_p99_s_during_broadcast": ("≤", 2),
     "flood_429s": ("≤", 0),
     "commits_per_answer": ("≤", 1),

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -264,11 +265,13 @@ def run(
             )
         finally:
             peak.stop()
+        lags = re.findall(r"event loop: worst lag (\d+) ms", (workdir / "bot.log").read_text())
     return {
         "rows_per_s_one_bot": round(rows_per_s, 1),
         "reply_p99_s": round(reply_p99, 2),
         "callbacks_too_old": too_old,
         "loop_lag_max_ms": None,
+        "loop_lag_max_ms_serving": int(lags[-1]) if lags else None,
         "interactive_p99_s_during_broadcast": None,
         "flood_429s": flood,
         "commits_per_answer": round(commits, 2),
@@ -280,7 +283,10 @@ def run(
         "cores": os.cpu_count(),
         "seconds": round(time.perf_counter() - began, 1),
         "not_measured": {
-            "loop_lag_max_ms": "needs set-based reminder planning off the loop (county branch)",
-            "interactive_p99_s_during_broadcast": "needs the same: a 27,000-reminder morning",
+            "loop_lag_max_ms": (
+                "reminders fall due only in January and the bot process reads the real clock;"
+                " loop_lag_max_ms_serving is the worst lag over this whole run instead"
+            ),
+            "interactive_p99_s_during_broadcast": "the same: no reminder morning can be started",
         },
     }
