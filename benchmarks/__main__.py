@@ -165,6 +165,7 @@ def _reminders(lines: list[str]) -> None:
     ]
 
 
+ALL_PARTS = "answers,documents,reminders,e2e,peak,long"
 PEAK_GOALS = {
     "rows_per_s_one_bot": ("≥", 27),
     "reply_p99_s": ("≤", 1.5),
@@ -193,6 +194,7 @@ def _peak(lines: list[str], figures: dict[str, object]) -> None:
     lines += [
         "## 5. Peak week (one bot process over the test server, Telegram's limits enforced)",
         "",
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}.",
         (
             f"Disk fsync (4 KiB write + fsync, median): **{figures['fsync_ms']} ms**; load "
             f"average while running: {figures['load_average']} on {figures['cores']} cores; "
@@ -209,6 +211,34 @@ def _peak(lines: list[str], figures: dict[str, object]) -> None:
     for name, why in dict(figures.get("not_measured") or {}).items():  # type: ignore[call-overload]
         lines.append(f"- `{name}` not measured: {why}.")
     lines.append("")
+
+
+def replace_section(text: str, section: list[str]) -> str:
+    """``text`` (RESULTS.md) with its peak section replaced by ``section`` (or added before the
+    long tests' section, or at the end)."""
+    lines = text.split("\n")
+    heading = section[0]
+    start = next((i for i, line in enumerate(lines) if line == heading), None)
+    if start is not None:
+        end = next(
+            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
+        )
+        lines[start:end] = section
+    else:
+        at = next((i for i, line in enumerate(lines) if line.startswith("## Faults")), len(lines))
+        lines[at:at] = section
+    return "\n".join(lines)
+
+
+def _sections(lines: list[str]) -> list[list[str]]:
+    """The ``## `` sections of a results text (its header before the first one left out)."""
+    sections: list[list[str]] = []
+    for line in lines:
+        if line.startswith("## "):
+            sections.append([])
+        if sections:
+            sections[-1].append(line)
+    return sections
 
 
 def _long_tests(lines: list[str]) -> None:
@@ -243,6 +273,9 @@ def main() -> None:
         options = argparse.ArgumentParser(prog="python -m benchmarks peak")
         options.add_argument("--json", action="store_true", help="print one JSON object")
         options.add_argument("--small", action="store_true", help="a quick smoke run")
+        options.add_argument(
+            "--write", action="store_true", help="put the section into benchmarks/RESULTS.md"
+        )
         chosen = options.parse_args(sys.argv[2:])
         figures = _peak_figures(chosen.small)
         if chosen.json:
@@ -251,11 +284,17 @@ def main() -> None:
             lines: list[str] = []
             _peak(lines, figures)
             print("\n".join(lines))
+        if chosen.write:
+            section: list[str] = []
+            _peak(section, figures)
+            RESULTS.write_text(
+                replace_section(RESULTS.read_text(encoding="utf-8"), section), encoding="utf-8"
+            )
         return
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
         "--only",
-        default="answers,documents,reminders,e2e,peak,long",
+        default=ALL_PARTS,
         help="comma-separated parts to run",
     )
     parser.add_argument("--answers", type=int, default=500, help="answers timed per size")
@@ -286,7 +325,13 @@ def main() -> None:
     text = "\n".join(lines)
     print(text)
     if not args.no_write:
-        RESULTS.write_text(text, encoding="utf-8")
+        if parts >= set(ALL_PARTS.split(",")):
+            RESULTS.write_text(text, encoding="utf-8")
+        else:  # a partial run replaces only its own sections
+            merged = RESULTS.read_text(encoding="utf-8")
+            for section in _sections(lines):
+                merged = replace_section(merged, section)
+            RESULTS.write_text(merged, encoding="utf-8")
 
 
 if __name__ == "__main__":
