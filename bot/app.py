@@ -31,6 +31,7 @@ from telegram.ext import (
 from bot.reminders import schedule_reminders
 from bot.sending import PriorityRateLimiter
 from bot.settings import Settings
+from bot.turns import TakingTurns
 from bot.uploads import ReadAhead
 from bot.wiring import make_engine, read_report_docx
 from dialogs import onboarding, texts
@@ -71,6 +72,7 @@ class NianbaoBot:
         self.settings = settings
         self.store = store
         self.uploads = ReadAhead(read_report_docx)  # uploads are read off the event loop
+        self.turns = TakingTurns()  # one clerk's processing at a time between loop passes
         self.engine = make_engine(
             store,
             today=lambda: datetime.now(settings.zone).date(),
@@ -241,7 +243,9 @@ class NianbaoBot:
         self.store.upsert_person(user.id, user.full_name)
         if builds_document(event):
             await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT)
-        messages = self.engine.handle(user.id, event, update_id=update.update_id)
+        messages = await self.turns.run(
+            self.engine.handle, user.id, event, update_id=update.update_id
+        )
         if welcome:
             # The welcome replaces the plain menu, but not an organisation chooser.
             rest = messages[1:] if messages and messages[0].text == texts.MENU else messages
