@@ -4,6 +4,7 @@ the table and write it to ``benchmarks/RESULTS.md`` with the machine and the dat
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import answers, documents, e2e, reminders
+from benchmarks import answers, documents, e2e, peak, reminders
 from benchmarks.stats import machine, ms
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -47,6 +48,29 @@ def _answers(lines: list[str], count: int, budget: float) -> None:
             lines.append(
                 f"| {r.drafts:,} | {name} | {t.count} | {ms(t.p50_ms)} | {ms(t.p99_ms)} "
                 f"| {rate} | {ratio:.2f}× |"
+            )
+    lines += [
+        "",
+        "The stock baseline at both `PicklePersistence` settings (same answers; flush = the whole",
+        "pickle written once, during which PTB's event loop does nothing else):",
+        "",
+        (
+            "| stored drafts | setting | p50 ms | p99 ms | one flush ms | drafts held in memory MB "
+            "| answers lost on a crash |"
+        ),
+        "|---:|---|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        for setting, costs, lost in (
+            ("flush after every update", r.stock_flush, "none"),
+            ("PTB default: flush every 60 s", r.stock_default, "up to the last 60 s"),
+        ):
+            if costs is None:
+                continue
+            lines.append(
+                f"| {r.drafts:,} | {setting} | {ms(costs.timing.p50_ms)} "
+                f"| {ms(costs.timing.p99_ms)} | {ms(costs.flush_ms)} | {costs.held_mb:.0f} "
+                f"| {lost} |"
             )
     first, last = results[0], results[-1]
     ours_growth = last.ours.p50_ms / first.ours.p50_ms
@@ -158,6 +182,82 @@ def _reminders(lines: list[str]) -> None:
     ]
 
 
+ALL_PARTS = "answers,documents,reminders,e2e,peak,long"
+PEAK_GOALS = {
+    "rows_per_s_one_bot": ("≥", 27),
+    "reply_p99_s": ("≤", 1.5),
+    "callbacks_too_old": ("≤", 0),
+    "loop_lag_max_ms": ("≤", 100),
+    "loop_lag_max_ms_serving": ("≤", 100),
+    "interactive_p99_s_during_broadcast": ("≤", 2),
+    "flood_429s": ("≤", 0),
+    "commits_per_answer": ("≤", 1),
+    "answer_p99_ms": ("≤", 20),
+    "check_cli_s": ("≤", 0.5),
+}
+
+
+def _peak_figures(small: bool) -> dict[str, object]:
+    """The peak run (``small``: a quick smoke run with few clerks, for trying it out)."""
+    print("peak: answers benchmark …", file=sys.stderr, flush=True)
+    timed = answers.run(1_000, 50 if small else 300, 10.0 if small else 30.0)
+    print("peak: one bot over the test server …", file=sys.stderr, flush=True)
+    if small:
+        return peak.run(10, 2, 20, 20, answer_p99_ms=round(timed.ours.p99_ms, 1))
+    return peak.run(answer_p99_ms=round(timed.ours.p99_ms, 1))
+
+
+def _peak(lines: list[str], figures: dict[str, object]) -> None:
+    lines += [
+        "## 5. Peak week (one bot process over the test server, Telegram's limits enforced)",
+        "",
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}.",
+        (
+            f"Disk fsync (4 KiB write + fsync, median): **{figures['fsync_ms']} ms**; load "
+            f"average while running: {figures['load_average']} on {figures['cores']} cores; "
+            f"{figures['clerks']} clerks; whole run {figures['seconds']} s."
+        ),
+        "",
+        "| figure | measured | goal |",
+        "|---|---:|---:|",
+    ]
+    for name, (sign, goal) in PEAK_GOALS.items():
+        value = figures.get(name)
+        lines.append(f"| `{name}` | {'not measured' if value is None else value} | {sign} {goal} |")
+    lines += [""]
+    for name, why in dict(figures.get("not_measured") or {}).items():  # type: ignore[call-overload]
+        lines.append(f"- `{name}` not measured: {why}.")
+    lines.append("")
+
+
+def replace_section(text: str, section: list[str]) -> str:
+    """``text`` (RESULTS.md) with its peak section replaced by ``section`` (or added before the
+    long tests' section, or at the end)."""
+    lines = text.split("\n")
+    heading = section[0]
+    start = next((i for i, line in enumerate(lines) if line == heading), None)
+    if start is not None:
+        end = next(
+            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
+        )
+        lines[start:end] = section
+    else:
+        at = next((i for i, line in enumerate(lines) if line.startswith("## Faults")), len(lines))
+        lines[at:at] = section
+    return "\n".join(lines)
+
+
+def _sections(lines: list[str]) -> list[list[str]]:
+    """The ``## `` sections of a results text (its header before the first one left out)."""
+    sections: list[list[str]] = []
+    for line in lines:
+        if line.startswith("## "):
+            sections.append([])
+        if sections:
+            sections[-1].append(line)
+    return sections
+
+
 def _long_tests(lines: list[str]) -> None:
     print("long fault and fuzz tests …", flush=True)
     lines += [
@@ -186,10 +286,32 @@ def _long_tests(lines: list[str]) -> None:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["peak"]:
+        options = argparse.ArgumentParser(prog="python -m benchmarks peak")
+        options.add_argument("--json", action="store_true", help="print one JSON object")
+        options.add_argument("--small", action="store_true", help="a quick smoke run")
+        options.add_argument(
+            "--write", action="store_true", help="put the section into benchmarks/RESULTS.md"
+        )
+        chosen = options.parse_args(sys.argv[2:])
+        figures = _peak_figures(chosen.small)
+        if chosen.json:
+            print(json.dumps(figures, ensure_ascii=False))
+        else:
+            lines: list[str] = []
+            _peak(lines, figures)
+            print("\n".join(lines))
+        if chosen.write:
+            section: list[str] = []
+            _peak(section, figures)
+            RESULTS.write_text(
+                replace_section(RESULTS.read_text(encoding="utf-8"), section), encoding="utf-8"
+            )
+        return
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
         "--only",
-        default="answers,documents,reminders,e2e,long",
+        default=ALL_PARTS,
         help="comma-separated parts to run",
     )
     parser.add_argument("--answers", type=int, default=500, help="answers timed per size")
@@ -213,12 +335,20 @@ def main() -> None:
         _reminders(lines)
     if "e2e" in parts:
         _end_to_end(lines, 50, 6)
+    if "peak" in parts:
+        _peak(lines, _peak_figures(small=False))
     if "long" in parts:
         _long_tests(lines)
     text = "\n".join(lines)
     print(text)
     if not args.no_write:
-        RESULTS.write_text(text, encoding="utf-8")
+        if parts >= set(ALL_PARTS.split(",")):
+            RESULTS.write_text(text, encoding="utf-8")
+        else:  # a partial run replaces only its own sections
+            merged = RESULTS.read_text(encoding="utf-8")
+            for section in _sections(lines):
+                merged = replace_section(merged, section)
+            RESULTS.write_text(merged, encoding="utf-8")
 
 
 if __name__ == "__main__":

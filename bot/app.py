@@ -1,8 +1,9 @@
 """The Telegram adapter: python-telegram-bot in, ``dialogs`` out. Nothing else lives here.
 
 Every update becomes one dialog event for one person; the engine commits the answer and the
-new state before it returns the messages, which are then sent. Buttons of a question that has
-been answered are removed, so a phone does not keep showing stale choices.
+new state before it returns the messages, which are then sent: one Bot API call per answer.
+The buttons of an answered question are left on the phone; a press on one is refused by its
+question number.
 """
 
 from __future__ import annotations
@@ -19,14 +20,12 @@ from telegram import (
     BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
-    Message,
     Update,
     User,
 )
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -37,8 +36,11 @@ from telegram.ext import (
 )
 
 from bot.reminders import schedule_reminders, unreachable
+from bot.sending import PriorityRateLimiter
 from bot.settings import Settings
-from bot.wiring import make_engine
+from bot.turns import TakingTurns
+from bot.uploads import ReadAhead
+from bot.wiring import make_engine, read_report_docx
 from dialogs import onboarding, texts
 from dialogs.model import (
     ButtonPress,
@@ -76,8 +78,13 @@ class NianbaoBot:
     def __init__(self, settings: Settings, store: Store) -> None:
         self.settings = settings
         self.store = store
+        self.uploads = ReadAhead(read_report_docx)  # uploads are read off the event loop
+        self.turns = TakingTurns()  # one clerk's processing at a time between loop passes
         self.engine = make_engine(
-            store, today=lambda: datetime.now(settings.zone).date(), zone=settings.zone
+            store,
+            today=lambda: datetime.now(settings.zone).date(),
+            zone=settings.zone,
+            read_docx=self.uploads,
         )
         self.bot_username = settings.bot_username or "nianbao_bot"
 
@@ -181,9 +188,10 @@ class NianbaoBot:
         await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
         file = await document.get_file()
         data = bytes(await file.download_as_bytearray())
-        await self.dispatch(
-            update, context, FileInput(name=document.file_name or "file", data=data)
-        )
+        async with self.uploads.reading(data):
+            await self.dispatch(
+                update, context, FileInput(name=document.file_name or "file", data=data)
+            )
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -194,19 +202,8 @@ class NianbaoBot:
         except BadRequest as error:
             # Redelivered after a crash (already answered, or too old): the press still counts.
             log.debug("callback query not answered: %s", error.message)
-        user = update.effective_user
-        if user is None or not self._may_use(user.id):
-            await self.dispatch(update, context, ButtonPress(data=query.data or ""))
-            return
-        message = query.message
-        if (
-            isinstance(message, Message)
-            and message.reply_markup
-            and message.reply_markup.inline_keyboard
-        ):
-            # The question is being answered: its buttons go, so they cannot be pressed again.
-            await self._remove_buttons(context, message.chat_id, message.message_id)
-            self.store.forget_question_message(user.id, message.message_id)
+        # The buttons of answered questions stay on the phone: a press on one is refused by its
+        # question number, which costs no extra Bot API call per answer.
         await self.dispatch(update, context, ButtonPress(data=query.data or ""))
 
     async def on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -253,7 +250,9 @@ class NianbaoBot:
         self.store.mark_reachable(user.id)
         if builds_document(event):
             await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT)
-        messages = self.engine.handle(user.id, event, update_id=update.update_id)
+        messages = await self.turns.run(
+            self.engine.handle, user.id, event, update_id=update.update_id
+        )
         if welcome:
             # The welcome replaces the plain menu, but not an organisation chooser.
             if messages and messages[0].text == texts.MENU:
@@ -291,7 +290,7 @@ class NianbaoBot:
                 continue
             markup = _markup(out)
             if out.document is not None:
-                sent = await context.bot.send_document(
+                await context.bot.send_document(
                     chat_id,
                     document=out.document.data,
                     filename=out.document.filename,
@@ -304,14 +303,12 @@ class NianbaoBot:
                 continue
             chunks = split_html(out.text)
             for number, chunk in enumerate(chunks, start=1):
-                sent = await context.bot.send_message(
+                await context.bot.send_message(
                     chat_id,
                     chunk,
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup if number == len(chunks) else None,
                 )
-            if out.question and person_id is not None:
-                await self._mark_question(context, chat_id, person_id, sent.message_id)
         if undelivered:
             await self.send(context, chat_id, [self._undelivered(delivered, undelivered)])
 
@@ -335,23 +332,6 @@ class NianbaoBot:
                 self.store.mark_unreachable(out.to, error.message)
             return False
         return True
-
-    async def _mark_question(
-        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, person_id: int, message_id: int
-    ) -> None:
-        """Remember the live question; strip the buttons of the one before it."""
-        previous = self.store.swap_question_message(person_id, message_id)
-        if previous and previous != message_id:
-            await self._remove_buttons(context, chat_id, previous)
-
-    async def _remove_buttons(
-        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, message_id: int
-    ) -> None:
-        try:
-            await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
-        except BadRequest as error:
-            # Already without buttons, deleted, or too old to edit: nothing to remove.
-            log.debug("buttons not removed from %s: %s", message_id, error.message)
 
     async def _username(self, context: ContextTypes.DEFAULT_TYPE) -> str:
         return self.settings.bot_username or context.bot.username or self.bot_username
@@ -435,10 +415,11 @@ async def _on_start(application: Application[Any, Any, Any, Any, Any, Any]) -> N
     schedule_reminders(application)
 
 
-def telegram_rate_limiter() -> AIORateLimiter:
+def telegram_rate_limiter() -> PriorityRateLimiter:
     """Telegram's limits without bursts: at most 30 messages in any one second overall (a
-    bucket of one that refills 29 times a second), 20 a minute per group, 429s waited out."""
-    return AIORateLimiter(overall_max_rate=1, overall_time_period=1 / 29, max_retries=5)
+    bucket of one that refills 29 times a second), about one a second per chat; replies go
+    before reminders, and a 429 pauses only its chat (see ``bot.sending``)."""
+    return PriorityRateLimiter(overall_rate=29, overall_burst=1, max_retries=5)
 
 
 def build_application(

@@ -5,20 +5,42 @@ Each sub-command lives in ``bot/commands/<name>.py`` and turns library errors in
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
 import click
 
-from bot.commands.console import console, open_console
-from bot.commands.documents import COMMANDS as DOCUMENT_COMMANDS
-from bot.commands.ledger import COMMANDS as LEDGER_COMMANDS
-from bot.commands.org import org
-from bot.commands.review import review
-from bot.commands.run import load_settings, run, run_bot
+#: Each sub-command and where it lives: a command's module (and what it imports: the bot,
+#: the document reader, the database) is loaded only when that command runs.
+LAZY_COMMANDS = {
+    "org": "bot.commands.org:org",
+    "console": "bot.commands.console:console",
+    "run": "bot.commands.run:run",
+    "check": "bot.commands.documents:check_command",
+    "import": "bot.commands.documents:import_command",
+    "export": "bot.commands.documents:export_command",
+    "ledger": "bot.commands.ledger:ledger_command",
+    "review": "bot.commands.review:review",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose sub-commands are imported on first use (click's documented pattern)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS:
+            module, _, name = LAZY_COMMANDS[cmd_name].partition(":")
+            command = getattr(importlib.import_module(module), name)
+            assert isinstance(command, click.Command)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """nianbao: 政府信息公开工作年度报告填报助手."""
 
@@ -27,19 +49,19 @@ def main() -> None:
 def start() -> None:
     """Run the bot when TELEGRAM_BOT_TOKEN is set, otherwise the same dialogs in this terminal."""
     if os.environ.get("TELEGRAM_BOT_TOKEN"):
+        from bot.commands.run import load_settings, run_bot
+
         run_bot(load_settings())
         return
     click.echo("未设置 TELEGRAM_BOT_TOKEN，现在启动终端版（与 Telegram 机器人的对话完全相同）。")
     click.echo("No TELEGRAM_BOT_TOKEN is set: starting the terminal console instead of the bot.")
+    from bot.commands.console import open_console
+
     open_console(
         Path(os.environ.get("NIANBAO_DB", "nianbao.db")),
         os.environ.get("NIANBAO_ORG", "示例县示例镇人民政府"),
         Path("out"),
     )
-
-
-for command in (org, review, console, run, *DOCUMENT_COMMANDS, *LEDGER_COMMANDS):
-    main.add_command(command)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ from typing import Any
 
 from telegram.ext import Application
 
+from bot.watchdog import watching_the_loop
+
 
 @asynccontextmanager
 async def running(
@@ -24,7 +26,7 @@ async def running(
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with application:
+    async with application, watching_the_loop():
         if application.post_init is not None:
             await application.post_init(application)
         await application.start()

@@ -3,8 +3,9 @@ and once at start-up to catch up on a reminder that fell due while the bot was d
 
 Each reminder is recorded before it is sent (a batch at a time), so a restart never sends one
 twice; a crash between the two loses those reminders rather than doubling them. Sends go one
-after another through the application's ``AIORateLimiter``, which keeps within Telegram's
-limits. Planning runs in a worker thread with its own connection.
+after another through the application's rate limiter as broadcasts: they use only the sending
+budget that clerks' replies leave (``bot.sending``). Planning runs in a worker thread with its
+own connection.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, ContextTypes
 
+from bot.sending import broadcasting
 from dialogs.deadlines import (
     SEND_AT,
     calendar_knows,
@@ -101,7 +103,8 @@ async def _deliver(
     store = handler.store
     record = (reminder.person_id, reminder.report_id, reminder.due, reminder.kind)
     try:
-        await handler.send(context, reminder.person_id, [reminder.message])
+        with broadcasting():
+            await handler.send(context, reminder.person_id, [reminder.message])
     except (Forbidden, BadRequest) as error:
         log.info("reminder to %s not delivered: %s", reminder.person_id, error.message)
         store.forget_reminder(*record)

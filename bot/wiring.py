@@ -59,14 +59,17 @@ def write_summary(
 
 
 def make_engine(
-    store: Store, today: Callable[[], date] | None = None, zone: tzinfo | None = None
+    store: Store,
+    today: Callable[[], date] | None = None,
+    zone: tzinfo | None = None,
+    read_docx: Callable[[bytes], ReadResult] = read_report_docx,
 ) -> Engine:
     """The conversation engine as the bot and the console run it."""
     clock = today or date.today
     return Engine(
         store,
         render_docx=docx_renderer(clock),
-        read_docx=read_report_docx,
+        read_docx=read_docx,
         today=clock,
         write_summary=write_summary,
         zone=zone,

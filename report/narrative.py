@@ -16,8 +16,6 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-import cn2an
-
 _CLAUSE = re.compile(r"[^，。；;！？!?\n,]+")
 _MENTION = re.compile(
     r"(?<![0-9０-９.第])(?P<n>[0-9０-９]+|[零〇一二两三四五六七八九十百千]+)\s*(?P<u>[件条起个份])"
@@ -142,6 +140,8 @@ def _number(text: str) -> Decimal | None:
     text = text.translate(_DIGITS)
     if text.isdigit():
         return Decimal(text)
+    import cn2an  # slow to import; most narratives write figures in digits
+
     try:
         return Decimal(str(cn2an.cn2an(text, "smart")))
     except Exception:

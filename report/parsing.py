@@ -22,8 +22,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
-import cn2an
-
 from report import texts
 from report.layout import Column, UnitKind
 
@@ -350,6 +348,10 @@ def _number(body: str) -> tuple[Decimal, bool]:
         if body in ZERO_WORDS:
             return Decimal(0), False
         multiplied = any(m in body for m in _YUAN_SCALE)
+        # Imported here: cn2an takes longer to import than the rest of a `nianbao check`, and
+        # most figures are written in digits.
+        import cn2an
+
         try:
             return Decimal(str(cn2an.cn2an(body, "smart"))), multiplied
         except Exception:

@@ -90,8 +90,17 @@ class OrganisationStore(StoreBase):
     # -- people and memberships ----------------------------------------------------------------
 
     def upsert_person(self, person_id: int, display_name: str) -> Person:
-        """Register a person by Telegram user id, or update their display name."""
+        """Register a person by Telegram user id, or update their display name.
+
+        Writes (and commits) only when the person is new or the name changed: every update
+        calls this, and an unchanged row would cost a commit each time.
+        """
         display_name = display_name.strip()
+        row = self._conn.execute(
+            "SELECT display_name FROM people WHERE id = ?", (person_id,)
+        ).fetchone()
+        if row is not None and row[0] == display_name:
+            return Person(person_id, display_name)
         now = datetime_to_text(self._now())
         with self.transaction():
             self._conn.execute(

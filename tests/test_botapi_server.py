@@ -47,6 +47,7 @@ from tests.botapi import (
     WaitTimeout,
 )
 from tests.botapi.errors import Desc
+from tests.botapi.flood import FloodControl
 from tests.botapi.ptb import application_builder, polling
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -946,3 +947,75 @@ def test_update_ids_keep_growing_across_a_reset(botapi_client: BotApiClient) -> 
 async def test_the_sync_client_refuses_to_block_an_event_loop(botapi_server: BotApiServer) -> None:
     with pytest.raises(RuntimeError, match="AsyncBotApiClient"):
         botapi_server.client.wait_for_bot_messages(USER, 1, timeout=0.1)
+
+
+# -- Telegram's own limits ------------------------------------------------------------
+
+
+def test_flood_control_lets_a_burst_through_then_answers_429_per_chat() -> None:
+    config = ServerConfig(flood_chat_rate=0.1, flood_chat_burst=3.0)
+    with BotApiServer(config) as server:
+        server.client.send_text(USER, "你好")
+        server.client.send_text(OTHER_USER, "你好")
+        statuses = [api(server, "sendMessage", chat_id=USER, text="一")[0] for _ in range(3)]
+        status, body = api(server, "sendMessage", chat_id=USER, text="四")
+        other = api(server, "sendMessage", chat_id=OTHER_USER, text="别的聊天")[0]
+    assert statuses == [200, 200, 200]
+    assert (status, body["description"]) == (429, "Too Many Requests: retry after 10")
+    assert body["parameters"] == {"retry_after": 10}
+    assert other == 200  # one busy chat does not hold back another
+
+
+def test_flood_control_counts_every_chat_against_the_overall_limit() -> None:
+    config = ServerConfig(flood_overall_rate=0.1, flood_overall_burst=5.0)
+    with BotApiServer(config) as server:
+        chats = [USER + n for n in range(6)]
+        for chat in chats:
+            server.client.send_text(chat, "你好")
+        statuses = [api(server, "sendMessage", chat_id=c, text="好")[0] for c in chats]
+        # What Telegram does not count: answering a press, asking for updates.
+        assert api(server, "getUpdates")[0] == 200
+    assert statuses == [200] * 5 + [429]
+
+
+def test_flood_buckets_refill_at_their_rate() -> None:
+    now = [0.0]
+    flood = FloodControl(
+        overall_rate=30, overall_burst=30, chat_rate=1, chat_burst=2, clock=lambda: now[0]
+    )
+    assert [flood.check("sendMessage", 1) for _ in range(3)] == [None, None, 1]
+    now[0] = 0.5
+    assert flood.check("sendMessage", 1) == 1
+    now[0] = 1.0
+    assert flood.check("sendMessage", 1) is None
+    assert flood.check("answerCallbackQuery", 1) is None  # not a message
+    assert [flood.check("sendMessage", c) for c in range(100, 130)] == [None] * 29 + [1]
+    now[0] = 1.1  # three new overall tokens
+    assert [flood.check("sendMessage", c) for c in range(200, 204)] == [None] * 3 + [1]
+    assert flood.refused == 4
+
+
+def test_blocking_the_bot_sends_my_chat_member(botapi_server: BotApiServer) -> None:
+    people = botapi_server.client
+    people.send_text(USER, "/start")
+    people.block_bot(USER)
+    people.send_text(USER, "我回来了")
+    kinds = [
+        (
+            u["my_chat_member"]["old_chat_member"]["status"],
+            u["my_chat_member"]["new_chat_member"]["status"],
+        )
+        for u in people.updates()["pending"]
+        if "my_chat_member" in u
+    ]
+    assert kinds == [("member", "kicked"), ("kicked", "member")]
+    update = next(u for u in people.updates()["pending"] if "my_chat_member" in u)
+    assert update["my_chat_member"]["from"]["id"] == USER
+    assert update["my_chat_member"]["new_chat_member"]["user"]["id"] == botapi_server.bot_id
+
+
+def test_updates_nobody_fetched_are_dropped_after_their_lifetime() -> None:
+    with BotApiServer(ServerConfig(pending_update_ttl=0.0)) as server:
+        server.client.send_text(USER, "一天前的消息")
+        assert api(server, "getUpdates")[1]["result"] == []
+        assert server.client.updates()["expired"] == 1

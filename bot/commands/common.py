@@ -6,11 +6,12 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from storage import StorageError, Store
+if TYPE_CHECKING:
+    from storage import Store
 
 db_option = click.option(
     "--db",
@@ -25,6 +26,8 @@ db_option = click.option(
 @contextmanager
 def opened_store(db_path: str | os.PathLike[str]) -> Iterator[Store]:
     """The store at ``db_path``; a storage error becomes one line on stderr and exit code 1."""
+    from storage import StorageError, Store  # a command that needs no database does not load it
+
     try:
         with Store(os.path.expanduser(db_path)) as store:
             yield store

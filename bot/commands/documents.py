@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -23,7 +23,9 @@ from exports import (
 )
 from exports.check import CheckedFile, check_files
 from report.rules import Severity, Violation, check
-from storage import Organisation, Store
+
+if TYPE_CHECKING:
+    from storage import Organisation, Store
 
 # What the commands print (the operator reads Chinese).
 HELP_CHECK = "检查年度报告文件（.docx、.pdf、保存的网页 .html、由 Word 或 LibreOffice 导出的 .txt 文本；装有 LibreOffice 时也可读 .doc、.wps）：列出每个文件违反的规则（附数字）和未能读取的单元格。任一文件有错误时退出码为 1。"

@@ -435,6 +435,10 @@ class _Requests:
         return _Request("GET", "/_control/updates", lambda r: r.json())
 
     @staticmethod
+    def progress() -> _Request:
+        return _Request("GET", "/_control/progress", lambda r: r.json())
+
+    @staticmethod
     def file_bytes(file_id: str) -> _Request:
         return _Request("GET", f"/_control/files/{file_id}", lambda r: r.content)
 
@@ -842,6 +846,14 @@ class AsyncBotApiClient:
 
     async def updates(self) -> dict[str, Any]:
         return await self._send(_Requests.updates())
+
+    async def progress(self) -> dict[str, Any]:
+        """Per chat: bot messages sent, the last question with buttons (see the control API)."""
+        return await self._send(_Requests.progress())
+
+    async def wait_for_change(self, version: int, timeout: float) -> None:
+        """Return once the server's state moved past ``version`` (or after ``timeout`` s)."""
+        await self._send(_Requests.wait(version, timeout))
 
     async def file_bytes(self, file_id: str) -> bytes:
         return await self._send(_Requests.file_bytes(file_id))

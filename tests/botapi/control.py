@@ -71,6 +71,7 @@ class Control:
             web.get("/_control/snapshot", self.snapshot),
             web.get("/_control/chats/{chat_id}", self.chat),
             web.get("/_control/calls", self.calls),
+            web.get("/_control/progress", self.progress),
             web.get("/_control/updates", self.updates),
             web.post("/_control/faults", self.add_fault),
             web.delete("/_control/faults", self.clear_faults),
@@ -95,8 +96,32 @@ class Control:
         """The user's private chat, as it is once they have written to the bot."""
         chat = self.state.private_chat(user)
         chat.started = True
-        chat.blocked = False  # writing to a bot one has blocked means unblocking it
+        if chat.blocked:  # writing to a bot one has blocked means unblocking it
+            self._set_blocked(user, chat, blocked=False)
         return chat
+
+    def _set_blocked(self, user: User, chat: Chat, *, blocked: bool) -> None:
+        """Block or unblock the bot, with the ``my_chat_member`` update Telegram sends then."""
+        if chat.blocked == blocked:
+            return
+        chat.blocked = blocked
+        statuses = ("member", "kicked") if blocked else ("kicked", "member")
+        # A "kicked" member always carries until_date (0: for ever), old or new.
+        old, new = (
+            {"status": status, "user": self.state.bot.to_api()}
+            | ({"until_date": 0} if status == "kicked" else {})
+            for status in statuses
+        )
+        self._deliver(
+            "my_chat_member",
+            {
+                "chat": self.state.chat_api(chat),
+                "from": user.to_api(),
+                "date": int(time.time()),
+                "old_chat_member": old,
+                "new_chat_member": new,
+            },
+        )
 
     def _deliver(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
         update = self.state.enqueue(kind, payload)
@@ -219,7 +244,8 @@ class Control:
         body = await request.json()
         user = self._user(body)
         chat = self.state.private_chat(user)
-        chat.blocked = bool(body.get("blocked", True))
+        self._set_blocked(user, chat, blocked=bool(body.get("blocked", True)))
+        self.state.touch()
         return web.json_response({"blocked": chat.blocked})
 
     # -- reading ----------------------------------------------------------------------
@@ -242,6 +268,27 @@ class Control:
         if chat is None:
             raise Refused(404, f"no chat {request.match_info['chat_id']}")
         return web.json_response(self.state.chat_view(chat))
+
+    async def progress(self, request: web.Request) -> web.Response:
+        """Per chat, in a few numbers (for load tests, where snapshots are too big): how many
+        messages the bot sent, its last message with callback buttons and that one's first
+        button's data; and the calls refused with 429 by flood control."""
+        chats: dict[str, Any] = {}
+        for chat in self.state.chats.values():
+            sent = [m for m in chat.messages.values() if m.from_bot]
+            question = next((m for m in reversed(sent) if m.callback_buttons()), None)
+            chats[str(chat.id)] = {
+                "bot_messages": len(sent),
+                "question_id": question.message_id if question else None,
+                "button": question.callback_buttons()[0]["callback_data"] if question else None,
+            }
+        return web.json_response(
+            {
+                "version": self.state.version,
+                "chats": chats,
+                "flood_refused": self.state.flood.refused,
+            }
+        )
 
     async def calls(self, request: web.Request) -> web.Response:
         method = request.query.get("method", "").lower()

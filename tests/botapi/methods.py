@@ -247,6 +247,7 @@ class BotApiMethods:
         generation = state.poll_generation
         state.touch()  # wakes an older long poll, which then fails with 409 Conflict
         state.confirm(p.int("offset"))
+        state.drop_expired()
         limit = p.int("limit") or 100
         limit = min(max(limit, 1), 100)
         deadline = time.monotonic() + max(p.int("timeout") or 0, 0)

@@ -20,7 +20,7 @@ from aiohttp import BodyPartReader, web
 
 from tests.botapi.client import AsyncBotApiClient, BotApiClient
 from tests.botapi.control import Control
-from tests.botapi.errors import ApiError, Desc
+from tests.botapi.errors import ApiError, Desc, too_many_requests
 from tests.botapi.methods import NOT_IMPLEMENTED, BotApiMethods, Params, Upload
 from tests.botapi.state import ServerConfig, State
 from tests.botapi.webhook import WebhookDelivery
@@ -44,6 +44,14 @@ def _dumps(payload: Any) -> str:
 
 def _json_error(error: ApiError) -> web.Response:
     return _json(error.payload(), status=error.error_code)
+
+
+def _chat_key(raw: Any) -> int | None:
+    """The chat a call is about, for the per-chat flood limit (None: not a chat id)."""
+    try:
+        return int(str(raw).strip()) if raw not in (None, "") else None
+    except ValueError:
+        return None
 
 
 def _client_gone(request: web.Request) -> bool:
@@ -169,6 +177,9 @@ class ServerCore:
         if fault is not None:
             record.injected = True
             raise ApiError(fault.error_code, fault.description, fault.retry_after)
+        retry_after = state.flood.check(method, _chat_key(params.raw("chat_id")))
+        if retry_after is not None:
+            raise too_many_requests(retry_after)
         return await handler(params)
 
     async def _read_params(self, request: web.Request) -> Params:

@@ -17,6 +17,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.botapi.flood import FloodControl
 from tests.botapi.markup import inline_buttons
 
 # getUpdates' default when allowed_updates was never given (Bot API documentation).
@@ -59,6 +60,14 @@ class ServerConfig:
     download_limit: int = 20 * 1024 * 1024
     callback_query_timeout: float = 15.0
     first_update_id: int = 700_000_001
+    # Telegram's flood control (0 turns a limit off): messages a second overall and per chat,
+    # and the burst each bucket lets through before the sustained rate applies.
+    flood_overall_rate: float = 30.0
+    flood_overall_burst: float = 30.0
+    flood_chat_rate: float = 1.0
+    flood_chat_burst: float = 20.0
+    # Telegram keeps an update that nobody fetched for 24 hours, then drops it.
+    pending_update_ttl: float = 24 * 3600.0
 
     @property
     def bot_id(self) -> int:
@@ -176,6 +185,7 @@ class Update:
     update_id: int
     kind: str
     payload: dict[str, Any]
+    created: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -254,6 +264,13 @@ class State:
         self.calls: list[CallRecord] = []
         self._call_seq = itertools.count(1)
         self.faults: dict[str, deque[Fault]] = {}
+        self.flood = FloodControl(
+            self.config.flood_overall_rate,
+            self.config.flood_overall_burst,
+            self.config.flood_chat_rate,
+            self.config.flood_chat_burst,
+        )
+        self.expired_updates = 0
         self.commands: dict[str, list[dict[str, str]]] = {}
         self.settings: dict[str, Any] = {}
         self.webhook_url = ""
@@ -387,6 +404,13 @@ class State:
         self.updates.append(update)
         return update
 
+    def drop_expired(self) -> None:
+        """Forget updates nobody fetched within ``pending_update_ttl`` (Telegram: 24 hours)."""
+        oldest = time.monotonic() - self.config.pending_update_ttl
+        kept = [u for u in self.updates if u.created >= oldest]
+        self.expired_updates += len(self.updates) - len(kept)
+        self.updates = kept
+
     def deliver_confirmed(self, update_id: int) -> None:
         """Forget one update the webhook answered with a 2xx status."""
         self.updates = [u for u in self.updates if u.update_id != update_id]
@@ -480,4 +504,5 @@ class State:
             "next_update_id": self.next_update_id,
             "allowed_updates": sorted(self.allowed_updates),
             "dropped": self.dropped_updates,
+            "expired": self.expired_updates,
         }

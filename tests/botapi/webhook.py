@@ -61,6 +61,7 @@ class WebhookDelivery:
         state = self.state
         if not state.webhook_url or time.monotonic() < self._retry_at:
             return
+        state.drop_expired()
         busy_chats: set[object] = set()
         for update in list(state.updates):
             if len(self._in_flight) >= state.webhook_max_connections:

@@ -1,0 +1,292 @@
+"""Benchmark: the last week of January, one bot process over the Bot API test server.
+
+The test server runs in its own process and enforces Telegram's flood limits itself (30
+messages a second overall, about one a second per chat), so a bot that sent faster than
+Telegram allows would be refused here too; every 429 it answers is counted.
+
+Clerks are played by one asyncio driver: each answers a table row, waits for the next
+question (the bot's next message with buttons), answers again. The driver watches the server
+through its small ``/_control/progress`` view, since a full snapshot of 1,000 chats is too big
+to fetch after every change.
+
+``python -m benchmarks peak --json`` prints one JSON object; figures not measured by this
+version are ``null`` with the reason under ``not_measured``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from benchmarks.answers import row_text
+from benchmarks.drafts import clerk_ready_for_tables
+from benchmarks.e2e import EmulatorProcess
+from dialogs.engine import reporting_year
+from dialogs.plan import RowQuestion, plan_for
+from report.formats import format_for_year
+from storage import Store
+from tests.bot_process import REPO, BotProcess
+from tests.botapi.client import AsyncBotApiClient
+from tests.wal import wal_commits, wal_pinned
+
+FIRST_CLERK = 800_000
+
+
+@dataclass
+class _Watch:
+    """The server's per-chat progress, refreshed by one task; clerks wait on it."""
+
+    client: AsyncBotApiClient
+    chats: dict[str, dict[str, Any]] = field(default_factory=dict)
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+    stopped: bool = False
+
+    async def run(self) -> None:
+        version = 0
+        while not self.stopped:
+            progress = await self.client.progress()
+            self.chats = progress["chats"]
+            version = progress["version"]
+            self.changed.set()
+            self.changed = asyncio.Event()
+            await self.client.wait_for_change(version, 1.0)
+
+    async def until(self, check: Callable[[dict[str, Any]], bool], timeout: float) -> float:
+        """Wait until ``check(chats)`` holds; the moment it was seen."""
+        deadline = time.perf_counter() + timeout
+        while not check(self.chats):
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0:
+                raise TimeoutError("the bot did not answer in time")
+            event = self.changed
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), remaining)
+        return time.perf_counter()
+
+    def messages(self, clerk: int) -> int:
+        return int(self.chats.get(str(clerk), {}).get("bot_messages", 0))
+
+
+class Peak:
+    """A bot process with ``clerks`` clerks at table 2, and the emulator it talks to."""
+
+    def __init__(self, workdir: Path, clerks: int) -> None:
+        self.workdir = workdir
+        year = reporting_year(datetime.now(ZoneInfo("Asia/Shanghai")).date())
+        self.rows = [q for q in plan_for(format_for_year(year)) if isinstance(q, RowQuestion)]
+        self.ids = [FIRST_CLERK + n for n in range(clerks)]
+        self.db = workdir / "bot.db"
+        with Store(self.db) as store, store.transaction():
+            for clerk in self.ids:
+                clerk_ready_for_tables(store, clerk, f"压测单位{clerk}", year)
+        self.emulator = EmulatorProcess()
+        for clerk in self.ids:
+            self.emulator.client.add_user(clerk, f"文书{clerk}")
+        self.bot = BotProcess(self.emulator, self.db, workdir / "bot.log")
+        self.bot.start(timeout=120)
+        self.answered: dict[int, int] = dict.fromkeys(self.ids, 0)
+
+    def stop(self) -> None:
+        self.bot.stop()
+        self.emulator.stop()
+
+    def emulator_client(self) -> AsyncBotApiClient:
+        return AsyncBotApiClient(self.emulator.url, timeout=120)
+
+    async def open_questions(self, people: AsyncBotApiClient, watch: _Watch) -> None:
+        """Every clerk sends /fill and gets their first row question."""
+        for clerk in self.ids:
+            await people.send_command(clerk, "fill")
+        await watch.until(lambda chats: all(watch.messages(c) >= 1 for c in self.ids), 600)
+
+    async def answer(self, people: AsyncBotApiClient, watch: _Watch, clerk: int) -> float:
+        """One row typed; seconds until the next question came."""
+        before = watch.messages(clerk)
+        number = self.answered[clerk]
+        self.answered[clerk] += 1
+        sent = time.perf_counter()
+        await people.send_text(clerk, row_text(self.rows[number % len(self.rows)], number))
+        seen = await watch.until(lambda chats: watch.messages(clerk) > before, 600)
+        return seen - sent
+
+
+def _p99(values: list[float]) -> float:
+    if len(values) < 2:
+        return values[0] if values else float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[98]
+
+
+async def _throughput(
+    peak: Peak, people: AsyncBotApiClient, watch: _Watch, clerks: int, rows_each: int
+) -> tuple[float, float]:
+    """``clerks`` clerks typing at once, each ``rows_each`` rows: rows per second, p99 s."""
+
+    async def clerk_session(clerk: int) -> list[float]:
+        return [await peak.answer(people, watch, clerk) for _ in range(rows_each)]
+
+    began = time.perf_counter()
+    latencies = await asyncio.gather(*(clerk_session(c) for c in peak.ids[:clerks]))
+    seconds = time.perf_counter() - began
+    flat = [x for session in latencies for x in session]
+    return len(flat) / seconds, _p99(flat)
+
+
+async def _offered(
+    peak: Peak, people: AsyncBotApiClient, watch: _Watch, rate: float, rows: int
+) -> float:
+    """Rows arriving at ``rate`` a second from clerks taking turns: reply p99 in seconds."""
+    tasks = []
+    for number in range(rows):
+        clerk = peak.ids[number % len(peak.ids)]
+        tasks.append(asyncio.create_task(peak.answer(people, watch, clerk)))
+        await asyncio.sleep(1 / rate)
+    return _p99(list(await asyncio.gather(*tasks)))
+
+
+async def _presses(peak: Peak, people: AsyncBotApiClient, watch: _Watch, window: float) -> int:
+    """Every clerk presses a button of their question within ``window`` seconds; how many of
+    those presses were answered too late for Telegram ("query is too old")."""
+    before = len(await people.calls("answerCallbackQuery"))
+    presses = []
+    for clerk in peak.ids:
+        chat = watch.chats[str(clerk)]
+        presses.append((clerk, chat["question_id"], chat["button"]))
+
+    async def press(delay: float, clerk: int, message_id: int, data: str) -> None:
+        await asyncio.sleep(delay)
+        await people.press_button(clerk, message_id, data)
+
+    await asyncio.gather(
+        *(press(window * number / len(presses), *pressed) for number, pressed in enumerate(presses))
+    )
+    # Telegram's window is 15 s: wait until every press was answered or surely too late.
+    deadline = time.perf_counter() + 60
+    while time.perf_counter() < deadline:
+        calls = (await people.calls("answerCallbackQuery"))[before:]
+        if len(calls) >= len(presses) and all(c.ok is not None for c in calls):
+            break
+        await asyncio.sleep(1)
+    calls = (await people.calls("answerCallbackQuery"))[before:]
+    answered_in_time = len([c for c in calls if c.ok])
+    return len(presses) - answered_in_time
+
+
+async def _drive(
+    peak: Peak, clerks: int, rows_each: int, offered_rows: int, press_window: float
+) -> tuple[float, float, int, int, float]:
+    async with peak.emulator_client() as people:
+        watch = _Watch(people)
+        watcher = asyncio.create_task(watch.run())
+        try:
+            await peak.open_questions(people, watch)
+            with wal_pinned(peak.db):
+                commits = wal_commits(peak.db)
+                answered_before = sum(peak.answered.values())
+                rows_per_s, _ = await _throughput(peak, people, watch, clerks, rows_each)
+                answered = sum(peak.answered.values()) - answered_before
+                commits_per_answer = (wal_commits(peak.db) - commits) / answered
+            reply_p99 = await _offered(peak, people, watch, 10.0, offered_rows)
+            # Let the last replies land before pressing.
+            await asyncio.sleep(2)
+            too_old = await _presses(peak, people, watch, press_window)
+            calls = await people.calls()
+        finally:
+            watch.stopped = True
+            watcher.cancel()
+    flood = len([c for c in calls if c.error_code == 429 and not c.injected])
+    return rows_per_s, reply_p99, too_old, flood, commits_per_answer
+
+
+def fsync_ms(directory: Path, count: int = 50) -> float:
+    """The median cost of writing 4 KiB and fsync'ing it on the disk holding ``directory``."""
+    path = directory / "fsync.probe"
+    times = []
+    with path.open("wb") as file:
+        for _ in range(count):
+            began = time.perf_counter()
+            file.write(b"\0" * 4096)
+            file.flush()
+            os.fsync(file.fileno())
+            times.append(time.perf_counter() - began)
+    path.unlink()
+    return statistics.median(times) * 1000
+
+
+def check_cli_seconds(workdir: Path, repeat: int = 3) -> float:
+    """The fastest of ``repeat`` whole ``nianbao check`` processes on the seed report."""
+    from exports import write_docx
+    from tests.seed import seed_report
+
+    seed = workdir / "seed.docx"
+    seed.write_bytes(write_docx(seed_report()))
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "bot.cli", "check", str(seed)],
+            cwd=REPO,
+            check=True,
+            capture_output=True,
+        )
+        times.append(time.perf_counter() - began)
+    return min(times)
+
+
+def run(
+    clerks: int = 500,
+    rows_each: int = 3,
+    offered_rows: int = 300,
+    pressers: int = 1000,
+    answer_p99_ms: float | None = None,
+) -> dict[str, Any]:
+    """The whole peak run; the figures as one dict (see the module docstring)."""
+    began = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="nianbao-peak-", dir=REPO) as tmp:
+        workdir = Path(tmp)
+        disk_fsync_ms = fsync_ms(workdir)
+        check_s = check_cli_seconds(workdir)
+        peak = Peak(workdir, max(clerks, pressers))
+        try:
+            rows_per_s, reply_p99, too_old, flood, commits = asyncio.run(
+                _drive(peak, clerks, rows_each, offered_rows, 1.0)
+            )
+        finally:
+            peak.stop()
+        lags = re.findall(r"event loop: worst lag (\d+) ms", (workdir / "bot.log").read_text())
+    return {
+        "rows_per_s_one_bot": round(rows_per_s, 1),
+        "reply_p99_s": round(reply_p99, 2),
+        "callbacks_too_old": too_old,
+        "loop_lag_max_ms": None,
+        "loop_lag_max_ms_serving": int(lags[-1]) if lags else None,
+        "interactive_p99_s_during_broadcast": None,
+        "flood_429s": flood,
+        "commits_per_answer": round(commits, 2),
+        "answer_p99_ms": answer_p99_ms,
+        "check_cli_s": round(check_s, 2),
+        "clerks": max(clerks, pressers),
+        "fsync_ms": round(disk_fsync_ms, 2),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "cores": os.cpu_count(),
+        "seconds": round(time.perf_counter() - began, 1),
+        "not_measured": {
+            "loop_lag_max_ms": (
+                "reminders fall due only in January and the bot process reads the real clock;"
+                " loop_lag_max_ms_serving is the worst lag over this whole run instead"
+            ),
+            "interactive_p99_s_during_broadcast": "the same: no reminder morning can be started",
+        },
+    }
