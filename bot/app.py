@@ -30,6 +30,7 @@ from telegram.ext import (
 
 from bot.reminders import schedule_reminders
 from bot.settings import Settings
+from bot.uploads import MAX_UPLOAD_BYTES, DownloadFailed, UploadReader, download_capped
 from bot.wiring import make_engine
 from dialogs import onboarding, texts
 from dialogs.model import (
@@ -41,11 +42,11 @@ from dialogs.model import (
     TextInput,
     builds_document,
 )
-from storage import Store
+from report.cleaning import clean_text
+from storage import DatabaseFault, Store
 
 log = logging.getLogger(__name__)
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # Telegram lets bots download files up to 20 MB
 MAX_TEXT_CHARS = 4096
 MAX_CAPTION_CHARS = 1024
 DIALOG_COMMANDS = (
@@ -68,8 +69,12 @@ class NianbaoBot:
     def __init__(self, settings: Settings, store: Store) -> None:
         self.settings = settings
         self.store = store
+        self.uploads = UploadReader()
         self.engine = make_engine(
-            store, today=lambda: datetime.now(settings.zone).date(), zone=settings.zone
+            store,
+            today=lambda: datetime.now(settings.zone).date(),
+            zone=settings.zone,
+            read_docx=self.uploads.read,
         )
         self.bot_username = settings.bot_username or "nianbao_bot"
 
@@ -157,7 +162,7 @@ class NianbaoBot:
         message = update.effective_message
         if message is None or message.text is None:
             return
-        await self.dispatch(update, context, TextInput(text=message.text))
+        await self.dispatch(update, context, TextInput(text=clean_text(message.text)))
 
     async def on_document(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -173,8 +178,19 @@ class NianbaoBot:
             )
             return
         await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
-        file = await document.get_file()
-        data = bytes(await file.download_as_bytearray())
+        try:
+            data = await download_capped(await document.get_file(), MAX_UPLOAD_BYTES)
+        except DownloadFailed as failure:
+            log.warning("upload not downloaded: %s", failure)
+            data = None
+            text = texts.FILE_NOT_DOWNLOADED
+        else:
+            text = texts.FILE_TOO_BIG
+        if data is None:
+            await self.send(context, update.effective_chat.id, [OutMessage(text=text)])
+            return
+        if (document.file_name or "").lower().endswith(".docx"):
+            await self.uploads.prepare(data)  # off the event loop, outside any transaction
         await self.dispatch(
             update, context, FileInput(name=document.file_name or "file", data=data)
         )
@@ -221,8 +237,14 @@ class NianbaoBot:
         """Log the failure and tell the person briefly that nothing they entered was lost."""
         log.error("update failed: %s", type(context.error).__name__, exc_info=context.error)
         if isinstance(update, Update) and update.effective_chat is not None:
+            error = context.error
+            text = (
+                texts.DATABASE_FAULTS[error.kind]
+                if isinstance(error, DatabaseFault)
+                else texts.SOMETHING_WENT_WRONG
+            )
             try:
-                await context.bot.send_message(update.effective_chat.id, texts.SOMETHING_WENT_WRONG)
+                await context.bot.send_message(update.effective_chat.id, text)
             except TelegramError:
                 log.warning("could not tell the user about the failure")
 

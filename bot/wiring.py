@@ -7,9 +7,10 @@ from datetime import date, tzinfo
 
 from dialogs import texts
 from dialogs.engine import Engine
-from dialogs.machine import DocumentError
+from dialogs.machine import DocumentError, ReadDocx
 from dialogs.model import Document
-from exports import DocumentRejected, ReadResult, read_docx, write_docx
+from exports import DocumentRejected, ReadResult, write_docx
+from exports.sandbox import Kind, read_untrusted
 from exports.summary import Summary, summary_docx, summary_xlsx
 from report.values import Report
 from storage import Store, default_short_name
@@ -26,9 +27,10 @@ def docx_renderer(today: Callable[[], date]) -> Callable[[Report, bool, date | N
 
 
 def read_report_docx(data: bytes) -> ReadResult:
-    """Read an uploaded report; a file the reader refuses becomes the dialog's DocumentError."""
+    """Read an uploaded report in the sandbox (a limited child process); a file the reader
+    refuses becomes the dialog's DocumentError."""
     try:
-        return read_docx(data)
+        return read_untrusted(data, Kind.DOCX)
     except DocumentRejected as refusal:
         raise DocumentError(refusal.message) from None
 
@@ -49,14 +51,17 @@ def write_summary(
 
 
 def make_engine(
-    store: Store, today: Callable[[], date] | None = None, zone: tzinfo | None = None
+    store: Store,
+    today: Callable[[], date] | None = None,
+    zone: tzinfo | None = None,
+    read_docx: ReadDocx = read_report_docx,
 ) -> Engine:
     """The conversation engine as the bot and the console run it."""
     clock = today or date.today
     return Engine(
         store,
         render_docx=docx_renderer(clock),
-        read_docx=read_report_docx,
+        read_docx=read_docx,
         today=clock,
         write_summary=write_summary,
         zone=zone,

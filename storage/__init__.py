@@ -4,7 +4,14 @@ No SQL lives outside this package. See ``Store`` for the entry point.
 """
 
 from storage.codec import TEXT_PREFIX, WARNING_PREFIX, default_short_name, text_target
-from storage.errors import AmbiguousName, InviteError, NotFound, StaleWrite, StorageError
+from storage.errors import (
+    AmbiguousName,
+    DatabaseFault,
+    InviteError,
+    NotFound,
+    StaleWrite,
+    StorageError,
+)
 from storage.migrations import LATEST as SCHEMA_VERSION
 from storage.models import (
     AuditEntry,
@@ -25,6 +32,7 @@ __all__ = [
     "WARNING_PREFIX",
     "AmbiguousName",
     "AuditEntry",
+    "DatabaseFault",
     "Invite",
     "InviteError",
     "Membership",

@@ -10,7 +10,15 @@ from typing import NoReturn
 
 import click
 
-from storage import StorageError, Store
+from storage import DatabaseFault, StorageError, Store
+
+#: What the operator reads when the database file cannot be written (nothing was saved).
+DATABASE_FAULTS = {
+    "busy": "数据库文件“{path}”正被其他程序（如正在运行的机器人）占用，本次操作未执行，请稍后再试。",
+    "full": "磁盘空间已满，无法写入数据库文件“{path}”，本次操作未保存。请清理磁盘空间后重试。",
+    "readonly": "数据库文件“{path}”是只读的（或所在目录不可写），本次操作未保存。请检查文件权限后重试。",
+    "io": "读写数据库文件“{path}”时出错，本次操作未保存。请检查磁盘后重试。",
+}
 
 db_option = click.option(
     "--db",
@@ -28,6 +36,8 @@ def opened_store(db_path: str | os.PathLike[str]) -> Iterator[Store]:
     try:
         with Store(os.path.expanduser(db_path)) as store:
             yield store
+    except DatabaseFault as fault:
+        fail(DATABASE_FAULTS[fault.kind].format(path=db_path))
     except StorageError as error:
         fail(error.message)
 
