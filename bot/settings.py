@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     api_base_url: str | None = Field(default=None, validation_alias="TELEGRAM_API_BASE_URL")
     timezone: str = Field(default="Asia/Shanghai", validation_alias="NIANBAO_TZ")
     bot_username: str | None = Field(default=None, validation_alias="NIANBAO_BOT_USERNAME")
+    #: The secret Telegram sends with each webhook post; derived from the token when unset.
+    webhook_secret: SecretStr | None = Field(
+        default=None, validation_alias="NIANBAO_WEBHOOK_SECRET"
+    )
 
     @field_validator("admin_ids", mode="before")
     @classmethod
