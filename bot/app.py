@@ -7,6 +7,7 @@ been answered are removed, so a phone does not keep showing stale choices.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 import re
@@ -42,6 +43,7 @@ from dialogs.model import (
     TextInput,
     builds_document,
 )
+from exports.sandbox import warm_up
 from report.cleaning import clean_text
 from storage import DatabaseFault, Store
 
@@ -414,6 +416,8 @@ async def _on_start(application: Application[Any, Any, Any, Any, Any, Any]) -> N
     application.bot_data["nianbao"].store.prune_updates()
     await _register_commands(application)
     schedule_reminders(application)
+    # The first upload should not wait for the sandbox's fork server to start.
+    asyncio.get_running_loop().run_in_executor(None, warm_up)
 
 
 def telegram_rate_limiter() -> AIORateLimiter:
