@@ -128,9 +128,7 @@ def test_check_refuses_every_hostile_file_and_reads_the_others(tmp_path) -> None
     done = CliRunner().invoke(main, ["check", *map(str, paths.values())])
     assert done.exit_code == 1, done.output
     assert "Traceback" not in done.output
-    blocks = dict(
-        re.findall(r"【(.+?)】\n(.*?)(?=\n【|\n共检查)", done.output, flags=re.DOTALL)
-    )
+    blocks = dict(re.findall(r"【(.+?)】\n(.*?)(?=\n【|\n共检查)", done.output, flags=re.DOTALL))
     for kind, (_, expected) in REFUSED.items():
         block = blocks[str(paths[kind])]
         assert "无法读取" in block and expected in block, f"{kind}: {block}"

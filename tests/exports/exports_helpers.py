@@ -287,7 +287,7 @@ def deep_elements(depth: int = 300) -> bytes:
 
 def invalid_encoding() -> bytes:
     """A main document with bytes that are not UTF-8 (GBK) in a UTF-8 document."""
-    xml = DOCUMENT_OPEN.encode() + "<w:p><w:r><w:t>".encode() + "年度报告".encode("gbk")
+    xml = DOCUMENT_OPEN.encode() + b"<w:p><w:r><w:t>" + "年度报告".encode("gbk")
     return package(xml + b"</w:t></w:r></w:p>" + DOCUMENT_CLOSE.encode())
 
 
