@@ -72,7 +72,9 @@ def run_console(
             if message.document is not None:
                 out_dir.mkdir(parents=True, exist_ok=True)
                 target = out_dir / safe_filename(message.document.filename)
-                target.write_bytes(message.document.data)
+                partial = target.with_name(f".{target.name}.part")
+                partial.write_bytes(message.document.data)
+                partial.replace(target)  # whole or not at all
                 write(f"（文件已保存：{target}）")
             write("")
 

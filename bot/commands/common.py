@@ -42,6 +42,20 @@ def opened_store(db_path: str | os.PathLike[str]) -> Iterator[Store]:
         fail(error.message)
 
 
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all: a killed process or a full disk leaves the old file
+    (or none), never half a document."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        with temporary.open("wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print one line on stderr and exit with ``code``."""
     click.echo(message, err=True)

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from bot.commands.common import db_option, fail, opened_store
+from bot.commands.common import db_option, fail, opened_store, write_atomically
 from exports import (
     DocumentRejected,
     ProblemKind,
@@ -326,7 +326,7 @@ def export_command(
     data = write_docx(report, draft=draft, issued=issued or date.today())
     path = output or Path(safe_filename(f"{report_title(report)}.docx"))
     try:
-        path.write_bytes(data)
+        write_atomically(path, data)
     except OSError as error:
         fail(FILE_UNREADABLE.format(path=path, error=error.strerror or error))
     click.echo(EXPORTED.format(path=path))
