@@ -2,13 +2,15 @@
 
 One bot process over the Bot API emulator. Clerk A sends every hostile (and every odd but
 harmless) file of ``tests/test_faults_hostile_files.py``, one after the other; meanwhile clerk B,
-of another office, sends ``/help`` every 0.2 s. Measured: A's wait for each verdict (target
+of another office, sends ``/help`` every 0.2 s. The bot runs behind a webhook, where chats are
+processed in parallel. Measured: A's wait for each verdict (target
 < 5 s), B's reply times (target: every one < 1 s), the growth of the bot's peak memory (target
 < 200 MB).
 """
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 import threading
 import time
@@ -17,9 +19,10 @@ from pathlib import Path
 
 from benchmarks.e2e import EmulatorProcess
 from benchmarks.stats import Timing
+from bot.uploads import MAX_UPLOAD_BYTES
 from storage import Role, Store
 from tests.bot_process import BotProcess, Person
-from tests.botapi.client import BotApiClient
+from tests.botapi.client import BotApiClient, WaitTimeout
 from tests.test_faults_hostile_files import READ, REFUSED
 
 HOSTILE_CLERK, STEADY_CLERK = 810_001, 810_002
@@ -62,7 +65,9 @@ def run() -> HostileResult:
             org = store.add_organisation(name)
             store.upsert_person(clerk, f"{name}文书")
             store.add_membership(clerk, org.id, Role.CLERK)
-    bot = BotProcess(emulator, db, folder / "bot.log").start(timeout=60)
+    # Behind a webhook, where updates of different chats are processed in parallel (the
+    # polling loop of bot/polling.py handles one update after another).
+    bot = BotProcess(emulator, db, folder / "bot.log", webhook=True).start(timeout=60)
     hostile = Person(BotApiClient(emulator.url, timeout=120), HOSTILE_CLERK, "甲镇文书")
     steady = Person(BotApiClient(emulator.url, timeout=60), STEADY_CLERK, "乙镇文书")
     stop = threading.Event()
@@ -72,7 +77,8 @@ def run() -> HostileResult:
     def keep_asking() -> None:
         while not stop.is_set():
             began = time.perf_counter()
-            steady.command("help")
+            with contextlib.suppress(WaitTimeout):  # counted at what it cost; the run goes on
+                steady.command("help")
             latencies.append(time.perf_counter() - began)
             time.sleep(STEADY_PAUSE)
 
@@ -89,8 +95,16 @@ def run() -> HostileResult:
         kinds = [(k, b) for k, (b, _) in REFUSED.items()] + list(READ.items())
         for kind, build in kinds:
             content = build()
+            if not content or len(content) > MAX_UPLOAD_BYTES:
+                # Telegram delivers no empty file; one over 20 MB is refused by the size it
+                # reports (tests/test_faults_uploads.py), and pushing 30 MB through the
+                # emulator measures the emulator.
+                continue
             began = time.perf_counter()
-            said = Person.text(hostile.sends_file("年度报告.docx", content))
+            try:
+                said = Person.text(hostile.sends_file("年度报告.docx", content))
+            except WaitTimeout:
+                said = "(no answer within 10 s)"
             files.append(FileResult(kind, time.perf_counter() - began, said.split("\n")[0][:60]))
         stop.set()
         asker.join(30)
