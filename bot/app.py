@@ -158,7 +158,8 @@ class NianbaoBot:
         if message is None or not message.text:
             return
         name = message.text.split()[0].lstrip("/").split("@")[0].lower()
-        await self.dispatch(update, context, Command(name=name, args=" ".join(context.args or ())))
+        args = clean_text(" ".join(context.args or ()))
+        await self.dispatch(update, context, Command(name=name, args=args))
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message

@@ -241,3 +241,47 @@ def test_sigkill_during_import_and_export_leaves_all_or_nothing(tmp_path) -> Non
         if output.exists():
             Document(str(output))
         assert not list(tmp_path.glob(".*.part")), kill
+
+
+@pytest.mark.parametrize(
+    ("pragma", "kind"), [("max_page_count = {pages}", "full"), ("query_only = ON", "readonly")]
+)
+def test_the_chat_tells_the_clerk_that_the_message_was_not_saved(tmp_path, pragma, kind) -> None:
+    """Through the real Application (network replaced in-process by the fake Bot API)."""
+    import asyncio
+
+    from benchmarks.fakenet import TOKEN, Updates, install
+    from bot.app import build_application
+    from bot.settings import Settings
+
+    store = _clerk_store(tmp_path / "chat.db")
+    settings = Settings(
+        TELEGRAM_BOT_TOKEN=TOKEN, NIANBAO_DB=str(tmp_path / "chat.db"), NIANBAO_BOT_USERNAME="b"
+    )
+    app = build_application(settings, store)
+    fake = install(app, record=True)
+    updates = Updates()
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(app.initialize())
+
+        def say(text: str) -> list[str]:
+            before = len(fake.sent)
+            loop.run_until_complete(app.process_update(updates.text(app, CLERK, text)))
+            return [p.get("text", "") for m, p in fake.sent[before:] if m == "sendMessage"]
+
+        say("/fill")
+        pages = store._conn.execute("PRAGMA page_count").fetchone()[0]
+        store._conn.execute("PRAGMA " + pragma.format(pages=pages))
+        said = say(NARRATIVE)
+        assert said == [dialog_texts.DATABASE_FAULTS[kind]]
+        assert _stored_texts(store) == {}
+        store._conn.execute("PRAGMA max_page_count = 1073741823")
+        store._conn.execute("PRAGMA query_only = OFF")
+        said = say(NARRATIVE)
+        assert dialog_texts.DATABASE_FAULTS[kind] not in said
+        assert NARRATIVE in _stored_texts(store).values()
+    finally:
+        loop.run_until_complete(app.shutdown())
+        loop.close()
+        store.close()
