@@ -75,10 +75,17 @@ def run() -> HostileResult:
     wall = 0.0
 
     def keep_asking() -> None:
+        client = steady.client
         while not stop.is_set():
+            seen = len(client.bot_messages(STEADY_CLERK))
             began = time.perf_counter()
+            client.send_command(STEADY_CLERK, "help")
             with contextlib.suppress(WaitTimeout):  # counted at what it cost; the run goes on
-                steady.command("help")
+                client.wait_until(
+                    lambda s, seen=seen: len(s.bot_messages(STEADY_CLERK)) > seen or None,
+                    10.0,
+                    what="the reply to /help",
+                )
             latencies.append(time.perf_counter() - began)
             time.sleep(STEADY_PAUSE)
 
