@@ -678,6 +678,9 @@ class _Turn:
             self.say(texts.IMPORT_REJECTED.format(reason=escape(error.message)))
             return
         imported = result.report
+        if not imported.figures and not imported.texts:  # an import that reads nothing
+            self.say(texts.IMPORT_NOTHING_READ)
+            return
         if imported.year >= self.report.year:
             self.say(
                 texts.IMPORT_NOT_LAST_YEAR.format(
@@ -712,6 +715,8 @@ class _Turn:
             text += "\n" + texts.IMPORT_PROBLEMS.format(
                 count=len(result.problems), problems=escape(problems)
             )
+        if self.ctx.previous is not None and self.ctx.previous.year == imported.year:
+            text += "\n" + texts.IMPORT_REPLACES.format(year=imported.year)
         self.state.pending_import = imported.to_json()
         self.state.mode = Mode.CONFIRM_IMPORT
         self.say(text, [self._import_buttons()])

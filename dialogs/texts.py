@@ -140,6 +140,11 @@ IMPORT_PREVIEW = (
     "确认后将作为{year}年的数据，用于对照和“同上年”。"
 )
 IMPORT_PROBLEMS = "有{count}处没能读出：\n{problems}"
+IMPORT_NOTHING_READ = "这个文件中没有读出任何数字或文字，没有导入，已有的数据保持原样。"
+IMPORT_REPLACES = (
+    "<b>注意：</b>系统中已有{year}年的报告。确认导入后，将用文件中的数据全部替换原有数据"
+    "（原报告如已定稿，将改为“已导入”状态）。"
+)
 IMPORT_CONFIRM = "确认导入"
 IMPORT_CANCEL = "取消"
 IMPORT_DONE = "已导入{year}年报告的数据。"
