@@ -34,9 +34,9 @@ from exports import texts
 from exports.docx_source import MAX_FILE_BYTES, MB
 from exports.result import DocumentRejected, ReadResult
 
-#: CPU seconds the child may use (interpreter start-up included, about half a second).
+#: CPU seconds the child may use (it is forked with everything imported: all of it is reading).
 CPU_SECONDS = 5
-#: Address space of the child; a Python process with lxml and pydantic loaded uses about 60 MB.
+#: Address space of the child; the fork server with lxml and pydantic loaded maps about 55 MB.
 MEMORY_BYTES = 256 * MB
 #: Wall-clock limit: generous, since on a loaded machine CPU seconds take longer to come.
 WALL_SECONDS = 30.0
@@ -172,14 +172,12 @@ def _outcome(answer: bytes | None) -> ReadResult:
     try:
         parsed = json.loads(answer)
         if "rejected" in parsed:
-            return _refusal(str(parsed["rejected"]))
-        return _RESULT.validate_python(parsed["result"])
+            refusal = str(parsed["rejected"])[:2000]
+        else:
+            return _RESULT.validate_python(parsed["result"])
     except (ValueError, KeyError, TypeError, ValidationError):
         raise DocumentRejected(texts.REJECT_TOO_COSTLY) from None
-
-
-def _refusal(message: str) -> ReadResult:
-    raise DocumentRejected(message[:2000])
+    raise DocumentRejected(refusal)
 
 
 def read_untrusted_path(path: Path, kind: Kind = Kind.ANY) -> ReadResult:

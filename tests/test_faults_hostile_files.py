@@ -151,3 +151,30 @@ def test_import_of_a_hostile_file_changes_nothing(tmp_path) -> None:
     with Store(db) as store:
         org = store.find_organisation("某县某镇人民政府")
         assert org is not None and store.years(org.id) == []
+
+
+def test_a_child_that_dies_or_talks_nonsense_is_a_refusal() -> None:
+    from exports import sandbox
+
+    for answer in (None, b"", b"not json", b'{"result": {"report": 1}}', b"[1]"):
+        with pytest.raises(DocumentRejected) as refused:
+            sandbox._outcome(answer)
+        assert refused.value.message == texts.REJECT_TOO_COSTLY
+
+
+def test_the_fork_server_is_started_again_after_it_was_killed() -> None:
+    from exports import sandbox
+
+    data = READ["22 KB ASCII narrative"]()
+    read_untrusted(data, Kind.DOCX)
+    server = sandbox._SERVER._process
+    assert server is not None
+    server.kill()
+    server.wait()
+    # The first read after the kill may be refused (the server died under it); then it is back.
+    try:
+        read_untrusted(data, Kind.DOCX)
+    except DocumentRejected as refused:
+        assert refused.message == texts.REJECT_TOO_COSTLY
+    assert read_untrusted(data, Kind.DOCX).year == 2023
+    assert sandbox._SERVER._process is not server
