@@ -17,6 +17,8 @@ from dialogs.model import Button, ButtonPress, Command, Event, FileInput, OutMes
 from report.cleaning import clean_text, safe_filename
 
 CONSOLE_HELP = "（按钮：输入 #编号；命令：/fill /review /export /last /deadline /progress /summary /cancel /help；发送文件：/file 路径；退出：/quit）"
+#: One byte more than the largest file the reader accepts (20 MB), so it can say "too large".
+MAX_FILE_READ = 20 * 1024 * 1024 + 1
 _TAG = re.compile(r"</?(?:b|i|u|s|code|pre)>")
 
 
@@ -46,7 +48,9 @@ def to_event(line: str, buttons: list[Button]) -> Event | None:
     if line.startswith("/file "):
         path = Path(line[6:].strip())
         try:
-            return FileInput(name=path.name, data=path.read_bytes())
+            with path.open("rb") as file:
+                # Never more than the reader takes: a bigger file is refused as too large.
+                return FileInput(name=path.name, data=file.read(MAX_FILE_READ))
         except (OSError, ValueError):  # no such file, or a name no system accepts
             return None
     if line.startswith("/"):
