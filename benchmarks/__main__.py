@@ -12,7 +12,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import answers, documents, e2e, peak, reminders
+from benchmarks import answers, documents, e2e, hostile, peak, reminders
 from benchmarks.stats import machine, ms
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -20,6 +20,8 @@ REPO = RESULTS.parents[1]
 DRAFT_COUNTS = (10, 1_000, 100_000)
 LONG_TESTS = (
     "tests/test_faults_crash.py",
+    "tests/test_fuzz_console.py",
+    "tests/test_faults_storage.py",
     "tests/test_fuzz_inputs.py",
     "tests/test_faults_uploads.py",
 )
@@ -182,7 +184,7 @@ def _reminders(lines: list[str]) -> None:
     ]
 
 
-ALL_PARTS = "answers,documents,reminders,e2e,peak,long"
+ALL_PARTS = "answers,documents,reminders,e2e,peak,hostile,long"
 PEAK_GOALS = {
     "rows_per_s_one_bot": ("≥", 27),
     "reply_p99_s": ("≤", 1.5),
@@ -256,6 +258,32 @@ def _sections(lines: list[str]) -> list[list[str]]:
         if sections:
             sections[-1].append(line)
     return sections
+
+
+def _hostile(lines: list[str]) -> None:
+    print("hostile files through the bot …", flush=True)
+    result = hostile.run()
+    lines += [
+        "## 6. Hostile files through the bot while another office works",
+        "",
+        "One bot process over the emulator. Clerk A sends every file of the hostile suite",
+        "(`tests/test_faults_hostile_files.py`), each read in the sandbox (5 s CPU, 256 MB);",
+        f"meanwhile clerk B of another office sends `/help` every {hostile.STEADY_PAUSE} s.",
+        "",
+        "| file | A waited s (target < 5) | the bot said |",
+        "|---|---:|---|",
+    ]
+    for item in result.files:
+        lines.append(f"| {item.kind} | {item.seconds:.2f} | {item.verdict} |")
+    lines += [
+        "",
+        (
+            f"- Clerk B: {result.steady.count} replies, p50 {ms(result.steady.p50_ms)} ms, p99 "
+            f"{ms(result.steady.p99_ms)} ms, max **{ms(result.steady_max_ms)} ms** (target < 1,000)."
+        ),
+        f"- Growth of the bot's peak memory: **{result.memory_growth_mb:.0f} MB** (target < 200).",
+        "",
+    ]
 
 
 def _long_tests(lines: list[str]) -> None:
@@ -337,6 +365,8 @@ def main() -> None:
         _end_to_end(lines, 50, 6)
     if "peak" in parts:
         _peak(lines, _peak_figures(small=False))
+    if "hostile" in parts:
+        _hostile(lines)
     if "long" in parts:
         _long_tests(lines)
     text = "\n".join(lines)

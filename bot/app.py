@@ -8,6 +8,7 @@ question number.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 import re
@@ -39,7 +40,7 @@ from bot.reminders import schedule_reminders, unreachable
 from bot.sending import PriorityRateLimiter
 from bot.settings import Settings
 from bot.turns import TakingTurns
-from bot.uploads import ReadAhead
+from bot.uploads import MAX_UPLOAD_BYTES, DownloadFailed, ReadAhead, download_capped
 from bot.wiring import make_engine, read_report_docx
 from dialogs import onboarding, texts
 from dialogs.model import (
@@ -50,12 +51,14 @@ from dialogs.model import (
     OutMessage,
     TextInput,
     builds_document,
+    is_report_file,
 )
-from storage import Store
+from exports.sandbox import warm_up
+from report.cleaning import clean_text
+from storage import DatabaseFault, Store
 
 log = logging.getLogger(__name__)
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # Telegram lets bots download files up to 20 MB
 MAX_TEXT_CHARS = 4096
 MAX_CAPTION_CHARS = 1024
 DIALOG_COMMANDS = (
@@ -164,13 +167,14 @@ class NianbaoBot:
         if message is None or not message.text:
             return
         name = message.text.split()[0].lstrip("/").split("@")[0].lower()
-        await self.dispatch(update, context, Command(name=name, args=" ".join(context.args or ())))
+        args = clean_text(" ".join(context.args or ()))
+        await self.dispatch(update, context, Command(name=name, args=args))
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
         if message is None or message.text is None:
             return
-        await self.dispatch(update, context, TextInput(text=message.text))
+        await self.dispatch(update, context, TextInput(text=clean_text(message.text)))
 
     async def on_document(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -186,12 +190,24 @@ class NianbaoBot:
             )
             return
         await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
-        file = await document.get_file()
-        data = bytes(await file.download_as_bytearray())
+        try:
+            data = await download_capped(await document.get_file(), MAX_UPLOAD_BYTES)
+        except DownloadFailed as failure:
+            log.warning("upload not downloaded: %s", failure)
+            data = None
+            text = texts.FILE_NOT_DOWNLOADED
+        else:
+            text = texts.FILE_TOO_BIG
+        if data is None:
+            await self.send(context, update.effective_chat.id, [OutMessage(text=text)])
+            return
+        event = FileInput(name=document.file_name or "file", data=data)
+        if not is_report_file(event.name):
+            await self.dispatch(update, context, event)
+            return
+        # Read in the sandbox off the event loop, outside any transaction.
         async with self.uploads.reading(data):
-            await self.dispatch(
-                update, context, FileInput(name=document.file_name or "file", data=data)
-            )
+            await self.dispatch(update, context, event)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -225,8 +241,14 @@ class NianbaoBot:
         """Log the failure and tell the person briefly that nothing they entered was lost."""
         log.error("update failed: %s", type(context.error).__name__, exc_info=context.error)
         if isinstance(update, Update) and update.effective_chat is not None:
+            error = context.error
+            text = (
+                texts.DATABASE_FAULTS[error.kind]
+                if isinstance(error, DatabaseFault)
+                else texts.SOMETHING_WENT_WRONG
+            )
             try:
-                await context.bot.send_message(update.effective_chat.id, texts.SOMETHING_WENT_WRONG)
+                await context.bot.send_message(update.effective_chat.id, text)
             except TelegramError:
                 log.warning("could not tell the user about the failure")
 
@@ -413,6 +435,8 @@ async def _on_start(application: Application[Any, Any, Any, Any, Any, Any]) -> N
     application.bot_data["nianbao"].store.prune_updates()
     await _register_commands(application)
     schedule_reminders(application)
+    # The first upload should not wait for the sandbox's fork server to start.
+    asyncio.get_running_loop().run_in_executor(None, warm_up)
 
 
 def telegram_rate_limiter() -> PriorityRateLimiter:

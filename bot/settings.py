@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     holidays: Annotated[frozenset[date], NoDecode] = Field(
         default=frozenset(), validation_alias="NIANBAO_HOLIDAYS"
     )
+    #: The secret Telegram sends with each webhook post; derived from the token when unset.
+    webhook_secret: SecretStr | None = Field(
+        default=None, validation_alias="NIANBAO_WEBHOOK_SECRET"
+    )
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -1,20 +1,62 @@
-"""Reading an upload before the dialog's transaction, in a worker thread.
+"""Uploads: downloaded with a size cap, then read off the event loop before the dialog's turn.
 
 Reading a clerk's document (unzipping, parsing XML, matching the tables) takes from a few
-milliseconds to seconds. Done inside the engine's step it would run on the event loop, where
-every other clerk waits for it, and inside the write transaction, where every other writer
-waits for it too. ``ReadAhead`` reads the file in a thread first; when the engine then asks for
-the same bytes it gets the result at once, so the transaction only writes what was read.
+milliseconds to seconds, in the sandbox's limited child process (``exports.sandbox``). Done
+inside the engine's step it would run on the event loop, where every other clerk waits for it,
+and inside the write transaction, where every other writer waits for it too. ``ReadAhead``
+reads the file in a worker thread first; when the engine then asks for the same bytes it gets
+the result at once, so the transaction only writes what was read.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+import httpx
+from telegram import File
+
 from exports import ReadResult
+
+log = logging.getLogger(__name__)
+
+#: Telegram lets bots download files up to 20 MB.
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+_PREPARED = 16
+_CHUNK = 64 * 1024
+
+
+class DownloadFailed(Exception):
+    """The file could not be fetched from Telegram (the reason is logged without the URL)."""
+
+
+async def download_capped(file: File, limit: int = MAX_UPLOAD_BYTES) -> bytes | None:
+    """The file's bytes, streamed; None as soon as more than ``limit`` bytes arrive (whatever
+    size Telegram reported), so a big file never sits in memory whole."""
+    url = file.file_path or ""
+    if not url.startswith(("http://", "https://")):
+        # A local Bot API server gives a path on this machine.
+        data = bytes(await file.download_as_bytearray())
+        return data if len(data) <= limit else None
+    data = bytearray()
+    try:
+        async with (
+            httpx.AsyncClient(timeout=httpx.Timeout(30.0)) as client,
+            client.stream("GET", url) as response,
+        ):
+            if response.status_code != httpx.codes.OK:
+                raise DownloadFailed(f"HTTP {response.status_code}")
+            async for chunk in response.aiter_bytes(_CHUNK):
+                data += chunk
+                if len(data) > limit:
+                    return None
+    except httpx.HTTPError as error:
+        # The URL holds the bot token: log the kind of failure only.
+        raise DownloadFailed(type(error).__name__) from None
+    return bytes(data)
 
 
 @dataclass

@@ -14,11 +14,11 @@ webhook URL. Posts without the secret token given to ``setWebhook`` are refused.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
 import json
 import logging
 import re
-import secrets
 import weakref
 from http import HTTPStatus
 from typing import Any
@@ -134,13 +134,17 @@ async def serve_webhook(
     webhook_url: str,
     listen: str,
     port: int,
+    secret: str | None = None,
 ) -> None:
     """Register the webhook, serve it on ``listen:port`` until ``stop`` is set.
+
+    The secret Telegram must send is ``secret`` if given, else derived from the token, so it is
+    the same at every start and for every instance of the bot (none locks the others out).
 
     The webhook stays registered after a stop, so Telegram keeps what people send while the
     bot is down and posts it once the bot is back.
     """
-    receiver = WebhookReceiver(application, secrets.token_urlsafe(32))
+    receiver = WebhookReceiver(application, secret or webhook_secret(application.bot.token))
     routes = [(re.escape(local_path(webhook_url)), _UpdateEndpoint, {"receiver": receiver})]
     server = tornado.httpserver.HTTPServer(
         tornado.web.Application(routes), max_body_size=MAX_UPDATE_BYTES
@@ -163,8 +167,21 @@ async def serve_webhook(
 
 
 async def run_webhook(
-    application: AnyApplication, *, webhook_url: str, listen: str, port: int
+    application: AnyApplication,
+    *,
+    webhook_url: str,
+    listen: str,
+    port: int,
+    secret: str | None = None,
 ) -> None:
     """Run the application behind a webhook until SIGINT or SIGTERM."""
     async with running(application) as stop:
-        await serve_webhook(application, stop, webhook_url=webhook_url, listen=listen, port=port)
+        await serve_webhook(
+            application, stop, webhook_url=webhook_url, listen=listen, port=port, secret=secret
+        )
+
+
+def webhook_secret(token: str) -> str:
+    """The webhook secret derived from the bot token (HMAC-SHA256, hex: characters Telegram
+    allows): stable across restarts, and revealing nothing of the token."""
+    return hmac.new(token.encode(), b"nianbao webhook secret", hashlib.sha256).hexdigest()

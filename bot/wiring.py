@@ -9,7 +9,8 @@ from dialogs import texts
 from dialogs.engine import DocumentError, Engine
 from dialogs.model import Document
 from dialogs.office import SummaryMember
-from exports import DocumentRejected, ReadResult, read_file, write_docx
+from exports import DocumentRejected, ReadResult, write_docx
+from exports.sandbox import Kind, read_untrusted
 from exports.summary import Member, Summary, summary_docx, summary_xlsx
 from report.values import Report
 from storage import Store
@@ -26,10 +27,11 @@ def docx_renderer(today: Callable[[], date]) -> Callable[[Report, bool, date | N
 
 
 def read_report_docx(data: bytes) -> ReadResult:
-    """Read an uploaded report (DOCX, PDF, web page, old Word/WPS, text, by its content); a
-    file the reader refuses becomes the dialog's DocumentError."""
+    """Read an uploaded report in the sandbox (a limited child process; DOCX, PDF, web page,
+    old Word/WPS or text, by its content); a file the reader refuses becomes the dialog's
+    DocumentError."""
     try:
-        return read_file(data)
+        return read_untrusted(data, Kind.ANY)
     except DocumentRejected as refusal:
         raise DocumentError(refusal.message) from None
 

@@ -14,8 +14,11 @@ from pathlib import Path
 
 from dialogs.engine import Engine
 from dialogs.model import Button, ButtonPress, Command, Event, FileInput, OutMessage, TextInput
+from report.cleaning import clean_text, safe_filename
 
 CONSOLE_HELP = "（按钮：输入 #编号；命令：/fill /review /export /last /deadline /progress /summary /cancel /help；发送文件：/file 路径；退出：/quit）"
+#: One byte more than the largest file the reader accepts (20 MB), so it can say "too large".
+MAX_FILE_READ = 20 * 1024 * 1024 + 1
 _TAG = re.compile(r"</?(?:b|i|u|s|code|pre)>")
 
 
@@ -38,15 +41,17 @@ def render(message: OutMessage, numbered: list[Button]) -> str:
 
 def to_event(line: str, buttons: list[Button]) -> Event | None:
     """Turn a typed line into an event (None for a line that means nothing)."""
-    line = line.strip()
+    line = clean_text(line).strip()
     if re.fullmatch(r"#\d+", line):
         number = int(line[1:])
         return ButtonPress(data=buttons[number - 1].data) if 0 < number <= len(buttons) else None
     if line.startswith("/file "):
         path = Path(line[6:].strip())
         try:
-            return FileInput(name=path.name, data=path.read_bytes())
-        except OSError:
+            with path.open("rb") as file:
+                # Never more than the reader takes: a bigger file is refused as too large.
+                return FileInput(name=path.name, data=file.read(MAX_FILE_READ))
+        except (OSError, ValueError):  # no such file, or a name no system accepts
             return None
     if line.startswith("/"):
         name, _, args = line[1:].partition(" ")
@@ -70,8 +75,10 @@ def run_console(
             write(render(message, buttons))
             if message.document is not None:
                 out_dir.mkdir(parents=True, exist_ok=True)
-                target = out_dir / message.document.filename
-                target.write_bytes(message.document.data)
+                target = out_dir / safe_filename(message.document.filename)
+                partial = target.with_name(f".{target.name}.part")
+                partial.write_bytes(message.document.data)
+                partial.replace(target)  # whole or not at all
                 write(f"（文件已保存：{target}）")
             write("")
 

@@ -711,6 +711,9 @@ class _Turn:
             self.say(texts.IMPORT_UNAVAILABLE)
             return
         imported = Report.from_json(event.report_json)
+        if not imported.figures and not imported.texts:  # an import that reads nothing
+            self.say(texts.IMPORT_NOTHING_READ)
+            return
         if imported.year >= self.report.year:
             self.say(
                 texts.IMPORT_NOT_LAST_YEAR.format(
@@ -745,6 +748,8 @@ class _Turn:
             text += "\n" + texts.IMPORT_PROBLEMS.format(
                 count=len(event.problems), problems=escape(problems)
             )
+        if self.ctx.previous is not None and self.ctx.previous.year == imported.year:
+            text += "\n" + texts.IMPORT_REPLACES.format(year=imported.year)
         self.state.pending_import = event.report_json
         self.state.mode = Mode.CONFIRM_IMPORT
         self.say(text, [self._import_buttons()])

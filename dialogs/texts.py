@@ -140,6 +140,11 @@ IMPORT_PREVIEW = (
     "确认后将作为{year}年的数据，用于对照和“同上年”。"
 )
 IMPORT_PROBLEMS = "有{count}处没能读出：\n{problems}"
+IMPORT_NOTHING_READ = "这个文件中没有读出任何数字或文字，没有导入，已有的数据保持原样。"
+IMPORT_REPLACES = (
+    "<b>注意：</b>系统中已有{year}年的报告。确认导入后，将用文件中的数据全部替换原有数据"
+    "（原报告如已定稿，将改为“已导入”状态）。"
+)
 IMPORT_CONFIRM = "确认导入"
 IMPORT_CANCEL = "取消"
 IMPORT_DONE = "已导入{year}年报告的数据。"
@@ -202,7 +207,15 @@ COMMANDS = (
     ("switch", "切换单位"),
     ("cancel", "暂存退出"),
 )
+FILE_NOT_DOWNLOADED = "文件没有接收成功，请重新发送一次。"
 FILE_TOO_BIG = "文件超过20MB，无法接收。年度报告的 Word 文档一般不到1MB，请确认发送的是报告本身。"
+#: The database could not take the message (by kind of fault); nothing of it was saved.
+DATABASE_FAULTS = {
+    "busy": "系统正忙，刚才这条消息未能保存，请过一会儿再发送一次。此前已填写的内容都已保存。",
+    "full": "服务器磁盘空间已满，刚才这条消息未能保存。此前已填写的内容都已保存。请联系系统管理员，稍后再发送。",
+    "readonly": "服务器的数据暂时只能读取、不能写入，刚才这条消息未能保存。此前已填写的内容都已保存。请联系系统管理员，稍后再发送。",
+    "io": "服务器读写数据时出错，刚才这条消息未能保存。此前已填写的内容都已保存。请联系系统管理员，稍后再发送。",
+}
 SOMETHING_WENT_WRONG = "抱歉，处理刚才的消息时出了问题。您已填写的内容都已保存，没有丢失。请稍后再试，或发送 /fill 继续。"
 EDITED_MESSAGE = "修改过的消息不会被记录。如需更正，请直接重新发送，或点“上一步”回到那一项。"
 LAST_YEAR_NONE = (

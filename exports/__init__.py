@@ -8,6 +8,7 @@ Public API: :func:`write_docx`; the readers :func:`read_docx`, :func:`read_text`
 
 from __future__ import annotations
 
+from exports import texts
 from exports.docx_source import BINARY_MAGIC, docx_source
 from exports.html_source import html_source
 from exports.ledger_file import read_ledger_file
@@ -15,18 +16,20 @@ from exports.office_convert import convert_to_docx
 from exports.pdf_source import pdf_source
 from exports.reader import read_source
 from exports.result import DocumentRejected, ProblemKind, ReadProblem, ReadResult
+from exports.source import clean_source
 from exports.text_source import decode_text, text_source
 from exports.writer import needs_draft, report_title, write_docx
+from report.cleaning import clean_text
 
 
 def read_docx(data: bytes) -> ReadResult:
     """Read a report from a DOCX file; raises :class:`DocumentRejected` for files it refuses."""
-    return read_source(docx_source(data))
+    return read_source(clean_source(docx_source(data)))
 
 
 def read_text(text: str) -> ReadResult:
     """Read a report from the plain-text flattening of a report document."""
-    return read_source(text_source(text))
+    return read_source(clean_source(text_source(clean_text(text))))
 
 
 def read_pdf(data: bytes) -> ReadResult:
@@ -68,6 +71,8 @@ def read_file(data: bytes) -> ReadResult:
 def read_document(data: bytes, name: str | None = None) -> ReadResult:
     """Read a report file by its content, the file's name breaking ties (``.wps``)."""
     suffix = (name or "").lower().rpartition(".")[2]
+    if not data.strip():
+        raise DocumentRejected(texts.REJECT_EMPTY)
     if data.startswith(_PDF):
         return read_pdf(data)
     if data.startswith((_OLE, _OLD_WPS)):

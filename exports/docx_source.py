@@ -30,6 +30,11 @@ MAX_TABLES = 200
 MAX_ROWS = 6_000
 MAX_CELLS = 60_000
 MAX_PARAGRAPHS = 40_000
+#: Tables inside tables: a real report nests none, a form sometimes one or two.
+MAX_TABLE_NESTING = 4
+#: Element depth; Word's own documents stay far below (libxml2 stops at 256, in English).
+MAX_DEPTH = 120
+_XINCLUDE = "http://www.w3.org/2001/XInclude"
 
 _OFFICE_DOCUMENT = "/officeDocument"
 _OLD_DOC = b"\xd0\xcf\x11\xe0"
@@ -131,6 +136,8 @@ def _refuse_dtd(xml: bytes) -> None:
     probe = xml
     if xml.startswith((b"\xff\xfe", b"\xfe\xff")):
         probe = xml.decode("utf-16", errors="replace").encode("utf-8")
+    elif xml[:1] == b"\x00" or xml[1:2] == b"\x00":  # UTF-16 or UTF-32 without a BOM
+        probe = xml.replace(b"\x00", b"")
     probe = probe.lower()
     if b"<!doctype" in probe or b"<!entity" in probe:
         raise DocumentRejected(texts.REJECT_DTD)
@@ -146,10 +153,11 @@ def _parse(xml: bytes, *, count: bool) -> etree._Element:
         "p": (MAX_PARAGRAPHS, texts.REJECT_TOO_MANY_PARAGRAPHS),
     }
     seen = dict.fromkeys(limits, 0)
+    depth = tables = 0
     try:
         events = etree.iterparse(
             io.BytesIO(xml),
-            events=("start",),
+            events=("start", "end"),
             resolve_entities=False,
             load_dtd=False,
             no_network=True,
@@ -157,29 +165,54 @@ def _parse(xml: bytes, *, count: bool) -> etree._Element:
             remove_comments=True,
             remove_pis=True,
         )
-        for _, element in events:
-            if count:
-                name = _local(element.tag)
-                if name in seen:
-                    seen[name] += 1
-                    limit, message = limits[name]
-                    if seen[name] > limit:
-                        raise DocumentRejected(message.format(limit=limit))
+        for event, element in events:
+            name = _local(element.tag)
+            if event == "end":
+                depth -= 1
+                if name == "tbl":
+                    tables -= 1
+                continue
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise DocumentRejected(texts.REJECT_TOO_DEEP.format(limit=MAX_DEPTH))
+            if isinstance(element.tag, str) and element.tag.startswith("{" + _XINCLUDE):
+                raise DocumentRejected(texts.REJECT_XINCLUDE)
+            if name == "tbl":
+                tables += 1
+                if tables > MAX_TABLE_NESTING:
+                    raise DocumentRejected(
+                        texts.REJECT_TABLES_NESTED.format(limit=MAX_TABLE_NESTING)
+                    )
+            if count and name in seen:
+                seen[name] += 1
+                limit, message = limits[name]
+                if seen[name] > limit:
+                    raise DocumentRejected(message.format(limit=limit))
         root = events.root
     except etree.XMLSyntaxError as error:
-        raise DocumentRejected(texts.REJECT_BAD_XML.format(detail=error.msg or "XML")) from None
+        raise DocumentRejected(texts.xml_refusal(error.msg or "", error.lineno)) from None
     if root is None or root.getroottree().docinfo.internalDTD is not None:
         raise DocumentRejected(texts.REJECT_DTD)
     return root
 
 
+def _unsafe(name: str) -> bool:
+    """A member name that points outside the package (``../``, absolute, drive, backslash)."""
+    parts = name.replace("\\", "/").split("/")
+    return name.startswith(("/", "\\")) or ".." in parts or ":" in parts[0] or "\x00" in name
+
+
 def _main_part_name(archive: zipfile.ZipFile) -> str:
     names = set(archive.namelist())
+    if any(_unsafe(n) for n in names):
+        raise DocumentRejected(texts.REJECT_UNSAFE_NAMES)
     if "_rels/.rels" in names:
         rels = _parse(_read_member(archive, "_rels/.rels", MAX_SMALL_PART_BYTES), count=False)
         for rel in rels:
             if str(rel.get("Type", "")).endswith(_OFFICE_DOCUMENT):
                 target = posixpath.normpath(str(rel.get("Target", "")).lstrip("/"))
+                if _unsafe(target):
+                    raise DocumentRejected(texts.REJECT_UNSAFE_NAMES)
                 if target in names:
                     return target
     if "word/document.xml" in names:
@@ -296,7 +329,9 @@ def _has_draft_mark(archive: zipfile.ZipFile, main: str) -> bool:
     ]
     for name in sorted(headers)[:MAX_HEADERS]:
         root = _parse(_read_member(archive, name, MAX_SMALL_PART_BYTES), count=False)
-        if texts.DRAFT_MARK in "".join(_text(p) for p in root.iter() if _local(p.tag) == "p"):
+        # All of the header's text in one pass (reading each paragraph apart would read a
+        # paragraph nested in another once per ancestor).
+        if texts.DRAFT_MARK in _text(root):
             return True
     return False
 

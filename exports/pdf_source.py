@@ -10,6 +10,7 @@ clear message (no OCR).
 from __future__ import annotations
 
 import io
+import logging
 from typing import Any
 
 from exports import texts
@@ -18,6 +19,8 @@ from exports.result import DocumentRejected
 from exports.source import Source, SourceParagraph, SourceTable
 
 MAX_PAGES = 200
+
+log = logging.getLogger(__name__)
 
 
 def _inside(word: dict[str, Any], boxes: list[tuple[float, float, float, float]]) -> bool:
@@ -36,7 +39,6 @@ def _lines(page: Any, boxes: list[tuple[float, float, float, float]]) -> list[tu
 def pdf_source(data: bytes) -> Source:
     """Read a PDF file's paragraphs and tables in page order."""
     import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError
 
     if len(data) > MAX_FILE_BYTES:
         raise DocumentRejected(texts.REJECT_TOO_LARGE.format(limit=MAX_FILE_BYTES // MB))
@@ -67,14 +69,10 @@ def pdf_source(data: bytes) -> Source:
                 items.extend(item for _, item in placed)
     except DocumentRejected:
         raise
-    except (PDFSyntaxError, ValueError, KeyError, TypeError) as error:
-        raise DocumentRejected(
-            texts.REJECT_PDF_BROKEN.format(detail=type(error).__name__)
-        ) from None
     except Exception as error:  # pdfminer raises many kinds for damaged or encrypted files
-        raise DocumentRejected(
-            texts.REJECT_PDF_BROKEN.format(detail=type(error).__name__)
-        ) from None
+        # The parser's English stays in the log; the clerk is told what to do.
+        log.info("PDF not read: %s: %s", type(error).__name__, error)
+        raise DocumentRejected(texts.REJECT_PDF_BROKEN) from None
     if chars == 0:
         raise DocumentRejected(texts.REJECT_PDF_NO_TEXT)
     return Source(tuple(_merge_split_tables(items)))

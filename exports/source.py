@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from report.cleaning import clean_text
+
 
 @dataclass(frozen=True)
 class SourceParagraph:
@@ -33,3 +35,15 @@ class Source:
     @property
     def tables(self) -> list[SourceTable]:
         return [i for i in self.items if isinstance(i, SourceTable)]
+
+
+def clean_source(source: Source) -> Source:
+    """The source with every text cleaned of characters XML cannot hold (see
+    :func:`report.cleaning.clean_text`), so nothing read can later break an export."""
+    items: list[SourceParagraph | SourceTable] = []
+    for item in source.items:
+        if isinstance(item, SourceParagraph):
+            items.append(SourceParagraph(clean_text(item.text), item.right_aligned))
+        else:
+            items.append(SourceTable(tuple(tuple(map(clean_text, row)) for row in item.rows)))
+    return Source(tuple(items), source.draft_mark)

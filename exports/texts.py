@@ -48,16 +48,53 @@ REJECT_TOO_MANY_MEMBERS = "文件内部包含的部件过多（超过 {limit} �
 REJECT_BOMB = "文件解压后超过 {limit} MB，疑似异常文件（压缩炸弹），未予读取。"
 REJECT_DTD = "文件正文含有 XML 实体声明，这是正常 Word 文档不会有的内容，疑似恶意文件，未予读取。"
 REJECT_BAD_XML = "文件正文已损坏，无法解析（{detail}）。请在 Word 中打开并重新保存后再提交。"
+REJECT_UNSAFE_NAMES = "文件内部的部件名称指向压缩包之外（含“../”等），这是正常 Word 文档不会有的，疑似恶意文件，未予读取。"
+REJECT_XINCLUDE = (
+    "文件正文引用了外部内容（XInclude），这是正常 Word 文档不会有的，疑似恶意文件，未予读取。"
+)
+REJECT_TOO_DEEP = "文件正文的层级超过 {limit} 层，不像是一份年度报告，疑似异常文件，未予读取。"
+REJECT_TABLES_NESTED = "文件中表格套表格超过 {limit} 层，不像是一份年度报告，未予读取。"
+#: libxml2's complaint (English) → what the clerk reads; the first match wins.
+XML_PROBLEMS = (
+    ("amplification", "实体展开过多，疑似恶意文件"),
+    ("entity", "含有实体引用"),
+    ("depth", "层级过深"),
+    ("encoding", "字符编码无效"),
+    ("char", "含有无效字符"),
+    ("memory", "内存不足"),
+    ("huge", "内容过大"),
+    ("document is empty", "正文为空"),
+    ("end of data", "内容不完整"),
+    ("premature end", "内容不完整"),
+)
+XML_OTHER = "XML 格式错误"
+XML_AT_LINE = "，第 {line} 行"
 BAD_ZIP_DETAILS = {
     "BadZipFile": "压缩数据校验失败",
     "RuntimeError": "文件已加密",
     "NotImplementedError": "不支持的压缩方式",
 }
 BAD_ZIP_OTHER = "读取压缩数据出错"
+
+
+def xml_refusal(problem: str, line: int | None) -> str:
+    """The refusal of a file whose XML the parser rejected, naming the kind of problem in
+    Chinese (the parser's English is never shown)."""
+    lowered = problem.lower()
+    detail = next((zh for key, zh in XML_PROBLEMS if key in lowered), XML_OTHER)
+    if line and detail == XML_OTHER:
+        detail += XML_AT_LINE.format(line=line)
+    return REJECT_BAD_XML.format(detail=detail)
+
+
 REJECT_TOO_MANY_TABLES = "文件包含的表格超过 {limit} 张，不像是一份年度报告，未予读取。"
 REJECT_TOO_MANY_ROWS = "文件包含的表格行超过 {limit} 行，不像是一份年度报告，未予读取。"
 REJECT_TOO_MANY_CELLS = "文件包含的表格单元格超过 {limit} 个，不像是一份年度报告，未予读取。"
 REJECT_TOO_MANY_PARAGRAPHS = "文件包含的段落超过 {limit} 段，不像是一份年度报告，未予读取。"
+REJECT_TOO_COSTLY = (
+    "读取该文件所需的时间或内存超出限度，疑似异常文件，未予读取。"
+    "如确是年度报告，请在 Word 中打开并“另存为”新的 .docx 文件后再提交。"
+)
 REJECT_TEXT_TOO_LARGE = "文本超过 {limit} MB，不像是一份年度报告，未予读取。"
 REJECT_NOT_TEXT = "文件不是可读的文本（既不是 UTF-8 也不是 GB18030 编码）。"
 REJECT_YEAR = "标题中的年份是{year}年；本系统只处理2019年及以后的年度报告（2019年修订的《条例》施行后的格式）。"
@@ -151,7 +188,7 @@ LEGACY_OTHER_ROW = (
 )
 REJECT_PDF_NO_TEXT = "这份 PDF 没有文字层（是扫描件或图片），无法读取其中的文字和表格。请提交 Word（.docx）文件或带文字的 PDF。"
 REJECT_PDF_BROKEN = (
-    "PDF 文件已损坏或已加密，无法读取（{detail}）。请提交 Word（.docx）格式的年度报告或完好的 PDF。"
+    "PDF 文件已损坏或已加密，无法读取。请提交 Word（.docx）格式的年度报告或完好的 PDF。"
 )
 REJECT_PDF_TOO_MANY_PAGES = "PDF 超过 {limit} 页，不像是一份年度报告，未予读取。"
 REJECT_NO_OFFICE = "这是旧版 Word（.doc）或 WPS（.wps）文件，本机未安装 LibreOffice，无法转换读取。请在 Word 或 WPS 中“另存为”.docx 后再提交。"

@@ -20,6 +20,7 @@ from exports.figures import format_figure
 from exports.grid import GridCell, Kind, TableGrid, table_grid
 from exports.package import finish_package, prune
 from exports.typography import Font
+from report.cleaning import clean_text
 from report.layout import Section, Table
 from report.review import ReviewEvidence
 from report.rules import check, errors
@@ -51,6 +52,13 @@ def write_docx(
     for the clerk to fill in when None). ``appendix`` adds the review appendix on a page of its
     own after the report. The same arguments always give the same bytes.
     """
+    # Stored text may hold characters XML cannot (typed before they were cleaned on entry).
+    report = report.model_copy(
+        update={
+            "organisation": clean_text(report.organisation) or report.organisation,
+            "texts": {part: clean_text(text) for part, text in report.texts.items()},
+        }
+    )
     document = Document()
     writer = _Writer(document, report)
     writer.set_up_page()

@@ -6,6 +6,7 @@ No SQL lives outside this package. See ``Store`` for the entry point.
 from storage.codec import TEXT_PREFIX, WARNING_PREFIX, default_short_name, text_target
 from storage.errors import (
     AmbiguousName,
+    DatabaseFault,
     InviteError,
     NotFound,
     ReportLocked,
@@ -39,6 +40,7 @@ __all__ = [
     "AmbiguousName",
     "AuditEntry",
     "Comment",
+    "DatabaseFault",
     "Invite",
     "InviteError",
     "MemberReview",

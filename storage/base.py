@@ -6,7 +6,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from storage import texts
 from storage.codec import text_to_datetime, utc_now
-from storage.errors import NotFound, StorageError
+from storage.errors import DatabaseFault, NotFound, StorageError, fault_kind
 from storage.migrations import LATEST, migrate, schema_version
 from storage.models import Organisation, ReportStatus, StoredReport
 
@@ -98,14 +98,19 @@ class StoreBase:
         """
         conn = self._conn
         if self._depth == 0:
-            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                raise _fault(error) from error
             self._depth = 1
             try:
                 yield
                 conn.execute("COMMIT")
+            except sqlite3.OperationalError as error:
+                _roll_back(conn)
+                raise _fault(error) from error
             except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
+                _roll_back(conn)
                 raise
             finally:
                 self._depth = 0
@@ -213,6 +218,18 @@ def _is_busy(error: sqlite3.OperationalError) -> bool:
     if code is not None:
         return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
     return "locked" in str(error) or "busy" in str(error)
+
+
+def _fault(error: sqlite3.OperationalError) -> DatabaseFault:
+    return DatabaseFault(texts.DATABASE_FAULT, fault_kind(error))
+
+
+def _roll_back(conn: sqlite3.Connection) -> None:
+    """Undo the open transaction; if even that fails (the disk is gone) SQLite undoes it when
+    the connection closes or the next one opens the file (the journal is still there)."""
+    if conn.in_transaction:
+        with suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
 
 
 def _open_error(path: str, error: sqlite3.Error) -> StorageError:

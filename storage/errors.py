@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Literal
 
 InviteProblem = Literal["unknown", "expired", "used"]
+FaultKind = Literal["busy", "full", "readonly", "io"]
 
 
 class StorageError(Exception):
@@ -80,3 +82,31 @@ class ReportLocked(StorageError):
     def __init__(self, message: str, *, status: str) -> None:
         super().__init__(message)
         self.status = status
+
+
+class DatabaseFault(StorageError):
+    """The database file could not be written or read (busy, disk full, read-only, I/O error);
+    the transaction was rolled back, nothing of it is stored. ``kind`` says which, for the layer
+    that tells a person."""
+
+    def __init__(self, message: str, kind: FaultKind) -> None:
+        super().__init__(message)
+        self.kind: FaultKind = kind
+
+
+_FAULT_KINDS: dict[int, FaultKind] = {
+    sqlite3.SQLITE_BUSY: "busy",
+    sqlite3.SQLITE_LOCKED: "busy",
+    sqlite3.SQLITE_FULL: "full",
+    sqlite3.SQLITE_READONLY: "readonly",
+    sqlite3.SQLITE_PERM: "readonly",
+    sqlite3.SQLITE_CANTOPEN: "readonly",
+}
+
+
+def fault_kind(error: sqlite3.Error) -> FaultKind:
+    """Which kind of :class:`DatabaseFault` a driver error is (by its primary result code)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is None:
+        return "io"
+    return _FAULT_KINDS.get(code & 0xFF, "io")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
+from report.cleaning import has_forbidden_name_characters
 from storage import texts
 from storage.base import Row, StoreBase, organisation_from_row
 from storage.codec import datetime_to_text, default_short_name, text_to_datetime
@@ -241,6 +242,8 @@ def _clean_name(name: str) -> str:
         raise StorageError(texts.ORG_NAME_EMPTY)
     if len(name) > MAX_NAME_CHARS:
         raise StorageError(texts.ORG_NAME_TOO_LONG.format(limit=MAX_NAME_CHARS))
+    if has_forbidden_name_characters(name):
+        raise StorageError(texts.ORG_NAME_FORBIDDEN)
     return name
 
 

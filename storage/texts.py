@@ -4,6 +4,7 @@ from __future__ import annotations
 
 ORG_NAME_EMPTY = "单位名称不能为空。"
 ORG_NAME_TOO_LONG = "单位名称不能超过{limit}个字。"
+ORG_NAME_FORBIDDEN = "单位名称不能含有“/”“\\”或控制字符，请填写单位的正式全称。"
 ORG_DUPLICATE = "已有名为“{name}”的单位，请勿重复添加。"
 ORG_NOT_FOUND = "未找到编号为{org_id}的单位。"
 ORG_AMBIGUOUS = "简称“{name}”对应多个单位（{candidates}），请使用单位全称。"
@@ -25,6 +26,7 @@ SCHEMA_TOO_NEW = (
     "数据库由更新版本的程序创建（结构版本{found}，本程序仅支持到{known}），请先升级程序。"
 )
 NOT_A_DATABASE = "文件“{path}”不是本程序的数据库文件，无法打开（{reason}）。"
+DATABASE_FAULT = "数据库暂时无法写入，刚才的操作未保存。"
 DATABASE_BUSY = "数据库文件“{path}”正被其他程序长时间占用，暂时无法打开，请稍后再试。"
 CANNOT_OPEN = "无法打开数据库文件“{path}”，请检查路径是否存在、是否有读写权限（{reason}）。"
 

@@ -553,6 +553,28 @@ def test_last_years_report_uploaded_as_docx_becomes_last_years_figures(store, to
     assert "这个文件读不了" in clerk.text()
     clerk.sends_file("照片.jpg", b"\xff\xd8")
     assert "请发送 Word 文档" in clerk.text()
+    # Sending it again says that it replaces what is stored.
+    clerk.sends_file("2019年报.docx", write_docx(last))
+    assert "系统中已有2019年的报告" in clerk.text() and "全部替换" in clerk.text()
+    clerk.taps("取消")
+
+
+def test_an_uploaded_file_from_which_nothing_is_read_changes_nothing(store, township):
+    store.save_imported(
+        township.id,
+        2019,
+        Report(organisation="蟠龙镇", year=2019, figures=seed_figures()),
+        person_id=None,
+    )
+    clerk = seed_clerk(store)
+    clerk.command("fill")
+    from tests.exports.exports_helpers import docx_from_body, p
+
+    title_only = docx_from_body(p("赣州经开区蟠龙镇2019年政府信息公开工作年度报告"))
+    clerk.sends_file("2019年报.docx", title_only)
+    assert "没有读出任何数字或文字" in clerk.text()
+    assert "确认导入" not in clerk.text()
+    assert store.previous_report(township.id, 2020).figures == seed_figures()
 
 
 def test_a_person_without_an_organisation_is_told_how_to_join(store):

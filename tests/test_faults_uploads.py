@@ -22,7 +22,18 @@ import pytest
 
 from storage import Role, Store
 from tests.bot_process import REPO, BotProcess, Person
-from tests.exports.exports_helpers import PNG, entity_expansion, many_tables, oversized, zip_bomb
+from tests.exports.exports_helpers import (
+    PNG,
+    deep_elements,
+    dotdot_members,
+    entity_expansion,
+    invalid_encoding,
+    many_tables,
+    nested_tables,
+    oversized,
+    xinclude,
+    zip_bomb,
+)
 
 LONG = os.environ.get("NIANBAO_LONG") == "1"
 SECONDS = 5.0
@@ -36,10 +47,15 @@ HOSTILE = {
     "10,000 tables": (lambda: many_tables(10_000), "表格超过"),
     "30 MB": (lambda: oversized(30), "超过 20 MB"),
     "renamed image": (lambda: PNG, "图片"),
+    "../ member names": (dotdot_members, "压缩包之外"),
+    "XInclude": (xinclude, "XInclude"),
+    "tables nested 80 deep": (lambda: nested_tables(80), "表格套表格"),
+    "elements nested 300 deep": (lambda: deep_elements(300), "层级"),
+    "invalid encoding": (invalid_encoding, "编码"),
 }
 #: What the bot says for each kind (a 30 MB file is refused before it is downloaded).
 BOT_SAYS = {**{k: v for k, (_, v) in HOSTILE.items()}, "30 MB": "超过20MB"}
-THROUGH_THE_BOT = list(HOSTILE) if LONG else ["zip bomb", "renamed image"]
+THROUGH_THE_BOT = list(HOSTILE) if LONG else ["zip bomb", "renamed image", "XInclude"]
 
 CHILD = """
 import json, sys, time

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 
 import click
 
-from bot.commands.common import db_option
+from bot.commands.common import db_option, opened_store
 from bot.wiring import make_engine
 from dialogs.console import run_console
-from storage import Role, Store
+from storage import Role
 
 CONSOLE_PERSON_ID = -1
 CONSOLE_PERSON_NAME = "本机用户"
@@ -19,7 +20,7 @@ DEFAULT_ORGANISATION = "示例县示例镇人民政府"
 
 def open_console(db_path: Path, organisation: str, out_dir: Path) -> None:
     """Join the local user to ``organisation`` (creating it if needed) and run the console."""
-    with Store(db_path) as store:
+    with opened_store(db_path) as store:
         org = store.find_organisation(organisation)
         if org is None:
             org = store.add_organisation(organisation)
@@ -28,7 +29,13 @@ def open_console(db_path: Path, organisation: str, out_dir: Path) -> None:
         if store.role_in(CONSOLE_PERSON_ID, org.id) is None:
             store.add_membership(CONSOLE_PERSON_ID, org.id, Role.CLERK)
         engine = make_engine(store)
-        run_console(engine, CONSOLE_PERSON_ID, sys.stdin, click.echo, out_dir)
+        run_console(engine, CONSOLE_PERSON_ID, typed_lines(), click.echo, out_dir)
+
+
+def typed_lines() -> io.TextIOWrapper:
+    """Standard input as UTF-8 lines; bytes that are not UTF-8 (a GBK terminal) become U+FFFD
+    instead of ending the console."""
+    return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
 
 
 @click.command()

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from bot.commands.common import db_option, fail, opened_store
+from bot.commands.common import db_option, fail, opened_store, write_atomically
 from exports import (
     DocumentRejected,
     needs_draft,
@@ -22,6 +22,7 @@ from exports import (
     write_docx,
 )
 from exports.check import CheckedFile, check_files
+from report.cleaning import safe_filename
 from report.rules import Severity, Violation, check
 
 if TYPE_CHECKING:
@@ -41,6 +42,9 @@ HELP_OUTPUT = (
 )
 HELP_DRAFT = "按征求意见稿导出（页眉标注“征求意见稿”）。"
 HELP_DATE = "落款日期，格式为 YYYY-MM-DD（默认为今天）。"
+HELP_REPLACE_FINAL = (
+    "确认用文件内容覆盖数据库中已定稿的报告（不加此项时，已定稿的报告不会被导入覆盖）。"
+)
 
 FILE_HEADING = "【{name}】"
 REPORT_LINE = "{organisation} {year}年报告（{format}）"
@@ -73,6 +77,12 @@ EXPORTED = "已导出：{path}"
 EXPORTED_AS_DRAFT = "报告有错误或尚有缺项，已按征求意见稿导出（页眉标注“征求意见稿”）。"
 BAD_YEAR = "年份“{value}”不是有效的年份。"
 FILE_UNREADABLE = "无法打开文件“{path}”：{error}"
+NOTHING_READ = "文件中没有读出任何数字或文字，未导入，数据库中的报告保持原样。"
+FINAL_EXISTS = (
+    "数据库中{organisation} {year}年的报告已经定稿。导入会用文件内容覆盖已定稿的全部数字和文字，"
+    "未导入。确需覆盖时，请加上 --replace-final 再次运行。"
+)
+REPLACED_FINAL = "注意：已定稿的报告已被文件内容覆盖，状态改为“已导入”，需要重新定稿。"
 
 
 def _rejection(item: CheckedFile) -> str | None:
@@ -189,14 +199,19 @@ def _find(store: Store, *names: str | None) -> Organisation | None:
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option("--org", "org_name", help=HELP_ORG_IMPORT)
 @click.option("--year", type=int, help=HELP_YEAR_IMPORT)
+@click.option("--replace-final", is_flag=True, help=HELP_REPLACE_FINAL)
 @db_option
-def import_command(file: Path, org_name: str | None, year: int | None, db_path: Path) -> None:
+def import_command(
+    file: Path, org_name: str | None, year: int | None, replace_final: bool, db_path: Path
+) -> None:
     try:
         result = read_document(file.read_bytes(), file.name)
     except DocumentRejected as error:
         fail(error.message)
     except OSError as error:
         fail(FILE_UNREADABLE.format(path=file, error=error.strerror or error))
+    if not result.report.figures and not result.report.texts:
+        fail(NOTHING_READ)
     if org_name is None and result.organisation is None:
         fail(NO_ORG_IN_TITLE)
     year = year if year is not None else result.year
@@ -211,6 +226,12 @@ def import_command(file: Path, org_name: str | None, year: int | None, db_path: 
         if organisation is None:
             fail(ORG_NOT_FOUND.format(name=org_name or result.organisation))
         report = result.report.model_copy(update={"organisation": organisation.name, "year": year})
+        existing = store.report(organisation.id, year, create=False)
+        from storage import ReportStatus
+
+        was_final = existing is not None and existing.status == ReportStatus.FINAL
+        if was_final and not replace_final:
+            fail(FINAL_EXISTS.format(organisation=organisation.name, year=year))
         store.save_imported(
             organisation.id, year, report, person_id=None, source=f"import:{file.name}"
         )
@@ -223,6 +244,8 @@ def import_command(file: Path, org_name: str | None, year: int | None, db_path: 
             texts=len(report.texts),
         )
     )
+    if was_final:
+        click.echo(REPLACED_FINAL)
     if result.problems:
         click.echo(PROBLEMS_HEADING.format(count=len(result.problems)).strip())
         for number, problem in enumerate(result.problems, start=1):
@@ -260,9 +283,9 @@ def export_command(
             fail(NO_REPORT.format(organisation=organisation.name, year=year))
         report = store.load(stored.id)
     data = write_docx(report, draft=draft, issued=issued or date.today())
-    path = output or Path(f"{report_title(report)}.docx")
+    path = output or Path(safe_filename(f"{report_title(report)}.docx"))
     try:
-        path.write_bytes(data)
+        write_atomically(path, data)
     except OSError as error:
         fail(FILE_UNREADABLE.format(path=path, error=error.strerror or error))
     click.echo(EXPORTED.format(path=path))

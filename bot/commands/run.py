@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from urllib.parse import urlsplit
 
 import click
 from pydantic import ValidationError
-from telegram.error import BadRequest, InvalidToken
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 
 from bot.app import build_application
 from bot.polling import run_polling
@@ -28,8 +29,17 @@ class RedactingFormatter(logging.Formatter):
         self.token = token
 
     def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
-        return text.replace(self.token, "<token>") if self.token else text
+        return redact(super().format(record), self.token)
+
+
+def redact(text: str, token: str) -> str:
+    """``text`` without the bot token, nor its secret part alone (a URL or an echoing proxy
+    may carry either)."""
+    if not token:
+        return text
+    text = text.replace(token, "<token>")
+    _, _, secret = token.partition(":")
+    return text.replace(secret, "<token>") if len(secret) >= 8 else text
 
 
 def load_settings() -> Settings:
@@ -55,8 +65,19 @@ def configure_logging(token: str) -> None:
         handler.setFormatter(RedactingFormatter(token, LOG_FORMAT))
     # httpx logs every request URL at INFO, and Bot API URLs carry the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # Exceptions of other threads are printed without logging: route them through it.
+    threading.excepthook = _log_thread_exception
     # The webhook server would log every post Telegram makes.
     logging.getLogger("tornado.access").setLevel(logging.WARNING)
+
+
+def _log_thread_exception(args: threading.ExceptHookArgs) -> None:
+    error = args.exc_value
+    log.error(
+        "thread %s failed",
+        args.thread.name if args.thread else "?",
+        exc_info=(args.exc_type, error, args.exc_traceback) if error else None,
+    )
 
 
 def run_bot(
@@ -64,32 +85,54 @@ def run_bot(
 ) -> None:
     """Start the bot and block until it is stopped."""
     secret = settings.telegram_bot_token
-    configure_logging(secret.get_secret_value().strip() if secret else "")
+    token = secret.get_secret_value().strip() if secret else ""
+    configure_logging(token)
     try:
         store = Store(settings.db)
     except StorageError as error:
         raise click.ClickException(f"{settings.db}: {error}") from None
     with store:
-        application = build_application(settings, store)
         mode = "webhook" if webhook_url else "polling"
         log.info("nianbao bot starting (database %s, %s)", settings.db, mode)
         try:
+            application = build_application(settings, store)
             if webhook_url:
                 # Not application.run_webhook(): ours answers Telegram only once an update has
                 # been processed (see bot.webhook).
+                configured = settings.webhook_secret
                 asyncio.run(
-                    run_webhook(application, webhook_url=webhook_url, listen=listen, port=port)
+                    run_webhook(
+                        application,
+                        webhook_url=webhook_url,
+                        listen=listen,
+                        port=port,
+                        secret=configured.get_secret_value() if configured else None,
+                    )
                 )
             else:
                 # Not application.run_polling(): ours confirms updates only once processed, and
                 # keeps pending updates (what clerks typed while the bot was down).
                 asyncio.run(run_polling(application))
-        except InvalidToken:
+        except Exception as error:  # every failure leaves through the redaction
             raise click.ClickException(
-                "TELEGRAM_BOT_TOKEN was rejected by Telegram (revoked or mistyped)"
+                redact(_stopped_because(error, webhook_url), token)
             ) from None
-        except BadRequest as error:  # setWebhook refused the URL
-            raise click.ClickException(f"Telegram refused the webhook: {error.message}") from None
+
+
+def _stopped_because(error: Exception, webhook_url: str | None) -> str:
+    """One line saying why the bot stopped; unexpected errors are logged (redacted) in full."""
+    if isinstance(error, InvalidToken):
+        return "TELEGRAM_BOT_TOKEN was rejected by Telegram (revoked or mistyped)"
+    if isinstance(error, BadRequest):
+        if webhook_url:
+            return f"Telegram refused the webhook: {error.message}"
+        return f"Telegram refused a request: {error.message}"
+    if isinstance(error, NetworkError):
+        return f"cannot reach the Telegram Bot API ({type(error).__name__}: {error.message})"
+    if isinstance(error, TelegramError):
+        return f"the Telegram Bot API answered with an error: {error.message}"
+    log.error("the bot stopped after an unexpected error", exc_info=error)
+    return f"the bot stopped after an unexpected error ({type(error).__name__}); see the log above"
 
 
 def _https_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

@@ -218,3 +218,117 @@ def many_tables(count: int = 10_000) -> bytes:
 def oversized(megabytes: int = 30) -> bytes:
     """A zip-looking file of ``megabytes`` MB."""
     return b"PK\x03\x04" + bytes(megabytes * 1024 * 1024)
+
+
+def _zip(members: dict[str, bytes | str]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(zipfile.ZipInfo(name), content)
+    return out.getvalue()
+
+
+_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+    'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+    'officeDocument/2006/relationships/officeDocument" Target="{target}"/></Relationships>'
+)
+_TITLE = "<w:p><w:r><w:t>某县某镇人民政府2023年政府信息公开工作年度报告</w:t></w:r></w:p>"
+
+
+def dotdot_members() -> bytes:
+    """A package one of whose members is named ``../`` something (zip-slip)."""
+    document = DOCUMENT_OPEN + _TITLE + DOCUMENT_CLOSE
+    return _zip(
+        {
+            "[Content_Types].xml": CONTENT_TYPES,
+            "word/document.xml": document,
+            "../../evil.sh": "echo owned",
+        }
+    )
+
+
+def main_part_through_dotdot() -> bytes:
+    """A package whose main part is reachable only through a ``../`` relationship target."""
+    document = DOCUMENT_OPEN + _TITLE + DOCUMENT_CLOSE
+    return _zip(
+        {
+            "[Content_Types].xml": CONTENT_TYPES,
+            "_rels/.rels": _RELS.format(target="word/../../outside/document.xml"),
+            "outside/document.xml": document,
+        }
+    )
+
+
+def xinclude() -> bytes:
+    """A main document that pulls in another file through XInclude."""
+    body = (
+        _TITLE + '<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="/etc/passwd"'
+        ' parse="text"/>'
+    )
+    return package((DOCUMENT_OPEN + body + DOCUMENT_CLOSE).encode())
+
+
+def nested_tables(depth: int = 80) -> bytes:
+    """Tables nested ``depth`` deep, one cell each."""
+    inner = "<w:p/>"
+    for _ in range(depth):
+        inner = f"<w:tbl><w:tr><w:tc>{inner}<w:p/></w:tc></w:tr></w:tbl>"
+    return package((DOCUMENT_OPEN + _TITLE + inner + DOCUMENT_CLOSE).encode())
+
+
+def deep_elements(depth: int = 300) -> bytes:
+    """Content controls nested ``depth`` deep (beyond libxml2's own 256)."""
+    inner = "<w:p/>"
+    for _ in range(depth):
+        inner = f"<w:sdt><w:sdtContent>{inner}</w:sdtContent></w:sdt>"
+    return package((DOCUMENT_OPEN + inner + DOCUMENT_CLOSE).encode())
+
+
+def invalid_encoding() -> bytes:
+    """A main document with bytes that are not UTF-8 (GBK) in a UTF-8 document."""
+    xml = DOCUMENT_OPEN.encode() + b"<w:p><w:r><w:t>" + "年度报告".encode("gbk")
+    return package(xml + b"</w:t></w:r></w:p>" + DOCUMENT_CLOSE.encode())
+
+
+def utf16_entity_expansion() -> bytes:
+    """The "billion laughs" document in UTF-16 without a byte order mark."""
+    lol = "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-16LE"?><!DOCTYPE w:document [<!ENTITY lol0 "lol">'
+        f"{lol}]>{DOCUMENT_OPEN}<w:p><w:r><w:t>&lol9;</w:t></w:r></w:p>{DOCUMENT_CLOSE}"
+    )
+    return package(xml.encode("utf-16-le"))
+
+
+def nested_header_paragraphs(depth: int = 100, headers: int = 12, width: int = 20) -> bytes:
+    """A real document whose page headers nest paragraphs inside paragraphs ``depth`` deep,
+    ``width`` side by side (reading each paragraph apart is quadratic in the nesting)."""
+    nest = "<w:r><w:t>页眉</w:t></w:r>"
+    for _ in range(depth):
+        nest = f"<w:p><w:r><w:t>眉</w:t></w:r>{nest}</w:p>"
+    header = (
+        '<w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        + nest * width
+        + "</w:hdr>"
+    ).encode()
+    source = io.BytesIO(docx_from_body(_TITLE))
+    out = io.BytesIO()
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(out, "w") as copy:
+        for item in original.infolist():
+            copy.writestr(item, original.read(item.filename))
+        for number in range(1, headers + 1):
+            copy.writestr(f"word/header{number}.xml", header)
+    return out.getvalue()
+
+
+def long_narrative(chars: int = 22_000) -> bytes:
+    """A report title and a 22 KB ASCII narrative paragraph (legitimate, if odd)."""
+    text = ("The quick brown fox jumps over the lazy dog 0123456789 " * (chars // 55 + 1))[:chars]
+    return docx_from_body(_TITLE + p("一、总体情况") + p(text))
+
+
+def long_cells(chars: int = 23_000) -> bytes:
+    """A report title and a table whose cells hold 23 KB of text."""
+    text = "x" * chars
+    return docx_from_body(_TITLE + simple_table([["项目", text], [text, "0"]]))

@@ -1,0 +1,253 @@
+"""Reading an untrusted report file in a separate process with hard CPU-time and memory limits.
+
+A file from outside (a township's upload, a file given to ``nianbao check``) is parsed by a
+child process (forked from a fork server that has the reader imported, see ``_ForkServer``) that sets ``RLIMIT_CPU``
+and ``RLIMIT_AS`` on itself before reading a byte,
+so no file can stall or exhaust the bot or the CLI however the parser misbehaves. The child
+writes its result as JSON (never pickle: the parent trusts nothing the child says beyond its
+shape); a child that dies, runs out of time or memory, or says something malformed is a
+refusal in Chinese.
+
+Entry points: :func:`read_untrusted` for bytes already in memory (size checked first) and
+:func:`read_untrusted_path`, which checks the size with ``stat`` before reading the file.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import resource
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+from contextlib import suppress
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import TypeAdapter, ValidationError
+
+from exports import texts
+from exports.docx_source import MAX_FILE_BYTES, MB
+from exports.result import DocumentRejected, ReadResult
+
+#: CPU seconds the child may use (it is forked with everything imported: all of it is reading).
+CPU_SECONDS = 5
+#: Address space of the child; the fork server with lxml and pydantic loaded maps about 55 MB.
+MEMORY_BYTES = 256 * MB
+#: Wall-clock limit: generous, since on a loaded machine CPU seconds take longer to come.
+WALL_SECONDS = 30.0
+#: A JSON answer larger than this is not a report read from a 20 MB file.
+MAX_ANSWER_BYTES = 64 * MB
+
+_RESULT = TypeAdapter(ReadResult)
+
+
+class Kind(StrEnum):
+    """What the file is expected to be."""
+
+    #: A Word document only (the bot's upload).
+    DOCX = "docx"
+    #: A Word document or its flattened text, told apart by content (``nianbao check``).
+    ANY = "any"
+
+
+def _limit_self() -> None:  # pragma: no cover - runs in the child before it reads a byte
+    """Hard limits on this process, set by the child itself before it reads a byte."""
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 1))
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
+
+
+class _ForkServer:
+    """A helper process with the reader imported that forks one child per file.
+
+    Starting an interpreter and importing lxml and pydantic costs a second or more of CPU on a
+    loaded machine; forking a process that has done so costs milliseconds. The server is a
+    separate program (not a fork of the caller), so the bot's threads, event loop and open
+    database never reach a child. Requests are served one at a time.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def _started(self) -> subprocess.Popen[bytes]:
+        if self._process is None or self._process.poll() is not None:
+            env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM")}
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "exports.sandbox"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                env=env,
+                cwd=str(Path(__file__).resolve().parent.parent),
+            )
+        return self._process
+
+    def read(self, data: bytes, kind: Kind) -> bytes | None:
+        """The child's JSON answer for ``data``, or None when it died or ran out of time."""
+        with self._lock:
+            process = self._started()
+            assert process.stdin is not None and process.stdout is not None
+            try:
+                process.stdin.write(_frame(str(kind).encode()) + _frame(data))
+                process.stdin.flush()
+                answer = _read_frame(process.stdout.fileno(), WALL_SECONDS + 15)
+            except OSError:
+                answer = None
+            if answer is None:  # the server itself is in trouble: start a new one next time
+                process.kill()
+                process.wait()
+                self._process = None
+                return None
+            return answer or None
+
+    def stop(self) -> None:
+        """End the server (it also ends by itself when its caller goes away)."""
+        with self._lock:
+            if self._process is not None:
+                self._process.kill()
+                self._process.wait()
+                self._process = None
+
+
+_SERVER = _ForkServer()
+atexit.register(_SERVER.stop)
+
+
+def warm_up() -> None:
+    """Start the fork server now (the bot does at start-up), so the first upload is quick."""
+    _SERVER.read(b"", Kind.DOCX)
+
+
+def read_untrusted(data: bytes, kind: Kind = Kind.ANY) -> ReadResult:
+    """Read a report file in a limited child process; raises :class:`DocumentRejected` with a
+    Chinese message for a file refused, too costly to read, or that crashed the reader."""
+    if not data:
+        raise DocumentRejected(texts.REJECT_EMPTY)
+    if len(data) > MAX_FILE_BYTES:
+        raise DocumentRejected(texts.REJECT_TOO_LARGE.format(limit=MAX_FILE_BYTES // MB))
+    return _outcome(_SERVER.read(data, kind))
+
+
+def _frame(payload: bytes) -> bytes:
+    return len(payload).to_bytes(4, "big") + payload
+
+
+def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes | None:
+    out = bytearray()
+    while len(out) < size:
+        left = None if deadline is None else deadline - time.monotonic()
+        if left is not None and left <= 0:
+            return None
+        if not select.select([fd], [], [], left)[0]:
+            return None
+        chunk = os.read(fd, min(size - len(out), 1 << 20))
+        if not chunk:
+            return None
+        out += chunk
+    return bytes(out)
+
+
+def _read_frame(fd: int, seconds: float | None, limit: int = MAX_ANSWER_BYTES) -> bytes | None:
+    """One length-prefixed frame from ``fd`` within ``seconds`` (None: no time limit); None on
+    time-out, end of file or a frame over ``limit``."""
+    deadline = None if seconds is None else time.monotonic() + seconds
+    head = _read_exactly(fd, 4, deadline)
+    if head is None:
+        return None
+    size = int.from_bytes(head, "big")
+    if size > limit:
+        return None
+    return _read_exactly(fd, size, deadline)
+
+
+def _outcome(answer: bytes | None) -> ReadResult:
+    if answer is None:
+        raise DocumentRejected(texts.REJECT_TOO_COSTLY)
+    try:
+        parsed = json.loads(answer)
+        if "rejected" in parsed:
+            refusal = str(parsed["rejected"])[:2000]
+        else:
+            return _RESULT.validate_python(parsed["result"])
+    except (ValueError, KeyError, TypeError, ValidationError):
+        raise DocumentRejected(texts.REJECT_TOO_COSTLY) from None
+    raise DocumentRejected(refusal)
+
+
+def read_untrusted_path(path: Path, kind: Kind = Kind.ANY) -> ReadResult:
+    """Read a report file by path: the size is checked with ``stat`` before any byte is read.
+    Raises :class:`DocumentRejected`, or :class:`OSError` when the file cannot be opened."""
+    with path.open("rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > MAX_FILE_BYTES:
+            raise DocumentRejected(texts.REJECT_TOO_LARGE.format(limit=MAX_FILE_BYTES // MB))
+        # A pipe or a growing file may say 0 or too little: never read past the limit.
+        data = handle.read(MAX_FILE_BYTES + 1)
+    return read_untrusted(data, kind)
+
+
+def _child(data: bytes, kind: Kind) -> bytes:  # pragma: no cover - runs in the child
+    """Read ``data`` under the limits; the outcome as JSON."""
+    _limit_self()
+    from exports import read_docx, read_file
+
+    try:
+        result = read_docx(data) if kind is Kind.DOCX else read_file(data)
+        out: dict[str, object] = {"result": _RESULT.dump_python(result, mode="json")}
+    except DocumentRejected as refusal:
+        out = {"rejected": refusal.message}
+    except (MemoryError, RecursionError):
+        out = {"rejected": texts.REJECT_TOO_COSTLY}
+    return json.dumps(out, ensure_ascii=True).encode()
+
+
+def _serve_one(data: bytes, kind: Kind) -> bytes:  # pragma: no cover - runs in the server
+    """Fork a child for one file, wait for its answer at most ``WALL_SECONDS``; an empty
+    answer when it died, was killed or overran."""
+    readable, writable = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(readable)
+        try:
+            answer = _child(data, kind)
+            with os.fdopen(writable, "wb") as out:
+                out.write(_frame(answer))
+            os._exit(0)
+        except BaseException:
+            os._exit(1)
+    os.close(writable)
+    try:
+        answer = _read_frame(readable, WALL_SECONDS)
+    finally:
+        os.close(readable)
+        # A complete answer is all that counts: whether the child is still exiting or has
+        # overrun, it goes now.
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    return answer or b""
+
+
+def _serve() -> None:  # pragma: no cover - the fork server's main loop
+    """Answer length-prefixed requests (kind, data) on stdin until stdin closes."""
+    import exports  # noqa: F401 - imported once here, so every fork has it
+
+    requests, answers = sys.stdin.buffer.fileno(), sys.stdout.buffer
+    while True:
+        kind = _read_frame(requests, None, limit=16)
+        data = _read_frame(requests, None, limit=MAX_FILE_BYTES + 1)
+        if kind is None or data is None:
+            return
+        answer = _serve_one(data, Kind(kind.decode())) if data else b""
+        answers.write(_frame(answer))
+        answers.flush()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    _serve()

@@ -1,0 +1,180 @@
+"""Hostile files through the sandbox, ``nianbao check`` and ``nianbao import``: each refused in
+Chinese (never the XML parser's English) or, where legitimate, read.
+
+Every read runs in the sandbox's child, which is killed beyond 5 s of CPU or 256 MB of address
+space: a file that is refused for what it is, or read, was handled within those bounds (a file
+that overran would say so with ``REJECT_TOO_COSTLY``). Wall-clock timings under load live in
+``benchmarks/hostile.py``, not here.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import main
+from exports import DocumentRejected, texts
+from exports.sandbox import Kind, read_untrusted, read_untrusted_path
+from storage import Store
+from tests.exports.exports_helpers import (
+    PNG,
+    deep_elements,
+    dotdot_members,
+    entity_expansion,
+    invalid_encoding,
+    long_cells,
+    long_narrative,
+    main_part_through_dotdot,
+    many_tables,
+    nested_header_paragraphs,
+    nested_tables,
+    oversized,
+    utf16_entity_expansion,
+    xinclude,
+    zip_bomb,
+)
+
+#: kind → (builder, what the refusal says)
+REFUSED: dict[str, tuple[Callable[[], bytes], str]] = {
+    "empty": (lambda: b"", "空"),
+    "../ member names": (dotdot_members, "压缩包之外"),
+    "main part through ../": (main_part_through_dotdot, "压缩包之外"),
+    "XInclude": (xinclude, "XInclude"),
+    "tables nested 80 deep": (lambda: nested_tables(80), "表格套表格"),
+    "elements nested 300 deep": (lambda: deep_elements(300), "层级"),
+    "entity expansion": (entity_expansion, "实体"),
+    "entity expansion in UTF-16": (utf16_entity_expansion, "实体"),
+    "invalid encoding": (invalid_encoding, "编码"),
+    "zip bomb": (lambda: zip_bomb(64), "压缩炸弹"),
+    "10,000 tables": (lambda: many_tables(10_000), "表格超过"),
+    "renamed picture": (lambda: PNG, "图片"),
+    "PDF": (lambda: b"%PDF-1.7\n" + bytes(100), "PDF"),
+    "30 MB": (lambda: oversized(30), "超过 20 MB"),
+}
+#: Files that are odd but harmless: read, in bounded time.
+READ: dict[str, Callable[[], bytes]] = {
+    "paragraphs nested in twelve page headers": nested_header_paragraphs,
+    "22 KB ASCII narrative": long_narrative,
+    "23 KB table cells": long_cells,
+}
+#: English words a refusal may contain (names of formats and programs).
+ALLOWED_ENGLISH = {"Word", "WPS", "XML", "XInclude", "docx", "PDF", "UTF", "GB18030"}
+
+
+def _no_parser_english(message: str) -> None:
+    words = set(re.findall(r"[A-Za-z]{3,}", message)) - ALLOWED_ENGLISH
+    assert not words, f"English in a refusal: {message}"
+
+
+@pytest.mark.parametrize("kind", list(REFUSED))
+def test_each_hostile_file_is_refused_in_chinese(kind) -> None:
+    build, expected = REFUSED[kind]
+    with pytest.raises(DocumentRejected) as refused:
+        read_untrusted(build(), Kind.DOCX)
+    message = refused.value.message
+    assert expected in message, f"{kind}: {message}"
+    assert message != texts.REJECT_TOO_COSTLY
+    _no_parser_english(message)
+
+
+@pytest.mark.parametrize("kind", list(READ))
+def test_odd_but_harmless_files_are_read_within_the_bounds(kind) -> None:
+    result = read_untrusted(READ[kind](), Kind.DOCX)
+    assert result.organisation == "某县某镇人民政府" and result.year == 2023
+
+
+def test_the_sandbox_limits_really_bind() -> None:
+    """The child's limits are real: memory beyond them fails, a busy loop is killed."""
+    child = (
+        "from exports.sandbox import _limit_self\n"
+        "_limit_self()\n"
+        "try:\n"
+        "    bytearray(300 * 1024 * 1024)\n"
+        "    print('allocated')\n"
+        "except MemoryError:\n"
+        "    print('refused')\n"
+        "while True:\n"
+        "    pass\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", child], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.stdout.strip() == "refused"
+    assert done.returncode < 0 or done.returncode > 128  # killed by SIGXCPU / SIGKILL
+
+
+def test_the_size_is_checked_before_a_byte_is_read(tmp_path) -> None:
+    sparse = tmp_path / "huge.docx"
+    with sparse.open("wb") as handle:
+        handle.truncate(3 * 1024**3)  # 3 GB that take no disk space
+    with pytest.raises(DocumentRejected) as refused:
+        read_untrusted_path(sparse)
+    assert "超过 20 MB" in refused.value.message
+
+
+def test_check_refuses_every_hostile_file_and_reads_the_others(tmp_path) -> None:
+    paths = {}
+    for number, (kind, (build, _)) in enumerate(REFUSED.items()):
+        paths[kind] = tmp_path / f"{number:02d}.docx"
+        paths[kind].write_bytes(build())
+    for number, (kind, build) in enumerate(READ.items()):
+        paths[kind] = tmp_path / f"ok{number}.docx"
+        paths[kind].write_bytes(build())
+    done = CliRunner().invoke(main, ["check", *map(str, paths.values())])
+    assert done.exit_code == 1, done.output
+    assert "Traceback" not in done.output
+    blocks = dict(re.findall(r"【(.+?)】\n(.*?)(?=\n【|\n共检查)", done.output, flags=re.DOTALL))
+    for kind, (_, expected) in REFUSED.items():
+        block = blocks[str(paths[kind])]
+        assert "无法读取" in block and expected in block, f"{kind}: {block}"
+        _no_parser_english(block.split("无法读取：", 1)[1].split("\n")[0])
+    for kind in READ:
+        assert "无法读取" not in blocks[str(paths[kind])], kind
+
+
+def test_import_of_a_hostile_file_changes_nothing(tmp_path) -> None:
+    db = tmp_path / "n.db"
+    with Store(db) as store:
+        store.add_organisation("某县某镇人民政府")
+    runner = CliRunner()
+    for kind in ("tables nested 80 deep", "empty", "XInclude"):
+        path = tmp_path / "in.docx"
+        path.write_bytes(REFUSED[kind][0]())
+        done = runner.invoke(main, ["import", str(path), "--db", str(db)])
+        assert done.exit_code == 1, done.output
+        assert REFUSED[kind][1] in done.output
+    with Store(db) as store:
+        org = store.find_organisation("某县某镇人民政府")
+        assert org is not None and store.years(org.id) == []
+
+
+def test_a_child_that_dies_or_talks_nonsense_is_a_refusal() -> None:
+    from exports import sandbox
+
+    for answer in (None, b"", b"not json", b'{"result": {"report": 1}}', b"[1]"):
+        with pytest.raises(DocumentRejected) as refused:
+            sandbox._outcome(answer)
+        assert refused.value.message == texts.REJECT_TOO_COSTLY
+
+
+def test_the_fork_server_is_started_again_after_it_was_killed() -> None:
+    from exports import sandbox
+
+    data = READ["22 KB ASCII narrative"]()
+    read_untrusted(data, Kind.DOCX)
+    server = sandbox._SERVER._process
+    assert server is not None
+    server.kill()
+    server.wait()
+    # The first read after the kill may be refused (the server died under it); then it is back.
+    try:
+        read_untrusted(data, Kind.DOCX)
+    except DocumentRejected as refused:
+        assert refused.message == texts.REJECT_TOO_COSTLY
+    assert read_untrusted(data, Kind.DOCX).year == 2023
+    assert sandbox._SERVER._process is not server

@@ -1,0 +1,132 @@
+"""The bot token never reaches stderr, whatever the Bot API answers at start-up.
+
+A fake API (a plain HTTP server in a thread) echoes the request path, token included, in a 502
+HTML page and in a 400; ``nianbao run`` is started as a real process against it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from bot.webhook import webhook_secret
+
+TOKEN = "7000000002:AAHechoingProxyTestTokenNianbao0000"
+SECRET_PART = TOKEN.partition(":")[2]
+
+
+class _Echo(BaseHTTPRequestHandler):
+    status = 502
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        if self.status == 502:
+            body = f"<html><body><h1>502 Bad Gateway</h1><p>{self.path}</p></body></html>"
+            kind = "text/html"
+        else:
+            body = (
+                '{"ok": false, "error_code": 400, "description": "Bad Request: no such path '
+                + self.path
+                + '"}'
+            )
+            kind = "application/json"
+        data = body.encode()
+        self.send_response(self.status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(params=[502, 400])
+def echoing_api(request) -> Iterator[tuple[str, int]]:
+    handler = type("Echo", (_Echo,), {"status": request.param})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/bot", request.param
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _run(api: str, tmp_path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": api,
+        "NIANBAO_DB": str(tmp_path / "bot.db"),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", "run", *args],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_a_failing_start_never_prints_the_token(echoing_api, tmp_path) -> None:
+    api, status = echoing_api
+    done = _run(api, tmp_path)
+    assert done.returncode != 0
+    output = done.stdout + done.stderr
+    assert TOKEN not in output and SECRET_PART not in output
+    assert "Traceback" not in done.stderr.splitlines()[-1]
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("Error:"), last
+    # Polling mode sets no webhook: a 400 is not called a refused webhook.
+    assert "webhook" not in last
+    if status == 400:
+        assert "<token>" in last or "refused a request" in last
+
+
+def test_a_refused_webhook_is_named_so_without_the_token(tmp_path) -> None:
+    handler = type("Echo", (_Echo,), {"status": 400})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        done = _run(
+            f"http://127.0.0.1:{server.server_port}/bot",
+            tmp_path,
+            "--webhook",
+            "https://example.org/nianbao",
+            "--port",
+            "0",
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    output = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert TOKEN not in output and SECRET_PART not in output
+
+
+def test_an_unreachable_api_is_one_line_without_the_token(tmp_path) -> None:
+    done = _run("http://127.0.0.1:9/bot", tmp_path)
+    assert done.returncode != 0
+    assert TOKEN not in done.stdout + done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("Error:") and "Telegram" in last
+
+
+def test_the_webhook_secret_is_stable_and_reveals_nothing_of_the_token() -> None:
+    assert webhook_secret(TOKEN) == webhook_secret(TOKEN)
+    assert webhook_secret(TOKEN) != webhook_secret(TOKEN.replace("0", "1"))
+    secret = webhook_secret(TOKEN)
+    assert SECRET_PART not in secret and len(secret) == 64
+    assert all(c in "0123456789abcdef" for c in secret)
