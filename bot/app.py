@@ -56,6 +56,7 @@ DIALOG_COMMANDS = (
     "cancel",
     "help",
     "last",
+    "ledger",
     "deadline",
     "progress",
     "summary",

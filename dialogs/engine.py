@@ -33,13 +33,16 @@ from dialogs.model import (
     Event,
     FileInput,
     ImportProblem,
+    LedgerRead,
     Mode,
     OutMessage,
+    RememberLedgerWording,
     RenderReport,
     SaveImported,
     SetStatus,
     UploadRead,
     WriteFigures,
+    WriteLedgerCounts,
     WriteText,
     builds_document,
     button,
@@ -47,10 +50,21 @@ from dialogs.model import (
 from dialogs.office import Office, WriteSummary
 from dialogs.reminders import FILLING_ROLES
 from report.formats import FIRST_YEAR
+from report.ledger import Ledger
 from report.values import Report
 from storage import NotFound, ReportStatus, StaleWrite, Store
 
-__all__ = ["FILLING_ROLES", "DocumentError", "Engine", "ReadDocx", "RenderDocx", "reporting_year"]
+__all__ = [
+    "FILLING_ROLES",
+    "LEDGER_SUFFIXES",
+    "DocumentError",
+    "Engine",
+    "NotALedger",
+    "ReadDocx",
+    "ReadLedger",
+    "RenderDocx",
+    "reporting_year",
+]
 
 
 class ReadProblem(Protocol):
@@ -71,8 +85,17 @@ class DocumentError(Exception):
         self.message = message
 
 
+class NotALedger(DocumentError):
+    """Raised by the ledger reader for a .docx without a ledger header (not meant as one)."""
+
+
 RenderDocx = Callable[[Report, bool, date | None], bytes]
 ReadDocx = Callable[[bytes], ReadOutcome]
+#: Reads an uploaded ledger (its bytes and file name); raises DocumentError (or NotALedger).
+ReadLedger = Callable[[bytes, str], Ledger]
+
+#: Uploads always taken for an application ledger (a .docx may be a report or a ledger).
+LEDGER_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".ods", ".csv")
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +109,7 @@ class Engine:
         *,
         render_docx: RenderDocx | None = None,
         read_docx: ReadDocx | None = None,
+        read_ledger: ReadLedger | None = None,
         today: Callable[[], date] | None = None,
         write_summary: WriteSummary | None = None,
         zone: tzinfo | None = None,
@@ -93,6 +117,7 @@ class Engine:
         self.store = store
         self.render_docx = render_docx
         self.read_docx = read_docx
+        self.read_ledger = read_ledger
         self.today = today or (lambda: datetime.now(UTC).date())
         self.office = Office(store, self.today, write_summary, zone)
 
@@ -301,21 +326,49 @@ class Engine:
             accepted=self.store.accepted_warnings(stored.id),
             versions=self.store.cell_versions(stored.id, targets),
             can_render=self.render_docx is not None,
+            ledger_wording=self.store.ledger_wording(stored.organisation_id),
         )
 
-    def _read(self, event: FileInput) -> UploadRead:
-        """An upload as the step takes it: the report read from it, or the reader's refusal."""
-        if not event.name.lower().endswith(".docx") or self.read_docx is None:
+    def _read(self, event: FileInput) -> UploadRead | LedgerRead:
+        """An upload as the step takes it: the report or the ledger read from it, or why not.
+
+        A spreadsheet or CSV is always a ledger. A .docx is a report when the report reader
+        takes it; when it refuses, the ledger reader is tried, and the file is a ledger when it
+        has a ledger header (the ledger reader then says what is wrong with it); a .docx that
+        is neither gets the report reader's refusal, as before ledgers were read.
+        """
+        name = event.name.lower()
+        if name.endswith(LEDGER_SUFFIXES):
+            return self._read_ledger(event)
+        if not name.endswith(".docx") or self.read_docx is None:
             return UploadRead(name=event.name)
         try:
             result = self.read_docx(event.data)
         except DocumentError as error:
+            if self.read_ledger is not None:
+                try:
+                    ledger = self.read_ledger(event.data, event.name)
+                except NotALedger:
+                    pass
+                except DocumentError as ledger_error:
+                    return LedgerRead(name=event.name, refusal=ledger_error.message)
+                else:
+                    return LedgerRead(name=event.name, ledger_json=ledger.to_json())
             return UploadRead(name=event.name, refusal=error.message)
         return UploadRead(
             name=event.name,
             report_json=result.report.to_json(),
             problems=[ImportProblem(where=p.where, message=p.message) for p in result.problems],
         )
+
+    def _read_ledger(self, event: FileInput) -> LedgerRead:
+        if self.read_ledger is None:
+            return LedgerRead(name=event.name)
+        try:
+            ledger = self.read_ledger(event.data, event.name)
+        except DocumentError as error:
+            return LedgerRead(name=event.name, refusal=error.message)
+        return LedgerRead(name=event.name, ledger_json=ledger.to_json())
 
     def _render(self, outcome: Outcome, context: Context) -> None:
         """Build the documents the step asked for into the messages that carry them."""
@@ -356,6 +409,23 @@ class Engine:
                     imported,
                     person_id=person_id,
                     source=source,
+                )
+            elif isinstance(effect, RememberLedgerWording):
+                stored = self.store.report_by_id(report_id)
+                self.store.remember_ledger_wording(
+                    stored.organisation_id,
+                    effect.kind,
+                    effect.key,
+                    effect.target,
+                    person_id=person_id,
+                )
+            elif isinstance(effect, WriteLedgerCounts):
+                self.store.write_ledger_counts(
+                    report_id,
+                    effect.counting,
+                    person_id=person_id,
+                    file_name=effect.file_name,
+                    expected=effect.expected,
                 )
 
 
