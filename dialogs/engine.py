@@ -75,6 +75,8 @@ class ReadProblem(Protocol):
 class ReadOutcome(Protocol):
     report: Report
     problems: list[ReadProblem]
+    #: The year the document's title names (None: no title was found).
+    year: int | None
 
 
 class DocumentError(Exception):
@@ -332,40 +334,41 @@ class Engine:
     def _read(self, event: FileInput) -> UploadRead | LedgerRead:
         """An upload as the step takes it: the report or the ledger read from it, or why not.
 
-        A spreadsheet or CSV is always a ledger. A .docx is a report when the report reader
-        takes it; when it refuses, the ledger reader is tried, and the file is a ledger when it
-        has a ledger header (the ledger reader then says what is wrong with it); a .docx that
-        is neither gets the report reader's refusal, as before ledgers were read.
+        A spreadsheet or CSV is always a ledger. A .docx is tried by both readers: it is a
+        ledger when one of its tables has a ledger header (申请人类型, 答复日期 …) and it is not a
+        report, i.e. the report reader refuses it or finds no report title in it (a ledger's
+        table of outcomes is otherwise half-read as a table 三); any other .docx is a report,
+        or gets the report reader's refusal, as before ledgers were read.
         """
         name = event.name.lower()
         if name.endswith(LEDGER_SUFFIXES):
-            return self._read_ledger(event)
+            return self._read_ledger(event) or LedgerRead(name=event.name)
         if not name.endswith(".docx") or self.read_docx is None:
             return UploadRead(name=event.name)
+        as_ledger = self._read_ledger(event)
         try:
             result = self.read_docx(event.data)
         except DocumentError as error:
-            if self.read_ledger is not None:
-                try:
-                    ledger = self.read_ledger(event.data, event.name)
-                except NotALedger:
-                    pass
-                except DocumentError as ledger_error:
-                    return LedgerRead(name=event.name, refusal=ledger_error.message)
-                else:
-                    return LedgerRead(name=event.name, ledger_json=ledger.to_json())
+            if as_ledger is not None:
+                return as_ledger
             return UploadRead(name=event.name, refusal=error.message)
+        if as_ledger is not None and result.year is None:
+            return as_ledger
         return UploadRead(
             name=event.name,
             report_json=result.report.to_json(),
             problems=[ImportProblem(where=p.where, message=p.message) for p in result.problems],
         )
 
-    def _read_ledger(self, event: FileInput) -> LedgerRead:
+    def _read_ledger(self, event: FileInput) -> LedgerRead | None:
+        """The upload read as a ledger, or the reader's refusal; None when there is no ledger
+        reader, or the file (a .docx) has no ledger header."""
         if self.read_ledger is None:
-            return LedgerRead(name=event.name)
+            return None
         try:
             ledger = self.read_ledger(event.data, event.name)
+        except NotALedger:
+            return None
         except DocumentError as error:
             return LedgerRead(name=event.name, refusal=error.message)
         return LedgerRead(name=event.name, ledger_json=ledger.to_json())

@@ -171,6 +171,7 @@ def choose(turn: _Turn, press: LedgerChoice) -> None:
         turn.say(texts.UNKNOWN_BUTTON)
         return
     target = question.candidates[press.candidate]
+    state.ledger_step += 1  # this question's buttons are answered now
     turn.effects.append(
         RememberLedgerWording(kind=str(question.kind), key=question.key, target=target)
     )
