@@ -93,7 +93,14 @@ def show(turn: _Turn, found: Counting, *, brief: bool = False) -> None:
         if summary.has_figures:
             lines += difference_lines(summary.differences)
     else:
-        lines = summary_lines(summary, with_candidates=False)
+        # The open questions are asked right below, one by one: not listed twice.
+        asked = {
+            report_texts.LEDGER_QUESTIONS_HEADING.format(count=len(found.questions)),
+            *(f"  {question_text(found, q)}" for q in found.questions),
+        }
+        lines = [
+            line for line in summary_lines(summary, with_candidates=False) if line not in asked
+        ]
     body = escape("\n".join(lines))
     heading = texts.LEDGER_SUMMARY_AGAIN if brief else texts.LEDGER_SUMMARY
     text = heading.format(name=escape(turn.state.ledger_name), body=body)

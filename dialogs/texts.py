@@ -294,7 +294,9 @@ LEDGER_CONFIRM_REPLACE = (
     "以上是按台账统计的表三数字。点“写入表三”后，表三已填的数字将按台账统计改写；"
     "点之前，报告中的数字不会改动。"
 )
-LEDGER_QUESTION = "<b>请确定台账中的一种写法</b>（还有{count}种）\n{question}\n请在下面选择："
+LEDGER_QUESTION = (
+    "<b>请您确定台账中的写法</b>（还有{count}种未确定；选择会记住，以后的台账不再询问）\n{question}"
+)
 LEDGER_REMEMBERED = "已记住：本单位台账中的“{value}”计入“{target}”，以后发送台账不再询问。"
 LEDGER_WRITTEN_NEW = "已将台账统计写入表三，表三各项都已填好。"
 LEDGER_WRITTEN_OVER = "已将台账统计写入表三，原来已填的数字中有{changed}个按台账作了改动。"

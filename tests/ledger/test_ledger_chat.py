@@ -4,6 +4,7 @@ engine on a real SQLite file with the real readers (``bot.wiring``)."""
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -266,11 +267,24 @@ def test_a_cancelled_ledger_and_a_bad_ledger_change_nothing(store, town):
     assert "报告中的数字没有改动" in clerk.text()
     clerk.sends_file("台账.xlsx", b"PK\x03\x04" + b"\x00" * 100)
     assert "这份台账没有统计" in clerk.text()
+    clerk.sends_file("台账.xlsx", xlsx_bomb())
+    assert "这份台账没有统计" in clerk.text() and "MB" in clerk.text()
     clerk.sends_file("台账.csv", b"x" * (20 * 1024 * 1024 + 1))
     assert "20" in clerk.text() and "这份台账没有统计" in clerk.text()
     assert table_three(store, town.id) == {}
     report = store.load(store.report(town.id, YEAR).id)
     assert report.texts == {"overview.summary": "本年度，我镇认真贯彻落实条例。"}
+
+
+def xlsx_bomb(megabytes: int = 100) -> bytes:
+    """A workbook whose sheet unpacks to ``megabytes`` (beyond the 80 MB any upload may)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+            for _ in range(megabytes):
+                member.write(b" " * (1024 * 1024))
+    return out.getvalue()
 
 
 def test_a_docx_is_a_report_or_a_ledger_by_what_it_holds(store, town):
