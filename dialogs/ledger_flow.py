@@ -141,6 +141,12 @@ def ask(turn: _Turn, found: Counting, question: Question) -> None:
     turn.messages.append(OutMessage(text=text, buttons=rows, question=True))
 
 
+def _expired(turn: _Turn, found: Counting | None) -> None:
+    """A ledger button of a ledger no longer waiting: written already, or dropped."""
+    written = found is not None and not turn.state.ledger_pending
+    turn.say(texts.LEDGER_ALREADY_WRITTEN if written else texts.LEDGER_EXPIRED)
+
+
 def _key(question: Question) -> str:
     return f"{question.kind}:{question.key}"
 
@@ -164,7 +170,7 @@ def choose(turn: _Turn, press: LedgerChoice) -> None:
     state = turn.state
     found = counting(turn)
     if found is None or not state.ledger_pending or state.mode is not Mode.LEDGER:
-        turn.say(texts.LEDGER_EXPIRED)
+        _expired(turn, found)
         return
     if press.step != state.ledger_step:
         turn.say(texts.STALE_BUTTON)
@@ -204,7 +210,7 @@ def confirm(turn: _Turn, confirmed: bool) -> None:
     state = turn.state
     found = counting(turn)
     if found is None or not state.ledger_pending or state.mode is not Mode.LEDGER:
-        turn.say(texts.LEDGER_EXPIRED)
+        _expired(turn, found)
         return
     state.ledger_pending = False
     state.ledger_question = None

@@ -307,6 +307,7 @@ LEDGER_CANCELLED = "已取消，台账统计没有写入，表三没有改动。
 LEDGER_REJECTED = "这份台账没有统计：{reason}\n报告中的数字没有改动。"
 LEDGER_UNAVAILABLE = "读取台账的功能暂时不可用，报告中的数字没有改动。"
 LEDGER_WAITING = "台账统计还在等您确认。"
+LEDGER_ALREADY_WRITTEN = "这份台账的统计已经写入表三，不需要再点。"
 LEDGER_EXPIRED = "这份台账的统计已不再等待确认，没有写入。如需写入，请重新发送台账。"
 LEDGER_NONE = (
     "还没有收到台账。把本单位的依申请公开台账（Excel、CSV 或含表格的 Word 文档）直接发给我，"

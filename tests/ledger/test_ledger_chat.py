@@ -143,7 +143,10 @@ def test_confirming_writes_the_counts_once_and_cancelling_writes_nothing():
     assert written.state.mode is Mode.IDLE and not written.state.ledger_pending
     # Pressed again (a double tap), it writes nothing.
     twice = step(written.state, press(ConfirmLedger(confirmed=True)), ctx)
-    assert twice.effects == [] and twice.messages[0].text == texts.LEDGER_EXPIRED
+    assert twice.effects == [] and twice.messages[0].text == texts.LEDGER_ALREADY_WRITTEN
+    after_cancel = step(cancelled.state, press(ConfirmLedger(confirmed=True)), ctx)
+    assert after_cancel.effects == []
+    assert after_cancel.messages[0].text == texts.LEDGER_EXPIRED
 
 
 def test_text_while_the_ledger_waits_repeats_what_it_waits_for():
