@@ -339,3 +339,26 @@ def test_after_confirmation_the_rules_speak_as_after_typed_answers(store, town):
     clerk.taps("写入表三")
     assert "结转" in clerk.text()
     assert any(b.label.startswith("核实无误") for b in clerk.buttons())
+
+
+def test_leaving_the_ledger_for_the_questions_drops_its_confirmation():
+    ctx = context(ledger_wording={("applicant", "个体户"): "business"})
+    shown = sent(ctx=ctx)
+    filling = step(shown.state, Command(name="fill"), ctx)
+    assert filling.state.mode is Mode.ASKING
+    late = step(filling.state, press(ConfirmLedger(confirmed=True)), ctx)
+    assert late.effects == []
+    assert late.messages[0].text == texts.LEDGER_EXPIRED
+
+
+def test_ledger_command_finds_a_row_by_its_words_or_offers_the_rows():
+    ctx = context(ledger_wording={("applicant", "个体户"): "business"})
+    written = step(sent(ctx=ctx).state, press(ConfirmLedger(confirmed=True)), ctx)
+    found = step(written.state, Command(name="ledger", args="重复申请"), ctx)
+    assert found.messages[0].text.startswith("<b>（五）不予处理 2.重复申请</b>：共1件")
+    assert "商业企业1件：第11行" in found.messages[0].text
+    unknown = step(written.state, Command(name="ledger", args="行政复议"), ctx)
+    assert unknown.messages[0].text == texts.LEDGER_SOURCES_NOT_FOUND.format(words="行政复议")
+    offered = [b.label for row in unknown.messages[1].buttons for b in row]
+    assert offered[0] == "一、本年新收政府信息公开申请数量（6件）"
+    assert all(not label.endswith("（0件）") for label in offered)
