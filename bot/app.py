@@ -69,6 +69,7 @@ DIALOG_COMMANDS = (
     "cancel",
     "help",
     "last",
+    "ledger",
     "deadline",
     "progress",
     "summary",

@@ -6,12 +6,14 @@ from collections.abc import Callable, Sequence
 from datetime import date, tzinfo
 
 from dialogs import texts
-from dialogs.engine import DocumentError, Engine
+from dialogs.engine import DocumentError, Engine, NotALedger
 from dialogs.model import Document
 from dialogs.office import SummaryMember
 from exports import DocumentRejected, ReadResult, write_docx
+from exports.ledger_file import read_ledger_file
 from exports.sandbox import Kind, read_untrusted
 from exports.summary import Member, Summary, summary_docx, summary_xlsx
+from report.ledger import Ledger, LedgerError, Sheet, find_header, read_ledger
 from report.values import Report
 from storage import Store
 
@@ -34,6 +36,35 @@ def read_report_docx(data: bytes) -> ReadResult:
         return read_untrusted(data, Kind.ANY)
     except DocumentRejected as refusal:
         raise DocumentError(refusal.message) from None
+
+
+def read_ledger_upload(data: bytes, name: str) -> Ledger:
+    """Read an uploaded application ledger: the one call to the ledger reader for uploads.
+
+    A file the reader refuses (not a ledger format, too large, hostile, no header, a bad row)
+    becomes the dialog's DocumentError with the reader's Chinese message. A .docx is a ledger
+    only when one of its tables has a ledger header: otherwise (and when it cannot be opened
+    as a ledger at all) NotALedger, so that the engine gives the report reader's refusal.
+    """
+    is_docx = name.lower().endswith(".docx")
+    try:
+        sheets = read_ledger_file(data, name)
+    except DocumentRejected as refusal:
+        raise (NotALedger if is_docx else DocumentError)(refusal.message) from None
+    if is_docx and not any(_has_ledger_header(sheet) for sheet in sheets):
+        raise NotALedger(texts.LEDGER_NO_HEADER_IN_DOCX)
+    try:
+        return read_ledger(sheets)
+    except LedgerError as error:
+        raise DocumentError(error.message) from None
+
+
+def _has_ledger_header(sheet: Sheet) -> bool:
+    try:
+        find_header(sheet.rows)
+    except LedgerError:
+        return False
+    return True
 
 
 def write_summary(
@@ -72,6 +103,7 @@ def make_engine(
         store,
         render_docx=docx_renderer(clock),
         read_docx=read_docx,
+        read_ledger=read_ledger_upload,
         today=clock,
         write_summary=write_summary,
         zone=zone,

@@ -20,6 +20,9 @@ not (or no longer) a button of ours: a forged press, or a button of an older ver
     p.<id>            RemindBehind  a supervisor reminds the offices behind (the parent's id)
     r.<id>            OpenReport    a reminder's 继续填写 (the report's id)
     q.<id> / u.<id>   MuteReminders mute / unmute a report's reminders
+    l.<step>.<n>      LedgerChoice  candidate ``n`` for the ledger question shown at ``step``
+    l.c / l.x         ConfirmLedger write the ledger's counts into table 三 / cancel
+    l.s / l.<row>     LedgerSources which ledger rows make up the counts (all / one row of 三)
 """
 
 from __future__ import annotations
@@ -120,6 +123,26 @@ class MuteReminders:
     muted: bool
 
 
+# --- the application ledger (dialogs.ledger_flow) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class LedgerChoice:
+    step: int
+    candidate: int
+
+
+@dataclass(frozen=True)
+class ConfirmLedger:
+    confirmed: bool
+
+
+@dataclass(frozen=True)
+class LedgerSources:
+    #: The index of a row of table 三 (``ledger_summary.count_rows``); None: the list of rows.
+    row: int | None = None
+
+
 Action = (
     Answer
     | Contents
@@ -135,6 +158,9 @@ Action = (
     | RemindBehind
     | OpenReport
     | MuteReminders
+    | LedgerChoice
+    | ConfirmLedger
+    | LedgerSources
 )
 
 _NUMBER = re.compile(r"[0-9]{1,9}")
@@ -171,6 +197,12 @@ def encode(action: Action) -> str:
             return f"r.{report_id}"
         case MuteReminders(report_id, muted):
             return f"{'q' if muted else 'u'}.{report_id}"
+        case LedgerChoice(step, candidate):
+            return f"l.{step}.{candidate}"
+        case ConfirmLedger(confirmed):
+            return "l.c" if confirmed else "l.x"
+        case LedgerSources(row):
+            return "l.s" if row is None else f"l.{row}"
 
 
 def decode(data: str) -> Action | None:
@@ -184,6 +216,9 @@ def decode(data: str) -> Action | None:
         "e.d": Export(draft=True),
         "i.c": ConfirmImport(confirmed=True),
         "i.x": ConfirmImport(confirmed=False),
+        "l.c": ConfirmLedger(confirmed=True),
+        "l.x": ConfirmLedger(confirmed=False),
+        "l.s": LedgerSources(),
     }
     if data in simple:
         return simple[data]
@@ -193,6 +228,11 @@ def decode(data: str) -> Action | None:
         if not _NUMBER.fullmatch(seq) or what not in set(AnswerAction):
             return None
         return Answer(int(seq), AnswerAction(what))
+    if head == "l" and "." in rest:
+        step, _, candidate = rest.partition(".")
+        if not (_NUMBER.fullmatch(step) and _NUMBER.fullmatch(candidate)):
+            return None
+        return LedgerChoice(int(step), int(candidate))
     if not _NUMBER.fullmatch(rest):
         return None
     number = int(rest)
@@ -211,6 +251,8 @@ def decode(data: str) -> Action | None:
             return OpenReport(number)
         case "q" | "u":
             return MuteReminders(number, muted=head == "q")
+        case "l":
+            return LedgerSources(number)
     return None
 
 

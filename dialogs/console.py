@@ -1,7 +1,7 @@
 """The same conversation in a terminal, for trying the product without Telegram.
 
 Type answers as in the chat; ``/fill``, ``/review``, ``/export``, ``/cancel`` work as commands;
-press a button by typing ``#`` and its number; ``/file PATH`` sends a .docx. Documents the bot
+press a button by typing ``#`` and its number; ``/file PATH`` sends a file (a .docx report, or a ledger). Documents the bot
 would send are written to the output folder.
 """
 
@@ -16,7 +16,7 @@ from dialogs.engine import Engine
 from dialogs.model import Button, ButtonPress, Command, Event, FileInput, OutMessage, TextInput
 from report.cleaning import clean_text, safe_filename
 
-CONSOLE_HELP = "（按钮：输入 #编号；命令：/fill /review /export /last /deadline /progress /summary /cancel /help；发送文件：/file 路径；退出：/quit）"
+CONSOLE_HELP = "（按钮：输入 #编号；命令：/fill /review /export /last /ledger /deadline /progress /summary /cancel /help；发送文件：/file 路径；退出：/quit）"
 #: One byte more than the largest file the reader accepts (20 MB), so it can say "too large".
 MAX_FILE_READ = 20 * 1024 * 1024 + 1
 _TAG = re.compile(r"</?(?:b|i|u|s|code|pre)>")

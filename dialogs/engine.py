@@ -33,13 +33,16 @@ from dialogs.model import (
     Event,
     FileInput,
     ImportProblem,
+    LedgerRead,
     Mode,
     OutMessage,
+    RememberLedgerWording,
     RenderReport,
     SaveImported,
     SetStatus,
     UploadRead,
     WriteFigures,
+    WriteLedgerCounts,
     WriteText,
     builds_document,
     button,
@@ -48,10 +51,21 @@ from dialogs.model import (
 from dialogs.office import Office, WriteSummary
 from dialogs.reminders import FILLING_ROLES
 from report.formats import FIRST_YEAR
+from report.ledger import Ledger
 from report.values import Report
 from storage import NotFound, ReportStatus, StaleWrite, Store
 
-__all__ = ["FILLING_ROLES", "DocumentError", "Engine", "ReadDocx", "RenderDocx", "reporting_year"]
+__all__ = [
+    "FILLING_ROLES",
+    "LEDGER_SUFFIXES",
+    "DocumentError",
+    "Engine",
+    "NotALedger",
+    "ReadDocx",
+    "ReadLedger",
+    "RenderDocx",
+    "reporting_year",
+]
 
 
 class ReadProblem(Protocol):
@@ -62,6 +76,8 @@ class ReadProblem(Protocol):
 class ReadOutcome(Protocol):
     report: Report
     problems: list[ReadProblem]
+    #: The year the document's title names (None: no title was found).
+    year: int | None
 
 
 class DocumentError(Exception):
@@ -72,8 +88,17 @@ class DocumentError(Exception):
         self.message = message
 
 
+class NotALedger(DocumentError):
+    """Raised by the ledger reader for a .docx without a ledger header (not meant as one)."""
+
+
 RenderDocx = Callable[[Report, bool, date | None], bytes]
 ReadDocx = Callable[[bytes], ReadOutcome]
+#: Reads an uploaded ledger (its bytes and file name); raises DocumentError (or NotALedger).
+ReadLedger = Callable[[bytes, str], Ledger]
+
+#: Uploads always taken for an application ledger (a .docx may be a report or a ledger).
+LEDGER_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".ods", ".csv")
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +112,7 @@ class Engine:
         *,
         render_docx: RenderDocx | None = None,
         read_docx: ReadDocx | None = None,
+        read_ledger: ReadLedger | None = None,
         today: Callable[[], date] | None = None,
         write_summary: WriteSummary | None = None,
         zone: tzinfo | None = None,
@@ -94,6 +120,7 @@ class Engine:
         self.store = store
         self.render_docx = render_docx
         self.read_docx = read_docx
+        self.read_ledger = read_ledger
         self.today = today or (lambda: datetime.now(UTC).date())
         self.office = Office(store, self.today, write_summary, zone)
 
@@ -317,21 +344,51 @@ class Engine:
             accepted=self.store.accepted_warnings(stored.id),
             versions=self.store.cell_versions(stored.id, targets),
             can_render=self.render_docx is not None,
+            ledger_wording=self.store.ledger_wording(stored.organisation_id),
         )
 
-    def _read(self, event: FileInput) -> UploadRead:
-        """An upload as the step takes it: the report read from it, or the reader's refusal."""
+    def _read(self, event: FileInput) -> UploadRead | LedgerRead:
+        """An upload as the step takes it: the report or the ledger read from it, or why not.
+
+        A spreadsheet or CSV is always a ledger. A .docx is tried by both readers: it is a
+        ledger when one of its tables has a ledger header (申请人类型, 答复日期 …) and it is not a
+        report, i.e. the report reader refuses it or finds no report title in it (a ledger's
+        table of outcomes is otherwise half-read as a table 三); any other .docx is a report,
+        or gets the report reader's refusal, as before ledgers were read.
+        """
+        name = event.name.lower()
+        if name.endswith(LEDGER_SUFFIXES):
+            return self._read_ledger(event) or LedgerRead(name=event.name)
         if not is_report_file(event.name) or self.read_docx is None:
             return UploadRead(name=event.name)
+        # Only a Word file may be a ledger as well as a report.
+        as_ledger = self._read_ledger(event) if name.endswith(".docx") else None
         try:
             result = self.read_docx(event.data)
         except DocumentError as error:
+            if as_ledger is not None:
+                return as_ledger
             return UploadRead(name=event.name, refusal=error.message)
+        if as_ledger is not None and result.year is None:
+            return as_ledger
         return UploadRead(
             name=event.name,
             report_json=result.report.to_json(),
             problems=[ImportProblem(where=p.where, message=p.message) for p in result.problems],
         )
+
+    def _read_ledger(self, event: FileInput) -> LedgerRead | None:
+        """The upload read as a ledger, or the reader's refusal; None when there is no ledger
+        reader, or the file (a .docx) has no ledger header."""
+        if self.read_ledger is None:
+            return None
+        try:
+            ledger = self.read_ledger(event.data, event.name)
+        except NotALedger:
+            return None
+        except DocumentError as error:
+            return LedgerRead(name=event.name, refusal=error.message)
+        return LedgerRead(name=event.name, ledger_json=ledger.to_json())
 
     def _render(self, outcome: Outcome, context: Context) -> None:
         """Build the documents the step asked for into the messages that carry them."""
@@ -372,6 +429,23 @@ class Engine:
                     imported,
                     person_id=person_id,
                     source=source,
+                )
+            elif isinstance(effect, RememberLedgerWording):
+                stored = self.store.report_by_id(report_id)
+                self.store.remember_ledger_wording(
+                    stored.organisation_id,
+                    effect.kind,
+                    effect.key,
+                    effect.target,
+                    person_id=person_id,
+                )
+            elif isinstance(effect, WriteLedgerCounts):
+                self.store.write_ledger_counts(
+                    report_id,
+                    effect.counting,
+                    person_id=person_id,
+                    file_name=effect.file_name,
+                    expected=effect.expected,
                 )
 
 

@@ -16,17 +16,20 @@ from datetime import date
 from decimal import Decimal
 from html import escape
 
-from dialogs import buttons, render, texts
+from dialogs import buttons, ledger_flow, render, texts
 from dialogs.buttons import (
     Action,
     Answer,
     AnswerAction,
     ConfirmImport,
+    ConfirmLedger,
     Contents,
     ExplainWarning,
     Export,
     Fill,
     Jump,
+    LedgerChoice,
+    LedgerSources,
     OpenSection,
     Review,
     SaveExit,
@@ -41,6 +44,7 @@ from dialogs.model import (
     Effect,
     Event,
     FileInput,
+    LedgerRead,
     Mode,
     OutMessage,
     RenderReport,
@@ -85,6 +89,8 @@ class Context:
     versions: dict[str, int] = field(default_factory=dict)
     #: Whether the engine can render the report as a document (``RenderReport``).
     can_render: bool = False
+    #: The office's answers to ledger questions: (kind, normalised wording) -> target id.
+    ledger_wording: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 @dataclass
@@ -104,6 +110,9 @@ def step(state: ConversationState, event: Event, context: Context) -> Outcome:
 def stale_write(state: ConversationState, context: Context, who: str | None) -> Outcome:
     """The answer clashed with a colleague's newer write: say so and ask again."""
     turn = _Turn(state.model_copy(deep=True), context)
+    if turn.state.mode is Mode.LEDGER:  # the confirmed counts clashed: show them again
+        ledger_flow.stale(turn, who or texts.SOMEONE)
+        return Outcome(turn.state, turn.messages, turn.effects)
     question = turn.current()
     who_text = escape(who or texts.SOMEONE)
     if isinstance(question, RowQuestion):
@@ -181,6 +190,10 @@ class _Turn:
         self.effects.append(WriteText(part_id=part_id, text=text, expected=expected))
         self.report = self.report.model_copy(update={"texts": {**self.report.texts, part_id: text}})
         self.state.base_versions[f"text:{part_id}"] = (expected or 0) + 1
+        self._reopen()
+
+    def reopen(self) -> None:
+        """A final report is changed: back to draft, and say so (once per turn)."""
         self._reopen()
 
     def _reopen(self) -> None:
@@ -271,6 +284,8 @@ class _Turn:
                 self.contents()
             case _, Command(name="last"):
                 self.last_year()
+            case _, Command(name="ledger", args=args):
+                ledger_flow.sources_command(self, args)
             case _, Command():
                 self.say(texts.MENU)
             # -- typed text --
@@ -278,6 +293,8 @@ class _Turn:
                 self.answer_text(text)
             case Mode.REASON, TextInput(text=text):
                 self.accept_reason(text)
+            case Mode.LEDGER, TextInput():
+                ledger_flow.remind(self)
             case Mode.CONFIRM_IMPORT, TextInput():
                 self.say(texts.IMPORT_CONFIRM + "？", [self._import_buttons()])
             case _, TextInput():
@@ -285,6 +302,8 @@ class _Turn:
             # -- uploads (any mode) --
             case _, UploadRead() as upload:
                 self.upload(upload)
+            case _, LedgerRead() as ledger:
+                ledger_flow.received(self, ledger)
             case _, FileInput(name=name):  # not read by the engine: no reader at hand
                 self.upload(UploadRead(name=name))
             # -- buttons --
@@ -312,6 +331,13 @@ class _Turn:
                 self.ask(index)
             case _, ExplainWarning(rule=rule):
                 self.start_reason(rule)
+            # -- the application ledger (dialogs.ledger_flow) --
+            case _, LedgerChoice() as choice:
+                ledger_flow.choose(self, choice)
+            case _, ConfirmLedger(confirmed=confirmed):
+                ledger_flow.confirm(self, confirmed)
+            case _, LedgerSources(row=row):
+                ledger_flow.sources(self, row)
             case Mode.CONFIRM_IMPORT, ConfirmImport(confirmed=confirmed) if (
                 self.state.pending_import is not None
             ):

@@ -10,9 +10,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, InstanceOf, field_validator
 
 from dialogs import buttons
+from report.ledger import Counting
 
 #: File endings taken as a report document (the reader decides by content; these are what
 #: offices keep: Word, a published PDF, a saved web page, old Word/WPS, a plain-text export).
@@ -29,6 +30,7 @@ class Mode(StrEnum):
     ASKING = "asking"  # on question ``cursor`` of the plan
     REASON = "reason"  # waiting for the reason a warning is accepted
     CONFIRM_IMPORT = "confirm_import"  # an uploaded report waits for confirmation
+    LEDGER = "ledger"  # an uploaded ledger waits for answers and confirmation (ledger_flow)
 
 
 class ConversationState(BaseModel):
@@ -51,6 +53,18 @@ class ConversationState(BaseModel):
     warning_key: str | None = None
     #: An uploaded report awaiting confirmation (the Report as JSON) in CONFIRM_IMPORT mode.
     pending_import: str | None = None
+    #: The application ledger last sent (``Ledger`` as JSON), its file name and the report it
+    #: was counted for; kept after confirmation for ``/ledger`` (see ``dialogs.ledger_flow``).
+    ledger_json: str | None = None
+    ledger_name: str = ""
+    ledger_report_id: int | None = None
+    #: Whether its counts still wait for confirmation (nothing is written before).
+    ledger_pending: bool = False
+    #: The wording asked about (``kind:key``) and the counter its buttons carry.
+    ledger_question: str | None = None
+    ledger_step: int = 0
+    #: Versions of table 三's cells when the counts were shown (stale-write detection).
+    ledger_versions: dict[str, int] = Field(default_factory=dict)
 
     @field_validator("mode", mode="before")
     @classmethod
@@ -107,7 +121,17 @@ class UploadRead(BaseModel):
     refusal: str | None = None
 
 
-Event = TextInput | ButtonPress | FileInput | UploadRead | Command
+class LedgerRead(BaseModel):
+    """An upload the engine read as an application ledger: the ledger (JSON), or why not."""
+
+    kind: Literal["ledger"] = "ledger"
+    name: str
+    ledger_json: str | None = None
+    #: The reader's reason for refusing the ledger, for the clerk.
+    refusal: str | None = None
+
+
+Event = TextInput | ButtonPress | FileInput | UploadRead | LedgerRead | Command
 
 
 def builds_document(event: Event) -> bool:
@@ -188,4 +212,29 @@ class RenderReport(BaseModel):
     issued: date | None = None
 
 
-Effect = WriteFigures | WriteText | AcceptWarning | SetStatus | SaveImported | RenderReport
+class RememberLedgerWording(BaseModel):
+    """An office's answer to a ledger question: ``key`` (normalised wording) means ``target``."""
+
+    kind: str
+    key: str
+    target: str
+
+
+class WriteLedgerCounts(BaseModel):
+    """Write a confirmed ledger counting into table 三 (``storage.write_ledger_counts``)."""
+
+    counting: InstanceOf[Counting]
+    file_name: str
+    expected: dict[str, int] | None = None
+
+
+Effect = (
+    WriteFigures
+    | WriteText
+    | AcceptWarning
+    | SetStatus
+    | SaveImported
+    | RenderReport
+    | RememberLedgerWording
+    | WriteLedgerCounts
+)

@@ -101,7 +101,7 @@ STALE_BUTTON = "这个按钮对应的问题已经回答过了，没有重复记�
 UNKNOWN_BUTTON = "这个按钮已失效。请发送 /fill 继续填写。"
 FIRST_QUESTION = "已经是第一个问题了。"
 ALL_DONE = "🎉 全部内容已填写完成。"
-MENU = "可用的命令：\n/fill 继续填写\n/review 预览\n/export 生成报告\n/last 上年数据\n/deadline 截止日期\n/switch 切换单位\n/help 帮助\n/cancel 暂存退出"
+MENU = "可用的命令：\n/fill 继续填写\n/review 预览\n/export 生成报告\n/last 上年数据\n/ledger 台账统计的来源\n/deadline 截止日期\n/switch 切换单位\n/help 帮助\n/cancel 暂存退出"
 IDLE_TEXT = "现在没有正在填写的问题。" + "\n" + MENU
 NO_ORGANISATION = "您还没有加入任何单位。请向本单位管理员索取邀请链接，点开链接即可加入。"
 CHOOSE_ORGANISATION = "您加入了多个单位，请选择要填写哪个单位的报告："
@@ -154,7 +154,10 @@ IMPORT_NOT_LAST_YEAR = (
     "这份报告是{year}年的，不能覆盖正在填写的本年报告。请发送{year_before}年或更早的报告。"
 )
 IMPORT_UNAVAILABLE = "读取文档的功能暂时不可用。"
-FILE_NOT_DOCX = "请发送 Word 文档（.docx、.doc）、PDF 或网页（.html）格式的年度报告。"
+FILE_NOT_DOCX = (
+    "请发送 Word 文档（.docx、.doc）、PDF 或网页（.html）格式的年度报告，"
+    "或 Excel（.xlsx、.xls）、CSV 格式的依申请公开台账。"
+)
 
 # --- onboarding -----------------------------------------------------------------------------
 WELCOME_INTRO = (
@@ -202,13 +205,14 @@ COMMANDS = (
     ("review", "预览"),
     ("export", "生成报告"),
     ("last", "上年数据"),
+    ("ledger", "台账统计的来源"),
     ("deadline", "报送截止日期"),
     ("help", "帮助"),
     ("switch", "切换单位"),
     ("cancel", "暂存退出"),
 )
 FILE_NOT_DOWNLOADED = "文件没有接收成功，请重新发送一次。"
-FILE_TOO_BIG = "文件超过20MB，无法接收。年度报告的 Word 文档一般不到1MB，请确认发送的是报告本身。"
+FILE_TOO_BIG = "文件超过20MB，无法接收。年度报告的 Word 文档和依申请公开台账一般都不到1MB，请确认发送的文件是否正确。"
 #: The database could not take the message (by kind of fault); nothing of it was saved.
 DATABASE_FAULTS = {
     "busy": "系统正忙，刚才这条消息未能保存，请过一会儿再发送一次。此前已填写的内容都已保存。",
@@ -384,3 +388,45 @@ EXPORT_NOTE_BACKFILL = (
     "这是补报的{year}年度报告（法定期限{date}已过），请核对后按上级要求报送并公布。"
     "落款日期已留空，请填写实际成文日期；也可以发送 /export 加日期重新生成，例如：/export {example}。"
 )
+
+# --- the application ledger (dialogs.ledger_flow) -------------------------------------------
+BTN_LEDGER_CONFIRM = "写入表三"
+BTN_LEDGER_CANCEL = "不写入"
+BTN_LEDGER_SOURCES = "查看数字来自台账哪几行"
+BTN_LEDGER_ROW = "{label}（{total}件）"
+LEDGER_SUMMARY = "<b>收到台账“{name}”</b>\n{body}"
+LEDGER_SUMMARY_AGAIN = "<b>按台账“{name}”统计</b>\n{body}"
+LEDGER_CONFIRM = (
+    "以上是按台账统计的表三（第三部分“收到和处理政府信息公开申请情况”）的数字。"
+    "核对无误请点“写入表三”；点之前，报告中的数字不会改动。"
+)
+LEDGER_CONFIRM_REPLACE = (
+    "以上是按台账统计的表三（第三部分“收到和处理政府信息公开申请情况”）的数字。"
+    "点“写入表三”后，表三已填的数字将按台账统计改写；"
+    "点之前，报告中的数字不会改动。"
+)
+LEDGER_QUESTION = (
+    "<b>请您确定台账中的写法</b>（还有{count}种未确定；选择会记住，以后的台账不再询问）\n{question}"
+)
+LEDGER_REMEMBERED = "已记住：本单位台账中的“{value}”计入“{target}”，以后发送台账不再询问。"
+LEDGER_WRITTEN_NEW = "已将台账统计写入表三，表三各项都已填好。"
+LEDGER_WRITTEN_OVER = "已将台账统计写入表三，原来已填的数字中有{changed}个按台账作了改动。"
+LEDGER_WRITTEN_SOURCE = "修改记录中注明了来源：台账“{name}”。"
+LEDGER_CANCELLED = "已取消，台账统计没有写入，表三没有改动。"
+LEDGER_REJECTED = "这份台账没有统计：{reason}\n报告中的数字没有改动。"
+LEDGER_UNAVAILABLE = "读取台账的功能暂时不可用，报告中的数字没有改动。"
+LEDGER_WAITING = "台账统计还在等您确认。"
+LEDGER_ALREADY_WRITTEN = "这份台账的统计已经写入表三，不需要再点。"
+LEDGER_EXPIRED = "这份台账的统计已不再等待确认，没有写入。如需写入，请重新发送台账。"
+LEDGER_NONE = (
+    "还没有收到台账。把本单位的依申请公开台账（Excel、CSV 或含表格的 Word 文档）直接发给我，"
+    "就能按台账统计出表三的数字。"
+)
+LEDGER_NOT_COMPLETE = "台账中还有写法没有确定，确定后才能查看各数字的来源。"
+LEDGER_SOURCES_CHOOSE = "台账“{name}”：要查看表三哪一行的数字来自台账哪几行？"
+LEDGER_SOURCES_NOT_FOUND = "表三中没有找到“{words}”这一行。"
+LEDGER_SOURCES_ALL_ZERO = "按台账“{name}”统计，表三各项均为0，没有可查看的来源。"
+LEDGER_SOURCES_ROW = "<b>{label}</b>：共{total}件（台账“{name}”）\n{lines}"
+LEDGER_SOURCES_CELL = "{column}{count}件：{rows}"
+LEDGER_STALE = "在您确认之前，{who}修改了表三，台账统计没有写入。下面按表三现在的数字重新列出差异，请再核对一次。"
+LEDGER_NO_HEADER_IN_DOCX = "文档中没有台账的表头。"

@@ -15,11 +15,14 @@ from dialogs.buttons import (
     AnswerAction,
     ChooseOrganisation,
     ConfirmImport,
+    ConfirmLedger,
     Contents,
     ExplainWarning,
     Export,
     Fill,
     Jump,
+    LedgerChoice,
+    LedgerSources,
     MuteReminders,
     OpenReport,
     OpenSection,
@@ -49,6 +52,11 @@ EVERY_KIND: list[buttons.Action] = [
     OpenReport(BIG),
     MuteReminders(BIG, muted=True),
     MuteReminders(BIG, muted=False),
+    LedgerChoice(BIG, BIG),
+    ConfirmLedger(confirmed=True),
+    ConfirmLedger(confirmed=False),
+    LedgerSources(),
+    LedgerSources(BIG),
 ]
 
 
