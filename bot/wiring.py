@@ -8,18 +8,22 @@ from datetime import date, tzinfo
 from dialogs import texts
 from dialogs.engine import DocumentError, Engine
 from dialogs.model import Document
+from dialogs.review_flow import RenderDocx
 from exports import DocumentRejected, ReadResult, read_docx, write_docx
 from exports.summary import Summary, summary_docx, summary_xlsx
+from report.review import ReviewEvidence
 from report.values import Report
 from storage import Store, default_short_name
 
 
-def docx_renderer(today: Callable[[], date]) -> Callable[[Report, bool, date | None], bytes]:
+def docx_renderer(today: Callable[[], date]) -> RenderDocx:
     """Renders the report as an official-format DOCX (征求意见稿 when a draft), dated the day
-    given or else ``today()``."""
+    given or else ``today()``, with the review appendix when given."""
 
-    def render(report: Report, draft: bool, issued: date | None) -> bytes:
-        return write_docx(report, draft=draft, issued=issued or today())
+    def render(
+        report: Report, draft: bool, issued: date | None, appendix: ReviewEvidence | None = None
+    ) -> bytes:
+        return write_docx(report, draft=draft, issued=issued or today(), appendix=appendix)
 
     return render
 

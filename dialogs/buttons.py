@@ -20,11 +20,27 @@ not (or no longer) a button of ours: a forged press, or a button of an older ver
     p.<id>            RemindBehind  a supervisor reminds the offices behind (the parent's id)
     r.<id>            OpenReport    a reminder's 继续填写 (the report's id)
     q.<id> / u.<id>   MuteReminders mute / unmute a report's reminders
+
+Review and sign-off (two-letter heads starting with r; see ``dialogs.review_flow``):
+
+    rs.<id>           SubmitReview   the clerk hands the report in (or in again after a return)
+    rw.<id>           WithdrawReview the clerk takes a submitted report back
+    ra.<id>           ApproveReport  the supervisor approves
+    rr.<id>           StartReturn    the supervisor starts (or goes on writing) a return
+    rv.<id>           ViewReviewed   the supervisor opens the report, read-only
+    ro.<id>           ReopenReport   the supervisor reopens an approved report
+    rc.<number>       CommentSection a section of the report being returned (its number)
+    rp.<index>        CommentPlace   a row or part to comment on (its index in the plan)
+    rt.<id>           SendReturn     send the comments written so far
+    rx.<id>           CancelReturn   drop the comments written so far
+    rb.<id>           OpenComment    the clerk goes to the place of a comment (the comment's id)
+    rf.<id> / rg.<id> ExportReviewed the supervisor's copy of the report, without / with appendix
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -120,6 +136,100 @@ class MuteReminders:
     muted: bool
 
 
+# --- review and sign-off ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubmitReview:
+    report_id: int
+
+
+@dataclass(frozen=True)
+class WithdrawReview:
+    report_id: int
+
+
+@dataclass(frozen=True)
+class ApproveReport:
+    report_id: int
+
+
+@dataclass(frozen=True)
+class StartReturn:
+    report_id: int
+
+
+@dataclass(frozen=True)
+class ViewReviewed:
+    report_id: int
+
+
+@dataclass(frozen=True)
+class ReopenReport:
+    report_id: int
+
+
+@dataclass(frozen=True)
+class CommentSection:
+    number: int
+
+
+@dataclass(frozen=True)
+class CommentPlace:
+    index: int
+
+
+@dataclass(frozen=True)
+class SendReturn:
+    report_id: int
+
+
+@dataclass(frozen=True)
+class CancelReturn:
+    report_id: int
+
+
+@dataclass(frozen=True)
+class OpenComment:
+    comment_id: int
+
+
+@dataclass(frozen=True)
+class ExportReviewed:
+    report_id: int
+    appendix: bool
+
+
+ReviewAction = (
+    SubmitReview
+    | WithdrawReview
+    | ApproveReport
+    | StartReturn
+    | ViewReviewed
+    | ReopenReport
+    | CommentSection
+    | CommentPlace
+    | SendReturn
+    | CancelReturn
+    | OpenComment
+    | ExportReviewed
+)
+
+_REVIEW_HEADS: dict[str, Callable[[int], ReviewAction]] = {
+    "rs": SubmitReview,
+    "rw": WithdrawReview,
+    "ra": ApproveReport,
+    "rr": StartReturn,
+    "rv": ViewReviewed,
+    "ro": ReopenReport,
+    "rc": CommentSection,
+    "rp": CommentPlace,
+    "rt": SendReturn,
+    "rx": CancelReturn,
+    "rb": OpenComment,
+}
+
+
 Action = (
     Answer
     | Contents
@@ -135,6 +245,7 @@ Action = (
     | RemindBehind
     | OpenReport
     | MuteReminders
+    | ReviewAction
 )
 
 _NUMBER = re.compile(r"[0-9]{1,9}")
@@ -171,6 +282,16 @@ def encode(action: Action) -> str:
             return f"r.{report_id}"
         case MuteReminders(report_id, muted):
             return f"{'q' if muted else 'u'}.{report_id}"
+        case ExportReviewed(report_id, appendix):
+            return f"{'rg' if appendix else 'rf'}.{report_id}"
+        case _:
+            return _encode_review(action)
+
+
+def _encode_review(action: ReviewAction) -> str:
+    head = next(h for h, kind in _REVIEW_HEADS.items() if kind is type(action))
+    (number,) = vars(action).values()
+    return f"{head}.{number}"
 
 
 def decode(data: str) -> Action | None:
@@ -211,7 +332,10 @@ def decode(data: str) -> Action | None:
             return OpenReport(number)
         case "q" | "u":
             return MuteReminders(number, muted=head == "q")
-    return None
+        case "rf" | "rg":
+            return ExportReviewed(number, appendix=head == "rg")
+    kind = _REVIEW_HEADS.get(head)
+    return kind(number) if kind is not None else None
 
 
 def builds_document(action: Action | None) -> bool:

@@ -12,11 +12,11 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from html import escape
 
-from dialogs import buttons, render, texts
+from dialogs import buttons, render, review_flow, texts
 from dialogs.buttons import (
     Action,
     Answer,
@@ -30,6 +30,8 @@ from dialogs.buttons import (
     OpenSection,
     Review,
     SaveExit,
+    SubmitReview,
+    WithdrawReview,
 )
 from dialogs.model import (
     AcceptWarning,
@@ -84,6 +86,13 @@ class Context:
     versions: dict[str, int] = field(default_factory=dict)
     #: Whether the engine can render the report as a document (``RenderReport``).
     can_render: bool = False
+    report_id: int = 0
+    #: The review status (a ``report.review.ReviewStatus`` value) of an office with a
+    #: supervisor; None: nobody reviews this office's report, it finishes as before.
+    review: str | None = None
+    review_since: datetime | None = None
+    #: Comments of the last return not yet answered.
+    open_comments: int = 0
 
 
 @dataclass
@@ -241,6 +250,8 @@ class _Turn:
         self.say(texts.ALL_DONE, buttons)
         if errors:
             self.messages.append(render.violation_message(errors[0], self.report))
+        elif self.ctx.review is not None:
+            self.messages.append(self.review_note())
 
     # --- events -----------------------------------------------------------------------------
 
@@ -346,12 +357,15 @@ class _Turn:
     def export_command(self, args: str) -> None:
         words = args.split()
         draft = any(w in ("draft", "草稿", "征求意见稿") for w in words)
-        dates = [w for w in words if w not in ("draft", "草稿", "征求意见稿")]
+        appendix = any(w in texts.APPENDIX_WORDS for w in words)
+        dates = [
+            w for w in words if w not in ("draft", "草稿", "征求意见稿", *texts.APPENDIX_WORDS)
+        ]
         issued = parse_date(dates[0]) if dates else None
         if dates and issued is None:
             self.say(texts.EXPORT_BAD_DATE)
             return
-        self.export(draft=draft, issued=issued)
+        self.export(draft=draft, issued=issued, appendix=appendix)
 
     def _opening(self) -> str:
         fmt = self.report.format
@@ -651,10 +665,41 @@ class _Turn:
                 self.ctx.organisation,
             )
         )
+        if self.ctx.review is not None:
+            self.messages.append(self.review_note())
+
+    # --- review and sign-off (the clerk's side; the rest is dialogs.review_flow) -------------
+
+    def review_note(self) -> OutMessage:
+        """Where the report is in its review, with 提交上级审核 once it may be handed in."""
+        status = self.ctx.review
+        when = review_flow.moment(self.ctx.review_since)
+        if status == "submitted":
+            return OutMessage(
+                text=texts.REVIEW_WAITING.format(when=when),
+                buttons=[[button(texts.BTN_WITHDRAW, WithdrawReview(self.ctx.report_id))]],
+            )
+        if status == "approved":
+            return OutMessage(text=texts.REVIEW_IS_APPROVED.format(when=when))
+        problems = self.violations()
+        missing = sum(1 for i in range(len(self.plan)) if not self.answered(i))
+        refused = review_flow.ready_refusal(
+            missing,
+            tuple(v.key for v in problems if v.severity is Severity.ERROR),
+            tuple(v.key for v in problems if v.severity is Severity.WARNING),
+            status or "drafting",
+        )
+        if refused is not None:
+            return OutMessage(text=refused)
+        label = texts.BTN_RESUBMIT if status == "returned" else texts.BTN_SUBMIT
+        text = texts.REVIEW_CAN_SUBMIT.format(button=label)
+        if status == "returned" and self.ctx.open_comments:
+            text = texts.REVIEW_RETURNED_OPEN.format(count=self.ctx.open_comments) + "\n" + text
+        return OutMessage(text=text, buttons=[[button(label, SubmitReview(self.ctx.report_id))]])
 
     # --- documents --------------------------------------------------------------------------
 
-    def export(self, draft: bool, issued: date | None = None) -> None:
+    def export(self, draft: bool, issued: date | None = None, appendix: bool = False) -> None:
         problems = self.violations()
         errors = [v for v in problems if v.severity is Severity.ERROR]
         missing = [i for i in range(len(self.plan)) if not self.answered(i)]
@@ -683,6 +728,12 @@ class _Turn:
             suffix=texts.FILENAME_DRAFT if draft else "",
         )
         template = texts.EXPORT_DRAFT_DONE if draft else texts.EXPORT_DONE
+        if not draft and self.ctx.review not in (None, "approved"):
+            # A reviewed office's report is a draft until the office above approves it.
+            draft, template = True, texts.REVIEW_LOCKED_EXPORT
+            filename = texts.FILENAME.format(
+                short=self.ctx.short_name, year=self.report.year, suffix=texts.FILENAME_DRAFT
+            )
         self.messages.append(
             OutMessage(
                 text=template.format(
@@ -692,7 +743,9 @@ class _Turn:
             )
         )
         self.effects.append(
-            RenderReport(message=len(self.messages) - 1, draft=draft, issued=issued)
+            RenderReport(
+                message=len(self.messages) - 1, draft=draft, issued=issued, appendix=appendix
+            )
         )
         if not draft:
             self.effects.append(SetStatus(status="final"))

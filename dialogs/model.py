@@ -22,6 +22,22 @@ class Mode(StrEnum):
     CONFIRM_IMPORT = "confirm_import"  # an uploaded report waits for confirmation
 
 
+class DraftComment(BaseModel):
+    """A comment written for a return that is not sent yet."""
+
+    place: str  # a ``report.review.Place`` key
+    text: str
+
+
+class ReturnDraft(BaseModel):
+    """A supervisor writing a return: the report, the comments so far, and the place whose
+    comment is being typed (None: choosing a place)."""
+
+    report_id: int
+    comments: list[DraftComment] = Field(default_factory=list)
+    place: str | None = None
+
+
 class ConversationState(BaseModel):
     """Where one person is. Stored as JSON after every turn."""
 
@@ -42,6 +58,8 @@ class ConversationState(BaseModel):
     warning_key: str | None = None
     #: An uploaded report awaiting confirmation (the Report as JSON) in CONFIRM_IMPORT mode.
     pending_import: str | None = None
+    #: A return being written by a supervisor (review and sign-off; ``dialogs.review_flow``).
+    return_draft: ReturnDraft | None = None
 
     @field_validator("mode", mode="before")
     @classmethod
@@ -177,6 +195,8 @@ class RenderReport(BaseModel):
     message: int
     draft: bool
     issued: date | None = None
+    #: Add the review appendix (审核情况说明).
+    appendix: bool = False
 
 
 Effect = WriteFigures | WriteText | AcceptWarning | SetStatus | SaveImported | RenderReport
