@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
 from html import escape
 from zoneinfo import ZoneInfo
@@ -29,7 +29,7 @@ from dialogs.reminders import (
 from dialogs.render import figures, pad, review_messages
 from report.formats import CURRENT, FIRST_YEAR, LEGACY
 from report.values import Report
-from storage import Organisation, ReportStatus, Role, Store
+from storage import MemberReview, Organisation, ReportStatus, Role, Store
 
 NUDGE_KIND = "nudge"
 MAX_KEYWORD_CELLS = 8
@@ -161,6 +161,10 @@ class Office:
             )
         ]
         done = 0
+        reviews = {
+            m.organisation.id: m
+            for m in self.store.review_overview(parent.id, year, datetime.now(UTC))
+        }
         for org in members:
             stored = self.store.report(org.id, year, create=False)
             activity = self.store.last_activity(stored.id) if stored else None
@@ -182,6 +186,7 @@ class Office:
                     errors=texts.PROGRESS_ERRORS.format(count=errors) if errors else "",
                     activity=_moment(activity, self.zone) if activity else texts.PROGRESS_NEVER,
                 )
+                + _review_state(reviews.get(org.id))
             )
         lines.append(
             texts.PROGRESS_SUMMARY.format(total=len(members), done=done, behind=len(members) - done)
@@ -367,6 +372,23 @@ def keyword_cells(keyword: str) -> list[tuple[str, str]]:
                 if keyword in haystack and cell.id not in found:
                     found[cell.id] = cell.label
     return sorted(found.items(), key=lambda item: not item[0].endswith("total"))
+
+
+def _review_state(member: MemberReview | None) -> str:
+    """``；待审核3天``: the member's review status and how long it has been in it."""
+    if member is None:
+        return ""
+    status = member.status.label
+    if member.waited is not None:
+        days = member.waited.days
+        status = (
+            texts.PROGRESS_WAITED.format(status=status, days=days)
+            if days
+            else texts.PROGRESS_WAITED_TODAY.format(status=status)
+        )
+    if member.open_comments:
+        status += texts.PROGRESS_OPEN_COMMENTS.format(count=member.open_comments)
+    return texts.PROGRESS_REVIEW.format(status=status)
 
 
 def _figure(value: Decimal | None) -> str:

@@ -9,6 +9,7 @@ Chinese sentence); this module words what each person is told and builds the but
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -49,7 +50,7 @@ from dialogs.model import (
 )
 from dialogs.plan import GateQuestion, PartQuestion, RowQuestion, plan_for, section_questions
 from dialogs.reminders import FILLING_ROLES, fillers
-from dialogs.render import review_messages, short_label
+from dialogs.render import review_messages, row_code, short_label
 from report.parsing import format_figure
 from report.review import (
     Actor,
@@ -79,6 +80,8 @@ from storage import (
 from storage.reviews import MAX_COMMENT_CHARS
 
 MAX_CHANGES_SHOWN = 20
+#: The numbering a row label starts with (the row code in front of it says the same).
+_NUMBERING = re.compile(r"^(（[一二三四五六七八九十]+）|[0-9]+\.)")
 #: Times shown in review messages (the engine's zone is not at hand in the pure step).
 ZONE = ZoneInfo("Asia/Shanghai")
 
@@ -659,7 +662,11 @@ def _place_button(question: PartQuestion | RowQuestion | GateQuestion) -> str:
     if isinstance(question, PartQuestion):
         return question.part.title or question.section.heading
     assert isinstance(question, RowQuestion)
-    return short_label(question.label, 20)
+    code = row_code(question.row.labels)
+    label = short_label(question.label, 16)
+    if label.startswith(code):
+        return label
+    return f"{code} {_NUMBERING.sub('', label)}"
 
 
 def _total_label(label: str) -> str:
