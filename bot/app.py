@@ -31,7 +31,7 @@ from telegram.ext import (
 from bot.reminders import schedule_reminders
 from bot.settings import Settings
 from bot.wiring import make_engine
-from dialogs import onboarding, texts
+from dialogs import buttons, onboarding, texts
 from dialogs.model import (
     ButtonPress,
     Command,
@@ -194,6 +194,7 @@ class NianbaoBot:
             isinstance(message, Message)
             and message.reply_markup
             and message.reply_markup.inline_keyboard
+            and not buttons.stays(buttons.decode(query.data or ""))
         ):
             # The question is being answered: its buttons go, so they cannot be pressed again.
             await self._remove_buttons(context, message.chat_id, message.message_id)

@@ -338,6 +338,12 @@ def decode(data: str) -> Action | None:
     return kind(number) if kind is not None else None
 
 
+def stays(action: Action | None) -> bool:
+    """Whether the message keeps its buttons when this one is pressed: a returned report's
+    comments each have one, and the clerk goes through them one after the other."""
+    return isinstance(action, OpenComment)
+
+
 def builds_document(action: Action | None) -> bool:
     """Whether pressing the button makes a document (生成报告 / 生成草稿)."""
     return isinstance(action, Export)
