@@ -319,7 +319,9 @@ class Engine:
             report_id=stored.id,
             review=review.status.value if review else None,
             review_since=review.since if review else None,
-            open_comments=len(self.store.comments(stored.id, open_only=True)) if reviewed else 0,
+            open_comments=tuple(c.place.key for c in self.store.comments(stored.id, open_only=True))
+            if reviewed
+            else (),
             report=report,
             status=str(stored.status),
             organisation=organisation.name,

@@ -91,8 +91,8 @@ class Context:
     #: supervisor; None: nobody reviews this office's report, it finishes as before.
     review: str | None = None
     review_since: datetime | None = None
-    #: Comments of the last return not yet answered.
-    open_comments: int = 0
+    #: The places (``report.review.Place`` keys) of the returned comments not yet answered.
+    open_comments: tuple[str, ...] = ()
 
 
 @dataclass
@@ -693,8 +693,11 @@ class _Turn:
             return OutMessage(text=refused)
         label = texts.BTN_RESUBMIT if status == "returned" else texts.BTN_SUBMIT
         text = texts.REVIEW_CAN_SUBMIT.format(button=label)
-        if status == "returned" and self.ctx.open_comments:
-            text = texts.REVIEW_RETURNED_OPEN.format(count=self.ctx.open_comments) + "\n" + text
+        still_open = review_flow.still_open(
+            self.report.format, self.ctx.open_comments, self.effects
+        )
+        if status == "returned" and still_open:
+            text = texts.REVIEW_RETURNED_OPEN.format(count=still_open) + "\n" + text
         return OutMessage(text=text, buttons=[[button(label, SubmitReview(self.ctx.report_id))]])
 
     # --- documents --------------------------------------------------------------------------

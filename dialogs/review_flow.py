@@ -42,15 +42,19 @@ from dialogs.model import (
     ConversationState,
     Document,
     DraftComment,
+    Effect,
     Event,
     Mode,
     OutMessage,
     ReturnDraft,
+    WriteFigures,
+    WriteText,
     button,
 )
 from dialogs.plan import GateQuestion, PartQuestion, RowQuestion, plan_for, section_questions
 from dialogs.reminders import FILLING_ROLES, fillers
 from dialogs.render import review_messages, row_code, short_label
+from report.layout import ReportFormat
 from report.parsing import format_figure
 from report.review import (
     Actor,
@@ -61,6 +65,7 @@ from report.review import (
     ReviewEvidence,
     ReviewStatus,
     TransitionRefused,
+    is_answered_by,
     main_totals,
     marked_draft,
     place_label,
@@ -322,7 +327,8 @@ class ReviewFlow:
         document = self._document(self.store.load(report_id), org.short_name, draft, evidence)
         if document is None:
             return [OutMessage(text=texts.EXPORT_UNAVAILABLE)]
-        text = texts.REVIEW_FINAL_COPY.format(
+        template = texts.REVIEW_COPY_APPENDIX if appendix else texts.REVIEW_COPY
+        text = template.format(
             organisation=escape(org.short_name),
             year=stored.year,
             status=status.label,
@@ -462,6 +468,8 @@ class ReviewFlow:
             )
         ]
         buttons: list[list[Button]] = []
+        report = self.store.load(report_id)
+        plan = plan_for(fmt)
         for number, comment in enumerate(given, start=1):
             label = place_label(fmt, comment.place)
             lines.append(
@@ -469,7 +477,9 @@ class ReviewFlow:
                     number=number, place=escape(label), text=escape(comment.text)
                 )
             )
-            go = texts.BTN_GO_TO_COMMENT.format(place=short_label(label, 16))
+            go = texts.BTN_GO_TO_COMMENT.format(
+                place=_place_button(plan[question_of(report, comment.place)])
+            )
             buttons.append([button(f"{number}. {go}", OpenComment(comment.id))])
         out = [
             OutMessage(
@@ -497,7 +507,7 @@ class ReviewFlow:
         for total in main_totals(report, previous):
             lines.append(
                 texts.REVIEW_TOTAL_LINE.format(
-                    label=_total_label(total.label),
+                    label=texts.REVIEW_TOTAL_LABELS.get(total.cell_id, _total_label(total.label)),
                     now=_value(total.now),
                     last=_value(total.last_year),
                     far=texts.REVIEW_FAR if total.far else "",
@@ -631,6 +641,13 @@ class ReviewFlow:
         )
         data = self.render_docx(report, draft, self.today(), appendix)
         return Document(filename=filename, data=data)
+
+
+def still_open(fmt: ReportFormat, places: tuple[str, ...], effects: list[Effect]) -> int:
+    """How many of the open comments (by place) this turn's writes leave unanswered."""
+    cells = {c for e in effects if isinstance(e, WriteFigures) for c in e.figures}
+    parts = {e.part_id for e in effects if isinstance(e, WriteText)}
+    return sum(1 for key in places if not is_answered_by(fmt, Place.parse(key), cells, parts))
 
 
 def place_of(question: PartQuestion | RowQuestion | GateQuestion) -> Place:

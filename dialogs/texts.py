@@ -347,7 +347,10 @@ RETURNED_TO_CLERK = (
 )
 RETURNED_COMMENT = "{number}. <b>{place}</b>\n{text}"
 RETURNED_COMMENT_DONE = "（已修改）"
-APPROVED_SUPERVISOR = "✅ 已审核通过{organisation}的{year}年度报告，报告已成为定稿，不能再修改。"
+APPROVED_SUPERVISOR = (
+    "✅ 已审核通过{organisation}的{year}年度报告。报告已成为定稿，填报人员不能再修改；"
+    "如确需修改，可在“查看报告”中重新打开。"
+)
 APPROVED_TO_CLERK = (
     "✅ <b>{office}</b>已审核通过您单位的{year}年度报告。报告已成为定稿，正式报告见附件，"
     "请于{publish_by}前向社会公布。"
@@ -358,7 +361,9 @@ REOPENED_SUPERVISOR = (
 REOPENED_TO_CLERK = (
     "🔓 <b>{office}</b>重新打开了您单位的{year}年度报告，可以修改。改好后请重新提交审核。"
 )
-REVIEW_FINAL_COPY = "{organisation}{year}年度报告（{status}）：{filename}"
+REVIEW_COPY = "{organisation}{year}年度报告（{status}）：{filename}"
+REVIEW_COPY_APPENDIX = "{organisation}{year}年度报告（{status}），后附审核情况说明：{filename}"
+REVIEW_TOTAL_LABELS = {"applications.results_total.total": "三、本年度办理结果总计"}
 REVIEW_NOT_ALLOWED = "您不能查看这份报告：它不是您所审核的下级单位的报告。"
 APPENDIX_WORDS = ("附件", "appendix", "审核情况说明")
 PROGRESS_REVIEW = "；{status}"

@@ -214,10 +214,20 @@ def test_a_complete_report_of_a_reviewed_office_offers_the_hand_in():
     assert texts.BTN_SUBMIT in _labels(outcome)
     assert buttons.encode(buttons.SubmitReview(12)) in _data(outcome)
     # Returned: the same button says it is handed in again, and open comments are counted.
-    ctx = context(seed_report(), report_id=12, review="returned", open_comments=2)
+    places = ("row:disclosure/disclosure.procurement", "part:problems")
+    ctx = context(seed_report(), report_id=12, review="returned", open_comments=places)
     outcome = step(ConversationState(report_id=12), Command(name="review"), ctx)
     assert texts.BTN_RESUBMIT in _labels(outcome)
     assert "上级退回的意见还有2条没有处理" in outcome.messages[-1].text
+    # The answer that changes a comment's place answers it in the same turn.
+    question = next(
+        i
+        for i, q in enumerate(plan_for(seed_report().format))
+        if isinstance(q, RowQuestion) and q.row.id == "disclosure.procurement"
+    )
+    state = ConversationState(report_id=12, mode=Mode.ASKING, cursor=question, seq=3)
+    outcome = step(state, TextInput(text="10 180000"), ctx)
+    assert "上级退回的意见还有1条没有处理" in outcome.messages[-1].text
 
 
 def test_no_hand_in_while_rows_are_missing_and_none_without_a_supervisor():
