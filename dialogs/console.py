@@ -16,6 +16,7 @@ from dialogs.engine import Engine
 from dialogs.model import Button, ButtonPress, Command, Event, FileInput, OutMessage, TextInput
 
 CONSOLE_HELP = "（按钮：输入 #编号；命令：/fill /review /export /last /deadline /progress /summary /cancel /help；发送文件：/file 路径；退出：/quit）"
+CONSOLE_TO = "（以下消息发给用户 {person}）"
 _TAG = re.compile(r"</?(?:b|i|u|s|code|pre)>")
 
 
@@ -25,8 +26,11 @@ def plain(text: str) -> str:
 
 
 def render(message: OutMessage, numbered: list[Button]) -> str:
-    """A message as terminal text; its buttons are numbered on from ``numbered``."""
+    """A message as terminal text; its buttons are numbered on from ``numbered``. A message
+    for somebody else (a supervisor told of a hand-in) says who it goes to."""
     lines = [plain(message.text)]
+    if message.to is not None:
+        lines.insert(0, CONSOLE_TO.format(person=message.to))
     for row in message.buttons:
         cells = []
         for button in row:
@@ -60,8 +64,10 @@ def run_console(
     lines: Iterable[str],
     write: Callable[[str], None],
     out_dir: Path,
+    opening: str = "fill",
 ) -> None:
-    """Drive the engine from ``lines`` until they end or /quit, writing replies with ``write``."""
+    """Drive the engine from ``lines`` until they end or /quit, writing replies with ``write``;
+    the first command is ``opening`` (a supervisor starts with /progress)."""
     buttons: list[Button] = []
 
     def show(messages: list[OutMessage]) -> None:
@@ -76,7 +82,7 @@ def run_console(
             write("")
 
     write(CONSOLE_HELP)
-    show(engine.handle(person_id, Command(name="fill")))
+    show(engine.handle(person_id, Command(name=opening)))
     for line in lines:
         if line.strip() in ("/quit", "/exit"):
             break

@@ -38,7 +38,7 @@ def complete(year: int, **figures: int) -> Report:
     )
 
 
-def set_up_county(store, explained: bool = True) -> int:
+def set_up_county(store, explained: bool = True, year: int = 2024) -> int:
     """A county with a supervisor, the township 蟠龙镇 with a clerk and a complete 2024 report
     (one warning accepted with a reason), and another county with its own supervisor."""
     county = store.add_organisation("赣州经济技术开发区党政办公室", short_name="开发区")
@@ -55,16 +55,16 @@ def set_up_county(store, explained: bool = True) -> int:
         store.add_membership(person, org, role)
     store.save_imported(
         town.id,
-        2023,
+        year - 1,
         complete(
-            2023,
+            year - 1,
             applications__new__natural_person=2,
             applications__carried_forward__natural_person=2,
         ),
         person_id=CLERK,
     )
-    stored = store.report(town.id, 2024)
-    now = complete(2024)
+    stored = store.report(town.id, year)
+    now = complete(year)
     store.write_figures(stored.id, dict(now.figures), person_id=CLERK)
     for part_id, text in now.texts.items():
         store.write_text(stored.id, part_id, text, person_id=CLERK)
