@@ -28,6 +28,7 @@ from dialogs.reminders import (
 )
 from dialogs.render import figures, pad, review_messages
 from report.formats import CURRENT, FIRST_YEAR, LEGACY
+from report.review import LOCKED
 from report.values import Report
 from storage import MemberReview, Organisation, ReportStatus, Role, Store
 
@@ -210,8 +211,8 @@ class Office:
         for org in self.store.children(parent_id):
             stored = self.store.report(org.id, year)
             assert stored is not None
-            if stored.status is ReportStatus.FINAL:
-                continue
+            if stored.status is ReportStatus.FINAL or self.store.review(stored.id).status in LOCKED:
+                continue  # finished, or waiting for the supervisor's own review
             deadline, _ = deadline_for(self.store, org.id, year)
             message = reminder_message(
                 org.name, year, stored.id, deadline, today, report_completion(self.store, stored.id)

@@ -23,6 +23,7 @@ from dialogs.deadlines import (
 )
 from dialogs.model import OutMessage, button
 from dialogs.progress import Completion, completion
+from report.review import LOCKED
 from storage import Organisation, ReportStatus, Role, Store
 
 MAX_ERRORS_SHOWN = 3
@@ -119,7 +120,8 @@ def pending_reminders(store: Store, now: datetime) -> list[PendingReminder]:
             continue
         stored = store.report(organisation.id, year)
         assert stored is not None
-        finished = stored.status is ReportStatus.FINAL
+        # Handed in for review or approved: nothing for the clerks to do (issue 17).
+        finished = stored.status is ReportStatus.FINAL or store.review(stored.id).status in LOCKED
         recipients = [
             Recipient(p, stored.id, finished, muted=store.reminders_muted(p, stored.id))
             for p in people

@@ -277,3 +277,27 @@ def test_progress_shows_each_members_review_status_and_how_long_it_waited(store,
     supervisor.command("progress")
     line = next(x for x in supervisor.text().splitlines() if "蟠龙镇" in x)
     assert "待审核" in line
+
+
+def test_reminders_stop_once_the_report_is_handed_in_and_after_approval(store, report_id):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from dialogs.reminders import pending_reminders
+
+    store.write_figures(report_id, {"applications.new.natural_person": None}, person_id=CLERK)
+    due = datetime(2025, 1, 24, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # 7 days before
+
+    def reminded() -> list[int]:
+        return [r.person_id for r in pending_reminders(store, due) if r.report_id == report_id]
+
+    assert reminded() == [CLERK]
+    store.write_figures(report_id, {"applications.new.natural_person": 0}, person_id=CLERK)
+    clerk = person(store, CLERK)
+    clerk.command("review")
+    clerk.taps("提交上级审核")
+    assert store.report_by_id(report_id).status is ReportStatus.DRAFT
+    assert reminded() == []
+    press(person(store, SUPERVISOR), ApproveReport(report_id))
+    assert store.reminder_recipients(report_id) == []
+    assert reminded() == []
