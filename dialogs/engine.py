@@ -191,6 +191,8 @@ class Engine:
                 return self.review.press(person_id, state, action)  # type: ignore[arg-type]
             case TextInput(text=text), _ if self.review.awaits_comment(state):
                 return self.review.comment_text(state, text), event
+            case TextInput(), _ if state.return_draft is not None:
+                return self.review.pick_first(state), event
             # --
             case _, ChooseOrganisation(organisation_id=org_id):
                 if self.store.role_in(person_id, org_id) not in FILLING_ROLES:

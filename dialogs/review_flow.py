@@ -440,6 +440,14 @@ class ReviewFlow:
             )
         ]
 
+    def pick_first(self, state: ConversationState) -> list[OutMessage]:
+        """Text typed while a return is written but no place is chosen: choose one first."""
+        assert state.return_draft is not None
+        report_id = state.return_draft.report_id
+        rows = [[button(texts.BTN_BACK_TO_SECTIONS, StartReturn(report_id))]]
+        rows.extend(self._draft_buttons(state.return_draft))
+        return [OutMessage(text=texts.RETURN_PICK_FIRST, buttons=rows)]
+
     def cancel_return(self, state: ConversationState) -> list[OutMessage]:
         if state.return_draft is None:
             return [OutMessage(text=texts.RETURN_NOT_WRITING)]

@@ -146,6 +146,9 @@ def test_submit_return_with_two_row_comments_fix_resubmit_and_approve(store, rep
     supervisor.says("本年新收申请数与依申请公开台账不一致（台账为1件），请核对。")
     assert "已记下第1条意见" in supervisor.text()
     supervisor.taps("再写一条意见")
+    supervisor.says("还有一处")  # typed before choosing where it belongs: nothing is kept
+    assert "请先选择这条意见针对报告的哪一部分" in supervisor.text()
+    supervisor.taps("返回目录")
     supervisor.taps("三、")
     supervisor.taps("三（一） 予以公开")
     supervisor.says("台账中的1件申请已予以公开，办理结果请一并填写。")
@@ -231,6 +234,9 @@ def test_a_second_approval_and_a_return_of_an_approved_report_are_refused(store,
     clerk.taps("提交上级审核")
     assert "已审核通过" in press(supervisor, ApproveReport(report_id))
     assert "报告已审核通过，无需再次审核。" in press(supervisor, ApproveReport(report_id))
+    view = supervisor.presses(button("·", buttons.ViewReviewed(report_id)))
+    assert "（只读，供审核查看；当前状态：已通过）" in view[0].text
+    assert [b.label for row in view[-1].buttons for b in row][0] == "重新打开"
     assert "如需退回修改，请先将报告重新打开" in press(supervisor, StartReturn(report_id))
     assert "已审核通过，不能再修改或提交" in press(clerk, SubmitReview(report_id))
     # Reopened, it may be handed in again (and returned once handed in).
