@@ -236,7 +236,7 @@ def test_a_second_approval_and_a_return_of_an_approved_report_are_refused(store,
     assert "报告已审核通过，无需再次审核。" in press(supervisor, ApproveReport(report_id))
     view = supervisor.presses(button("·", buttons.ViewReviewed(report_id)))
     assert "（只读，供审核查看；当前状态：已通过）" in view[0].text
-    assert [b.label for row in view[-1].buttons for b in row][0] == "重新打开"
+    assert view[-1].buttons[0][0].label == "重新打开"
     assert "如需退回修改，请先将报告重新打开" in press(supervisor, StartReturn(report_id))
     assert "已审核通过，不能再修改或提交" in press(clerk, SubmitReview(report_id))
     # Reopened, it may be handed in again (and returned once handed in).
