@@ -12,7 +12,7 @@ import docx
 import pytest
 
 from bot.wiring import make_engine
-from dialogs import buttons
+from dialogs import buttons, texts
 from dialogs.buttons import ApproveReport, ReopenReport, StartReturn, SubmitReview
 from dialogs.model import Button, OutMessage, button
 from report.formats import CURRENT
@@ -191,7 +191,7 @@ def test_submit_return_with_two_row_comments_fix_resubmit_and_approve(store, rep
     assert "征求意见稿" not in appendix
 
     # Reopened by the supervisor (recorded): the clerk may change it again.
-    reopened = supervisor.presses(button(texts_label("BTN_REOPEN"), ReopenReport(report_id)))
+    reopened = supervisor.presses(button(texts.BTN_REOPEN, ReopenReport(report_id)))
     assert "已重新打开" in text_of(to(reopened, None))
     assert "重新打开了您单位的2024年度报告" in text_of(to(reopened, CLERK))
     assert [r.event.value for r in store.review_history(report_id)] == [
@@ -205,17 +205,13 @@ def test_submit_return_with_two_row_comments_fix_resubmit_and_approve(store, rep
     ]
 
 
-def texts_label(name: str) -> str:
-    from dialogs import texts
-
-    return str(getattr(texts, name))
-
-
 # --- refusals -------------------------------------------------------------------------------
 
 
 def press(who: Clerk, action: buttons.Action) -> str:
-    return who.text() if who.presses(button("·", action)) is not None else ""
+    """Press a button of ``action`` (as a forged or outdated press would) and read the reply."""
+    who.presses(button("·", action))
+    return who.text()
 
 
 def test_a_clerk_cannot_approve_return_or_reopen(store, report_id):
