@@ -196,8 +196,12 @@ def test_submit_return_with_two_row_comments_fix_resubmit_approve(botapi_server,
         "chats with the bot, in the order things happened. Button taps are in square brackets;\n"
         "the bot's messages are quoted; a line in italics says whose chat the messages that\n"
         "follow arrived in when the other person's action caused them.\n\n"
-        # Times of day change from run to run; the transcript stays the same.
-        + re.sub(r"\d{1,2}月\d{1,2}日 \d{2}:\d{2}", "<时间>", "\n\n".join(shared))
+        # Times and days left change from run to run; the transcript stays the same.
+        + re.sub(
+            r"\d{1,2}月\d{1,2}日 \d{2}:\d{2}",
+            "<时间>",
+            re.sub(r"还有\d+天", "还有<天数>天", "\n\n".join(shared)),
+        )
         + "\n",
         encoding="utf-8",
     )
