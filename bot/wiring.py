@@ -9,21 +9,25 @@ from dialogs import texts
 from dialogs.engine import DocumentError, Engine, NotALedger
 from dialogs.model import Document
 from dialogs.office import SummaryMember
+from dialogs.review_flow import RenderDocx
 from exports import DocumentRejected, ReadResult, write_docx
 from exports.ledger_file import read_ledger_file
 from exports.sandbox import Kind, read_untrusted
 from exports.summary import Member, Summary, summary_docx, summary_xlsx
 from report.ledger import Ledger, LedgerError, Sheet, find_header, read_ledger
+from report.review import ReviewEvidence
 from report.values import Report
 from storage import Store
 
 
-def docx_renderer(today: Callable[[], date]) -> Callable[[Report, bool, date | None], bytes]:
+def docx_renderer(today: Callable[[], date]) -> RenderDocx:
     """Renders the report as an official-format DOCX (征求意见稿 when a draft), dated the day
-    given or else ``today()``."""
+    given or else ``today()``, with the review appendix when given."""
 
-    def render(report: Report, draft: bool, issued: date | None) -> bytes:
-        return write_docx(report, draft=draft, issued=issued or today())
+    def render(
+        report: Report, draft: bool, issued: date | None, appendix: ReviewEvidence | None = None
+    ) -> bytes:
+        return write_docx(report, draft=draft, issued=issued or today(), appendix=appendix)
 
     return render
 

@@ -23,11 +23,27 @@ not (or no longer) a button of ours: a forged press, or a button of an older ver
     l.<step>.<n>      LedgerChoice  candidate ``n`` for the ledger question shown at ``step``
     l.c / l.x         ConfirmLedger write the ledger's counts into table 三 / cancel
     l.s / l.<row>     LedgerSources which ledger rows make up the counts (all / one row of 三)
+
+Review and sign-off (two-letter heads starting with r; see ``dialogs.review_flow``):
+
+    rs.<id>           SubmitReview   the clerk hands the report in (or in again after a return)
+    rw.<id>           WithdrawReview the clerk takes a submitted report back
+    ra.<id>           ApproveReport  the supervisor approves
+    rr.<id>           StartReturn    the supervisor starts (or goes on writing) a return
+    rv.<id>           ViewReviewed   the supervisor opens the report, read-only
+    ro.<id>           ReopenReport   the supervisor reopens an approved report
+    rc.<number>       CommentSection a section of the report being returned (its number)
+    rp.<index>        CommentPlace   a row or part to comment on (its index in the plan)
+    rt.<id>           SendReturn     send the comments written so far
+    rx.<id>           CancelReturn   drop the comments written so far
+    rb.<id>           OpenComment    the clerk goes to the place of a comment (the comment's id)
+    rf.<id> / rg.<id> ExportReviewed the supervisor's copy of the report, without / with appendix
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -143,6 +159,100 @@ class LedgerSources:
     row: int | None = None
 
 
+# --- review and sign-off ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubmitReview:
+    report_id: int
+
+
+@dataclass(frozen=True)
+class WithdrawReview:
+    report_id: int
+
+
+@dataclass(frozen=True)
+class ApproveReport:
+    report_id: int
+
+
+@dataclass(frozen=True)
+class StartReturn:
+    report_id: int
+
+
+@dataclass(frozen=True)
+class ViewReviewed:
+    report_id: int
+
+
+@dataclass(frozen=True)
+class ReopenReport:
+    report_id: int
+
+
+@dataclass(frozen=True)
+class CommentSection:
+    number: int
+
+
+@dataclass(frozen=True)
+class CommentPlace:
+    index: int
+
+
+@dataclass(frozen=True)
+class SendReturn:
+    report_id: int
+
+
+@dataclass(frozen=True)
+class CancelReturn:
+    report_id: int
+
+
+@dataclass(frozen=True)
+class OpenComment:
+    comment_id: int
+
+
+@dataclass(frozen=True)
+class ExportReviewed:
+    report_id: int
+    appendix: bool
+
+
+ReviewAction = (
+    SubmitReview
+    | WithdrawReview
+    | ApproveReport
+    | StartReturn
+    | ViewReviewed
+    | ReopenReport
+    | CommentSection
+    | CommentPlace
+    | SendReturn
+    | CancelReturn
+    | OpenComment
+    | ExportReviewed
+)
+
+_REVIEW_HEADS: dict[str, Callable[[int], ReviewAction]] = {
+    "rs": SubmitReview,
+    "rw": WithdrawReview,
+    "ra": ApproveReport,
+    "rr": StartReturn,
+    "rv": ViewReviewed,
+    "ro": ReopenReport,
+    "rc": CommentSection,
+    "rp": CommentPlace,
+    "rt": SendReturn,
+    "rx": CancelReturn,
+    "rb": OpenComment,
+}
+
+
 Action = (
     Answer
     | Contents
@@ -161,6 +271,7 @@ Action = (
     | LedgerChoice
     | ConfirmLedger
     | LedgerSources
+    | ReviewAction
 )
 
 _NUMBER = re.compile(r"[0-9]{1,9}")
@@ -203,6 +314,16 @@ def encode(action: Action) -> str:
             return "l.c" if confirmed else "l.x"
         case LedgerSources(row):
             return "l.s" if row is None else f"l.{row}"
+        case ExportReviewed(report_id, appendix):
+            return f"{'rg' if appendix else 'rf'}.{report_id}"
+        case _:
+            return _encode_review(action)
+
+
+def _encode_review(action: ReviewAction) -> str:
+    head = next(h for h, kind in _REVIEW_HEADS.items() if kind is type(action))
+    (number,) = vars(action).values()
+    return f"{head}.{number}"
 
 
 def decode(data: str) -> Action | None:
@@ -253,7 +374,16 @@ def decode(data: str) -> Action | None:
             return MuteReminders(number, muted=head == "q")
         case "l":
             return LedgerSources(number)
-    return None
+        case "rf" | "rg":
+            return ExportReviewed(number, appendix=head == "rg")
+    kind = _REVIEW_HEADS.get(head)
+    return kind(number) if kind is not None else None
+
+
+def stays(action: Action | None) -> bool:
+    """Whether the message keeps its buttons when this one is pressed: a returned report's
+    comments each have one, and the clerk goes through them one after the other."""
+    return isinstance(action, OpenComment)
 
 
 def builds_document(action: Action | None) -> bool:

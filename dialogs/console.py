@@ -19,6 +19,7 @@ from report.cleaning import clean_text, safe_filename
 CONSOLE_HELP = "（按钮：输入 #编号；命令：/fill /review /export /last /ledger /deadline /progress /summary /cancel /help；发送文件：/file 路径；退出：/quit）"
 #: One byte more than the largest file the reader accepts (20 MB), so it can say "too large".
 MAX_FILE_READ = 20 * 1024 * 1024 + 1
+CONSOLE_TO = "（以下消息发给用户 {person}）"
 _TAG = re.compile(r"</?(?:b|i|u|s|code|pre)>")
 
 
@@ -28,8 +29,11 @@ def plain(text: str) -> str:
 
 
 def render(message: OutMessage, numbered: list[Button]) -> str:
-    """A message as terminal text; its buttons are numbered on from ``numbered``."""
+    """A message as terminal text; its buttons are numbered on from ``numbered``. A message
+    for somebody else (a supervisor told of a hand-in) says who it goes to."""
     lines = [plain(message.text)]
+    if message.to is not None:
+        lines.insert(0, CONSOLE_TO.format(person=message.to))
     for row in message.buttons:
         cells = []
         for button in row:
@@ -65,8 +69,10 @@ def run_console(
     lines: Iterable[str],
     write: Callable[[str], None],
     out_dir: Path,
+    opening: str = "fill",
 ) -> None:
-    """Drive the engine from ``lines`` until they end or /quit, writing replies with ``write``."""
+    """Drive the engine from ``lines`` until they end or /quit, writing replies with ``write``;
+    the first command is ``opening`` (a supervisor starts with /progress)."""
     buttons: list[Button] = []
 
     def show(messages: list[OutMessage]) -> None:
@@ -83,7 +89,7 @@ def run_console(
             write("")
 
     write(CONSOLE_HELP)
-    show(engine.handle(person_id, Command(name="fill")))
+    show(engine.handle(person_id, Command(name=opening)))
     for line in lines:
         if line.strip() in ("/quit", "/exit"):
             break

@@ -16,7 +16,14 @@ from decimal import Decimal
 from typing import Protocol
 
 from dialogs import buttons, texts
-from dialogs.buttons import ChooseOrganisation, Fill, MuteReminders, OpenReport, RemindBehind
+from dialogs.buttons import (
+    ChooseOrganisation,
+    Fill,
+    MuteReminders,
+    OpenReport,
+    RemindBehind,
+    WithdrawReview,
+)
 from dialogs.deadlines import reporting_year
 from dialogs.machine import (
     Context,
@@ -40,6 +47,7 @@ from dialogs.model import (
     RenderReport,
     SaveImported,
     SetStatus,
+    TextInput,
     UploadRead,
     WriteFigures,
     WriteLedgerCounts,
@@ -50,10 +58,11 @@ from dialogs.model import (
 )
 from dialogs.office import Office, WriteSummary
 from dialogs.reminders import FILLING_ROLES
+from dialogs.review_flow import RenderDocx, ReviewFlow, is_review_action
 from report.formats import FIRST_YEAR
 from report.ledger import Ledger
 from report.values import Report
-from storage import NotFound, ReportStatus, StaleWrite, Store
+from storage import NotFound, ReportLocked, ReportStatus, StaleWrite, Store
 
 __all__ = [
     "FILLING_ROLES",
@@ -92,7 +101,6 @@ class NotALedger(DocumentError):
     """Raised by the ledger reader for a .docx without a ledger header (not meant as one)."""
 
 
-RenderDocx = Callable[[Report, bool, date | None], bytes]
 ReadDocx = Callable[[bytes], ReadOutcome]
 #: Reads an uploaded ledger (its bytes and file name); raises DocumentError (or NotALedger).
 ReadLedger = Callable[[bytes, str], Ledger]
@@ -123,6 +131,7 @@ class Engine:
         self.read_ledger = read_ledger
         self.today = today or (lambda: datetime.now(UTC).date())
         self.office = Office(store, self.today, write_summary, zone)
+        self.review = ReviewFlow(store, render_docx, self.today, self._open)
 
     def handle(
         self, person_id: int, event: Event, *, update_id: int | None = None
@@ -165,6 +174,13 @@ class Engine:
                 outcome = stale_write(state, context, who.display_name if who else None)
                 self.store.save_conversation(person_id, outcome.state.model_dump_json())
                 return outcome.messages
+        except ReportLocked as locked:
+            # Handed in for review or approved: nothing was written; say so plainly.
+            with self.store.transaction():
+                if update_id is not None:
+                    self.store.claim_update(update_id)
+                state = self._load_state(person_id)
+                return [locked_message(locked, state.report_id)]
 
     def once(
         self, update_id: int | None, action: Callable[[], list[OutMessage]]
@@ -214,6 +230,14 @@ class Engine:
                 return self.office.remind_behind(person_id, parent_id), event
             case _, OpenReport() | MuteReminders():
                 return self._reminder_button(person_id, state, event, press)
+            # -- review and sign-off (dialogs.review_flow) --
+            case _, action if is_review_action(action):
+                return self.review.press(person_id, state, action)  # type: ignore[arg-type]
+            case TextInput(text=text), _ if self.review.awaits_comment(state):
+                return self.review.comment_text(state, text), event
+            case TextInput(), _ if state.return_draft is not None:
+                return self.review.pick_first(state), event
+            # --
             case _, ChooseOrganisation(organisation_id=org_id):
                 if self.store.role_in(person_id, org_id) not in FILLING_ROLES:
                     return [self._unexpected(person_id, state, event)], event
@@ -335,7 +359,15 @@ class Engine:
         report = self.store.load(stored.id)
         organisation = self.store.organisation(stored.organisation_id)
         targets = [*report.format.cells_by_id, *(f"text:{p.id}" for p in report.format.parts)]
+        reviewed = bool(self.store.supervisors_of(stored.organisation_id))
+        review = self.store.review(stored.id) if reviewed else None
         return Context(
+            report_id=stored.id,
+            review=review.status.value if review else None,
+            review_since=review.since if review else None,
+            open_comments=tuple(c.place.key for c in self.store.comments(stored.id, open_only=True))
+            if reviewed
+            else (),
             report=report,
             status=str(stored.status),
             organisation=organisation.name,
@@ -397,7 +429,10 @@ class Engine:
                 assert self.render_docx is not None  # the step asks only when it can
                 message = outcome.messages[effect.message]
                 assert message.document is not None
-                data = self.render_docx(context.report, effect.draft, effect.issued)
+                evidence = (
+                    self.store.review_evidence(context.report_id) if effect.appendix else None
+                )
+                data = self.render_docx(context.report, effect.draft, effect.issued, evidence)
                 message.document = message.document.model_copy(update={"data": data})
 
     def _apply(self, outcome: Outcome, report_id: int, person_id: int, source: str) -> None:
@@ -447,6 +482,14 @@ class Engine:
                     file_name=effect.file_name,
                     expected=effect.expected,
                 )
+
+
+def locked_message(locked: ReportLocked, report_id: int | None) -> OutMessage:
+    """A typed answer to a report handed in for review or approved: why nothing was saved."""
+    buttons = []
+    if locked.status == "submitted" and report_id is not None:
+        buttons = [[button(texts.BTN_WITHDRAW, WithdrawReview(report_id))]]
+    return OutMessage(text=texts.LOCKED_NOT_SAVED + locked.message, buttons=buttons)
 
 
 def _year_argument(event: Event, last_year: int) -> int | None:

@@ -12,11 +12,11 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from html import escape
 
-from dialogs import buttons, ledger_flow, render, texts
+from dialogs import buttons, ledger_flow, render, review_flow, texts
 from dialogs.buttons import (
     Action,
     Answer,
@@ -33,6 +33,8 @@ from dialogs.buttons import (
     OpenSection,
     Review,
     SaveExit,
+    SubmitReview,
+    WithdrawReview,
 )
 from dialogs.model import (
     AcceptWarning,
@@ -91,6 +93,13 @@ class Context:
     can_render: bool = False
     #: The office's answers to ledger questions: (kind, normalised wording) -> target id.
     ledger_wording: dict[tuple[str, str], str] = field(default_factory=dict)
+    report_id: int = 0
+    #: The review status (a ``report.review.ReviewStatus`` value) of an office with a
+    #: supervisor; None: nobody reviews this office's report, it finishes as before.
+    review: str | None = None
+    review_since: datetime | None = None
+    #: The places (``report.review.Place`` keys) of the returned comments not yet answered.
+    open_comments: tuple[str, ...] = ()
 
 
 @dataclass
@@ -255,6 +264,8 @@ class _Turn:
         self.say(texts.ALL_DONE, buttons)
         if errors:
             self.messages.append(render.violation_message(errors[0], self.report))
+        elif self.ctx.review is not None:
+            self.messages.append(self.review_note())
 
     # --- events -----------------------------------------------------------------------------
 
@@ -373,12 +384,15 @@ class _Turn:
     def export_command(self, args: str) -> None:
         words = args.split()
         draft = any(w in ("draft", "草稿", "征求意见稿") for w in words)
-        dates = [w for w in words if w not in ("draft", "草稿", "征求意见稿")]
+        appendix = any(w in texts.APPENDIX_WORDS for w in words)
+        dates = [
+            w for w in words if w not in ("draft", "草稿", "征求意见稿", *texts.APPENDIX_WORDS)
+        ]
         issued = parse_date(dates[0]) if dates else None
         if dates and issued is None:
             self.say(texts.EXPORT_BAD_DATE)
             return
-        self.export(draft=draft, issued=issued)
+        self.export(draft=draft, issued=issued, appendix=appendix)
 
     def _opening(self) -> str:
         fmt = self.report.format
@@ -678,10 +692,44 @@ class _Turn:
                 self.ctx.organisation,
             )
         )
+        if self.ctx.review is not None:
+            self.messages.append(self.review_note())
+
+    # --- review and sign-off (the clerk's side; the rest is dialogs.review_flow) -------------
+
+    def review_note(self) -> OutMessage:
+        """Where the report is in its review, with 提交上级审核 once it may be handed in."""
+        status = self.ctx.review
+        when = review_flow.moment(self.ctx.review_since)
+        if status == "submitted":
+            return OutMessage(
+                text=texts.REVIEW_WAITING.format(when=when),
+                buttons=[[button(texts.BTN_WITHDRAW, WithdrawReview(self.ctx.report_id))]],
+            )
+        if status == "approved":
+            return OutMessage(text=texts.REVIEW_IS_APPROVED.format(when=when))
+        problems = self.violations()
+        missing = sum(1 for i in range(len(self.plan)) if not self.answered(i))
+        refused = review_flow.ready_refusal(
+            missing,
+            tuple(v.key for v in problems if v.severity is Severity.ERROR),
+            tuple(v.key for v in problems if v.severity is Severity.WARNING),
+            status or "drafting",
+        )
+        if refused is not None:
+            return OutMessage(text=refused)
+        label = texts.BTN_RESUBMIT if status == "returned" else texts.BTN_SUBMIT
+        text = texts.REVIEW_CAN_SUBMIT.format(button=label)
+        still_open = review_flow.still_open(
+            self.report.format, self.ctx.open_comments, self.effects
+        )
+        if status == "returned" and still_open:
+            text = texts.REVIEW_RETURNED_OPEN.format(count=still_open) + "\n" + text
+        return OutMessage(text=text, buttons=[[button(label, SubmitReview(self.ctx.report_id))]])
 
     # --- documents --------------------------------------------------------------------------
 
-    def export(self, draft: bool, issued: date | None = None) -> None:
+    def export(self, draft: bool, issued: date | None = None, appendix: bool = False) -> None:
         problems = self.violations()
         errors = [v for v in problems if v.severity is Severity.ERROR]
         missing = [i for i in range(len(self.plan)) if not self.answered(i)]
@@ -710,6 +758,12 @@ class _Turn:
             suffix=texts.FILENAME_DRAFT if draft else "",
         )
         template = texts.EXPORT_DRAFT_DONE if draft else texts.EXPORT_DONE
+        if not draft and self.ctx.review not in (None, "approved"):
+            # A reviewed office's report is a draft until the office above approves it.
+            draft, template = True, texts.REVIEW_LOCKED_EXPORT
+            filename = texts.FILENAME.format(
+                short=self.ctx.short_name, year=self.report.year, suffix=texts.FILENAME_DRAFT
+            )
         self.messages.append(
             OutMessage(
                 text=template.format(
@@ -719,7 +773,9 @@ class _Turn:
             )
         )
         self.effects.append(
-            RenderReport(message=len(self.messages) - 1, draft=draft, issued=issued)
+            RenderReport(
+                message=len(self.messages) - 1, draft=draft, issued=issued, appendix=appendix
+            )
         )
         if not draft:
             self.effects.append(SetStatus(status="final"))

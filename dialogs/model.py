@@ -33,6 +33,22 @@ class Mode(StrEnum):
     LEDGER = "ledger"  # an uploaded ledger waits for answers and confirmation (ledger_flow)
 
 
+class DraftComment(BaseModel):
+    """A comment written for a return that is not sent yet."""
+
+    place: str  # a ``report.review.Place`` key
+    text: str
+
+
+class ReturnDraft(BaseModel):
+    """A supervisor writing a return: the report, the comments so far, and the place whose
+    comment is being typed (None: choosing a place)."""
+
+    report_id: int
+    comments: list[DraftComment] = Field(default_factory=list)
+    place: str | None = None
+
+
 class ConversationState(BaseModel):
     """Where one person is. Stored as JSON after every turn."""
 
@@ -65,6 +81,8 @@ class ConversationState(BaseModel):
     ledger_step: int = 0
     #: Versions of table 三's cells when the counts were shown (stale-write detection).
     ledger_versions: dict[str, int] = Field(default_factory=dict)
+    #: A return being written by a supervisor (review and sign-off; ``dialogs.review_flow``).
+    return_draft: ReturnDraft | None = None
 
     @field_validator("mode", mode="before")
     @classmethod
@@ -210,6 +228,8 @@ class RenderReport(BaseModel):
     message: int
     draft: bool
     issued: date | None = None
+    #: Add the review appendix (审核情况说明).
+    appendix: bool = False
 
 
 class RememberLedgerWording(BaseModel):

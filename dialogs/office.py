@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
 from html import escape
 from zoneinfo import ZoneInfo
@@ -30,8 +30,9 @@ from dialogs.reminders import (
 )
 from dialogs.render import figures, pad, review_messages
 from report.formats import CURRENT, FIRST_YEAR, LEGACY
+from report.review import LOCKED
 from report.values import Report
-from storage import Organisation, ReportStatus, Role, Store
+from storage import MemberReview, Organisation, ReportStatus, Role, Store
 
 NUDGE_KIND = "nudge"
 MAX_KEYWORD_CELLS = 8
@@ -244,6 +245,10 @@ class Office:
         ]
         done = 0
         late: list[str] = []
+        reviews = {
+            m.organisation.id: m
+            for m in self.store.review_overview(parent.id, year, datetime.now(UTC))
+        }
         for org in members:
             stored = self.store.report(org.id, year, create=False)
             activity = self.store.last_activity(stored.id) if stored else None
@@ -274,6 +279,7 @@ class Office:
                     activity=_moment(activity, self.zone) if activity else texts.PROGRESS_NEVER,
                 )
                 + (texts.PROGRESS_UNREACHABLE.format(names=escape("、".join(gone))) if gone else "")
+                + _review_state(reviews.get(org.id))
             )
         lines.append(
             texts.PROGRESS_SUMMARY.format(total=len(members), done=done, behind=len(members) - done)
@@ -310,7 +316,8 @@ class Office:
         for org in self.store.children(parent_id):
             stored = self.store.report(org.id, year)
             assert stored is not None
-            if stored.status is ReportStatus.FINAL:
+            if stored.status is ReportStatus.FINAL or self.store.review(stored.id).status in LOCKED:
+                # Finished, or waiting for the supervisor's own review.
                 skipped["finished"].append(org.short_name)
                 continue
             people = fillers(self.store, org.id)
@@ -527,6 +534,23 @@ def keyword_cells(keyword: str) -> list[tuple[str, str]]:
                 if keyword in haystack and cell.id not in found:
                     found[cell.id] = cell.label
     return sorted(found.items(), key=lambda item: not item[0].endswith("total"))
+
+
+def _review_state(member: MemberReview | None) -> str:
+    """``；待审核3天``: the member's review status and how long it has been in it."""
+    if member is None:
+        return ""
+    status = member.status.label
+    if member.waited is not None:
+        days = member.waited.days
+        status = (
+            texts.PROGRESS_WAITED.format(status=status, days=days)
+            if days
+            else texts.PROGRESS_WAITED_TODAY.format(status=status)
+        )
+    if member.open_comments:
+        status += texts.PROGRESS_OPEN_COMMENTS.format(count=member.open_comments)
+    return texts.PROGRESS_REVIEW.format(status=status)
 
 
 def _figure(value: Decimal | None) -> str:

@@ -430,3 +430,100 @@ LEDGER_SOURCES_ROW = "<b>{label}</b>：共{total}件（台账“{name}”）\n{l
 LEDGER_SOURCES_CELL = "{column}{count}件：{rows}"
 LEDGER_STALE = "在您确认之前，{who}修改了表三，台账统计没有写入。下面按表三现在的数字重新列出差异，请再核对一次。"
 LEDGER_NO_HEADER_IN_DOCX = "文档中没有台账的表头。"
+
+# --- review and sign-off (dialogs.review_flow) ----------------------------------------------
+BTN_SUBMIT = "提交上级审核"
+BTN_RESUBMIT = "修改完毕，重新提交审核"
+BTN_WITHDRAW = "撤回审核申请"
+BTN_APPROVE = "审核通过"
+BTN_RETURN_REPORT = "退回修改"
+BTN_VIEW_REPORT = "查看报告"
+BTN_REOPEN = "重新打开"
+BTN_ANOTHER_COMMENT = "再写一条意见"
+BTN_SEND_RETURN = "发送退回意见（{count}条）"
+BTN_CANCEL_RETURN = "放弃退回"
+BTN_BACK_TO_SECTIONS = "返回目录"
+BTN_GO_TO_COMMENT = "去修改：{place}"
+BTN_FINAL_COPY = "定稿"
+BTN_FINAL_WITH_APPENDIX = "定稿（附审核情况说明）"
+REVIEW_CAN_SUBMIT = "本单位的报告须经上级单位审核。核对无误后，请点“{button}”。"
+REVIEW_WAITING = "报告已于{when}提交上级审核，正在等待审核，审核期间不能修改。"
+REVIEW_RETURNED_OPEN = "上级退回的意见还有{count}条没有处理，改好后请重新提交审核。"
+REVIEW_IS_APPROVED = "报告已于{when}审核通过，已是定稿，不能再修改。"
+REVIEW_SUBMITTED = (
+    "已提交{office}审核。审核期间报告不能修改；如发现问题，可点“撤回审核申请”撤回后修改。"
+    "审核结果会在这里通知您。"
+)
+REVIEW_NO_SUPERVISOR_DONE = "本单位没有上级审核人员，报告填完后可直接生成正式报告。"
+REVIEW_WITHDRAWN = "已撤回审核申请，可以继续修改。改好后请重新提交审核。"
+REVIEW_LOCKED_EXPORT = (
+    "报告还没有经上级审核通过，现在生成的是征求意见稿：{filename}（页眉标注“征求意见稿”）。"
+    "审核通过后即可生成正式报告。"
+)
+#: To the supervisor when a report is handed in.
+REVIEW_HANDED_IN = "📥 <b>{organisation}</b>提交了{year}年政府信息公开工作年度报告，请审核。"
+REVIEW_HANDED_IN_AGAIN = (
+    "📥 <b>{organisation}</b>按退回意见修改后，重新提交了{year}年度报告，请审核。"
+)
+REVIEW_TOTALS = "<b>主要数据</b>（本年 / 上年）："
+REVIEW_TOTAL_LINE = "{label}：{now} / {last}{far}"
+REVIEW_FAR = "（变化较大）"
+REVIEW_NO_LAST_YEAR = "（系统中没有上年报告，无法比较）"
+REVIEW_ACCEPTED = "<b>填报人员核实并说明的提醒</b>（{count}条）："
+REVIEW_ACCEPTED_LINE = "{number}. {description}\n   说明：{reason}"
+REVIEW_ACCEPTED_NONE = "没有需要说明的提醒。"
+REVIEW_DRAFT_ATTACHED = "报告草稿（征求意见稿）见附件。"
+REVIEW_CHANGES = "<b>退回以来的修改</b>（{count}处）："
+REVIEW_CHANGE_LINE = "· {label}：{before} → {after}"
+REVIEW_CHANGE_TOTAL = "（合计）"
+REVIEW_CHANGES_NONE = "退回以来报告没有改动。"
+REVIEW_CHANGES_MORE = "……另有{count}处修改，可点“查看报告”查看全文。"
+REVIEW_EMPTY_VALUE = "空"
+REVIEW_COMMENTS_ANSWERED = "退回的{total}条意见中，已修改{answered}条。"
+REVIEW_VIEW_TITLE = "（只读，供审核查看；当前状态：{status}）"
+#: Writing a return.
+RETURN_PICK_SECTION = (
+    "退回<b>{organisation}</b>的报告：请选择要提意见的部分，再选具体的行。"
+    "可以写多条意见，写完后一并发送。"
+)
+RETURN_PICK_PLACE = "<b>{heading}</b>：请选择要提意见的{what}。"
+RETURN_WHAT_ROWS = "行"
+RETURN_WHAT_PART = "内容"
+RETURN_ASK_TEXT = "请写明“{place}”需要怎样修改（一条消息，不超过{limit}字）："
+RETURN_NOTED = "已记下第{number}条意见：{place}——{text}"
+RETURN_PICK_FIRST = "请先选择这条意见针对报告的哪一部分、哪一行，再写意见。"
+RETURN_TEXT_EMPTY = "意见不能只有空白或数字，请写明需要修改的地方。"
+RETURN_TEXT_TOO_LONG = "每条意见不超过{limit}字，请精简后重新发送。"
+RETURN_CANCELLED = "已放弃退回，写好的意见没有发送。报告仍在等待您审核。"
+RETURN_NOT_WRITING = "没有正在填写的退回意见。"
+RETURN_SENT = "已退回{organisation}，附{count}条意见。填报人员修改后重新提交时，会通知您。"
+RETURNED_TO_CLERK = (
+    "↩️ <b>{office}</b>退回了您单位的{year}年度报告，请按以下{count}条意见修改，改完后重新提交审核："
+)
+RETURNED_COMMENT = "{number}. <b>{place}</b>\n{text}"
+RETURNED_COMMENT_DONE = "（已修改）"
+APPROVED_SUPERVISOR = (
+    "✅ 已审核通过{organisation}的{year}年度报告。报告已成为定稿，填报人员不能再修改；"
+    "如确需修改，可在“查看报告”中重新打开。"
+)
+APPROVED_TO_CLERK = (
+    "✅ <b>{office}</b>已审核通过您单位的{year}年度报告。报告已成为定稿，正式报告见附件，"
+    "请于{publish_by}前向社会公布。"
+)
+REOPENED_SUPERVISOR = (
+    "已重新打开{organisation}的{year}年度报告，填报人员可以修改；改好后须重新提交审核。"
+)
+REOPENED_TO_CLERK = (
+    "🔓 <b>{office}</b>重新打开了您单位的{year}年度报告，可以修改。改好后请重新提交审核。"
+)
+REVIEW_COPY = "{organisation}{year}年度报告（{status}）：{filename}"
+REVIEW_COPY_APPENDIX = "{organisation}{year}年度报告（{status}），后附审核情况说明：{filename}"
+REVIEW_TOTAL_LABELS = {"applications.results_total.total": "三、本年度办理结果总计"}
+REVIEW_NOT_ALLOWED = "您不能查看这份报告：它不是您所审核的下级单位的报告。"
+APPENDIX_WORDS = ("附件", "appendix", "审核情况说明")
+PROGRESS_REVIEW = "；{status}"
+PROGRESS_WAITED = "{status}{days}天"
+PROGRESS_WAITED_TODAY = "{status}（今天）"
+PROGRESS_OPEN_COMMENTS = "，{count}条意见未改"
+LOCKED_NOT_SAVED = "没有保存。"
+REVIEW_MOMENT = "{month}月{day}日 {time}"

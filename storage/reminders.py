@@ -52,12 +52,18 @@ class ReminderStore(StoreBase):
                 org_id, OfficeForReminders(org_id, name, parent_id)
             )
             office.fillers.append(person_id)
-        for report_id, org_id, status in conn.execute(
-            "SELECT id, organisation_id, status FROM reports WHERE year = ?", (year,)
+        # Handed in for review, or approved: nothing left for the clerks to do (issue 17).
+        for report_id, org_id, status, review in conn.execute(
+            "SELECT r.id, r.organisation_id, r.status, v.status FROM reports r"
+            " LEFT JOIN reviews v ON v.report_id = r.id WHERE r.year = ?",
+            (year,),
         ):
             if org_id in offices:
                 offices[org_id].report_id = report_id
-                offices[org_id].finished = status == ReportStatus.FINAL.value
+                offices[org_id].finished = status == ReportStatus.FINAL.value or review in (
+                    "submitted",
+                    "approved",
+                )
         deadlines = {
             org_id: text_to_date(text)
             for org_id, text in conn.execute(

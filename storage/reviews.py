@@ -84,6 +84,11 @@ class ReviewStore(ReportStore):
             sql += " AND answered_at IS NULL"
         return [_comment(r) for r in self._all(sql + " ORDER BY id", (report_id,))]
 
+    def comment(self, comment_id: int) -> Comment | None:
+        """One comment by its id (None if there is none)."""
+        row = self._one("SELECT * FROM review_comments WHERE id = ?", (comment_id,))
+        return _comment(row) if row is not None else None
+
     def submission(self, event_id: int) -> Report | None:
         """The report as it was handed in at this submit/resubmit step."""
         row = self._one("SELECT snapshot FROM review_events WHERE id = ?", (event_id,))

@@ -57,6 +57,20 @@ EVERY_KIND: list[buttons.Action] = [
     ConfirmLedger(confirmed=False),
     LedgerSources(),
     LedgerSources(BIG),
+    # review and sign-off
+    buttons.SubmitReview(BIG),
+    buttons.WithdrawReview(BIG),
+    buttons.ApproveReport(BIG),
+    buttons.StartReturn(BIG),
+    buttons.ViewReviewed(BIG),
+    buttons.ReopenReport(BIG),
+    buttons.CommentSection(BIG),
+    buttons.CommentPlace(BIG),
+    buttons.SendReturn(BIG),
+    buttons.CancelReturn(BIG),
+    buttons.OpenComment(BIG),
+    buttons.ExportReviewed(BIG, appendix=False),
+    buttons.ExportReviewed(BIG, appendix=True),
 ]
 
 

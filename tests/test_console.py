@@ -1,8 +1,11 @@
 """The terminal console: the same dialogs, driven by typed lines."""
 
+from datetime import date
+
 from click.testing import CliRunner
 
 from bot.cli import main
+from dialogs.deadlines import reporting_year
 from storage import Store
 
 
@@ -58,3 +61,31 @@ def test_run_with_a_malformed_token_is_one_line_without_the_token(monkeypatch):
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN")
     result = CliRunner().invoke(main, ["run"])
     assert result.output.strip() == "Error: TELEGRAM_BOT_TOKEN is not set"
+
+
+def test_console_acts_as_either_person_of_a_review(tmp_path):
+    from tests.test_review_dialogs import CLERK, SUPERVISOR, set_up_county
+
+    db = tmp_path / "review.db"
+    with Store(db) as store:
+        report_id = set_up_county(store, year=reporting_year(date.today()))
+        store.submit(report_id, person_id=CLERK)
+    result = CliRunner().invoke(
+        main,
+        ["console", "--db", str(db), "--person", str(SUPERVISOR), "--out", str(tmp_path)],
+        input="/quit\n",
+    )
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.output.splitlines() if "蟠龙镇：" in x)
+    assert "已填100%" in line and "待审核" in line
+    # The clerk sees the report waiting for review, and may only withdraw it.
+    result = CliRunner().invoke(
+        main,
+        ["console", "--db", str(db), "--person", str(CLERK), "--out", str(tmp_path)],
+        input="/review\n/quit\n",
+    )
+    assert "正在等待审核" in result.output and "撤回审核申请" in result.output
+    with Store(db) as store:
+        assert store.review(report_id).status.value == "submitted"
+    result = CliRunner().invoke(main, ["console", "--db", str(db), "--person", "77"])
+    assert result.exit_code == 1 and "no person 77" in result.output

@@ -195,3 +195,69 @@ def test_every_button_a_question_shows_is_one_of_the_grammar():
                     press = ButtonPress(data=button.data)
                     pressed = step(state, press, context(report, previous=previous))
                     assert texts.UNKNOWN_BUTTON not in [m.text for m in pressed.messages]
+
+
+# --- review and sign-off: the clerk's side of the step --------------------------------------
+
+
+def _labels(outcome) -> list[str]:  # type: ignore[no-untyped-def]
+    return [b.label for m in outcome.messages for row in m.buttons for b in row]
+
+
+def _data(outcome) -> list[str]:  # type: ignore[no-untyped-def]
+    return [b.data for m in outcome.messages for row in m.buttons for b in row]
+
+
+def test_a_complete_report_of_a_reviewed_office_offers_the_hand_in():
+    ctx = context(seed_report(), report_id=12, review="drafting")
+    outcome = step(ConversationState(report_id=12), Command(name="review"), ctx)
+    assert texts.BTN_SUBMIT in _labels(outcome)
+    assert buttons.encode(buttons.SubmitReview(12)) in _data(outcome)
+    # Returned: the same button says it is handed in again, and open comments are counted.
+    places = ("row:disclosure/disclosure.procurement", "part:problems")
+    ctx = context(seed_report(), report_id=12, review="returned", open_comments=places)
+    outcome = step(ConversationState(report_id=12), Command(name="review"), ctx)
+    assert texts.BTN_RESUBMIT in _labels(outcome)
+    assert "上级退回的意见还有2条没有处理" in outcome.messages[-1].text
+    # The answer that changes a comment's place answers it in the same turn.
+    question = next(
+        i
+        for i, q in enumerate(plan_for(seed_report().format))
+        if isinstance(q, RowQuestion) and q.row.id == "disclosure.procurement"
+    )
+    state = ConversationState(report_id=12, mode=Mode.ASKING, cursor=question, seq=3)
+    outcome = step(state, TextInput(text="10 180000"), ctx)
+    assert "上级退回的意见还有1条没有处理" in outcome.messages[-1].text
+
+
+def test_no_hand_in_while_rows_are_missing_and_none_without_a_supervisor():
+    report = seed_report()
+    figures = dict(report.figures)
+    del figures["disclosure.procurement.items"]
+    ctx = context(report.model_copy(update={"figures": figures}), report_id=3, review="drafting")
+    outcome = step(ConversationState(report_id=3), Command(name="review"), ctx)
+    assert texts.BTN_SUBMIT not in _labels(outcome)
+    assert "报告还有1项没有填写，请全部填写后再提交审核。" in outcome.messages[-1].text
+    outcome = step(ConversationState(report_id=3), Command(name="review"), context(seed_report()))
+    assert texts.BTN_SUBMIT not in _labels(outcome)
+
+
+def test_a_report_waiting_for_review_offers_withdrawal_and_exports_only_a_draft():
+    ctx = context(seed_report(), report_id=5, review="submitted", can_render=True)
+    outcome = step(ConversationState(report_id=5), Command(name="review"), ctx)
+    assert "正在等待审核" in outcome.messages[-1].text
+    assert _labels(outcome)[-1] == texts.BTN_WITHDRAW
+    outcome = step(ConversationState(report_id=5), Command(name="export"), ctx)
+    (render,) = [e for e in outcome.effects if isinstance(e, RenderReport)]
+    assert render.draft and not any(isinstance(e, SetStatus) for e in outcome.effects)
+    assert "还没有经上级审核通过" in outcome.messages[-1].text
+
+
+def test_an_approved_report_exports_final_and_the_appendix_on_request():
+    ctx = context(seed_report(), report_id=5, review="approved", can_render=True)
+    outcome = step(ConversationState(report_id=5), Command(name="export", args="附件"), ctx)
+    (render,) = [e for e in outcome.effects if isinstance(e, RenderReport)]
+    assert not render.draft and render.appendix
+    outcome = step(ConversationState(report_id=5), Command(name="export"), ctx)
+    (render,) = [e for e in outcome.effects if isinstance(e, RenderReport)]
+    assert not render.draft and not render.appendix
