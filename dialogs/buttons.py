@@ -42,6 +42,7 @@ class AnswerAction(StrEnum):
     LAST_YEAR_TEXT = "t"  # 沿用上年文字
     ROW_ZERO = "z"  # 本行全为0
     REST_ZERO = "r"  # 本表（或结果）其余全为0
+    GROUP_ZERO = "g"  # 本组（如（三）不予公开）余下为0
     SAME_AS_LAST_YEAR = "l"  # 同上年
     BALANCE = "c"  # 按结余计算
     YES = "y"

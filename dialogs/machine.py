@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from html import escape
 
-from dialogs import buttons, render, texts
+from dialogs import buttons, render, rows, texts
 from dialogs.buttons import (
     Action,
     Answer,
@@ -64,6 +64,7 @@ from dialogs.plan import (
     section_questions,
 )
 from report import carry
+from report.fixes import may_offer_balance
 from report.layout import RowRole, Table
 from report.parsing import FigureError, format_figure, parse_row
 from report.rules import Severity, Violation, balance_remainders, check, rules_for
@@ -148,6 +149,9 @@ class _Turn:
         self.messages: list[OutMessage] = []
         self.effects: list[Effect] = []
         self.reopened = False
+        #: The keys of the rows this turn entered (the error they bring up always offers them).
+        self.just_entered: tuple[str, ...] = ()
+        self.entered_cells: set[str] = set()
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -159,6 +163,14 @@ class _Turn:
 
     def violations(self) -> list[Violation]:
         return [v for v in check(self.report, self.ctx.previous) if v.key not in self.ctx.accepted]
+
+    def hints(self, just_entered: tuple[str, ...] = ()) -> render.FixHints:
+        """What ranks the rows to re-enter: the rows just entered and lately, last year."""
+        return render.FixHints(
+            just_entered=just_entered,
+            recent=tuple(self.state.recent_rows),
+            previous=self.ctx.previous,
+        )
 
     def write_figures(self, figures: dict[str, Decimal]) -> None:
         """Write what changed, guarded by the versions the clerk saw: those of the question when
@@ -241,7 +253,7 @@ class _Turn:
         ]
         self.say(texts.ALL_DONE, buttons)
         if errors:
-            self.messages.append(render.violation_message(errors[0], self.report))
+            self.messages.append(render.violation_message(errors[0], self.report, self.hints()))
 
     # --- events -----------------------------------------------------------------------------
 
@@ -366,12 +378,27 @@ class _Turn:
 
     def answer_text(self, text: str) -> None:
         question = self.current()
+        if self.coded_row(text):
+            return
         if isinstance(question, PartQuestion):
             self.part_text(question, text)
         elif isinstance(question, RowQuestion):
             self.row_text(question, text)
         else:
             self.ask(self.state.cursor)
+
+    def coded_row(self, text: str) -> bool:
+        """A row code with its figures, typed at any question: that row is entered, then the
+        question the clerk was on is asked again (or the next one, if it is answered)."""
+        coded = rows.coded_answer(text, self.report)
+        if coded is None:
+            return False
+        if isinstance(coded, FigureError):
+            self.say(texts.ROW_REFUSED.format(reason=escape(coded.message)))
+            return True
+        self.state.mode = Mode.ASKING
+        self.save_row(coded.question, coded.figures, resume=True)
+        return True
 
     def idle_text(self) -> None:
         self.say(
@@ -400,8 +427,13 @@ class _Turn:
                 self.row_same_as_last_year(question)
             case AnswerAction.REST_ZERO, RowQuestion():
                 self.rest_zero(question)
+            case AnswerAction.GROUP_ZERO, RowQuestion() if rows.has_group_rest(
+                self.report, question
+            ):
+                self.group_zero(question)
             case AnswerAction.BALANCE, RowQuestion() if (
                 question.row.role is RowRole.CARRIED_FORWARD
+                and may_offer_balance(self.report, self.violations())
             ):
                 self.row_balance(question)
             case AnswerAction.YES | AnswerAction.NO, GateQuestion():
@@ -503,9 +535,17 @@ class _Turn:
             return
         self.save_row(question, dict(zip(question.cells, balance, strict=True)))
 
-    def save_row(self, question: RowQuestion, figures: dict[str, Decimal]) -> None:
+    def save_row(
+        self, question: RowQuestion, figures: dict[str, Decimal], resume: bool = False
+    ) -> None:
         before = {v.key for v in self.violations()}
         self.write_figures(figures)
+        self.just_entered = (question.key,)
+        self.entered_cells = set(figures)
+        self.state.recent_rows = [
+            question.key,
+            *(k for k in self.state.recent_rows if k != question.key),
+        ][:12]
         self.say(
             texts.ROW_SAVED.format(
                 label=escape(question.label), values=render.figures(list(figures.values()))
@@ -519,7 +559,7 @@ class _Turn:
         ):
             # Nothing new and nothing carried over: the rest of table 3 can only be zeros.
             self.zero_table(question.table, announce=texts.GATE_NO_APPLICATIONS_DONE)
-        self.after_answer(before)
+        self.after_answer(before, resume=resume)
 
     def rest_zero(self, question: RowQuestion) -> None:
         before = {v.key for v in self.violations()}
@@ -539,6 +579,15 @@ class _Turn:
             self.say(texts.RESULTS_REST_ZERO_DONE.format(count=rows))
         else:
             self.say(texts.REST_ZERO_DONE.format(table=question.table.title, count=rows))
+        self.after_answer(before)
+
+    def group_zero(self, question: RowQuestion) -> None:
+        """This row and the rest of its group (（三）不予公开 1–8, （四）…) are 0."""
+        before = {v.key for v in self.violations()}
+        label, zeros, count = rows.group_rest_zeros(self.report, question)
+        self.write_figures(zeros)
+        self.just_entered = (question.key,)
+        self.say(texts.GROUP_REST_ZERO_DONE.format(group=escape(label), count=count))
         self.after_answer(before)
 
     def zero_table(self, table: Table, announce: str) -> None:
@@ -579,14 +628,32 @@ class _Turn:
             self.zero_table(question.table, texts.GATE_NO_APPEALS_DONE)
         self.after_answer(before)
 
-    def after_answer(self, before: set[str]) -> None:
-        """Show every problem the answer brought to light, then ask the next question."""
-        fresh = [v for v in self.violations() if v.key not in before]
+    def after_answer(self, before: set[str], resume: bool = False) -> None:
+        """Show every problem the answer brought to light, then ask the next question.
+
+        A row re-entered while an error it is part of stays open is told so at once (the
+        clerk meant to fix it), with the rows that can."""
+        now = self.violations()
+        fresh = [v for v in now if v.key not in before]
+        hints = self.hints(self.just_entered)
         for kind in dict.fromkeys(v.kind for v in fresh):
             self.messages.append(
-                render.violations_message([v for v in fresh if v.kind == kind], self.report)
+                render.violations_message([v for v in fresh if v.kind == kind], self.report, hints)
             )
-        self.advance()
+        cells = self.entered_cells
+        still = [
+            v
+            for v in now
+            if v.key in before and v.severity is Severity.ERROR and cells & set(v.cells)
+        ]
+        if still:
+            message = render.violations_message(still, self.report, hints)
+            message.text = texts.STILL_OPEN + "\n" + message.text
+            self.messages.append(message)
+        if resume:
+            self.continue_filling()
+        else:
+            self.advance()
 
     # --- warnings ---------------------------------------------------------------------------
 
@@ -650,6 +717,7 @@ class _Turn:
                 self.state.gates,
                 self.violations(),
                 self.ctx.organisation,
+                self.hints(),
             )
         )
 
@@ -664,7 +732,9 @@ class _Turn:
             if errors:
                 self.say(texts.EXPORT_BLOCKED.format(count=len(errors)))
                 for violation in errors[:3]:
-                    self.messages.append(render.violation_message(violation, self.report))
+                    self.messages.append(
+                        render.violation_message(violation, self.report, self.hints())
+                    )
             else:
                 sections = "、".join(
                     dict.fromkeys(self.plan[i].section.heading.split("、")[0] for i in missing)

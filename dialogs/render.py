@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
@@ -26,15 +27,19 @@ from dialogs.plan import (
     PartQuestion,
     Question,
     RowQuestion,
+    index_of,
     is_answered,
     plan_for,
     row_question_for_cell,
 )
+from dialogs.rows import has_group_rest
 from report import carry
+from report.fixes import may_offer_balance, rank_fix_rows
 from report.formats import APPEAL_GROUPS
+from report.groups import group_of
 from report.layout import Column, ReportFormat, RowRole, Section, Table
 from report.parsing import example_row, format_figure
-from report.rules import Severity, Violation, balance_remainders, rule_number
+from report.rules import Severity, Violation, balance_remainders, check, rule_number
 from report.values import Report
 
 EXCERPT_CHARS = 120
@@ -150,6 +155,10 @@ def _row_message(
         *(texts.ROW_SIGNED.format(name=c.label) for c in columns if c.signed),
     ]
     first_row = [answer_button(seq, texts.BTN_ROW_ZERO, AnswerAction.ROW_ZERO)]
+    group = group_of(report.format, question.key)
+    if group is not None and has_group_rest(report, question):
+        label = texts.BTN_GROUP_REST_ZERO.format(group=short_label(group.label, 8))
+        first_row.append(answer_button(seq, label, AnswerAction.GROUP_ZERO))
     if is_result_row(question):
         first_row.append(answer_button(seq, texts.BTN_RESULTS_REST_ZERO, AnswerAction.REST_ZERO))
     else:
@@ -162,7 +171,9 @@ def _row_message(
         if None not in last_values:
             label = texts.BTN_CARRY_OVER if carry else texts.BTN_SAME_AS_LAST_YEAR
             first_row.append(answer_button(seq, label, AnswerAction.SAME_AS_LAST_YEAR))
-    if question.row.role is RowRole.CARRIED_FORWARD:
+    if question.row.role is RowRole.CARRIED_FORWARD and may_offer_balance(
+        report, check(report, previous)
+    ):
         balance = [v for v in balance_remainders(report) if v is not None]
         if len(balance) == len(question.cells) and all(v >= 0 for v in balance):
             lines.append(texts.ROW_BALANCE.format(values=figures(list(balance))))
@@ -253,25 +264,31 @@ def _term(fmt: ReportFormat, cell_id: str, value: Decimal | None) -> str:
 # --- problems -------------------------------------------------------------------------------
 
 
-def violation_message(violation: Violation, report: Report) -> OutMessage:
+def violation_message(
+    violation: Violation, report: Report, hints: FixHints | None = None
+) -> OutMessage:
     """A broken rule, with buttons to re-enter each row involved (and to accept a warning)."""
-    return violations_message([violation], report)
+    return violations_message([violation], report, hints)
 
 
-def violations_message(violations: list[Violation], report: Report) -> OutMessage:
+def violations_message(
+    violations: list[Violation], report: Report, hints: FixHints | None = None
+) -> OutMessage:
     """Broken rules of one kind in one message (a row that breaks two columns is one message).
 
-    Re-entry buttons cover every row involved; a warning has a button to accept it with a reason.
+    Re-entry buttons name the rows whose correction fixes the most (``report.fixes``), the rows
+    just entered always among them; a warning has a button to accept it with a reason.
     """
     first = violations[0]
     error = first.severity is Severity.ERROR
     template = texts.ERROR_FOUND if error else texts.WARNING_FOUND
     description = "\n".join(escape(v.describe()) for v in violations)
-    buttons: list[list[Button]] = []
-    for violation in violations:
-        for reenter in reenter_buttons(violation, report):
-            if [reenter] not in buttons:
-                buttons.append([reenter])
+    buttons: list[list[Button]] = [[b] for b in fix_buttons(violations, report, hints)]
+    if not buttons:  # no row's correction helps (an outlier): every row involved
+        for violation in violations:
+            for reenter in reenter_buttons(violation, report):
+                if [reenter] not in buttons:
+                    buttons.append([reenter])
     if not error:
         buttons.append(
             [
@@ -281,6 +298,48 @@ def violations_message(violations: list[Violation], report: Report) -> OutMessag
             ]
         )
     return OutMessage(text=template.format(description=description), buttons=buttons[:8])
+
+
+@dataclass(frozen=True)
+class FixHints:
+    """What the ranking of fix rows reads besides the report: the rows just entered, the rows
+    entered lately (newest first) and last year's report."""
+
+    just_entered: tuple[str, ...] = ()
+    recent: tuple[str, ...] = ()
+    previous: Report | None = None
+
+
+def fix_buttons(
+    violations: list[Violation], report: Report, hints: FixHints | None = None, limit: int = 4
+) -> list[Button]:
+    """重填 buttons for the rows best placed to fix ``violations`` (``rank_fix_rows``), at most
+    ``limit``, every row just entered among them; empty when no row's correction helps."""
+    hints = hints or FixHints()
+    ranked = rank_fix_rows(
+        report,
+        violations,
+        just_entered=set(hints.just_entered),
+        recent=hints.recent,
+        previous=hints.previous,
+    )
+    keys = [c.key for c in ranked if c.fixed]
+    chosen = keys[:limit]
+    for key in hints.just_entered:
+        if key in [c.key for c in ranked] and key not in chosen:
+            chosen = [*chosen[: limit - 1], key] if len(chosen) >= limit else [*chosen, key]
+    if not keys:
+        return []
+    plan = plan_for(report.format)
+    buttons = []
+    for key in chosen:
+        index = index_of(report.format, key)
+        question = plan[index]
+        assert isinstance(question, RowQuestion)
+        buttons.append(
+            button(texts.BTN_REENTER.format(label=short_label(question.label)), Jump(index))
+        )
+    return buttons
 
 
 def reenter_buttons(violation: Violation, report: Report, limit: int = 4) -> list[Button]:
@@ -411,6 +470,7 @@ def review_messages(
     gates: dict[str, bool],
     violations: list[Violation],
     organisation: str,
+    hints: FixHints | None = None,
 ) -> list[OutMessage]:
     """Completion per section with each table as a monospace block; then the open problems.
 
@@ -451,7 +511,9 @@ def review_messages(
         for number, violation in enumerate(violations[:8], start=1):
             mark = "❌" if violation.severity is Severity.ERROR else "⚠️"
             lines.append(f"{number}. {mark} {escape(violation.describe())}")
-            first = reenter_buttons(violation, report, limit=1)
+            first = fix_buttons([violation], report, hints, limit=1) or reenter_buttons(
+                violation, report, limit=1
+            )
             if first:
                 buttons.append([Button(label=f"{number}. {first[0].label}", data=first[0].data)])
     else:

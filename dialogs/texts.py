@@ -371,3 +371,8 @@ EXPORT_NOTE_BACKFILL = (
     "这是补报的{year}年度报告（法定期限{date}已过），请核对后按上级要求报送并公布。"
     "落款日期已留空，请填写实际成文日期；也可以发送 /export 加日期重新生成，例如：/export {example}。"
 )
+
+# --- fixing as cheap as entering (issue 13) ---------------------------------------------------
+STILL_OPEN = "⚠️ 这一行已改，但下面的错误仍未消除："
+BTN_GROUP_REST_ZERO = "{group}余下为0"
+GROUP_REST_ZERO_DONE = "已将“{group}”本行及以下共{count}行填为0。"

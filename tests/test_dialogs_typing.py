@@ -1,0 +1,83 @@
+"""Issue 13 through the engine: fixing is as cheap as entering (a real SQLite file)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from report.rules import check
+from tests.clerk import Clerk
+from tests.test_dialogs import CLERK_ID, fill_parts, make_engine, stored, township
+
+__all__ = ["township"]  # the fixture, shared with test_dialogs
+
+#: The issue's district: 66 applications; （一）予以公开 is 25 3 0 0 1 0.
+RESULTS = {
+    "（一）予以公开": "25 3 0 0 1 0",
+    "（二）部分公开": "5 1 0 0 0 0",
+    "1.属于国家秘密": "1 0 0 0 0 0",
+    "4.保护第三方合法权益": "2 0 0 0 0 0",
+    "6.属于四类过程性信息": "3 0 0 0 0 0",
+    "1.本机关不掌握相关政府信息": "5 4 2 1 1 1",
+    "2.没有现成信息需要另行制作": "2 0 0 0 0 0",
+    "1.信访举报投诉类申请": "2 1 0 0 0 0",
+    "2.重复申请": "1 0 0 0 0 0",
+    "3.其他": "1 0 0 0 0 0",
+}
+
+
+def district_clerk(store) -> Clerk:
+    return Clerk(make_engine(store, date(2025, 1, 8)), CLERK_ID, "李文书")
+
+
+def fill_to_carried_forward(clerk: Clerk, results: dict[str, str]) -> None:
+    """The district report up to 四 (not typed), the narrative's first parts and table 二 done."""
+    clerk.command("fill")
+    fill_parts(clerk, 6)
+    for row in ("0 0 0", "2 1 15", "12", "30", "4", "1.5"):
+        clerk.says(row)
+    clerk.taps("收到过申请")
+    clerk.says("50 10 2 1 2 1")  # 66
+    clerk.says("0 0 0 0 0 0")  # carried over
+    results = dict(results)
+    while "四、结转下年度继续办理" not in clerk.question():
+        label = next((k for k in results if k in clerk.question()), None)
+        if label:
+            clerk.says(results.pop(label))
+        else:
+            clerk.taps("本行全为0")
+    assert not results
+
+
+def test_a_mistyped_result_row_is_corrected_from_the_error_in_at_most_3_actions(store, township):
+    clerk = district_clerk(store)
+    fill_to_carried_forward(clerk, {**RESULTS, "（一）予以公开": "25 3 0 0 0 0"})
+    clerk.says("3 1 0 0 0 0")
+    error = next(m for m in clerk.last if "发现错误" in m.text)
+    labels = [b.label for row in error.buttons for b in row]
+    assert len(labels) <= 4
+    assert "重填：（一）予以公开" in labels  # the mistyped row
+    assert "重填：四、结转下年度继续办理" in labels  # the row just entered
+    assert "重填：一、本年新收申请数量" not in labels  # 0 in that column: changing it breaks more
+    start = clerk.actions
+    clerk.taps("重填：（一）予以公开")
+    assert "（一）予以公开" in clerk.question()
+    clerk.says("25 3 0 0 1 0")
+    assert clerk.actions - start <= 3
+    assert "发现错误" not in clerk.text()
+    assert [v for v in check(stored(store, township.id, 2024)) if v.kind == "balance"] == []
+
+
+def test_a_reentry_that_leaves_the_error_open_says_so_and_balance_is_not_offered(store, township):
+    clerk = district_clerk(store)
+    fill_to_carried_forward(clerk, {**RESULTS, "（一）予以公开": "25 3 0 0 0 0"})
+    clerk.says("3 1 0 0 0 0")
+    clerk.taps("重填：四、结转下年度继续办理")
+    # The balance would hide the slip in （一） behind a wrong 四: not offered while it is open.
+    assert "按勾稽关系填入" not in [b.label for b in clerk.buttons()]
+    clerk.says("3 1 0 0 0 0")
+    assert "这一行已改，但下面的错误仍未消除" in clerk.text()
+    still = next(m for m in clerk.last if "仍未消除" in m.text)
+    assert "重填：（一）予以公开" in [b.label for row in still.buttons for b in row]
+    clerk.command("review")
+    review_labels = [b.label for b in clerk.buttons()]
+    assert any("（一）予以公开" in label for label in review_labels), review_labels
