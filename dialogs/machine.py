@@ -292,8 +292,8 @@ class _Turn:
                 self.accept_reason(text)
             case Mode.CONFIRM_IMPORT, TextInput():
                 self.say(texts.IMPORT_CONFIRM + "？", [self._import_buttons()])
-            case _, TextInput():
-                self.idle_text()
+            case _, TextInput(text=text):
+                self.idle_text(text)
             # -- uploads (any mode) --
             case _, UploadRead() as upload:
                 self.upload(upload)
@@ -400,7 +400,9 @@ class _Turn:
         self.save_row(coded.question, coded.figures, resume=True)
         return True
 
-    def idle_text(self) -> None:
+    def idle_text(self, text: str = "") -> None:
+        if self.state.mode is Mode.IDLE and self.coded_row(text):
+            return
         self.say(
             texts.IDLE_TEXT,
             [[button(texts.BTN_CONTINUE, Fill()), button(texts.BTN_REVIEW, Review())]],

@@ -31,6 +31,14 @@ def district_clerk(store) -> Clerk:
 
 def fill_to_carried_forward(clerk: Clerk, results: dict[str, str]) -> None:
     """The district report up to 四 (not typed), the narrative's first parts and table 二 done."""
+    results = dict(results)
+    fill_to_row(clerk, results, "四、结转下年度继续办理")
+    assert not results
+
+
+def fill_to_row(clerk: Clerk, results: dict[str, str], stop: str) -> None:
+    """The district report up to the row labelled ``stop`` (not typed); ``results`` by label,
+    the other rows on the way zero."""
     clerk.command("fill")
     fill_parts(clerk, 6)
     for row in ("0 0 0", "2 1 15", "12", "30", "4", "1.5"):
@@ -38,14 +46,12 @@ def fill_to_carried_forward(clerk: Clerk, results: dict[str, str]) -> None:
     clerk.taps("收到过申请")
     clerk.says("50 10 2 1 2 1")  # 66
     clerk.says("0 0 0 0 0 0")  # carried over
-    results = dict(results)
-    while "四、结转下年度继续办理" not in clerk.question():
+    while stop not in clerk.question():
         label = next((k for k in results if k in clerk.question()), None)
         if label:
             clerk.says(results.pop(label))
         else:
             clerk.taps("本行全为0")
-    assert not results
 
 
 def test_a_mistyped_result_row_is_corrected_from_the_error_in_at_most_3_actions(store, township):
@@ -81,3 +87,50 @@ def test_a_reentry_that_leaves_the_error_open_says_so_and_balance_is_not_offered
     clerk.command("review")
     review_labels = [b.label for b in clerk.buttons()]
     assert any("（一）予以公开" in label for label in review_labels), review_labels
+
+
+def test_a_row_code_with_its_figures_reaches_that_row_from_any_question(store, township):
+    clerk = district_clerk(store)
+    clerk.command("fill")
+    assert "概述" in clerk.question() or "（1/" in clerk.question()
+    part = clerk.question()
+    clerk.says("四 2 1 0 0 1 0")  # at a narrative part
+    assert "四、结转下年度继续办理" in clerk.text() and "2 1 0 0 1 0" in clerk.text()
+    assert clerk.question() == part  # the part is asked again, nothing saved as its text
+    report = stored(store, township.id, 2024)
+    assert report.value("applications.carried_forward.natural_person") == 2
+    assert "overview.summary" not in report.texts
+    clerk.says("3(3)5 1 0 0 0 0 0")  # half-width, at the same part
+    assert (
+        stored(store, township.id, 2024).value(
+            "applications.refused.internal_affairs.natural_person"
+        )
+        == 1
+    )
+    clerk.says("三（三）5 1 x 0 0 0 0")
+    assert "三（三）5" in clerk.text()  # refused naming the row, nothing else touched
+    fill_parts(clerk, 6)
+    for row in ("0 0 0", "2 1 15", "12", "30", "4", "1.5"):
+        clerk.says(row)
+    gate = clerk.question()
+    clerk.says("一 50 10 2 1 2 1")  # at the yes/no question
+    assert stored(store, township.id, 2024).value("applications.new.total") == 66
+    assert "本年新收" in clerk.text()
+    assert clerk.question() != ""  # asked on, never the same question with no word
+    assert gate != clerk.question() or "已记录" in clerk.text()
+
+
+def test_one_tap_zeroes_the_rest_of_the_group(store, township):
+    clerk = district_clerk(store)
+    results = {k: v for k, v in RESULTS.items() if k != "6.属于四类过程性信息"}
+    fill_to_row(clerk, results, "5.属于三类内部事务信息")
+    start = clerk.actions
+    clerk.taps("（三）不予公开余下为0")
+    assert clerk.actions - start == 1
+    assert "已将“（三）不予公开”本行及以下共4行填为0" in clerk.text()
+    assert "1.本机关不掌握相关政府信息" in clerk.question()
+    report = stored(store, township.id, 2024)
+    assert report.value("applications.refused.third_party.natural_person") == 2  # kept
+    assert report.value("applications.refused.process_info.natural_person") == 0
+    assert report.value("applications.refused.inquiry.other_org") == 0
+    assert "applications.unavailable.not_held.natural_person" not in report.figures

@@ -195,3 +195,34 @@ def test_every_button_a_question_shows_is_one_of_the_grammar():
                     press = ButtonPress(data=button.data)
                     pressed = step(state, press, context(report, previous=previous))
                     assert texts.UNKNOWN_BUTTON not in [m.text for m in pressed.messages]
+
+
+@pytest.mark.parametrize("mode", [Mode.ASKING, Mode.IDLE])
+def test_a_row_code_typed_at_a_narrative_part_or_idle_writes_that_row(mode):
+    state = state_in(mode)  # question 1 is a narrative part
+    outcome = step(state, TextInput(text="三（三）5 1 0 0 0 0 0"), context())
+    writes = [e for e in outcome.effects if isinstance(e, WriteFigures)]
+    assert len(writes) == 1
+    assert writes[0].figures["applications.refused.internal_affairs.natural_person"] == 1
+    assert not any(e for e in outcome.effects if type(e).__name__ == "WriteText")
+    assert outcome.state.mode is Mode.ASKING
+    assert outcome.messages[-1].question
+
+
+def test_the_group_button_zeroes_the_rest_of_its_group_only():
+    report = empty_report()
+    plan = plan_for(report.format)
+    index = next(
+        i
+        for i, q in enumerate(plan)
+        if q.key == "row:applications.refused.internal_affairs.natural_person"
+    )
+    state = ConversationState(report_id=1, mode=Mode.ASKING, cursor=index, seq=3)
+    press = ButtonPress(data=buttons.encode(Answer(3, AnswerAction.GROUP_ZERO)))
+    outcome = step(state, press, context(report))
+    written = {c for e in outcome.effects if isinstance(e, WriteFigures) for c in e.figures}
+    assert "applications.refused.inquiry.natural_person" in written
+    assert "applications.refused.third_party.natural_person" not in written
+    assert not any(c.startswith("applications.unavailable.") for c in written)
+    asked = plan[outcome.state.cursor]
+    assert asked.key == "row:applications.unavailable.not_held.natural_person"
