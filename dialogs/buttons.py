@@ -15,6 +15,7 @@ not (or no longer) a button of ours: a forged press, or a button of an older ver
     g.<number>        OpenSection   a section of the contents (its number)
     j.<index>         Jump          a question of the plan (its index): 重新填写
     w.<rule>          ExplainWarning a warning to explain (its index in the format's rules)
+    n.<index>         AppendPart    补充: more text for a narrative part already answered
     i.c / i.x         ConfirmImport confirm / cancel an uploaded report
     o.<id>            ChooseOrganisation
     p.<id>            RemindBehind  a supervisor reminds the offices behind (the parent's id)
@@ -47,6 +48,7 @@ class AnswerAction(StrEnum):
     BALANCE = "c"  # 按结余计算
     YES = "y"
     NO = "n"
+    TEXT_AS_IS = "w"  # 数字也是本部分的文字：照原样保存
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,11 @@ class ExplainWarning:
 
 
 @dataclass(frozen=True)
+class AppendPart:
+    index: int
+
+
+@dataclass(frozen=True)
 class ConfirmImport:
     confirmed: bool
 
@@ -131,6 +138,7 @@ Action = (
     | OpenSection
     | Jump
     | ExplainWarning
+    | AppendPart
     | ConfirmImport
     | ChooseOrganisation
     | RemindBehind
@@ -162,6 +170,8 @@ def encode(action: Action) -> str:
             return f"j.{index}"
         case ExplainWarning(rule):
             return f"w.{rule}"
+        case AppendPart(index):
+            return f"n.{index}"
         case ConfirmImport(confirmed):
             return "i.c" if confirmed else "i.x"
         case ChooseOrganisation(organisation_id):
@@ -204,6 +214,8 @@ def decode(data: str) -> Action | None:
             return Jump(number)
         case "w":
             return ExplainWarning(number)
+        case "n":
+            return AppendPart(number)
         case "o":
             return ChooseOrganisation(number)
         case "p":

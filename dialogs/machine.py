@@ -21,6 +21,7 @@ from dialogs.buttons import (
     Action,
     Answer,
     AnswerAction,
+    AppendPart,
     ConfirmImport,
     Contents,
     ExplainWarning,
@@ -66,11 +67,15 @@ from dialogs.plan import (
 from report import carry
 from report.fixes import may_offer_balance
 from report.layout import RowRole, Table
-from report.parsing import FigureError, format_figure, parse_row
+from report.parsing import FigureError, format_figure, is_only_figures, parse_row
 from report.rules import Severity, Violation, balance_remainders, check, rules_for
 from report.values import MAX_TEXT_CHARS, Report
 
 logger = logging.getLogger(__name__)
+
+#: Telegram splits a message longer than 4096 characters: a part's message this long stays on
+#: the part, since the rest of it is on the way.
+SPLIT_CHARS = 4000
 
 
 @dataclass
@@ -322,6 +327,10 @@ class _Turn:
                 self.ask(next((i for i in indexes if not self.answered(i)), indexes[0]))
             case _, Jump(index=index) if index < len(self.plan):
                 self.ask(index)
+            case _, AppendPart(index=index) if index < len(self.plan) and isinstance(
+                self.plan[index], PartQuestion
+            ):
+                self.append_part(index)
             case _, ExplainWarning(rule=rule):
                 self.start_reason(rule)
             case Mode.CONFIRM_IMPORT, ConfirmImport(confirmed=confirmed) if (
@@ -421,6 +430,8 @@ class _Turn:
                 self.ask(index + 1) if index + 1 < len(self.plan) else self.advance()
             case AnswerAction.PART_DONE | AnswerAction.KEEP_TEXT, PartQuestion():
                 self.part_done(question)
+            case AnswerAction.TEXT_AS_IS, PartQuestion():
+                self.part_as_is(question)
             case AnswerAction.LAST_YEAR_TEXT, PartQuestion():
                 self.part_last_year(question)
             case AnswerAction.ROW_ZERO, RowQuestion():
@@ -447,8 +458,30 @@ class _Turn:
     # --- narrative parts --------------------------------------------------------------------
 
     def part_text(self, question: PartQuestion, text: str) -> None:
+        """The part's text: saved, then on to the next question with a 补充 button (a second
+        message is not needed). Only a message as long as Telegram splits stays on the part,
+        since its continuation is on the way; a message of figures alone is questioned."""
         part_id = question.part.id
         text = text.strip()
+        if not self.state.part_started and is_only_figures(text):
+            self.state.pending_text = text
+            seq = self.state.seq
+            self.messages.append(
+                OutMessage(
+                    text=texts.PART_FIGURES_ONLY.format(text=escape(_clip(text, 40))),
+                    buttons=[
+                        [
+                            render.answer_button(
+                                seq, texts.BTN_TEXT_AS_IS, AnswerAction.TEXT_AS_IS
+                            ),
+                            button(texts.BTN_CONTENTS, Contents()),
+                        ],
+                        render.navigation_row(seq),
+                    ],
+                    question=True,
+                )
+            )
+            return
         previous = self.report.texts.get(part_id, "") if self.state.part_started else ""
         combined = f"{previous}\n{text}" if previous else text
         if len(combined) > MAX_TEXT_CHARS:
@@ -459,17 +492,46 @@ class _Turn:
             return
         self.write_text(part_id, combined)
         self.state.part_started = True
+        self.state.pending_text = None
         seq = self.state.seq
-        self.messages.append(
-            OutMessage(
-                text=texts.PART_RECEIVED.format(length=len(combined)),
-                buttons=[
-                    [render.answer_button(seq, texts.BTN_PART_DONE, AnswerAction.PART_DONE)],
-                    render.navigation_row(seq),
-                ],
-                question=True,
+        if len(text) >= SPLIT_CHARS:
+            self.messages.append(
+                OutMessage(
+                    text=texts.PART_RECEIVED.format(length=len(combined)),
+                    buttons=[
+                        [render.answer_button(seq, texts.BTN_PART_DONE, AnswerAction.PART_DONE)],
+                        render.navigation_row(seq),
+                    ],
+                    question=True,
+                )
             )
+            return
+        self.say(
+            texts.PART_SAVED_NEXT.format(length=len(combined)),
+            [[button(texts.BTN_APPEND, AppendPart(self.state.cursor))]],
         )
+        self.after_answer(set())
+
+    def part_as_is(self, question: PartQuestion) -> None:
+        """The figures questioned at a part were meant as its text after all."""
+        pending = self.state.pending_text
+        if not pending:
+            self.ask(self.state.cursor)
+            return
+        self.state.part_started = True  # the figures are the first message of the visit
+        self.write_text(question.part.id, pending)
+        self.state.pending_text = None
+        self.say(
+            texts.PART_SAVED_NEXT.format(length=len(pending)),
+            [[button(texts.BTN_APPEND, AppendPart(self.state.cursor))]],
+        )
+        self.after_answer(set())
+
+    def append_part(self, index: int) -> None:
+        """补充: the part is asked again, and what comes next is added to its text."""
+        self.ask(index)
+        self.state.part_started = True
+        self.say(texts.PART_APPEND)
 
     def part_last_year(self, question: PartQuestion) -> None:
         part_id = question.part.id
@@ -668,7 +730,12 @@ class _Turn:
         self.state.mode = Mode.REASON
         self.state.warning_key = rules[rule_number].key
         self.state.seq += 1
-        self.say(texts.WARNING_ASK_REASON, [[button(texts.BTN_RETURN, Fill())]])
+        warning = next(v for v in self.violations() if v.key == rules[rule_number].key)
+        self.say(
+            texts.WARNING_ASK_REASON_FOR.format(description=escape(warning.describe()))
+            + texts.WARNING_ASK_REASON,
+            [[button(texts.BTN_RETURN, Fill())]],
+        )
 
     def accept_reason(self, reason: str) -> None:
         reason = " ".join(reason.split())[:500]

@@ -51,6 +51,8 @@ class ConversationState(BaseModel):
     warning_key: str | None = None
     #: An uploaded report awaiting confirmation (the Report as JSON) in CONFIRM_IMPORT mode.
     pending_import: str | None = None
+    #: Figures typed at a narrative part, kept while the clerk is asked whether they are text.
+    pending_text: str | None = None
     #: Keys of the rows this person entered lately, newest first (to rank the rows to re-enter).
     recent_rows: list[str] = Field(default_factory=list)
 

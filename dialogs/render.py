@@ -289,6 +289,18 @@ def violations_message(
             for reenter in reenter_buttons(violation, report):
                 if [reenter] not in buttons:
                     buttons.append([reenter])
+    if not error and len(violations) > 1:
+        # Each warning its own button: a reason answers one warning, never the bundle.
+        template = texts.WARNINGS_FOUND
+        description = "\n".join(
+            f"{n}. {escape(v.describe())}" for n, v in enumerate(violations, start=1)
+        )
+        buttons = buttons[: max(0, 8 - len(violations))]
+        for number, violation in enumerate(violations[:8], start=1):
+            rule = rule_number(report.format, violation.key)
+            label = texts.BTN_ACCEPT_NUMBERED.format(number=number)
+            buttons.append([button(label, ExplainWarning(rule))])
+        return OutMessage(text=template.format(description=description), buttons=buttons)
     if not error:
         buttons.append(
             [
@@ -514,8 +526,13 @@ def review_messages(
             first = fix_buttons([violation], report, hints, limit=1) or reenter_buttons(
                 violation, report, limit=1
             )
-            if first:
-                buttons.append([Button(label=f"{number}. {first[0].label}", data=first[0].data)])
+            row = [Button(label=f"{number}. {first[0].label}", data=first[0].data)] if first else []
+            if violation.severity is Severity.WARNING:
+                rule = rule_number(report.format, violation.key)
+                label = texts.BTN_ACCEPT_NUMBERED.format(number=number)
+                row.append(button(label, ExplainWarning(rule)))
+            if row:
+                buttons.append(row)
     else:
         lines.append(texts.REVIEW_NO_PROBLEMS)
     buttons.append([button(texts.BTN_CONTINUE, Fill()), button(texts.BTN_EXPORT, Export())])

@@ -376,3 +376,15 @@ EXPORT_NOTE_BACKFILL = (
 STILL_OPEN = "⚠️ 这一行已改，但下面的错误仍未消除："
 BTN_GROUP_REST_ZERO = "{group}余下为0"
 GROUP_REST_ZERO_DONE = "已将“{group}”本行及以下共{count}行填为0。"
+PART_SAVED_NEXT = "已保存（这一部分共{length}字）。如还有内容，请点“补充”。"
+BTN_APPEND = "补充"
+PART_APPEND = "请发送要补充的内容，将接在已有文字后面。"
+PART_FIGURES_ONLY = (
+    "您发送的“{text}”只有数字。这是表格数字吗？"
+    "要填表格某一行，请在数字前写行号，例如：<code>三（三）5 1 0 0 0 0 0</code>，"
+    "或点“目录”找到那一行；如果这就是本部分的文字，请点“照原样保存”。"
+)
+BTN_TEXT_AS_IS = "照原样保存"
+WARNINGS_FOUND = "⚠️ <b>请核实</b>\n{description}\n如某一条确实无误，请点该条的“核实无误”按钮并说明原因（每条单独说明）。"
+BTN_ACCEPT_NUMBERED = "第{number}条核实无误"
+WARNING_ASK_REASON_FOR = "关于这一条：{description}\n"

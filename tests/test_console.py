@@ -8,7 +8,7 @@ from storage import Store
 
 def test_console_fills_and_saves_answers(tmp_path):
     db = tmp_path / "console.db"
-    lines = "本年度，我镇全年主动公开政府信息56条。\n#1\n#3\n#3\n#3\n#3\n#3\n0 0 0\n/review\n/quit"
+    lines = "本年度，我镇全年主动公开政府信息56条。\n#4\n#3\n#3\n#3\n#3\n0 0 0\n/review\n/quit"
     result = CliRunner().invoke(
         main,
         ["console", "--db", str(db), "--org", "某县某镇人民政府", "--out", str(tmp_path)],
@@ -17,7 +17,7 @@ def test_console_fills_and_saves_answers(tmp_path):
     assert result.exit_code == 0, result.output
     assert "已创建单位：某县某镇人民政府" in result.output
     assert "【一、总体情况】（1/6）" in result.output
-    assert "[#1 本部分完成]" in result.output
+    assert "[#1 补充]" in result.output
     assert "已记录 规章：0 0 0" in result.output
     assert "预览（草稿）" in result.output
     with Store(db) as store:

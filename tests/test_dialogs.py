@@ -47,8 +47,7 @@ def seed_clerk(store, today=date(2021, 1, 10)) -> Clerk:
 
 def fill_parts(clerk: Clerk, count: int) -> None:
     for number in range(count):
-        clerk.says(f"第{number + 1}部分的内容。")
-        clerk.taps("本部分完成")
+        clerk.says(f"第{number + 1}部分的内容。")  # saved, and on to the next question
 
 
 def stored(store: Store, org_id: int, year: int) -> Report:
@@ -345,9 +344,11 @@ def test_a_long_text_arrives_in_several_messages_and_is_kept_whole(store, townsh
     clerk = seed_clerk(store)
     clerk.command("fill")
     clerk.says("第一段。")
+    assert "（一）主动公开" in clerk.question()  # on to the next part at once
+    clerk.taps("补充")
+    assert "总体情况" in clerk.question()
     clerk.says("第二段。")
     assert "共9字" in clerk.text()
-    clerk.taps("本部分完成")
     assert stored(store, township.id, 2020).texts["overview.summary"] == "第一段。\n第二段。"
     clerk.says("x" * 30_000)
     assert "最多20000字" in clerk.text()
@@ -440,7 +441,6 @@ def test_two_clerks_fill_different_sections_at_once(store, township):
     wang.taps("… 四、")
     li.says("综述。")
     wang.taps("有")
-    li.taps("本部分完成")
     wang.says("1 0 0 0")
     li.says("主动公开情况。")
     report = stored(store, township.id, 2020)
@@ -629,9 +629,9 @@ def test_sending_the_same_text_again_loses_nothing_and_keeps_a_final_report_fina
     clerk = seed_clerk(store)
     clerk.command("fill")
     clerk.says("第一段。")
-    clerk.taps("本部分完成")
     clerk.taps("上一步")
     clerk.says("第一段。")  # the same text again: not a change
+    clerk.taps("补充")
     clerk.says("第二段。")
     assert "没有保存" not in clerk.text()
     assert stored(store, township.id, 2020).texts["overview.summary"] == "第一段。\n第二段。"

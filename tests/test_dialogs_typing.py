@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from report.rules import check
+from report.values import Report
 from tests.clerk import Clerk
 from tests.test_dialogs import CLERK_ID, fill_parts, make_engine, stored, township
 
@@ -134,3 +136,77 @@ def test_one_tap_zeroes_the_rest_of_the_group(store, township):
     assert report.value("applications.refused.process_info.natural_person") == 0
     assert report.value("applications.refused.inquiry.other_org") == 0
     assert "applications.unavailable.not_held.natural_person" not in report.figures
+
+
+def test_a_narrative_part_moves_on_after_its_message_and_takes_more_with_one_tap(store, township):
+    clerk = district_clerk(store)
+    clerk.command("fill")
+    start = clerk.actions
+    clerk.says("本年度，我区主动公开政府信息1200条。")
+    assert "（一）主动公开" in clerk.question()
+    assert clerk.actions - start == 1  # no second tap to finish the part
+    clerk.taps("补充")
+    clerk.says("及时回应社会关切。")
+    assert stored(store, township.id, 2024).texts["overview.summary"] == (
+        "本年度，我区主动公开政府信息1200条。\n及时回应社会关切。"
+    )
+    assert "（一）主动公开" in clerk.question()
+
+
+def test_figures_alone_at_a_narrative_part_are_questioned_not_saved_as_text(store, township):
+    clerk = district_clerk(store)
+    clerk.command("fill")
+    part = clerk.question()
+    clerk.says("1 0 3")
+    assert "这是表格数字吗？" in clerk.text()
+    assert "overview.summary" not in stored(store, township.id, 2024).texts
+    assert {"照原样保存", "目录"} <= {b.label for b in clerk.buttons()}
+    clerk.says("本年度主动公开政府信息103条。")  # a sentence after all
+    assert (
+        stored(store, township.id, 2024).texts["overview.summary"]
+        == "本年度主动公开政府信息103条。"
+    )
+    clerk.taps("上一步")
+    assert clerk.question().splitlines()[0] == part.splitlines()[0]
+    clerk.says("2024")
+    clerk.taps("照原样保存")  # the figures were the text
+    assert stored(store, township.id, 2024).texts["overview.summary"] == "2024"
+    assert "（一）主动公开" in clerk.question()
+
+
+def test_each_warning_of_a_bundle_is_accepted_on_its_own_also_from_review(store, township):
+    last = Report(
+        organisation="赣州经开区蟠龙镇",
+        year=2023,
+        figures={
+            "applications.carried_forward.natural_person": Decimal(2),
+            "applications.carried_forward.business": Decimal(1),
+        },
+    )
+    store.save_imported(township.id, 2023, last, person_id=None)
+    clerk = district_clerk(store)
+    clerk.command("fill")
+    clerk.taps("目录")
+    clerk.taps("… 三、")
+    clerk.taps("收到过申请")
+    clerk.says("50 10 2 1 2 1")
+    clerk.says("0 0 0 0 0 0")  # last year carried 2 and 1 forward: two warnings at once
+    warning = next(m for m in clerk.last if "请核实" in m.text)
+    labels = [b.label for row in warning.buttons for b in row]
+    assert "第1条核实无误" in labels and "第2条核实无误" in labels
+    clerk.presses(next(b for row in warning.buttons for b in row if b.label == "第2条核实无误"))
+    assert "商业企业" in clerk.text()  # the reason is asked for that warning, named
+    clerk.says("商业企业的1件上年已办结，上年报告填报有误。")
+    report_id = store.report(township.id, 2024).id
+    accepted = store.accepted_warnings(report_id)
+    assert list(accepted) == ["carry_over.business"]
+    clerk.command("review")
+    accept = [b for b in clerk.buttons() if "核实无误" in b.label]
+    assert len(accept) == 1  # the other warning, still open, accepted from /review
+    clerk.presses(accept[0])
+    assert "自然人" in clerk.text()
+    clerk.says("自然人的2件上年已办结，已核实。")
+    assert set(store.accepted_warnings(report_id)) == {
+        "carry_over.business",
+        "carry_over.natural_person",
+    }

@@ -87,8 +87,8 @@ def test_free_text_in_every_mode(mode):
     texts_sent = [m.text for m in outcome.messages]
     match mode:
         case Mode.ASKING:  # question 1 is a narrative part: the text is its answer
-            assert texts_sent[0] == texts.PART_RECEIVED.format(length=2)
-            assert outcome.state.part_started
+            assert texts_sent[0] == texts.PART_SAVED_NEXT.format(length=2)
+            assert outcome.state.cursor == 2  # and on to the next question
         case Mode.REASON:  # no warning is open on an empty report: nothing to accept
             assert texts_sent[0] == texts.WARNING_GONE
             assert not any(isinstance(e, AcceptWarning) for e in outcome.effects)
