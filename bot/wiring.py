@@ -9,6 +9,7 @@ from dialogs import texts
 from dialogs.engine import DocumentError, Engine
 from dialogs.model import Document
 from dialogs.office import SummaryMember
+from dialogs.phrasing import issued_default
 from exports import DocumentRejected, ReadResult, read_file, write_docx
 from exports.summary import Member, Summary, summary_docx, summary_xlsx
 from report.values import Report
@@ -17,10 +18,12 @@ from storage import Store
 
 def docx_renderer(today: Callable[[], date]) -> Callable[[Report, bool, date | None], bytes]:
     """Renders the report as an official-format DOCX (征求意见稿 when a draft), dated the day
-    given or else ``today()``."""
+    given or else ``today()`` (blank for a back-filled year, see ``issued_default``)."""
 
     def render(report: Report, draft: bool, issued: date | None) -> bytes:
-        return write_docx(report, draft=draft, issued=issued or today())
+        # A back-filled year is left undated: today's date under it would be false.
+        day = issued if issued is not None else issued_default(report.year, today())
+        return write_docx(report, draft=draft, issued=day)
 
     return render
 

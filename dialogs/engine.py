@@ -317,6 +317,7 @@ class Engine:
             accepted=self.store.accepted_warnings(stored.id),
             versions=self.store.cell_versions(stored.id, targets),
             can_render=self.render_docx is not None,
+            today=self.today(),
         )
 
     def _read(self, event: FileInput) -> UploadRead:

@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from html import escape
 
-from dialogs import buttons, render, rows, texts
+from dialogs import buttons, phrasing, render, rows, texts
 from dialogs.buttons import (
     Action,
     Answer,
@@ -91,6 +91,8 @@ class Context:
     versions: dict[str, int] = field(default_factory=dict)
     #: Whether the engine can render the report as a document (``RenderReport``).
     can_render: bool = False
+    #: The engine's today (None: deadlines and export notes are not dated).
+    today: date | None = None
 
 
 @dataclass
@@ -222,8 +224,15 @@ class _Turn:
             self.state.base_versions = {key: self.ctx.versions.get(key, 0)}
         else:
             self.state.base_versions = {}
+        legend = True
+        if isinstance(question, RowQuestion) and render.has_legend(question):
+            legend = question.table.id not in self.state.legend_shown
+            if legend:
+                self.state.legend_shown = [*self.state.legend_shown, question.table.id]
         self.messages.append(
-            render.question_message(question, index, self.state.seq, self.report, self.ctx.previous)
+            render.question_message(
+                question, index, self.state.seq, self.report, self.ctx.previous, legend
+            )
         )
 
     def answered(self, index: int) -> bool:
@@ -377,17 +386,34 @@ class _Turn:
 
     def _opening(self) -> str:
         fmt = self.report.format
+        timing = (
+            "\n" + phrasing.timing_sentence(self.report.year, self.ctx.today)
+            if self.ctx.today is not None
+            else ""
+        )
         if not self.report.figures and not self.report.texts:
-            return texts.START_REPORT.format(
-                organisation=escape(self.ctx.organisation), year=self.report.year, format=fmt.name
+            return (
+                texts.START_REPORT.format(
+                    organisation=escape(self.ctx.organisation),
+                    year=self.report.year,
+                    format=fmt.name,
+                )
+                + timing
             )
-        return texts.RESUME_REPORT.format(
-            organisation=escape(self.ctx.organisation), year=self.report.year
+        return (
+            texts.RESUME_REPORT.format(
+                organisation=escape(self.ctx.organisation), year=self.report.year
+            )
+            + timing
         )
 
     def answer_text(self, text: str) -> None:
         question = self.current()
         if self.coded_row(text):
+            return
+        if isinstance(question, RowQuestion) and text.strip() in texts.LEGEND_REQUESTS:
+            self.state.legend_shown = [t for t in self.state.legend_shown if t != question.table.id]
+            self.ask(self.state.cursor)
             return
         if isinstance(question, PartQuestion):
             self.part_text(question, text)
@@ -610,11 +636,8 @@ class _Turn:
             question.key,
             *(k for k in self.state.recent_rows if k != question.key),
         ][:12]
-        self.say(
-            texts.ROW_SAVED.format(
-                label=escape(question.label), values=render.figures(list(figures.values()))
-            )
-        )
+        target = rows.target_of(self.report.format, question.key)
+        self.say(phrasing.row_echo(self.report.format, target, list(figures.values())))
         no_new_applications = self.state.gates.get(APPLICATIONS_GATE) is False
         if (
             question.row.role is RowRole.CARRIED_OVER
@@ -823,11 +846,15 @@ class _Turn:
             suffix=texts.FILENAME_DRAFT if draft else "",
         )
         template = texts.EXPORT_DRAFT_DONE if draft else texts.EXPORT_DONE
+        text = template.format(
+            filename=escape(filename), publish_by=f"{self.report.year + 1}年1月31日"
+        )
+        if not draft and self.ctx.today is not None:
+            note = phrasing.export_note(self.report.year, self.ctx.today)
+            text = texts.EXPORT_DONE_NOTE.format(filename=escape(filename), note=note)
         self.messages.append(
             OutMessage(
-                text=template.format(
-                    filename=escape(filename), publish_by=f"{self.report.year + 1}年1月31日"
-                ),
+                text=text,
                 document=Document(filename=filename),
             )
         )

@@ -53,6 +53,8 @@ class ConversationState(BaseModel):
     pending_import: str | None = None
     #: Figures typed at a narrative part, kept while the clerk is asked whether they are text.
     pending_text: str | None = None
+    #: Tables whose column legend this person has been shown (later rows refer to it).
+    legend_shown: list[str] = Field(default_factory=list)
     #: Keys of the rows this person entered lately, newest first (to rank the rows to re-enter).
     recent_rows: list[str] = Field(default_factory=list)
 

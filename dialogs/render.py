@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
-from dialogs import texts
+from dialogs import phrasing, texts
 from dialogs.buttons import (
     Answer,
     AnswerAction,
@@ -82,14 +82,20 @@ def navigation_row(seq: int) -> list[Button]:
 
 
 def question_message(
-    question: Question, index: int, seq: int, report: Report, previous: Report | None
+    question: Question,
+    index: int,
+    seq: int,
+    report: Report,
+    previous: Report | None,
+    legend: bool = True,
 ) -> OutMessage:
-    """The message that asks ``question``, with its buttons."""
+    """The message that asks ``question``, with its buttons. ``legend``: whether a row of a
+    one-header table says its columns (once per table; later rows refer to it)."""
     head = progress(question, index, report)
     if isinstance(question, PartQuestion):
         return _part_message(question, head, seq, report, previous)
     if isinstance(question, RowQuestion):
-        return _row_message(question, head, seq, report, previous)
+        return _row_message(question, head, seq, report, previous, legend)
     return _gate_message(question, head, seq, previous)
 
 
@@ -103,7 +109,8 @@ def _part_message(
         )
     ]
     if part.example:
-        lines.append(texts.PART_EXAMPLE.format(example=escape(part.example)))
+        example = phrasing.part_example(part, report.organisation)
+        lines.append(texts.PART_EXAMPLE.format(example=escape(example)))
     current = report.texts.get(part.id, "")
     last = previous.texts.get(part.id, "") if previous else ""
     first_row: list[Button] = []
@@ -138,22 +145,42 @@ def question_label(question: RowQuestion) -> str:
     return " › ".join(question.row.labels) if len(question.row.labels) > 1 else question.label
 
 
+def has_legend(question: RowQuestion) -> bool:
+    """Whether the row's table is asked under one legend (tables 三 and 四: every row has the
+    same columns); table 二's blocks each have their own, so each row says its columns."""
+    return len(question.table.blocks) == 1 and len(question.columns) > 1
+
+
 def _row_message(
-    question: RowQuestion, head: str, seq: int, report: Report, previous: Report | None
+    question: RowQuestion,
+    head: str,
+    seq: int,
+    report: Report,
+    previous: Report | None,
+    legend: bool = True,
 ) -> OutMessage:
     columns = question.columns
-    template = texts.ROW_QUESTION if len(columns) > 1 else texts.ROW_ONE_QUESTION
-    lines = [
-        template.format(
-            progress=head,
-            block=f"{question.block.title}\n" if question.block.title else "",
-            label=escape(question_label(question)),
-            count=len(columns),
-            names=column_names(columns),
-        ),
-        texts.ROW_EXAMPLE.format(example=example_row(columns)),
-        *(texts.ROW_SIGNED.format(name=c.label) for c in columns if c.signed),
-    ]
+    block = f"{question.block.title}\n" if question.block.title else ""
+    label = escape(question_label(question))
+    if has_legend(question):
+        lines = [texts.ROW_QUESTION_HEAD.format(progress=head, block=block, label=label)]
+        if legend:
+            lines.append(phrasing.legend(report.format, question.table.id))
+        else:
+            lines.append(texts.ROW_QUESTION_SHORT.format(count=len(columns)))
+    else:
+        template = texts.ROW_QUESTION if len(columns) > 1 else texts.ROW_ONE_QUESTION
+        lines = [
+            template.format(
+                progress=head,
+                block=block,
+                label=label,
+                count=len(columns),
+                names=column_names(columns),
+            ),
+            texts.ROW_EXAMPLE.format(example=example_row(columns)),
+        ]
+    lines += [texts.ROW_SIGNED.format(name=c.label) for c in columns if c.signed]
     first_row = [answer_button(seq, texts.BTN_ROW_ZERO, AnswerAction.ROW_ZERO)]
     group = group_of(report.format, question.key)
     if group is not None and has_group_rest(report, question):

@@ -12,8 +12,9 @@ from decimal import Decimal
 
 from dialogs.plan import RowQuestion, index_of, plan_for
 from report.groups import group_of, rest_of_group
+from report.layout import ReportFormat
 from report.parsing import FigureError
-from report.rowcodes import read_row_code
+from report.rowcodes import RowTarget, read_row_code, row_targets
 from report.values import Report
 
 
@@ -61,3 +62,8 @@ def has_group_rest(report: Report, question: RowQuestion) -> bool:
         return False
     keys = [t.key for t in group.rows]
     return keys.index(question.key) < len(keys) - 1
+
+
+def target_of(fmt: ReportFormat, key: str) -> RowTarget:
+    """The row target of the row question with this key (its code, group and total)."""
+    return next(t for t in row_targets(fmt) if t.key == key)

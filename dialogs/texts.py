@@ -388,3 +388,8 @@ BTN_TEXT_AS_IS = "照原样保存"
 WARNINGS_FOUND = "⚠️ <b>请核实</b>\n{description}\n如某一条确实无误，请点该条的“核实无误”按钮并说明原因（每条单独说明）。"
 BTN_ACCEPT_NUMBERED = "第{number}条核实无误"
 WARNING_ASK_REASON_FOR = "关于这一条：{description}\n"
+EXPORT_DONE_NOTE = "报告已生成：{filename}\n{note}以后如需修改，发送 /fill 修改后重新生成即可。"
+ROW_QUESTION_HEAD = "{progress}\n{block}<b>{label}</b>"
+ROW_QUESTION_SHORT = "请填{count}个数，各栏同前（发送“？”可再看各栏说明）。"
+#: What a clerk types to see a table's columns again.
+LEGEND_REQUESTS = frozenset({"?", "？", "说明", "栏目", "栏目说明"})

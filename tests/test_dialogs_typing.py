@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal
 
+import docx
+
 from report.rules import check
 from report.values import Report
+from storage import Role
 from tests.clerk import Clerk
 from tests.test_dialogs import CLERK_ID, fill_parts, make_engine, stored, township
 
@@ -210,3 +214,39 @@ def test_each_warning_of_a_bundle_is_accepted_on_its_own_also_from_review(store,
         "carry_over.business",
         "carry_over.natural_person",
     }
+
+
+def test_shorter_prompts_legend_once_group_and_total_in_the_echo(store, township):
+    clerk = district_clerk(store)
+    clerk.command("fill")
+    assert "报送截止日期：2025年1月31日" in clerk.text()  # the deadline, dated from today
+    clerk.taps("目录")
+    clerk.taps("… 三、")
+    clerk.taps("收到过申请")
+    first = clerk.question()
+    assert "本表每行依次填6个数" in first and "“总计”由系统自动计算" in first
+    clerk.says("50 10 2 1 2 1")
+    assert "已记录 一、本年新收政府信息公开申请数量：50 10 2 1 2 1，总计 66" in clerk.text()
+    second = clerk.question()
+    assert "本表每行依次填" not in second and "各栏同前" in second
+    clerk.says("？")
+    assert "本表每行依次填6个数" in clerk.question()  # on request
+    clerk.says("0 0 0 0 0 0")
+    clerk.says("25 3 0 0 1 0")
+    clerk.says("5 1 0 0 0 0")
+    clerk.says("1 0 0 0 0 0")
+    assert "已记录 （三）不予公开 › 1.属于国家秘密：1 0 0 0 0 0，总计 1" in clerk.text()
+
+
+def test_sample_wording_and_dates_fit_the_office_and_the_year(store):
+    bureau = store.add_organisation("某市某区教育局", short_name="区教育局")
+    store.upsert_person(CLERK_ID, "李文书")
+    store.add_membership(CLERK_ID, bureau.id, Role.CLERK)
+    clerk = Clerk(make_engine(store, date(2026, 11, 30)), CLERK_ID, "李文书")
+    clerk.command("fill", "2024")  # back-filled
+    assert "补报" in clerk.text() and "2025年1月31日" in clerk.text()
+    assert "我镇" not in clerk.question() and "我局" in clerk.question()
+    clerk.command("export", "draft")
+    (document,) = [m.document for m in clerk.last if m.document]
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(document.data)).paragraphs]
+    assert not any("2026年11月30日" in p for p in paragraphs)
