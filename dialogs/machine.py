@@ -159,6 +159,8 @@ class _Turn:
         #: The keys of the rows this turn entered (the error they bring up always offers them).
         self.just_entered: tuple[str, ...] = ()
         self.entered_cells: set[str] = set()
+        #: Open errors the row being saved is part of (to say when the new figures clear them).
+        self.errors_before: set[str] = set()
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -628,7 +630,11 @@ class _Turn:
     def save_row(
         self, question: RowQuestion, figures: dict[str, Decimal], resume: bool = False
     ) -> None:
-        before = {v.key for v in self.violations()}
+        open_now = self.violations()
+        before = {v.key for v in open_now}
+        self.errors_before = {
+            v.key for v in open_now if v.severity is Severity.ERROR and set(figures) & set(v.cells)
+        }
         self.write_figures(figures)
         self.just_entered = (question.key,)
         self.entered_cells = set(figures)
@@ -722,6 +728,7 @@ class _Turn:
         clerk meant to fix it), with the rows that can."""
         now = self.violations()
         fresh = [v for v in now if v.key not in before]
+        before = {k for k in before if k in self.errors_before}
         hints = self.hints(self.just_entered)
         for kind in dict.fromkeys(v.kind for v in fresh):
             self.messages.append(
@@ -737,6 +744,8 @@ class _Turn:
             message = render.violations_message(still, self.report, hints)
             message.text = texts.STILL_OPEN + "\n" + message.text
             self.messages.append(message)
+        elif cells and any(k not in {v.key for v in now} for k in before):
+            self.say(texts.ERROR_CLEARED)
         if resume:
             self.continue_filling()
         else:

@@ -393,3 +393,4 @@ ROW_QUESTION_HEAD = "{progress}\n{block}<b>{label}</b>"
 ROW_QUESTION_SHORT = "请填{count}个数，各栏同前（发送“？”可再看各栏说明）。"
 #: What a clerk types to see a table's columns again.
 LEGEND_REQUESTS = frozenset({"?", "？", "说明", "栏目", "栏目说明"})
+ERROR_CLEARED = "✅ 改正后，这一行涉及的错误已消除。"

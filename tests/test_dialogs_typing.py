@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import docx
 
@@ -15,6 +16,9 @@ from tests.clerk import Clerk
 from tests.test_dialogs import CLERK_ID, fill_parts, make_engine, stored, township
 
 __all__ = ["township"]  # the fixture, shared with test_dialogs
+
+#: Where the new clerk's conversation is written, to be read as a clerk would.
+NEW_CLERK_TRANSCRIPT = Path(__file__).parent.parent / "docs" / "transcript-typing.md"
 
 #: The issue's district: 66 applications; （一）予以公开 is 25 3 0 0 1 0.
 RESULTS = {
@@ -250,3 +254,55 @@ def test_sample_wording_and_dates_fit_the_office_and_the_year(store):
     (document,) = [m.document for m in clerk.last if m.document]
     paragraphs = [p.text for p in docx.Document(io.BytesIO(document.data)).paragraphs]
     assert not any("2026年11月30日" in p for p in paragraphs)
+
+
+def test_a_new_clerk_fills_the_district_report_with_one_slip_in_at_most_45_actions(store, township):
+    """Issue 13's measure: 66 applications, （一） mistyped and corrected from the error."""
+    clerk = district_clerk(store)
+    clerk.command("fill")
+    fill_parts(clerk, 6)
+    for row in ("0 0 0", "2 1 15", "12", "30", "4", "1.5"):
+        clerk.says(row)
+    clerk.taps("收到过申请")
+    clerk.says("50 10 2 1 2 1")  # 66
+    clerk.taps("本行全为0")  # nothing carried over
+    clerk.says("25 3 0 0 0 0")  # （一）予以公开: the slip (25 3 0 0 1 0 meant)
+    clerk.says("5 1 0 0 0 0")
+    clerk.says("1 0 0 0 0 0")  # （三）1
+    clerk.taps("本行全为0")
+    clerk.taps("本行全为0")
+    clerk.says("2 0 0 0 0 0")  # （三）4
+    clerk.taps("本行全为0")
+    clerk.says("3 0 0 0 0 0")  # （三）6
+    clerk.taps("（三）不予公开余下为0")  # 7 and 8
+    clerk.says("5 4 2 1 1 1")  # （四）1
+    clerk.says("2 0 0 0 0 0")
+    clerk.taps("本行全为0")
+    clerk.says("2 1 0 0 0 0")  # （五）1
+    clerk.says("1 0 0 0 0 0")
+    clerk.taps("（五）")  # 3 to 5
+    assert "（六）" in clerk.question()
+    clerk.says("三（六）3 1 0 0 0 0 0")  # the one row of （六） with a figure, by its code
+    clerk.taps("（六）")  # 1 and 2
+    assert "四、结转下年度继续办理" in clerk.question()
+    clerk.says("3 1 0 0 0 0")
+    assert "发现错误" in clerk.text()
+    clerk.taps("重填：（一）予以公开")
+    clerk.says("25 3 0 0 1 0")
+    assert "发现错误" not in clerk.text()
+    assert "错误已消除" in clerk.text()
+    clerk.taps("有")
+    clerk.says("1 0 0 1")
+    clerk.taps("本行全为0")
+    clerk.taps("本行全为0")
+    clerk.says("第七部分的内容。")
+    clerk.says("第八部分的内容。")
+    clerk.taps("生成报告")
+    assert [m.document for m in clerk.last if m.document]
+    assert clerk.actions <= 45, clerk.actions
+    report = stored(store, township.id, 2024)
+    assert report.value("applications.new.total") == 66
+    assert report.value("applications.results_total.total") == 62
+    assert report.value("applications.granted.legal_service") == 1
+    assert check(report) == []
+    NEW_CLERK_TRANSCRIPT.write_text("\n\n".join(clerk.transcript) + "\n", encoding="utf-8")
