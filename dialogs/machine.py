@@ -60,6 +60,7 @@ from dialogs.plan import (
     PartQuestion,
     Question,
     RowQuestion,
+    index_of,
     is_answered,
     plan_for,
     section_questions,
@@ -67,7 +68,7 @@ from dialogs.plan import (
 from report import carry
 from report.fixes import may_offer_balance
 from report.layout import RowRole, Table
-from report.parsing import FigureError, format_figure, is_only_figures, parse_row
+from report.parsing import FigureError, format_figure, is_only_figures, parse_row, row_total
 from report.rules import Severity, Violation, balance_remainders, check, rules_for
 from report.values import MAX_TEXT_CHARS, Report
 
@@ -159,6 +160,8 @@ class _Turn:
         #: The keys of the rows this turn entered (the error they bring up always offers them).
         self.just_entered: tuple[str, ...] = ()
         self.entered_cells: set[str] = set()
+        #: The chat message being answered (remembered per row, so an edit can correct it).
+        self.message_id: int | None = None
         #: Open errors the row being saved is part of (to say when the new figures clear them).
         self.errors_before: set[str] = set()
 
@@ -302,13 +305,17 @@ class _Turn:
             case _, Command():
                 self.say(texts.MENU)
             # -- typed text --
-            case Mode.ASKING, TextInput(text=text):
+            case _, TextInput(edited=True) as edit:
+                self.edited_text(edit)
+            case Mode.ASKING, TextInput(text=text, message_id=message_id):
+                self.message_id = message_id
                 self.answer_text(text)
             case Mode.REASON, TextInput(text=text):
                 self.accept_reason(text)
             case Mode.CONFIRM_IMPORT, TextInput():
                 self.say(texts.IMPORT_CONFIRM + "？", [self._import_buttons()])
-            case _, TextInput(text=text):
+            case _, TextInput(text=text, message_id=message_id):
+                self.message_id = message_id
                 self.idle_text(text)
             # -- uploads (any mode) --
             case _, UploadRead() as upload:
@@ -436,6 +443,27 @@ class _Turn:
         self.state.mode = Mode.ASKING
         self.save_row(coded.question, coded.figures, resume=True)
         return True
+
+    def edited_text(self, edit: TextInput) -> None:
+        """An edited message: if it was the last answer to a row, the row takes the new
+        figures (the rules run again); any other edit is explained, never applied."""
+        key = next((k for k, v in self.state.answer_messages.items() if v == edit.message_id), None)
+        if key is None:
+            self.say(texts.EDITED_OTHER)
+            return
+        question = self.plan[index_of(self.report.format, key)]
+        assert isinstance(question, RowQuestion)
+        try:
+            values = parse_row(
+                edit.text, question.columns, row_total(question.columns, question.block.columns)
+            )
+        except FigureError as error:
+            self.say(texts.EDITED_REFUSED.format(reason=escape(error.message)))
+            return
+        self.say(texts.EDITED_APPLIED)
+        self.message_id = edit.message_id
+        self.state.mode = Mode.ASKING
+        self.save_row(question, dict(zip(question.cells, values, strict=True)), resume=True)
 
     def idle_text(self, text: str = "") -> None:
         if self.state.mode is Mode.IDLE and self.coded_row(text):
@@ -582,7 +610,9 @@ class _Turn:
 
     def row_text(self, question: RowQuestion, text: str) -> None:
         try:
-            values = parse_row(text, question.columns)
+            values = parse_row(
+                text, question.columns, row_total(question.columns, question.block.columns)
+            )
         except FigureError as error:
             self.say(texts.ROW_REFUSED.format(reason=escape(error.message)))
             return
@@ -638,6 +668,10 @@ class _Turn:
         self.write_figures(figures)
         self.just_entered = (question.key,)
         self.entered_cells = set(figures)
+        answers = {k: v for k, v in self.state.answer_messages.items() if k != question.key}
+        if self.message_id is not None:
+            answers[question.key] = self.message_id
+        self.state.answer_messages = answers
         self.state.recent_rows = [
             question.key,
             *(k for k in self.state.recent_rows if k != question.key),

@@ -55,6 +55,9 @@ class ConversationState(BaseModel):
     pending_text: str | None = None
     #: Tables whose column legend this person has been shown (later rows refer to it).
     legend_shown: list[str] = Field(default_factory=list)
+    #: The chat message that last answered each row (row key → message id): editing that
+    #: message corrects the row.
+    answer_messages: dict[str, int] = Field(default_factory=dict)
     #: Keys of the rows this person entered lately, newest first (to rank the rows to re-enter).
     recent_rows: list[str] = Field(default_factory=list)
 
@@ -71,6 +74,10 @@ class ConversationState(BaseModel):
 class TextInput(BaseModel):
     kind: Literal["text"] = "text"
     text: str
+    #: The chat message it came in (Telegram's id), to recognise a later edit of it.
+    message_id: int | None = None
+    #: An edit of an earlier message (``message_id``), not a new answer.
+    edited: bool = False
 
 
 class ButtonPress(BaseModel):

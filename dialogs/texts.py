@@ -204,7 +204,6 @@ COMMANDS = (
 )
 FILE_TOO_BIG = "文件超过20MB，无法接收。年度报告的 Word 文档一般不到1MB，请确认发送的是报告本身。"
 SOMETHING_WENT_WRONG = "抱歉，处理刚才的消息时出了问题。您已填写的内容都已保存，没有丢失。请稍后再试，或发送 /fill 继续。"
-EDITED_MESSAGE = "修改过的消息不会被记录。如需更正，请直接重新发送，或点“上一步”回到那一项。"
 LAST_YEAR_NONE = (
     "还没有{year}年的报告数据。可以把{year}年的报告（.docx）发给我，确认后就能在填写时对照。"
 )
@@ -394,3 +393,10 @@ ROW_QUESTION_SHORT = "请填{count}个数，各栏同前（发送“？”可再
 #: What a clerk types to see a table's columns again.
 LEGEND_REQUESTS = frozenset({"?", "？", "说明", "栏目", "栏目说明"})
 ERROR_CLEARED = "✅ 改正后，这一行涉及的错误已消除。"
+EDITED_APPLIED = "已按修改后的消息更正："
+EDITED_REFUSED = "修改后的消息没有记录：{reason}"
+EDITED_OTHER = (
+    "修改过的消息只用来更正表格某一行最后一次填的数字；这条修改没有记录。"
+    "如需更正，请直接重新发送，或点“上一步”回到那一项。"
+)
+UNSUPPORTED_KIND = "图片、语音和表情无法识别，请用文字发送，或发送报告文件（Word、PDF等）。"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import docx
 
+from dialogs.model import TextInput
 from report.rules import check
 from report.values import Report
 from storage import Role
@@ -306,3 +307,34 @@ def test_a_new_clerk_fills_the_district_report_with_one_slip_in_at_most_45_actio
     assert report.value("applications.granted.legal_service") == 1
     assert check(report) == []
     NEW_CLERK_TRANSCRIPT.write_text("\n\n".join(clerk.transcript) + "\n", encoding="utf-8")
+
+
+def test_editing_the_last_answer_to_a_row_corrects_it_and_other_edits_are_explained(
+    store, township
+):
+    clerk = district_clerk(store)
+    engine = clerk.engine
+    clerk.command("fill")
+    clerk.taps("目录")
+    clerk.taps("… 三、")
+    clerk.taps("收到过申请")
+    engine.handle(CLERK_ID, TextInput(text="50 10 2 1 2 1", message_id=41))
+    engine.handle(CLERK_ID, TextInput(text="0 0 0 0 0 0", message_id=42))
+    asked = engine.handle(CLERK_ID, TextInput(text="25 3 0 0 0 0", message_id=43))
+    # The clerk edits the slip in the message itself, as Telegram users fix typos.
+    fixed = engine.handle(CLERK_ID, TextInput(text="25 3 0 0 1 0", message_id=43, edited=True))
+    text = "\n".join(m.text for m in fixed)
+    assert "已按修改后的消息更正" in text and "25 3 0 0 1 0" in text
+    assert stored(store, township.id, 2024).value("applications.granted.legal_service") == 1
+    # Asked on where the clerk was, not moved back to the corrected row.
+    assert [m.text for m in fixed if m.question][-1] == [m.text for m in asked if m.question][-1]
+    # A message that no longer is the row's last answer (the row was answered again since),
+    # or was no answer to a row at all, is explained and not applied.
+    engine.handle(CLERK_ID, TextInput(text="四 3 1 0 0 1 0", message_id=44))
+    engine.handle(CLERK_ID, TextInput(text="四 3 1 0 0 1 0", message_id=45))
+    other = engine.handle(CLERK_ID, TextInput(text="四 9 9 9 9 9 9", message_id=44, edited=True))
+    assert "这条修改没有记录" in "\n".join(m.text for m in other)
+    assert stored(store, township.id, 2024).value("applications.carried_forward.total") == 5
+    refused = engine.handle(CLERK_ID, TextInput(text="25 x 0 0 1 0", message_id=43, edited=True))
+    assert "修改后的消息没有记录" in "\n".join(m.text for m in refused)
+    assert stored(store, township.id, 2024).value("applications.granted.business") == 3
