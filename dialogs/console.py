@@ -12,10 +12,13 @@ from collections.abc import Callable, Iterable
 from html import unescape
 from pathlib import Path
 
+from dialogs import buttons as buttons_grammar
+from dialogs.buttons import Answer
 from dialogs.engine import Engine
 from dialogs.model import Button, ButtonPress, Command, Event, FileInput, OutMessage, TextInput
 
 CONSOLE_HELP = "（按钮：输入 #编号；命令：/fill /review /export /last /deadline /progress /summary /cancel /help；发送文件：/file 路径；退出：/quit）"
+STILL_USABLE = "（当前问题的按钮仍可使用）"
 _TAG = re.compile(r"</?(?:b|i|u|s|code|pre)>")
 
 
@@ -36,8 +39,21 @@ def render(message: OutMessage, numbered: list[Button]) -> str:
     return "\n".join(lines)
 
 
-def to_event(line: str, buttons: list[Button]) -> Event | None:
-    """Turn a typed line into an event (None for a line that means nothing)."""
+def question_seq(messages: list[OutMessage]) -> int | None:
+    """The seq of the question among ``messages`` (its answer buttons carry it), if any."""
+    for message in reversed(messages):
+        if not message.question:
+            continue
+        for button in (b for row in message.buttons for b in row):
+            action = buttons_grammar.decode(button.data)
+            if isinstance(action, Answer):
+                return action.seq
+    return None
+
+
+def to_event(line: str, buttons: list[Button], seq: int | None = None) -> Event | None:
+    """Turn a typed line into an event (None for a line that means nothing). A typed answer
+    carries ``seq``, the question it answers, as a chat reply belongs to its question."""
     line = line.strip()
     if re.fullmatch(r"#\d+", line):
         number = int(line[1:])
@@ -51,7 +67,7 @@ def to_event(line: str, buttons: list[Button]) -> Event | None:
     if line.startswith("/"):
         name, _, args = line[1:].partition(" ")
         return Command(name=name, args=args)
-    return TextInput(text=line)
+    return TextInput(text=line, seq=seq)
 
 
 def run_console(
@@ -63,9 +79,14 @@ def run_console(
 ) -> None:
     """Drive the engine from ``lines`` until they end or /quit, writing replies with ``write``."""
     buttons: list[Button] = []
+    #: The question being asked: its buttons stay usable after any reply, as in the chat.
+    current: list[OutMessage] = []
 
     def show(messages: list[OutMessage]) -> None:
         buttons.clear()
+        asked = [m for m in messages if m.question]
+        if asked:
+            current[:] = asked[-1:]
         for message in messages:
             write(render(message, buttons))
             if message.document is not None:
@@ -74,13 +95,17 @@ def run_console(
                 target.write_bytes(message.document.data)
                 write(f"（文件已保存：{target}）")
             write("")
+        if not asked and current and current[0].buttons:
+            still = OutMessage(text=STILL_USABLE, buttons=current[0].buttons)
+            write(render(still, buttons))
+            write("")
 
     write(CONSOLE_HELP)
     show(engine.handle(person_id, Command(name="fill")))
     for line in lines:
         if line.strip() in ("/quit", "/exit"):
             break
-        event = to_event(line, buttons)
+        event = to_event(line, buttons, question_seq(current))
         if event is None:
             write("没有这个按钮或文件。" + CONSOLE_HELP)
             continue

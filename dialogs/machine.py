@@ -307,6 +307,9 @@ class _Turn:
             # -- typed text --
             case _, TextInput(edited=True) as edit:
                 self.edited_text(edit)
+            case Mode.ASKING, TextInput(seq=int() as seq) if seq != self.state.seq:
+                self.say(texts.STALE_TEXT_ANSWER)
+                self.ask(self.state.cursor)
             case Mode.ASKING, TextInput(text=text, message_id=message_id):
                 self.message_id = message_id
                 self.answer_text(text)

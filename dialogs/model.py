@@ -78,6 +78,9 @@ class TextInput(BaseModel):
     message_id: int | None = None
     #: An edit of an earlier message (``message_id``), not a new answer.
     edited: bool = False
+    #: The question it answers (its ``seq``), when the client knows it (the console): an
+    #: answer typed for an earlier question is never applied to the current one.
+    seq: int | None = None
 
 
 class ButtonPress(BaseModel):

@@ -1,9 +1,12 @@
 """The terminal console: the same dialogs, driven by typed lines."""
 
+from datetime import date
+
 from click.testing import CliRunner
 
 from bot.cli import main
-from storage import Store
+from dialogs.model import Command
+from storage import Role, Store
 
 
 def test_console_fills_and_saves_answers(tmp_path):
@@ -58,3 +61,58 @@ def test_run_with_a_malformed_token_is_one_line_without_the_token(monkeypatch):
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN")
     result = CliRunner().invoke(main, ["run"])
     assert result.output.strip() == "Error: TELEGRAM_BOT_TOKEN is not set"
+
+
+def _console(db, person: str, lines: str):  # type: ignore[no-untyped-def]
+    args = ["console", "--db", str(db), "--org", "某县某镇人民政府", "--person", person]
+    result = CliRunner().invoke(main, args, input=lines + "\n/quit\n")
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _report(db):  # type: ignore[no-untyped-def]
+    with Store(db) as store:
+        org = store.find_organisation("某县某镇人民政府")
+        (year,) = store.years(org.id)
+        return store.load(store.report(org.id, year).id)
+
+
+def test_the_question_buttons_stay_usable_after_a_refusal(tmp_path):
+    db = tmp_path / "c.db"
+    # Skip the six parts, then a refused row: #1 is still the question's 本行全为0.
+    output = _console(db, "李文书", "#3\n#3\n#3\n#3\n#3\n#3\n1 2\n#1")
+    assert "这一行要填3个数" in output
+    assert "当前问题的按钮仍可使用" in output
+    assert "已记录 规章：0 0 0" in output
+    assert _report(db).figures["disclosure.rules.issued"] == 0
+
+
+def test_each_console_person_has_their_own_conversation(tmp_path):
+    db = tmp_path / "c.db"
+    _console(db, "李文书", "#3\n#3\n#3\n#3\n#3\n#3")  # 李 is now on table 二's first row
+    output = _console(db, "王干事", "王干事写的综述。")  # 王 starts at the first part
+    assert "已保存（这一部分共8字）" in output
+    output = _console(db, "李文书", "1 1 1")  # 李 answers the row he was asked, not 王's part
+    assert "已记录 规章：1 1 1" in output
+    report = _report(db)
+    assert report.texts["overview.summary"] == "王干事写的综述。"
+    assert report.figures["disclosure.rules.issued"] == 1
+
+
+def test_a_typed_answer_for_an_earlier_question_is_not_applied_to_the_current_one(tmp_path):
+    from dialogs.console import question_seq
+    from dialogs.model import TextInput
+    from tests.test_dialogs import make_engine
+
+    with Store(tmp_path / "c.db") as store:
+        org = store.add_organisation("某县某镇人民政府")
+        store.upsert_person(7, "李文书")
+        store.add_membership(7, org.id, Role.CLERK)
+        engine = make_engine(store, date(2025, 1, 8))
+        first = engine.handle(7, Command(name="fill"))
+        seq = question_seq(first)
+        engine.handle(7, TextInput(text="综述。", seq=seq))  # answered: the next part is asked
+        late = engine.handle(7, TextInput(text="另一台电脑上打的字。", seq=seq))
+        assert "这条回答是给前一个问题的" in "\n".join(m.text for m in late)
+        report = store.load(store.report(org.id, 2024).id)
+    assert report.texts == {"overview.summary": "综述。"}
