@@ -16,6 +16,7 @@ not (or no longer) a button of ours: a forged press, or a button of an older ver
     j.<index>         Jump          a question of the plan (its index): 重新填写
     w.<rule>          ExplainWarning a warning to explain (its index in the format's rules)
     n.<index>         AppendPart    补充: more text for a narrative part already answered
+    l.<page>          RowList       a page of the list of every table row (按行查找)
     i.c / i.x         ConfirmImport confirm / cancel an uploaded report
     o.<id>            ChooseOrganisation
     p.<id>            RemindBehind  a supervisor reminds the offices behind (the parent's id)
@@ -103,6 +104,11 @@ class AppendPart:
 
 
 @dataclass(frozen=True)
+class RowList:
+    page: int
+
+
+@dataclass(frozen=True)
 class ConfirmImport:
     confirmed: bool
 
@@ -139,6 +145,7 @@ Action = (
     | Jump
     | ExplainWarning
     | AppendPart
+    | RowList
     | ConfirmImport
     | ChooseOrganisation
     | RemindBehind
@@ -172,6 +179,8 @@ def encode(action: Action) -> str:
             return f"w.{rule}"
         case AppendPart(index):
             return f"n.{index}"
+        case RowList(page):
+            return f"l.{page}"
         case ConfirmImport(confirmed):
             return "i.c" if confirmed else "i.x"
         case ChooseOrganisation(organisation_id):
@@ -216,6 +225,8 @@ def decode(data: str) -> Action | None:
             return ExplainWarning(number)
         case "n":
             return AppendPart(number)
+        case "l":
+            return RowList(number)
         case "o":
             return ChooseOrganisation(number)
         case "p":

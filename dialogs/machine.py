@@ -30,6 +30,7 @@ from dialogs.buttons import (
     Jump,
     OpenSection,
     Review,
+    RowList,
     SaveExit,
 )
 from dialogs.model import (
@@ -348,6 +349,8 @@ class _Turn:
                 self.ask(next((i for i in indexes if not self.answered(i)), indexes[0]))
             case _, Jump(index=index) if index < len(self.plan):
                 self.ask(index)
+            case _, RowList(page=page):
+                self.messages.append(rows.row_list(self.report, page))
             case _, AppendPart(index=index) if index < len(self.plan) and isinstance(
                 self.plan[index], PartQuestion
             ):
@@ -373,7 +376,16 @@ class _Turn:
         self.say(texts.UNKNOWN_BUTTON)
 
     def fill(self) -> None:
-        self.say(self._opening())
+        fresh = not self.report.figures and not self.report.texts
+        if fresh:
+            # Narrative checks read the tables: a clerk may fill them first.
+            tables = next(s for s in self.report.format.sections if s.table is not None)
+            self.say(
+                self._opening() + "\n" + texts.START_TABLES_FIRST,
+                [[button(texts.BTN_TABLES_FIRST, OpenSection(tables.number))]],
+            )
+        else:
+            self.say(self._opening())
         self.state.mode = Mode.ASKING
         self.continue_filling()
 

@@ -19,6 +19,7 @@ from dialogs.buttons import (
     Jump,
     OpenSection,
     Review,
+    RowList,
     SaveExit,
 )
 from dialogs.model import Button, OutMessage, button
@@ -452,6 +453,7 @@ def contents_message(
         ]
         for s in report.format.sections
     ]
+    buttons.append([button(texts.BTN_ROW_LIST, RowList(0))])
     buttons.append([button(texts.BTN_REVIEW, Review()), button(texts.BTN_EXPORT, Export())])
     return OutMessage(text=texts.CONTENTS, buttons=buttons)
 
@@ -563,4 +565,5 @@ def review_messages(
     else:
         lines.append(texts.REVIEW_NO_PROBLEMS)
     buttons.append([button(texts.BTN_CONTINUE, Fill()), button(texts.BTN_EXPORT, Export())])
+    buttons.append([button(texts.BTN_ROW_LIST, RowList(0))])
     return [overview, OutMessage(text="\n".join(lines), buttons=buttons)]

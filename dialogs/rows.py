@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from dialogs import texts
+from dialogs.buttons import Contents, Jump, RowList
+from dialogs.model import Button, OutMessage, button
 from dialogs.plan import RowQuestion, index_of, plan_for
 from report.groups import group_of, rest_of_group
 from report.layout import ReportFormat
@@ -67,3 +70,35 @@ def has_group_rest(report: Report, question: RowQuestion) -> bool:
 def target_of(fmt: ReportFormat, key: str) -> RowTarget:
     """The row target of the row question with this key (its code, group and total)."""
     return next(t for t in row_targets(fmt) if t.key == key)
+
+
+#: Rows per page of the row list (a phone shows this many buttons without scrolling far).
+PAGE_ROWS = 8
+
+
+def row_list(report: Report, page: int) -> OutMessage:
+    """A page of every table row, ✅ on those answered; a tap asks that row."""
+    targets = row_targets(report.format)
+    pages = max(1, -(-len(targets) // PAGE_ROWS))
+    page = max(0, min(page, pages - 1))
+    rows: list[list[Button]] = []
+    for target in targets[page * PAGE_ROWS : (page + 1) * PAGE_ROWS]:
+        done = all(c in report.figures for c in target.cells)
+        label = texts.ROW_LIST_ITEM.format(
+            mark="✅" if done else "…", code=target.code, label=_short(target.label)
+        )
+        rows.append([button(label, Jump(index_of(report.format, target.key)))])
+    paging = []
+    if page > 0:
+        paging.append(button(texts.BTN_PAGE_BACK, RowList(page - 1)))
+    if page + 1 < pages:
+        paging.append(button(texts.BTN_PAGE_NEXT, RowList(page + 1)))
+    paging.append(button(texts.BTN_CONTENTS, Contents()))
+    rows.append(paging)
+    return OutMessage(text=texts.ROW_LIST.format(page=page + 1, pages=pages), buttons=rows)
+
+
+def _short(label: str, limit: int = 12) -> str:
+    label = label.split("（")[0] if not label.startswith("（") else label
+    label = label.lstrip("0123456789.")
+    return label if len(label) <= limit else label[: limit - 1] + "…"

@@ -401,3 +401,13 @@ EDITED_OTHER = (
 )
 UNSUPPORTED_KIND = "图片、语音和表情无法识别，请用文字发送，或发送报告文件（Word、PDF等）。"
 STALE_TEXT_ANSWER = "这条回答是给前一个问题的，问题已经变了，没有记录。请按当前问题重新填写："
+ROW_LIST = (
+    "<b>按行查找</b>（第{page}/{pages}页；✅ 已填　… 未填）\n点一行即可填写或修改。"
+    "也可以在任何时候直接发送行号和数字，例如：<code>四 2 1 0 0 1 0</code>。"
+)
+ROW_LIST_ITEM = "{mark} {code} {label}"
+BTN_ROW_LIST = "按行查找"
+BTN_PAGE_BACK = "上一页"
+BTN_PAGE_NEXT = "下一页"
+BTN_TABLES_FIRST = "先填表格"
+START_TABLES_FIRST = "叙述部分常要引用表格里的数字，也可以先填表格，再写叙述部分。"

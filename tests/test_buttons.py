@@ -26,6 +26,7 @@ from dialogs.buttons import (
     OpenSection,
     RemindBehind,
     Review,
+    RowList,
     SaveExit,
 )
 
@@ -44,6 +45,7 @@ EVERY_KIND: list[buttons.Action] = [
     Jump(BIG),
     ExplainWarning(BIG),
     AppendPart(BIG),
+    RowList(BIG),
     ConfirmImport(confirmed=True),
     ConfirmImport(confirmed=False),
     ChooseOrganisation(BIG),

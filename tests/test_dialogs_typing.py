@@ -338,3 +338,26 @@ def test_editing_the_last_answer_to_a_row_corrects_it_and_other_edits_are_explai
     refused = engine.handle(CLERK_ID, TextInput(text="25 x 0 0 1 0", message_id=43, edited=True))
     assert "修改后的消息没有记录" in "\n".join(m.text for m in refused)
     assert stored(store, township.id, 2024).value("applications.granted.business") == 3
+
+
+def test_any_row_from_a_paged_row_list_and_tables_first_at_the_start(store, township):
+    clerk = district_clerk(store)
+    clerk.command("fill")
+    clerk.taps("先填表格")
+    assert "规章" in clerk.question()  # table 二 first; the narrative waits
+    clerk.says("0 0 0")
+    clerk.taps("目录")
+    clerk.taps("按行查找")
+    first = [b.label for b in clerk.buttons()]
+    assert "✅ 二（一）1 规章" in first and "… 二（一）2 行政规范性文件" in first
+    assert "下一页" in first and "上一页" not in first
+    while not any("四 " in b.label for b in clerk.buttons()):
+        clerk.taps("下一页")
+    assert "上一页" in [b.label for b in clerk.buttons()]
+    clerk.taps("… 四 ")
+    assert "四、结转下年度继续办理" in clerk.question()
+    clerk.says("2 1 0 0 1 0")
+    assert stored(store, township.id, 2024).value("applications.carried_forward.total") == 4
+    clerk.command("review")
+    clerk.taps("按行查找")
+    assert "按行查找" in clerk.text() and "第1/" in clerk.text()
