@@ -226,3 +226,42 @@ def test_the_group_button_zeroes_the_rest_of_its_group_only():
     assert not any(c.startswith("applications.unavailable.") for c in written)
     asked = plan[outcome.state.cursor]
     assert asked.key == "row:applications.unavailable.not_held.natural_person"
+
+
+def test_a_typed_answer_carrying_an_earlier_question_writes_nothing():
+    state = ConversationState(report_id=1, mode=Mode.ASKING, cursor=1, seq=7)
+    outcome = step(state, TextInput(text="综述。", seq=6), context())
+    assert outcome.effects == []
+    assert outcome.messages[0].text == texts.STALE_TEXT_ANSWER
+    assert outcome.messages[-1].question and outcome.state.cursor == 1
+
+
+def test_an_edit_of_the_last_answer_to_a_row_rewrites_that_row_only():
+    plan = plan_for(empty_report().format)
+    key = "row:disclosure.rules.issued"
+    row = next(i for i, q in enumerate(plan) if q.key == key)
+    report = empty_report().with_figures({c: Decimal(1) for c in plan[row].cells})
+    state = ConversationState(
+        report_id=1, mode=Mode.ASKING, cursor=row + 2, seq=9, answer_messages={key: 31}
+    )
+    edit = TextInput(text="2 0 5", message_id=31, edited=True)
+    outcome = step(state, edit, context(report))
+    (write,) = [e for e in outcome.effects if isinstance(e, WriteFigures)]
+    assert write.figures == {
+        "disclosure.rules.issued": 2,
+        "disclosure.rules.repealed": 0,
+        "disclosure.rules.in_force": 5,
+    }
+    assert outcome.state.cursor == row + 2  # the clerk stays where they were
+    other = step(state, TextInput(text="2 0 5", message_id=30, edited=True), context(report))
+    assert other.effects == [] and [m.text for m in other.messages] == [texts.EDITED_OTHER]
+
+
+def test_figures_alone_at_a_part_are_questioned_and_kept_only_when_confirmed():
+    state = ConversationState(report_id=1, mode=Mode.ASKING, cursor=0, seq=3)
+    asked = step(state, TextInput(text="1 0 3"), context())
+    assert asked.effects == [] and asked.state.pending_text == "1 0 3"
+    press = ButtonPress(data=buttons.encode(Answer(3, AnswerAction.TEXT_AS_IS)))
+    kept = step(asked.state, press, context())
+    assert [e.text for e in kept.effects if type(e).__name__ == "WriteText"] == ["1 0 3"]
+    assert kept.state.cursor == 1
