@@ -216,7 +216,7 @@ class _Turn:
 
     # --- asking -----------------------------------------------------------------------------
 
-    def ask(self, index: int) -> None:
+    def ask(self, index: int, appending: bool = False) -> None:
         index = max(0, min(index, len(self.plan) - 1))
         question = self.plan[index]
         self.state.mode = Mode.ASKING
@@ -237,7 +237,7 @@ class _Turn:
                 self.state.legend_shown = [*self.state.legend_shown, question.table.id]
         self.messages.append(
             render.question_message(
-                question, index, self.state.seq, self.report, self.ctx.previous, legend
+                question, index, self.state.seq, self.report, self.ctx.previous, legend, appending
             )
         )
 
@@ -600,9 +600,8 @@ class _Turn:
 
     def append_part(self, index: int) -> None:
         """补充: the part is asked again, and what comes next is added to its text."""
-        self.ask(index)
+        self.ask(index, appending=True)
         self.state.part_started = True
-        self.say(texts.PART_APPEND)
 
     def part_last_year(self, question: PartQuestion) -> None:
         part_id = question.part.id

@@ -89,19 +89,26 @@ def question_message(
     report: Report,
     previous: Report | None,
     legend: bool = True,
+    appending: bool = False,
 ) -> OutMessage:
     """The message that asks ``question``, with its buttons. ``legend``: whether a row of a
-    one-header table says its columns (once per table; later rows refer to it)."""
+    one-header table says its columns (once per table; later rows refer to it);
+    ``appending``: a part asked again by 补充, where what is sent is added to the text."""
     head = progress(question, index, report)
     if isinstance(question, PartQuestion):
-        return _part_message(question, head, seq, report, previous)
+        return _part_message(question, head, seq, report, previous, appending)
     if isinstance(question, RowQuestion):
         return _row_message(question, head, seq, report, previous, legend)
     return _gate_message(question, head, seq, previous)
 
 
 def _part_message(
-    question: PartQuestion, head: str, seq: int, report: Report, previous: Report | None
+    question: PartQuestion,
+    head: str,
+    seq: int,
+    report: Report,
+    previous: Report | None,
+    appending: bool = False,
 ) -> OutMessage:
     part = question.part
     lines = [
@@ -116,17 +123,17 @@ def _part_message(
     last = previous.texts.get(part.id, "") if previous else ""
     first_row: list[Button] = []
     if current.strip():
-        lines.append(texts.PART_CURRENT.format(length=len(current), excerpt=excerpt(current)))
+        template = texts.PART_CURRENT_APPEND if appending else texts.PART_CURRENT
+        lines.append(template.format(length=len(current), excerpt=excerpt(current)))
         first_row.append(answer_button(seq, texts.BTN_KEEP_TEXT, AnswerAction.KEEP_TEXT))
     elif last.strip():
         lines.append(texts.PART_LAST_YEAR.format(excerpt=excerpt(last, 60)))
         first_row.append(
             answer_button(seq, texts.BTN_USE_LAST_YEAR_TEXT, AnswerAction.LAST_YEAR_TEXT)
         )
-    first_row.insert(0, answer_button(seq, texts.BTN_PART_DONE, AnswerAction.PART_DONE))
-    return OutMessage(
-        text="\n".join(lines), buttons=[first_row, navigation_row(seq)], question=True
-    )
+    # No 本部分完成: a part is done with its message (保留原文 keeps a text already there).
+    buttons = [first_row, navigation_row(seq)] if first_row else [navigation_row(seq)]
+    return OutMessage(text="\n".join(lines), buttons=buttons, question=True)
 
 
 _UNIT_NOTE = re.compile(r"（单位：[^）]*）")

@@ -377,7 +377,10 @@ BTN_GROUP_REST_ZERO = "{group}余下为0"
 GROUP_REST_ZERO_DONE = "已将“{group}”本行及以下共{count}行填为0。"
 PART_SAVED_NEXT = "已保存（这一部分共{length}字）。如还有内容，请点“补充”。"
 BTN_APPEND = "补充"
-PART_APPEND = "请发送要补充的内容，将接在已有文字后面。"
+PART_CURRENT_APPEND = (
+    "已填写的内容（{length}字）：\n<i>{excerpt}</i>\n请发送要补充的内容，将接在已有文字后面；"
+    "不补充了请点“保留原文”。"
+)
 PART_FIGURES_ONLY = (
     "您发送的“{text}”只有数字。这是表格数字吗？"
     "要填表格某一行，请在数字前写行号，例如：<code>三（三）5 1 0 0 0 0 0</code>，"

@@ -11,7 +11,7 @@ from storage import Role, Store
 
 def test_console_fills_and_saves_answers(tmp_path):
     db = tmp_path / "console.db"
-    lines = "本年度，我镇全年主动公开政府信息56条。\n#4\n#3\n#3\n#3\n#3\n0 0 0\n/review\n/quit"
+    lines = "本年度，我镇全年主动公开政府信息56条。\n#3\n#2\n#2\n#2\n#2\n0 0 0\n/review\n/quit"
     result = CliRunner().invoke(
         main,
         ["console", "--db", str(db), "--org", "某县某镇人民政府", "--out", str(tmp_path)],
@@ -80,7 +80,7 @@ def _report(db):  # type: ignore[no-untyped-def]
 def test_the_question_buttons_stay_usable_after_a_refusal(tmp_path):
     db = tmp_path / "c.db"
     # Skip the six parts (#1 is 先填表格 at first), then a refused row: #1 is still the question's 本行全为0.
-    output = _console(db, "李文书", "#4\n#3\n#3\n#3\n#3\n#3\n1 2\n#1")
+    output = _console(db, "李文书", "#3\n#2\n#2\n#2\n#2\n#2\n1 2\n#1")
     assert "这一行要填3个数" in output
     assert "当前问题的按钮仍可使用" in output
     assert "已记录 规章：0 0 0" in output
@@ -89,7 +89,7 @@ def test_the_question_buttons_stay_usable_after_a_refusal(tmp_path):
 
 def test_each_console_person_has_their_own_conversation(tmp_path):
     db = tmp_path / "c.db"
-    _console(db, "李文书", "#4\n#3\n#3\n#3\n#3\n#3")  # 李 is now on table 二's first row
+    _console(db, "李文书", "#3\n#2\n#2\n#2\n#2\n#2")  # 李 is now on table 二's first row
     output = _console(db, "王干事", "王干事写的综述。")  # 王 starts at the first part
     assert "已保存（这一部分共8字）" in output
     output = _console(db, "李文书", "1 1 1")  # 李 answers the row he was asked, not 王's part
