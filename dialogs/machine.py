@@ -433,7 +433,9 @@ class _Turn:
 
     def answer_text(self, text: str) -> None:
         question = self.current()
-        if self.coded_row(text):
+        # At a narrative part a sentence may start like a code (一、…，…): only a clean row
+        # code with its figures is taken there, a doubtful one is the part's text.
+        if self.coded_row(text, refuse=not isinstance(question, PartQuestion)):
             return
         if isinstance(question, RowQuestion) and text.strip() in texts.LEGEND_REQUESTS:
             self.state.legend_shown = [t for t in self.state.legend_shown if t != question.table.id]
@@ -446,13 +448,15 @@ class _Turn:
         else:
             self.ask(self.state.cursor)
 
-    def coded_row(self, text: str) -> bool:
+    def coded_row(self, text: str, refuse: bool = True) -> bool:
         """A row code with its figures, typed at any question: that row is entered, then the
         question the clerk was on is asked again (or the next one, if it is answered)."""
         coded = rows.coded_answer(text, self.report)
         if coded is None:
             return False
         if isinstance(coded, FigureError):
+            if not refuse:
+                return False
             self.say(texts.ROW_REFUSED.format(reason=escape(coded.message)))
             return True
         self.state.mode = Mode.ASKING

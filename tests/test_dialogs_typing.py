@@ -118,12 +118,19 @@ def test_a_row_code_with_its_figures_reaches_that_row_from_any_question(store, t
         )
         == 1
     )
-    clerk.says("三（三）5 1 x 0 0 0 0")
-    assert "三（三）5" in clerk.text()  # refused naming the row, nothing else touched
+    # A sentence that starts like a code is the part's text, never refused as figures.
+    sentence = "一、我镇高度重视，全年公开信息，成效明显，群众满意，工作扎实，继续努力"
+    clerk.says(sentence)
+    assert stored(store, township.id, 2024).texts["overview.summary"] == sentence
+    clerk.taps("上一步")
     fill_parts(clerk, 6)
     for row in ("0 0 0", "2 1 15", "12", "30", "4", "1.5"):
         clerk.says(row)
     gate = clerk.question()
+    clerk.says("三（三）5 1 x 0 0 0 0")
+    assert "三（三）5" in clerk.text()  # refused naming the row, nothing else touched
+    refused = stored(store, township.id, 2024)
+    assert refused.value("applications.refused.internal_affairs.natural_person") == 1
     clerk.says("一 50 10 2 1 2 1")  # at the yes/no question
     assert stored(store, township.id, 2024).value("applications.new.total") == 66
     assert "本年新收" in clerk.text()
