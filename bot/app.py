@@ -175,7 +175,11 @@ class NianbaoBot:
         message = update.effective_message
         if message is None or message.text is None:
             return
-        await self.dispatch(update, context, TextInput(text=clean_text(message.text)))
+        await self.dispatch(
+            update,
+            context,
+            TextInput(text=clean_text(message.text), message_id=message.message_id),
+        )
 
     async def on_document(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -224,15 +228,22 @@ class NianbaoBot:
         await self.dispatch(update, context, ButtonPress(data=query.data or ""))
 
     async def on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """An edited message is never taken as an answer (it would land on the current question)."""
-        if (
-            update.effective_chat is not None
-            and update.effective_user is not None
-            and self._may_use(update.effective_user.id)
-        ):
-            await self.send(
-                context, update.effective_chat.id, [OutMessage(text=texts.EDITED_MESSAGE)]
-            )
+        """An edited message goes to the dialog as an edit of that message: it corrects the
+        row it last answered, never whatever question is current."""
+        message = update.edited_message
+        if message is None or message.text is None or message.text.startswith("/"):
+            chat, user = update.effective_chat, update.effective_user
+            if chat is not None and user is not None and self._may_use(user.id):
+                await self.send(context, chat.id, [OutMessage(text=texts.EDITED_OTHER)])
+            return
+        edit = TextInput(text=clean_text(message.text), message_id=message.message_id, edited=True)
+        await self.dispatch(update, context, edit)
+
+    async def on_unsupported(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A photo, voice message, sticker…: one line saying what the bot reads."""
+        chat, user = update.effective_chat, update.effective_user
+        if chat is not None and user is not None and self._may_use(user.id):
+            await self.send(context, chat.id, [OutMessage(text=texts.UNSUPPORTED_KIND)])
 
     def _may_use(self, person_id: int) -> bool:
         """The one access check: a member of some organisation, or an administrator."""
@@ -491,6 +502,12 @@ def build_application(
     application.add_handler(
         MessageHandler(
             filters.ChatType.PRIVATE & filters.UpdateType.EDITED_MESSAGE, handler.on_edited
+        )
+    )
+    application.add_handler(
+        MessageHandler(
+            private & ~filters.TEXT & ~filters.COMMAND & ~filters.Document.ALL,
+            handler.on_unsupported,
         )
     )
     application.add_handler(CallbackQueryHandler(handler.on_button))

@@ -9,6 +9,7 @@ from dialogs import texts
 from dialogs.engine import DocumentError, Engine, NotALedger
 from dialogs.model import Document
 from dialogs.office import SummaryMember
+from dialogs.phrasing import issued_default
 from dialogs.review_flow import RenderDocx
 from exports import DocumentRejected, ReadResult, write_docx
 from exports.ledger_file import read_ledger_file
@@ -22,12 +23,15 @@ from storage import Store
 
 def docx_renderer(today: Callable[[], date]) -> RenderDocx:
     """Renders the report as an official-format DOCX (征求意见稿 when a draft), dated the day
-    given or else ``today()``, with the review appendix when given."""
+    given or else ``today()`` (blank for a back-filled year, see ``issued_default``), with the
+    review appendix when given."""
 
     def render(
         report: Report, draft: bool, issued: date | None, appendix: ReviewEvidence | None = None
     ) -> bytes:
-        return write_docx(report, draft=draft, issued=issued or today(), appendix=appendix)
+        # A back-filled year is left undated: today's date under it would be false.
+        day = issued if issued is not None else issued_default(report.year, today())
+        return write_docx(report, draft=draft, issued=day, appendix=appendix)
 
     return render
 

@@ -15,6 +15,8 @@ not (or no longer) a button of ours: a forged press, or a button of an older ver
     g.<number>        OpenSection   a section of the contents (its number)
     j.<index>         Jump          a question of the plan (its index): 重新填写
     w.<rule>          ExplainWarning a warning to explain (its index in the format's rules)
+    n.<index>         AppendPart    补充: more text for a narrative part already answered
+    k.<page>          RowList       a page of the list of every table row (按行查找)
     i.c / i.x         ConfirmImport confirm / cancel an uploaded report
     o.<id>            ChooseOrganisation
     p.<id>            RemindBehind  a supervisor reminds the offices behind (the parent's id)
@@ -61,10 +63,12 @@ class AnswerAction(StrEnum):
     LAST_YEAR_TEXT = "t"  # 沿用上年文字
     ROW_ZERO = "z"  # 本行全为0
     REST_ZERO = "r"  # 本表（或结果）其余全为0
+    GROUP_ZERO = "g"  # 本组（如（三）不予公开）余下为0
     SAME_AS_LAST_YEAR = "l"  # 同上年
     BALANCE = "c"  # 按结余计算
     YES = "y"
     NO = "n"
+    TEXT_AS_IS = "w"  # 数字也是本部分的文字：照原样保存
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,16 @@ class Jump:
 @dataclass(frozen=True)
 class ExplainWarning:
     rule: int
+
+
+@dataclass(frozen=True)
+class AppendPart:
+    index: int
+
+
+@dataclass(frozen=True)
+class RowList:
+    page: int
 
 
 @dataclass(frozen=True)
@@ -263,6 +277,8 @@ Action = (
     | OpenSection
     | Jump
     | ExplainWarning
+    | AppendPart
+    | RowList
     | ConfirmImport
     | ChooseOrganisation
     | RemindBehind
@@ -298,6 +314,10 @@ def encode(action: Action) -> str:
             return f"j.{index}"
         case ExplainWarning(rule):
             return f"w.{rule}"
+        case AppendPart(index):
+            return f"n.{index}"
+        case RowList(page):
+            return f"k.{page}"
         case ConfirmImport(confirmed):
             return "i.c" if confirmed else "i.x"
         case ChooseOrganisation(organisation_id):
@@ -364,6 +384,10 @@ def decode(data: str) -> Action | None:
             return Jump(number)
         case "w":
             return ExplainWarning(number)
+        case "n":
+            return AppendPart(number)
+        case "k":
+            return RowList(number)
         case "o":
             return ChooseOrganisation(number)
         case "p":

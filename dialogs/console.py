@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable
 from html import unescape
 from pathlib import Path
 
+from dialogs import buttons as buttons_grammar
+from dialogs.buttons import Answer
 from dialogs.engine import Engine
 from dialogs.model import Button, ButtonPress, Command, Event, FileInput, OutMessage, TextInput
 from report.cleaning import clean_text, safe_filename
@@ -20,6 +22,7 @@ CONSOLE_HELP = "（按钮：输入 #编号；命令：/fill /review /export /las
 #: One byte more than the largest file the reader accepts (20 MB), so it can say "too large".
 MAX_FILE_READ = 20 * 1024 * 1024 + 1
 CONSOLE_TO = "（以下消息发给用户 {person}）"
+STILL_USABLE = "（当前问题的按钮仍可使用）"
 _TAG = re.compile(r"</?(?:b|i|u|s|code|pre)>")
 
 
@@ -43,8 +46,21 @@ def render(message: OutMessage, numbered: list[Button]) -> str:
     return "\n".join(lines)
 
 
-def to_event(line: str, buttons: list[Button]) -> Event | None:
-    """Turn a typed line into an event (None for a line that means nothing)."""
+def question_seq(messages: list[OutMessage]) -> int | None:
+    """The seq of the question among ``messages`` (its answer buttons carry it), if any."""
+    for message in reversed(messages):
+        if not message.question:
+            continue
+        for button in (b for row in message.buttons for b in row):
+            action = buttons_grammar.decode(button.data)
+            if isinstance(action, Answer):
+                return action.seq
+    return None
+
+
+def to_event(line: str, buttons: list[Button], seq: int | None = None) -> Event | None:
+    """Turn a typed line into an event (None for a line that means nothing). A typed answer
+    carries ``seq``, the question it answers, as a chat reply belongs to its question."""
     line = clean_text(line).strip()
     if re.fullmatch(r"#\d+", line):
         number = int(line[1:])
@@ -60,7 +76,7 @@ def to_event(line: str, buttons: list[Button]) -> Event | None:
     if line.startswith("/"):
         name, _, args = line[1:].partition(" ")
         return Command(name=name, args=args)
-    return TextInput(text=line)
+    return TextInput(text=line, seq=seq)
 
 
 def run_console(
@@ -74,9 +90,14 @@ def run_console(
     """Drive the engine from ``lines`` until they end or /quit, writing replies with ``write``;
     the first command is ``opening`` (a supervisor starts with /progress)."""
     buttons: list[Button] = []
+    #: The question being asked: its buttons stay usable after any reply, as in the chat.
+    current: list[OutMessage] = []
 
     def show(messages: list[OutMessage]) -> None:
         buttons.clear()
+        asked = [m for m in messages if m.question]
+        if asked:
+            current[:] = asked[-1:]
         for message in messages:
             write(render(message, buttons))
             if message.document is not None:
@@ -87,13 +108,17 @@ def run_console(
                 partial.replace(target)  # whole or not at all
                 write(f"（文件已保存：{target}）")
             write("")
+        if not asked and current and current[0].buttons:
+            still = OutMessage(text=STILL_USABLE, buttons=current[0].buttons)
+            write(render(still, buttons))
+            write("")
 
     write(CONSOLE_HELP)
     show(engine.handle(person_id, Command(name=opening)))
     for line in lines:
         if line.strip() in ("/quit", "/exit"):
             break
-        event = to_event(line, buttons)
+        event = to_event(line, buttons, question_seq(current))
         if event is None:
             write("没有这个按钮或文件。" + CONSOLE_HELP)
             continue

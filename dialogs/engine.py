@@ -377,6 +377,7 @@ class Engine:
             versions=self.store.cell_versions(stored.id, targets),
             can_render=self.render_docx is not None,
             ledger_wording=self.store.ledger_wording(stored.organisation_id),
+            today=self.today(),
         )
 
     def _read(self, event: FileInput) -> UploadRead | LedgerRead:

@@ -16,11 +16,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from html import escape
 
-from dialogs import buttons, ledger_flow, render, review_flow, texts
+from dialogs import buttons, ledger_flow, phrasing, render, review_flow, rows, texts
 from dialogs.buttons import (
     Action,
     Answer,
     AnswerAction,
+    AppendPart,
     ConfirmImport,
     ConfirmLedger,
     Contents,
@@ -32,6 +33,7 @@ from dialogs.buttons import (
     LedgerSources,
     OpenSection,
     Review,
+    RowList,
     SaveExit,
     SubmitReview,
     WithdrawReview,
@@ -65,17 +67,23 @@ from dialogs.plan import (
     PartQuestion,
     Question,
     RowQuestion,
+    index_of,
     is_answered,
     plan_for,
     section_questions,
 )
 from report import carry
+from report.fixes import may_offer_balance
 from report.layout import RowRole, Table
-from report.parsing import FigureError, format_figure, parse_row
+from report.parsing import FigureError, format_figure, is_only_figures, parse_row, row_total
 from report.rules import Severity, Violation, balance_remainders, check, rules_for
 from report.values import MAX_TEXT_CHARS, Report
 
 logger = logging.getLogger(__name__)
+
+#: Telegram splits a message longer than 4096 characters: a part's message this long stays on
+#: the part, since the rest of it is on the way.
+SPLIT_CHARS = 4000
 
 
 @dataclass
@@ -100,6 +108,8 @@ class Context:
     review_since: datetime | None = None
     #: The places (``report.review.Place`` keys) of the returned comments not yet answered.
     open_comments: tuple[str, ...] = ()
+    #: The engine's today (None: deadlines and export notes are not dated).
+    today: date | None = None
 
 
 @dataclass
@@ -166,6 +176,13 @@ class _Turn:
         self.messages: list[OutMessage] = []
         self.effects: list[Effect] = []
         self.reopened = False
+        #: The keys of the rows this turn entered (the error they bring up always offers them).
+        self.just_entered: tuple[str, ...] = ()
+        self.entered_cells: set[str] = set()
+        #: The chat message being answered (remembered per row, so an edit can correct it).
+        self.message_id: int | None = None
+        #: Open errors the row being saved is part of (to say when the new figures clear them).
+        self.errors_before: set[str] = set()
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -177,6 +194,14 @@ class _Turn:
 
     def violations(self) -> list[Violation]:
         return [v for v in check(self.report, self.ctx.previous) if v.key not in self.ctx.accepted]
+
+    def hints(self, just_entered: tuple[str, ...] = ()) -> render.FixHints:
+        """What ranks the rows to re-enter: the rows just entered and lately, last year."""
+        return render.FixHints(
+            just_entered=just_entered,
+            recent=tuple(self.state.recent_rows),
+            previous=self.ctx.previous,
+        )
 
     def write_figures(self, figures: dict[str, Decimal]) -> None:
         """Write what changed, guarded by the versions the clerk saw: those of the question when
@@ -213,7 +238,7 @@ class _Turn:
 
     # --- asking -----------------------------------------------------------------------------
 
-    def ask(self, index: int) -> None:
+    def ask(self, index: int, appending: bool = False) -> None:
         index = max(0, min(index, len(self.plan) - 1))
         question = self.plan[index]
         self.state.mode = Mode.ASKING
@@ -227,8 +252,15 @@ class _Turn:
             self.state.base_versions = {key: self.ctx.versions.get(key, 0)}
         else:
             self.state.base_versions = {}
+        legend = True
+        if isinstance(question, RowQuestion) and render.has_legend(question):
+            legend = question.table.id not in self.state.legend_shown
+            if legend:
+                self.state.legend_shown = [*self.state.legend_shown, question.table.id]
         self.messages.append(
-            render.question_message(question, index, self.state.seq, self.report, self.ctx.previous)
+            render.question_message(
+                question, index, self.state.seq, self.report, self.ctx.previous, legend, appending
+            )
         )
 
     def answered(self, index: int) -> bool:
@@ -263,7 +295,7 @@ class _Turn:
         ]
         self.say(texts.ALL_DONE, buttons)
         if errors:
-            self.messages.append(render.violation_message(errors[0], self.report))
+            self.messages.append(render.violation_message(errors[0], self.report, self.hints()))
         elif self.ctx.review is not None:
             self.messages.append(self.review_note())
 
@@ -300,7 +332,13 @@ class _Turn:
             case _, Command():
                 self.say(texts.MENU)
             # -- typed text --
-            case Mode.ASKING, TextInput(text=text):
+            case _, TextInput(edited=True) as edit:
+                self.edited_text(edit)
+            case Mode.ASKING, TextInput(seq=int() as seq) if seq != self.state.seq:
+                self.say(texts.STALE_TEXT_ANSWER)
+                self.ask(self.state.cursor)
+            case Mode.ASKING, TextInput(text=text, message_id=message_id):
+                self.message_id = message_id
                 self.answer_text(text)
             case Mode.REASON, TextInput(text=text):
                 self.accept_reason(text)
@@ -308,8 +346,9 @@ class _Turn:
                 ledger_flow.remind(self)
             case Mode.CONFIRM_IMPORT, TextInput():
                 self.say(texts.IMPORT_CONFIRM + "？", [self._import_buttons()])
-            case _, TextInput():
-                self.idle_text()
+            case _, TextInput(text=text, message_id=message_id):
+                self.message_id = message_id
+                self.idle_text(text)
             # -- uploads (any mode) --
             case _, UploadRead() as upload:
                 self.upload(upload)
@@ -340,6 +379,12 @@ class _Turn:
                 self.ask(next((i for i in indexes if not self.answered(i)), indexes[0]))
             case _, Jump(index=index) if index < len(self.plan):
                 self.ask(index)
+            case _, RowList(page=page):
+                self.messages.append(rows.row_list(self.report, page))
+            case _, AppendPart(index=index) if index < len(self.plan) and isinstance(
+                self.plan[index], PartQuestion
+            ):
+                self.append_part(index)
             case _, ExplainWarning(rule=rule):
                 self.start_reason(rule)
             # -- the application ledger (dialogs.ledger_flow) --
@@ -368,7 +413,16 @@ class _Turn:
         self.say(texts.UNKNOWN_BUTTON)
 
     def fill(self) -> None:
-        self.say(self._opening())
+        fresh = not self.report.figures and not self.report.texts
+        if fresh:
+            # Narrative checks read the tables: a clerk may fill them first.
+            tables = next(s for s in self.report.format.sections if s.table is not None)
+            self.say(
+                self._opening() + "\n" + texts.START_TABLES_FIRST,
+                [[button(texts.BTN_TABLES_FIRST, OpenSection(tables.number))]],
+            )
+        else:
+            self.say(self._opening())
         self.state.mode = Mode.ASKING
         self.continue_filling()
 
@@ -396,16 +450,37 @@ class _Turn:
 
     def _opening(self) -> str:
         fmt = self.report.format
+        timing = (
+            "\n" + phrasing.timing_sentence(self.report.year, self.ctx.today)
+            if self.ctx.today is not None
+            else ""
+        )
         if not self.report.figures and not self.report.texts:
-            return texts.START_REPORT.format(
-                organisation=escape(self.ctx.organisation), year=self.report.year, format=fmt.name
+            return (
+                texts.START_REPORT.format(
+                    organisation=escape(self.ctx.organisation),
+                    year=self.report.year,
+                    format=fmt.name,
+                )
+                + timing
             )
-        return texts.RESUME_REPORT.format(
-            organisation=escape(self.ctx.organisation), year=self.report.year
+        return (
+            texts.RESUME_REPORT.format(
+                organisation=escape(self.ctx.organisation), year=self.report.year
+            )
+            + timing
         )
 
     def answer_text(self, text: str) -> None:
         question = self.current()
+        # At a narrative part a sentence may start like a code (一、…，…): only a clean row
+        # code with its figures is taken there, a doubtful one is the part's text.
+        if self.coded_row(text, refuse=not isinstance(question, PartQuestion)):
+            return
+        if isinstance(question, RowQuestion) and text.strip() in texts.LEGEND_REQUESTS:
+            self.state.legend_shown = [t for t in self.state.legend_shown if t != question.table.id]
+            self.ask(self.state.cursor)
+            return
         if isinstance(question, PartQuestion):
             self.part_text(question, text)
         elif isinstance(question, RowQuestion):
@@ -413,7 +488,45 @@ class _Turn:
         else:
             self.ask(self.state.cursor)
 
-    def idle_text(self) -> None:
+    def coded_row(self, text: str, refuse: bool = True) -> bool:
+        """A row code with its figures, typed at any question: that row is entered, then the
+        question the clerk was on is asked again (or the next one, if it is answered)."""
+        coded = rows.coded_answer(text, self.report)
+        if coded is None:
+            return False
+        if isinstance(coded, FigureError):
+            if not refuse:
+                return False
+            self.say(texts.ROW_REFUSED.format(reason=escape(coded.message)))
+            return True
+        self.state.mode = Mode.ASKING
+        self.save_row(coded.question, coded.figures, resume=True)
+        return True
+
+    def edited_text(self, edit: TextInput) -> None:
+        """An edited message: if it was the last answer to a row, the row takes the new
+        figures (the rules run again); any other edit is explained, never applied."""
+        key = next((k for k, v in self.state.answer_messages.items() if v == edit.message_id), None)
+        if key is None:
+            self.say(texts.EDITED_OTHER)
+            return
+        question = self.plan[index_of(self.report.format, key)]
+        assert isinstance(question, RowQuestion)
+        try:
+            values = parse_row(
+                edit.text, question.columns, row_total(question.columns, question.block.columns)
+            )
+        except FigureError as error:
+            self.say(texts.EDITED_REFUSED.format(reason=escape(error.message)))
+            return
+        self.say(texts.EDITED_APPLIED)
+        self.message_id = edit.message_id
+        self.state.mode = Mode.ASKING
+        self.save_row(question, dict(zip(question.cells, values, strict=True)), resume=True)
+
+    def idle_text(self, text: str = "") -> None:
+        if self.state.mode is Mode.IDLE and self.coded_row(text):
+            return
         self.say(
             texts.IDLE_TEXT,
             [[button(texts.BTN_CONTINUE, Fill()), button(texts.BTN_REVIEW, Review())]],
@@ -432,6 +545,8 @@ class _Turn:
                 self.ask(index + 1) if index + 1 < len(self.plan) else self.advance()
             case AnswerAction.PART_DONE | AnswerAction.KEEP_TEXT, PartQuestion():
                 self.part_done(question)
+            case AnswerAction.TEXT_AS_IS, PartQuestion():
+                self.part_as_is(question)
             case AnswerAction.LAST_YEAR_TEXT, PartQuestion():
                 self.part_last_year(question)
             case AnswerAction.ROW_ZERO, RowQuestion():
@@ -440,8 +555,13 @@ class _Turn:
                 self.row_same_as_last_year(question)
             case AnswerAction.REST_ZERO, RowQuestion():
                 self.rest_zero(question)
+            case AnswerAction.GROUP_ZERO, RowQuestion() if rows.has_group_rest(
+                self.report, question
+            ):
+                self.group_zero(question)
             case AnswerAction.BALANCE, RowQuestion() if (
                 question.row.role is RowRole.CARRIED_FORWARD
+                and may_offer_balance(self.report, self.violations())
             ):
                 self.row_balance(question)
             case AnswerAction.YES | AnswerAction.NO, GateQuestion():
@@ -453,8 +573,30 @@ class _Turn:
     # --- narrative parts --------------------------------------------------------------------
 
     def part_text(self, question: PartQuestion, text: str) -> None:
+        """The part's text: saved, then on to the next question with a 补充 button (a second
+        message is not needed). Only a message as long as Telegram splits stays on the part,
+        since its continuation is on the way; a message of figures alone is questioned."""
         part_id = question.part.id
         text = text.strip()
+        if not self.state.part_started and is_only_figures(text):
+            self.state.pending_text = text
+            seq = self.state.seq
+            self.messages.append(
+                OutMessage(
+                    text=texts.PART_FIGURES_ONLY.format(text=escape(_clip(text, 40))),
+                    buttons=[
+                        [
+                            render.answer_button(
+                                seq, texts.BTN_TEXT_AS_IS, AnswerAction.TEXT_AS_IS
+                            ),
+                            button(texts.BTN_CONTENTS, Contents()),
+                        ],
+                        render.navigation_row(seq),
+                    ],
+                    question=True,
+                )
+            )
+            return
         previous = self.report.texts.get(part_id, "") if self.state.part_started else ""
         combined = f"{previous}\n{text}" if previous else text
         if len(combined) > MAX_TEXT_CHARS:
@@ -465,17 +607,45 @@ class _Turn:
             return
         self.write_text(part_id, combined)
         self.state.part_started = True
+        self.state.pending_text = None
         seq = self.state.seq
-        self.messages.append(
-            OutMessage(
-                text=texts.PART_RECEIVED.format(length=len(combined)),
-                buttons=[
-                    [render.answer_button(seq, texts.BTN_PART_DONE, AnswerAction.PART_DONE)],
-                    render.navigation_row(seq),
-                ],
-                question=True,
+        if len(text) >= SPLIT_CHARS:
+            self.messages.append(
+                OutMessage(
+                    text=texts.PART_RECEIVED.format(length=len(combined)),
+                    buttons=[
+                        [render.answer_button(seq, texts.BTN_PART_DONE, AnswerAction.PART_DONE)],
+                        render.navigation_row(seq),
+                    ],
+                    question=True,
+                )
             )
+            return
+        self.say(
+            texts.PART_SAVED_NEXT.format(length=len(combined)),
+            [[button(texts.BTN_APPEND, AppendPart(self.state.cursor))]],
         )
+        self.after_answer(set())
+
+    def part_as_is(self, question: PartQuestion) -> None:
+        """The figures questioned at a part were meant as its text after all."""
+        pending = self.state.pending_text
+        if not pending:
+            self.ask(self.state.cursor)
+            return
+        self.state.part_started = True  # the figures are the first message of the visit
+        self.write_text(question.part.id, pending)
+        self.state.pending_text = None
+        self.say(
+            texts.PART_SAVED_NEXT.format(length=len(pending)),
+            [[button(texts.BTN_APPEND, AppendPart(self.state.cursor))]],
+        )
+        self.after_answer(set())
+
+    def append_part(self, index: int) -> None:
+        """补充: the part is asked again, and what comes next is added to its text."""
+        self.ask(index, appending=True)
+        self.state.part_started = True
 
     def part_last_year(self, question: PartQuestion) -> None:
         part_id = question.part.id
@@ -498,7 +668,9 @@ class _Turn:
 
     def row_text(self, question: RowQuestion, text: str) -> None:
         try:
-            values = parse_row(text, question.columns)
+            values = parse_row(
+                text, question.columns, row_total(question.columns, question.block.columns)
+            )
         except FigureError as error:
             self.say(texts.ROW_REFUSED.format(reason=escape(error.message)))
             return
@@ -543,14 +715,27 @@ class _Turn:
             return
         self.save_row(question, dict(zip(question.cells, balance, strict=True)))
 
-    def save_row(self, question: RowQuestion, figures: dict[str, Decimal]) -> None:
-        before = {v.key for v in self.violations()}
+    def save_row(
+        self, question: RowQuestion, figures: dict[str, Decimal], resume: bool = False
+    ) -> None:
+        open_now = self.violations()
+        before = {v.key for v in open_now}
+        self.errors_before = {
+            v.key for v in open_now if v.severity is Severity.ERROR and set(figures) & set(v.cells)
+        }
         self.write_figures(figures)
-        self.say(
-            texts.ROW_SAVED.format(
-                label=escape(question.label), values=render.figures(list(figures.values()))
-            )
-        )
+        self.just_entered = (question.key,)
+        self.entered_cells = set(figures)
+        answers = {k: v for k, v in self.state.answer_messages.items() if k != question.key}
+        if self.message_id is not None:
+            answers[question.key] = self.message_id
+        self.state.answer_messages = answers
+        self.state.recent_rows = [
+            question.key,
+            *(k for k in self.state.recent_rows if k != question.key),
+        ][:12]
+        target = rows.target_of(self.report.format, question.key)
+        self.say(phrasing.row_echo(self.report.format, target, list(figures.values())))
         no_new_applications = self.state.gates.get(APPLICATIONS_GATE) is False
         if (
             question.row.role is RowRole.CARRIED_OVER
@@ -559,7 +744,7 @@ class _Turn:
         ):
             # Nothing new and nothing carried over: the rest of table 3 can only be zeros.
             self.zero_table(question.table, announce=texts.GATE_NO_APPLICATIONS_DONE)
-        self.after_answer(before)
+        self.after_answer(before, resume=resume)
 
     def rest_zero(self, question: RowQuestion) -> None:
         before = {v.key for v in self.violations()}
@@ -579,6 +764,15 @@ class _Turn:
             self.say(texts.RESULTS_REST_ZERO_DONE.format(count=rows))
         else:
             self.say(texts.REST_ZERO_DONE.format(table=question.table.title, count=rows))
+        self.after_answer(before)
+
+    def group_zero(self, question: RowQuestion) -> None:
+        """This row and the rest of its group (（三）不予公开 1–8, （四）…) are 0."""
+        before = {v.key for v in self.violations()}
+        label, zeros, count = rows.group_rest_zeros(self.report, question)
+        self.write_figures(zeros)
+        self.just_entered = (question.key,)
+        self.say(texts.GROUP_REST_ZERO_DONE.format(group=escape(label), count=count))
         self.after_answer(before)
 
     def zero_table(self, table: Table, announce: str) -> None:
@@ -619,14 +813,35 @@ class _Turn:
             self.zero_table(question.table, texts.GATE_NO_APPEALS_DONE)
         self.after_answer(before)
 
-    def after_answer(self, before: set[str]) -> None:
-        """Show every problem the answer brought to light, then ask the next question."""
-        fresh = [v for v in self.violations() if v.key not in before]
+    def after_answer(self, before: set[str], resume: bool = False) -> None:
+        """Show every problem the answer brought to light, then ask the next question.
+
+        A row re-entered while an error it is part of stays open is told so at once (the
+        clerk meant to fix it), with the rows that can."""
+        now = self.violations()
+        fresh = [v for v in now if v.key not in before]
+        before = {k for k in before if k in self.errors_before}
+        hints = self.hints(self.just_entered)
         for kind in dict.fromkeys(v.kind for v in fresh):
             self.messages.append(
-                render.violations_message([v for v in fresh if v.kind == kind], self.report)
+                render.violations_message([v for v in fresh if v.kind == kind], self.report, hints)
             )
-        self.advance()
+        cells = self.entered_cells
+        still = [
+            v
+            for v in now
+            if v.key in before and v.severity is Severity.ERROR and cells & set(v.cells)
+        ]
+        if still:
+            message = render.violations_message(still, self.report, hints)
+            message.text = texts.STILL_OPEN + "\n" + message.text
+            self.messages.append(message)
+        elif cells and any(k not in {v.key for v in now} for k in before):
+            self.say(texts.ERROR_CLEARED)
+        if resume:
+            self.continue_filling()
+        else:
+            self.advance()
 
     # --- warnings ---------------------------------------------------------------------------
 
@@ -639,7 +854,12 @@ class _Turn:
         self.state.mode = Mode.REASON
         self.state.warning_key = rules[rule_number].key
         self.state.seq += 1
-        self.say(texts.WARNING_ASK_REASON, [[button(texts.BTN_RETURN, Fill())]])
+        warning = next(v for v in self.violations() if v.key == rules[rule_number].key)
+        self.say(
+            texts.WARNING_ASK_REASON_FOR.format(description=escape(warning.describe()))
+            + texts.WARNING_ASK_REASON,
+            [[button(texts.BTN_RETURN, Fill())]],
+        )
 
     def accept_reason(self, reason: str) -> None:
         reason = " ".join(reason.split())[:500]
@@ -690,6 +910,7 @@ class _Turn:
                 self.state.gates,
                 self.violations(),
                 self.ctx.organisation,
+                self.hints(),
             )
         )
         if self.ctx.review is not None:
@@ -738,7 +959,9 @@ class _Turn:
             if errors:
                 self.say(texts.EXPORT_BLOCKED.format(count=len(errors)))
                 for violation in errors[:3]:
-                    self.messages.append(render.violation_message(violation, self.report))
+                    self.messages.append(
+                        render.violation_message(violation, self.report, self.hints())
+                    )
             else:
                 sections = "、".join(
                     dict.fromkeys(self.plan[i].section.heading.split("、")[0] for i in missing)
@@ -764,11 +987,15 @@ class _Turn:
             filename = texts.FILENAME.format(
                 short=self.ctx.short_name, year=self.report.year, suffix=texts.FILENAME_DRAFT
             )
+        text = template.format(
+            filename=escape(filename), publish_by=f"{self.report.year + 1}年1月31日"
+        )
+        if not draft and self.ctx.today is not None:
+            note = phrasing.export_note(self.report.year, self.ctx.today)
+            text = texts.EXPORT_DONE_NOTE.format(filename=escape(filename), note=note)
         self.messages.append(
             OutMessage(
-                text=template.format(
-                    filename=escape(filename), publish_by=f"{self.report.year + 1}年1月31日"
-                ),
+                text=text,
                 document=Document(filename=filename),
             )
         )

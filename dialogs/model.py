@@ -83,6 +83,15 @@ class ConversationState(BaseModel):
     ledger_versions: dict[str, int] = Field(default_factory=dict)
     #: A return being written by a supervisor (review and sign-off; ``dialogs.review_flow``).
     return_draft: ReturnDraft | None = None
+    #: Figures typed at a narrative part, kept while the clerk is asked whether they are text.
+    pending_text: str | None = None
+    #: Tables whose column legend this person has been shown (later rows refer to it).
+    legend_shown: list[str] = Field(default_factory=list)
+    #: The chat message that last answered each row (row key → message id): editing that
+    #: message corrects the row.
+    answer_messages: dict[str, int] = Field(default_factory=dict)
+    #: Keys of the rows this person entered lately, newest first (to rank the rows to re-enter).
+    recent_rows: list[str] = Field(default_factory=list)
 
     @field_validator("mode", mode="before")
     @classmethod
@@ -97,6 +106,13 @@ class ConversationState(BaseModel):
 class TextInput(BaseModel):
     kind: Literal["text"] = "text"
     text: str
+    #: The chat message it came in (Telegram's id), to recognise a later edit of it.
+    message_id: int | None = None
+    #: An edit of an earlier message (``message_id``), not a new answer.
+    edited: bool = False
+    #: The question it answers (its ``seq``), when the client knows it (the console): an
+    #: answer typed for an earlier question is never applied to the current one.
+    seq: int | None = None
 
 
 class ButtonPress(BaseModel):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
-from dialogs import texts
+from dialogs import phrasing, texts
 from dialogs.buttons import (
     Answer,
     AnswerAction,
@@ -18,6 +19,7 @@ from dialogs.buttons import (
     Jump,
     OpenSection,
     Review,
+    RowList,
     SaveExit,
 )
 from dialogs.model import Button, OutMessage, button
@@ -26,15 +28,19 @@ from dialogs.plan import (
     PartQuestion,
     Question,
     RowQuestion,
+    index_of,
     is_answered,
     plan_for,
     row_question_for_cell,
 )
+from dialogs.rows import has_group_rest
 from report import carry
+from report.fixes import may_offer_balance, rank_fix_rows
 from report.formats import APPEAL_GROUPS
+from report.groups import group_of
 from report.layout import Column, ReportFormat, RowRole, Section, Table
 from report.parsing import example_row, format_figure
-from report.rules import Severity, Violation, balance_remainders, rule_number
+from report.rules import Severity, Violation, balance_remainders, check, rule_number
 from report.values import Report
 
 EXCERPT_CHARS = 120
@@ -77,19 +83,32 @@ def navigation_row(seq: int) -> list[Button]:
 
 
 def question_message(
-    question: Question, index: int, seq: int, report: Report, previous: Report | None
+    question: Question,
+    index: int,
+    seq: int,
+    report: Report,
+    previous: Report | None,
+    legend: bool = True,
+    appending: bool = False,
 ) -> OutMessage:
-    """The message that asks ``question``, with its buttons."""
+    """The message that asks ``question``, with its buttons. ``legend``: whether a row of a
+    one-header table says its columns (once per table; later rows refer to it);
+    ``appending``: a part asked again by 补充, where what is sent is added to the text."""
     head = progress(question, index, report)
     if isinstance(question, PartQuestion):
-        return _part_message(question, head, seq, report, previous)
+        return _part_message(question, head, seq, report, previous, appending)
     if isinstance(question, RowQuestion):
-        return _row_message(question, head, seq, report, previous)
+        return _row_message(question, head, seq, report, previous, legend)
     return _gate_message(question, head, seq, previous)
 
 
 def _part_message(
-    question: PartQuestion, head: str, seq: int, report: Report, previous: Report | None
+    question: PartQuestion,
+    head: str,
+    seq: int,
+    report: Report,
+    previous: Report | None,
+    appending: bool = False,
 ) -> OutMessage:
     part = question.part
     lines = [
@@ -98,22 +117,23 @@ def _part_message(
         )
     ]
     if part.example:
-        lines.append(texts.PART_EXAMPLE.format(example=escape(part.example)))
+        example = phrasing.part_example(part, report.organisation)
+        lines.append(texts.PART_EXAMPLE.format(example=escape(example)))
     current = report.texts.get(part.id, "")
     last = previous.texts.get(part.id, "") if previous else ""
     first_row: list[Button] = []
     if current.strip():
-        lines.append(texts.PART_CURRENT.format(length=len(current), excerpt=excerpt(current)))
+        template = texts.PART_CURRENT_APPEND if appending else texts.PART_CURRENT
+        lines.append(template.format(length=len(current), excerpt=excerpt(current)))
         first_row.append(answer_button(seq, texts.BTN_KEEP_TEXT, AnswerAction.KEEP_TEXT))
     elif last.strip():
         lines.append(texts.PART_LAST_YEAR.format(excerpt=excerpt(last, 60)))
         first_row.append(
             answer_button(seq, texts.BTN_USE_LAST_YEAR_TEXT, AnswerAction.LAST_YEAR_TEXT)
         )
-    first_row.insert(0, answer_button(seq, texts.BTN_PART_DONE, AnswerAction.PART_DONE))
-    return OutMessage(
-        text="\n".join(lines), buttons=[first_row, navigation_row(seq)], question=True
-    )
+    # No 本部分完成: a part is done with its message (保留原文 keeps a text already there).
+    buttons = [first_row, navigation_row(seq)] if first_row else [navigation_row(seq)]
+    return OutMessage(text="\n".join(lines), buttons=buttons, question=True)
 
 
 _UNIT_NOTE = re.compile(r"（单位：[^）]*）")
@@ -133,23 +153,47 @@ def question_label(question: RowQuestion) -> str:
     return " › ".join(question.row.labels) if len(question.row.labels) > 1 else question.label
 
 
+def has_legend(question: RowQuestion) -> bool:
+    """Whether the row's table is asked under one legend (tables 三 and 四: every row has the
+    same columns); table 二's blocks each have their own, so each row says its columns."""
+    return len(question.table.blocks) == 1 and len(question.columns) > 1
+
+
 def _row_message(
-    question: RowQuestion, head: str, seq: int, report: Report, previous: Report | None
+    question: RowQuestion,
+    head: str,
+    seq: int,
+    report: Report,
+    previous: Report | None,
+    legend: bool = True,
 ) -> OutMessage:
     columns = question.columns
-    template = texts.ROW_QUESTION if len(columns) > 1 else texts.ROW_ONE_QUESTION
-    lines = [
-        template.format(
-            progress=head,
-            block=f"{question.block.title}\n" if question.block.title else "",
-            label=escape(question_label(question)),
-            count=len(columns),
-            names=column_names(columns),
-        ),
-        texts.ROW_EXAMPLE.format(example=example_row(columns)),
-        *(texts.ROW_SIGNED.format(name=c.label) for c in columns if c.signed),
-    ]
+    block = f"{question.block.title}\n" if question.block.title else ""
+    label = escape(question_label(question))
+    if has_legend(question):
+        lines = [texts.ROW_QUESTION_HEAD.format(progress=head, block=block, label=label)]
+        if legend:
+            lines.append(phrasing.legend(report.format, question.table.id))
+        else:
+            lines.append(texts.ROW_QUESTION_SHORT.format(count=len(columns)))
+    else:
+        template = texts.ROW_QUESTION if len(columns) > 1 else texts.ROW_ONE_QUESTION
+        lines = [
+            template.format(
+                progress=head,
+                block=block,
+                label=label,
+                count=len(columns),
+                names=column_names(columns),
+            ),
+            texts.ROW_EXAMPLE.format(example=example_row(columns)),
+        ]
+    lines += [texts.ROW_SIGNED.format(name=c.label) for c in columns if c.signed]
     first_row = [answer_button(seq, texts.BTN_ROW_ZERO, AnswerAction.ROW_ZERO)]
+    group = group_of(report.format, question.key)
+    if group is not None and has_group_rest(report, question):
+        label = texts.BTN_GROUP_REST_ZERO.format(group=short_label(group.label, 8))
+        first_row.append(answer_button(seq, label, AnswerAction.GROUP_ZERO))
     if is_result_row(question):
         first_row.append(answer_button(seq, texts.BTN_RESULTS_REST_ZERO, AnswerAction.REST_ZERO))
     else:
@@ -162,7 +206,9 @@ def _row_message(
         if None not in last_values:
             label = texts.BTN_CARRY_OVER if carry else texts.BTN_SAME_AS_LAST_YEAR
             first_row.append(answer_button(seq, label, AnswerAction.SAME_AS_LAST_YEAR))
-    if question.row.role is RowRole.CARRIED_FORWARD:
+    if question.row.role is RowRole.CARRIED_FORWARD and may_offer_balance(
+        report, check(report, previous)
+    ):
         balance = [v for v in balance_remainders(report) if v is not None]
         if len(balance) == len(question.cells) and all(v >= 0 for v in balance):
             lines.append(texts.ROW_BALANCE.format(values=figures(list(balance))))
@@ -253,25 +299,43 @@ def _term(fmt: ReportFormat, cell_id: str, value: Decimal | None) -> str:
 # --- problems -------------------------------------------------------------------------------
 
 
-def violation_message(violation: Violation, report: Report) -> OutMessage:
+def violation_message(
+    violation: Violation, report: Report, hints: FixHints | None = None
+) -> OutMessage:
     """A broken rule, with buttons to re-enter each row involved (and to accept a warning)."""
-    return violations_message([violation], report)
+    return violations_message([violation], report, hints)
 
 
-def violations_message(violations: list[Violation], report: Report) -> OutMessage:
+def violations_message(
+    violations: list[Violation], report: Report, hints: FixHints | None = None
+) -> OutMessage:
     """Broken rules of one kind in one message (a row that breaks two columns is one message).
 
-    Re-entry buttons cover every row involved; a warning has a button to accept it with a reason.
+    Re-entry buttons name the rows whose correction fixes the most (``report.fixes``), the rows
+    just entered always among them; a warning has a button to accept it with a reason.
     """
     first = violations[0]
     error = first.severity is Severity.ERROR
     template = texts.ERROR_FOUND if error else texts.WARNING_FOUND
     description = "\n".join(escape(v.describe()) for v in violations)
-    buttons: list[list[Button]] = []
-    for violation in violations:
-        for reenter in reenter_buttons(violation, report):
-            if [reenter] not in buttons:
-                buttons.append([reenter])
+    buttons: list[list[Button]] = [[b] for b in fix_buttons(violations, report, hints)]
+    if not buttons:  # no row's correction helps (an outlier): every row involved
+        for violation in violations:
+            for reenter in reenter_buttons(violation, report):
+                if [reenter] not in buttons:
+                    buttons.append([reenter])
+    if not error and len(violations) > 1:
+        # Each warning its own button: a reason answers one warning, never the bundle.
+        template = texts.WARNINGS_FOUND
+        description = "\n".join(
+            f"{n}. {escape(v.describe())}" for n, v in enumerate(violations, start=1)
+        )
+        buttons = buttons[: max(0, 8 - len(violations))]
+        for number, violation in enumerate(violations[:8], start=1):
+            rule = rule_number(report.format, violation.key)
+            label = texts.BTN_ACCEPT_NUMBERED.format(number=number)
+            buttons.append([button(label, ExplainWarning(rule))])
+        return OutMessage(text=template.format(description=description), buttons=buttons)
     if not error:
         buttons.append(
             [
@@ -281,6 +345,48 @@ def violations_message(violations: list[Violation], report: Report) -> OutMessag
             ]
         )
     return OutMessage(text=template.format(description=description), buttons=buttons[:8])
+
+
+@dataclass(frozen=True)
+class FixHints:
+    """What the ranking of fix rows reads besides the report: the rows just entered, the rows
+    entered lately (newest first) and last year's report."""
+
+    just_entered: tuple[str, ...] = ()
+    recent: tuple[str, ...] = ()
+    previous: Report | None = None
+
+
+def fix_buttons(
+    violations: list[Violation], report: Report, hints: FixHints | None = None, limit: int = 4
+) -> list[Button]:
+    """重填 buttons for the rows best placed to fix ``violations`` (``rank_fix_rows``), at most
+    ``limit``, every row just entered among them; empty when no row's correction helps."""
+    hints = hints or FixHints()
+    ranked = rank_fix_rows(
+        report,
+        violations,
+        just_entered=set(hints.just_entered),
+        recent=hints.recent,
+        previous=hints.previous,
+    )
+    keys = [c.key for c in ranked if c.fixed]
+    chosen = keys[:limit]
+    for key in hints.just_entered:
+        if key in [c.key for c in ranked] and key not in chosen:
+            chosen = [*chosen[: limit - 1], key] if len(chosen) >= limit else [*chosen, key]
+    if not keys:
+        return []
+    plan = plan_for(report.format)
+    buttons = []
+    for key in chosen:
+        index = index_of(report.format, key)
+        question = plan[index]
+        assert isinstance(question, RowQuestion)
+        buttons.append(
+            button(texts.BTN_REENTER.format(label=short_label(question.label)), Jump(index))
+        )
+    return buttons
 
 
 def reenter_buttons(violation: Violation, report: Report, limit: int = 4) -> list[Button]:
@@ -354,6 +460,7 @@ def contents_message(
         ]
         for s in report.format.sections
     ]
+    buttons.append([button(texts.BTN_ROW_LIST, RowList(0))])
     buttons.append([button(texts.BTN_REVIEW, Review()), button(texts.BTN_EXPORT, Export())])
     return OutMessage(text=texts.CONTENTS, buttons=buttons)
 
@@ -411,6 +518,7 @@ def review_messages(
     gates: dict[str, bool],
     violations: list[Violation],
     organisation: str,
+    hints: FixHints | None = None,
 ) -> list[OutMessage]:
     """Completion per section with each table as a monospace block; then the open problems.
 
@@ -451,10 +559,18 @@ def review_messages(
         for number, violation in enumerate(violations[:8], start=1):
             mark = "❌" if violation.severity is Severity.ERROR else "⚠️"
             lines.append(f"{number}. {mark} {escape(violation.describe())}")
-            first = reenter_buttons(violation, report, limit=1)
-            if first:
-                buttons.append([Button(label=f"{number}. {first[0].label}", data=first[0].data)])
+            first = fix_buttons([violation], report, hints, limit=1) or reenter_buttons(
+                violation, report, limit=1
+            )
+            row = [Button(label=f"{number}. {first[0].label}", data=first[0].data)] if first else []
+            if violation.severity is Severity.WARNING:
+                rule = rule_number(report.format, violation.key)
+                label = texts.BTN_ACCEPT_NUMBERED.format(number=number)
+                row.append(button(label, ExplainWarning(rule)))
+            if row:
+                buttons.append(row)
     else:
         lines.append(texts.REVIEW_NO_PROBLEMS)
     buttons.append([button(texts.BTN_CONTINUE, Fill()), button(texts.BTN_EXPORT, Export())])
+    buttons.append([button(texts.BTN_ROW_LIST, RowList(0))])
     return [overview, OutMessage(text="\n".join(lines), buttons=buttons)]

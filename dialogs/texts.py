@@ -221,7 +221,6 @@ DATABASE_FAULTS = {
     "io": "服务器读写数据时出错，刚才这条消息未能保存。此前已填写的内容都已保存。请联系系统管理员，稍后再发送。",
 }
 SOMETHING_WENT_WRONG = "抱歉，处理刚才的消息时出了问题。您已填写的内容都已保存，没有丢失。请稍后再试，或发送 /fill 继续。"
-EDITED_MESSAGE = "修改过的消息不会被记录。如需更正，请直接重新发送，或点“上一步”回到那一项。"
 LAST_YEAR_NONE = (
     "还没有{year}年的报告数据。可以把{year}年的报告（.docx）发给我，确认后就能在填写时对照。"
 )
@@ -527,3 +526,47 @@ PROGRESS_WAITED_TODAY = "{status}（今天）"
 PROGRESS_OPEN_COMMENTS = "，{count}条意见未改"
 LOCKED_NOT_SAVED = "没有保存。"
 REVIEW_MOMENT = "{month}月{day}日 {time}"
+
+# --- fixing as cheap as entering (issue 13) ---------------------------------------------------
+STILL_OPEN = "⚠️ 这一行已改，但下面的错误仍未消除："
+BTN_GROUP_REST_ZERO = "{group}余下为0"
+GROUP_REST_ZERO_DONE = "已将“{group}”本行及以下共{count}行填为0。"
+PART_SAVED_NEXT = "已保存（这一部分共{length}字）。如还有内容，请点“补充”。"
+BTN_APPEND = "补充"
+PART_CURRENT_APPEND = (
+    "已填写的内容（{length}字）：\n<i>{excerpt}</i>\n请发送要补充的内容，将接在已有文字后面；"
+    "不补充了请点“保留原文”。"
+)
+PART_FIGURES_ONLY = (
+    "您发送的“{text}”只有数字。这是表格数字吗？"
+    "要填表格某一行，请在数字前写行号，例如：<code>三（三）5 1 0 0 0 0 0</code>，"
+    "或点“目录”找到那一行；如果这就是本部分的文字，请点“照原样保存”。"
+)
+BTN_TEXT_AS_IS = "照原样保存"
+WARNINGS_FOUND = "⚠️ <b>请核实</b>\n{description}\n如某一条确实无误，请点该条的“核实无误”按钮并说明原因（每条单独说明）。"
+BTN_ACCEPT_NUMBERED = "第{number}条核实无误"
+WARNING_ASK_REASON_FOR = "关于这一条：{description}\n"
+EXPORT_DONE_NOTE = "报告已生成：{filename}\n{note}以后如需修改，发送 /fill 修改后重新生成即可。"
+ROW_QUESTION_HEAD = "{progress}\n{block}<b>{label}</b>"
+ROW_QUESTION_SHORT = "请填{count}个数，各栏同前（发送“？”可再看各栏说明）。"
+#: What a clerk types to see a table's columns again.
+LEGEND_REQUESTS = frozenset({"?", "？", "说明", "栏目", "栏目说明"})
+ERROR_CLEARED = "✅ 改正后，这一行涉及的错误已消除。"
+EDITED_APPLIED = "已按修改后的消息更正："
+EDITED_REFUSED = "修改后的消息没有记录：{reason}"
+EDITED_OTHER = (
+    "修改过的消息只用来更正表格某一行最后一次填的数字；这条修改没有记录。"
+    "如需更正，请直接重新发送，或点“上一步”回到那一项。"
+)
+UNSUPPORTED_KIND = "图片、语音和表情无法识别，请用文字发送，或发送报告文件（Word、PDF等）。"
+STALE_TEXT_ANSWER = "这条回答是给前一个问题的，问题已经变了，没有记录。请按当前问题重新填写："
+ROW_LIST = (
+    "<b>按行查找</b>（第{page}/{pages}页；✅ 已填　… 未填）\n点一行即可填写或修改。"
+    "也可以在任何时候直接发送行号和数字，例如：<code>四 2 1 0 0 1 0</code>。"
+)
+ROW_LIST_ITEM = "{mark} {code} {label}"
+BTN_ROW_LIST = "按行查找"
+BTN_PAGE_BACK = "上一页"
+BTN_PAGE_NEXT = "下一页"
+BTN_TABLES_FIRST = "先填表格"
+START_TABLES_FIRST = "叙述部分常要引用表格里的数字，也可以先填表格，再写叙述部分。"

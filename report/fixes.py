@@ -24,8 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
-from report.formats import APPLICANT_COLUMNS
-from report.layout import ReportFormat
+from report.layout import ReportFormat, RowRole
 from report.rowcodes import RowTarget, row_targets
 from report.rules import (
     Balance,
@@ -42,9 +41,6 @@ from report.rules import (
 from report.values import Report
 
 Terms = dict[str, int]
-
-RESULTS_TOTAL_ROW = "applications.results_total"
-CARRIED_FORWARD_ROW = "applications.carried_forward"
 
 
 @dataclass(frozen=True)
@@ -232,9 +228,14 @@ def may_offer_balance(report: Report, violations: Sequence[Violation]) -> bool:
     result rows is open in an applicant column (balancing then would hide the slip in a result
     row behind a wrong 四, as the issue's clerk found)."""
     fmt = report.format
-    result_cells: set[str] = set()
-    for column in APPLICANT_COLUMNS:
-        result_cells.update(fmt.column_addends(f"{RESULTS_TOTAL_ROW}.{column.id}"))
+    result_cells = {
+        block.cell_id(row, column)
+        for table in fmt.tables
+        for block in table.blocks
+        for row in block.rows
+        if row.role is RowRole.RESULT
+        for column in block.entered_columns
+    }
     for violation in violations:
         if violation.severity is not Severity.ERROR:
             continue

@@ -181,8 +181,11 @@ class Person:
         last = _fingerprint(self.client.snapshot(with_content=False), self.user_id)
         while time.monotonic() < deadline:
             time.sleep(QUIET_SECONDS)
-            now = _fingerprint(self.client.snapshot(with_content=False), self.user_id)
-            if now == last:
+            snapshot = self.client.snapshot(with_content=False)
+            now = _fingerprint(snapshot, self.user_id)
+            # Quiet is not enough: the bot paces a chat's messages (about one a second once a
+            # burst is spent), and it confirms an update only after its replies are sent.
+            if now == last and not snapshot.pending_updates:
                 break
             last = now
         messages = self.bot_messages()

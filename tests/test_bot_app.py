@@ -49,6 +49,18 @@ def test_only_new_private_messages_reach_the_answer_handlers(tmp_path, monkeypat
         application = build_application(Settings(), store)
         assert routed_to(application, message()) == ["on_text"]
         assert routed_to(application, message(key="edited_message")) == ["on_edited"]
+        sticker = message()
+        del sticker["message"]["text"]
+        sticker["message"]["sticker"] = {
+            "file_id": "s",
+            "file_unique_id": "s",
+            "type": "regular",
+            "width": 1,
+            "height": 1,
+            "is_animated": False,
+            "is_video": False,
+        }
+        assert routed_to(application, sticker) == ["on_unsupported"]
         assert routed_to(application, message(chat_type="group")) == []
         assert routed_to(application, message(chat_type="supergroup", text="/fill")) == []
 

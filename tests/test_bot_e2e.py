@@ -57,13 +57,11 @@ def onboard(admin: Person, clerk: Person, name: str = "赣州经开区蟠龙镇�
 def fill_seed_until_table3(clerk: Person) -> None:
     clerk.command("fill", "2020")
     clerk.says("2020年，蟠龙镇高度重视政府信息公开工作，全年主动公开政府信息103条。")
-    clerk.taps("本部分完成")
-    clerk.says("通过网络问政平台，回复公众提问39次，及时回应群众关切。")
-    clerk.taps("本部分完成")
+    clerk.says("通过网络问政平台，回复公众提问39次。")
+    clerk.taps("补充")
+    clerk.says("及时回应群众关切。")
     clerk.says("通过网站、信函、电子邮件、传真以及口头等形式接受社会各界依申请公开0条。")
-    clerk.taps("本部分完成")
     clerk.says("蟠龙镇在政府信息公开专栏上发布103条信息，建立信息公开保密审查机制。")
-    clerk.taps("本部分完成")
     for _ in range(7):
         clerk.taps("本行全为0")
     clerk.says("9个 180000元")
@@ -74,9 +72,7 @@ def finish_seed(clerk: Person) -> None:
     clerk.taps("本行全为0")
     clerk.taps("没有")
     clerk.says("公开的质量有待提高，公开目录结构有待优化。下一步加强业务人员学习培训。")
-    clerk.taps("本部分完成")
     clerk.says("无。")
-    clerk.taps("本部分完成")
     clerk.taps("生成报告")
 
 
@@ -141,8 +137,8 @@ def test_an_office_is_created_a_clerk_joins_and_fills_in_the_seed_report(
     )
 
     # An answered question's button is refused by its question number, and nothing is recorded.
-    stale = next(m for m in clerk.bot_messages() if "本部分完成" in [b.text for b in m.buttons])
-    button = next(b for b in stale.buttons if b.text == "本部分完成")
+    stale = next(m for m in clerk.bot_messages() if "本行全为0" in [b.text for b in m.buttons])
+    button = next(b for b in stale.buttons if b.text == "本行全为0")
     client.press_button(CLERK, stale.message_id, button.callback_data)
     refusal = Person.text(clerk.settle())
     assert "已经回答过了" in refusal or "按钮已失效" in refusal
@@ -230,7 +226,6 @@ def test_killed_mid_conversation_the_clerk_continues_where_they_were(botapi_serv
     onboard(admin, clerk)
     clerk.command("fill")
     clerk.says("综述。")
-    clerk.taps("本部分完成")
     before_kill = clerk.question().text
     bot.kill()
     # Typed while the bot is down: Telegram keeps the update until the bot confirms it.
@@ -240,7 +235,6 @@ def test_killed_mid_conversation_the_clerk_continues_where_they_were(botapi_serv
     assert "已保存（这一部分共8字）" in Person.text(clerk.bot_messages()[-2:])
     assert "（一）主动公开" in before_kill
     # Killed right after a message is sent: processed once or not yet, never twice.
-    clerk.taps("本部分完成")
     client.send_text(CLERK, "依申请公开情况。")
     bot.kill()
     bot.start()

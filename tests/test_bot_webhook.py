@@ -67,7 +67,7 @@ def test_a_clerk_fills_in_through_the_webhook(botapi_server, tmp_path, office) -
         question = clerk.command("fill", str(YEAR))
         assert "总体情况" in clerk.text(question)
         clerk.says("2020年，本镇主动公开政府信息103条。")
-        reply = clerk.taps("本部分完成")
+        reply = clerk.taps("补充")
         assert reply, "the press got no answer"
         assert _overview(db, org_id) == "2020年，本镇主动公开政府信息103条。"
 
@@ -113,9 +113,9 @@ def test_clerks_of_several_offices_typing_at_once_are_served_in_parallel_each_in
         for clerk_id, name in clerks.items():
             org = store.find_organisation(name)
             texts = store.load(store.report(org.id, YEAR, create=False).id).texts
-            assert texts["overview.summary"] == "\n".join(
-                f"{clerk_id}的第{n}段。" for n in range(1, 4)
-            )
+            # Each message answers one part and moves on: in order, the parts hold 1, 2, 3.
+            parts = ("overview.summary", "overview.active", "overview.requests")
+            assert [texts[p] for p in parts] == [f"{clerk_id}的第{n}段。" for n in range(1, 4)]
 
 
 def test_posts_that_do_not_come_from_telegram_are_refused(botapi_server, tmp_path, office) -> None:

@@ -13,6 +13,7 @@ from dialogs.buttons import (
     MAX_DATA_BYTES,
     Answer,
     AnswerAction,
+    AppendPart,
     ChooseOrganisation,
     ConfirmImport,
     ConfirmLedger,
@@ -28,6 +29,7 @@ from dialogs.buttons import (
     OpenSection,
     RemindBehind,
     Review,
+    RowList,
     SaveExit,
 )
 
@@ -45,6 +47,8 @@ EVERY_KIND: list[buttons.Action] = [
     OpenSection(BIG),
     Jump(BIG),
     ExplainWarning(BIG),
+    AppendPart(BIG),
+    RowList(BIG),
     ConfirmImport(confirmed=True),
     ConfirmImport(confirmed=False),
     ChooseOrganisation(BIG),

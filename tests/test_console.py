@@ -6,12 +6,13 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from dialogs.deadlines import reporting_year
-from storage import Store
+from dialogs.model import Command
+from storage import Role, Store
 
 
 def test_console_fills_and_saves_answers(tmp_path):
     db = tmp_path / "console.db"
-    lines = "本年度，我镇全年主动公开政府信息56条。\n#1\n#3\n#3\n#3\n#3\n#3\n0 0 0\n/review\n/quit"
+    lines = "本年度，我镇全年主动公开政府信息56条。\n#3\n#2\n#2\n#2\n#2\n0 0 0\n/review\n/quit"
     result = CliRunner().invoke(
         main,
         ["console", "--db", str(db), "--org", "某县某镇人民政府", "--out", str(tmp_path)],
@@ -20,7 +21,7 @@ def test_console_fills_and_saves_answers(tmp_path):
     assert result.exit_code == 0, result.output
     assert "已创建单位：某县某镇人民政府" in result.output
     assert "【一、总体情况】（1/6）" in result.output
-    assert "[#1 本部分完成]" in result.output
+    assert "[#1 补充]" in result.output
     assert "已记录 规章：0 0 0" in result.output
     assert "预览（草稿）" in result.output
     with Store(db) as store:
@@ -89,3 +90,58 @@ def test_console_acts_as_either_person_of_a_review(tmp_path):
         assert store.review(report_id).status.value == "submitted"
     result = CliRunner().invoke(main, ["console", "--db", str(db), "--person", "77"])
     assert result.exit_code == 1 and "no person 77" in result.output
+
+
+def _console(db, person: str, lines: str):  # type: ignore[no-untyped-def]
+    args = ["console", "--db", str(db), "--org", "某县某镇人民政府", "--person", person]
+    result = CliRunner().invoke(main, args, input=lines + "\n/quit\n")
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _report(db):  # type: ignore[no-untyped-def]
+    with Store(db) as store:
+        org = store.find_organisation("某县某镇人民政府")
+        (year,) = store.years(org.id)
+        return store.load(store.report(org.id, year).id)
+
+
+def test_the_question_buttons_stay_usable_after_a_refusal(tmp_path):
+    db = tmp_path / "c.db"
+    # Skip the six parts (#1 is 先填表格 at first), then a refused row: #1 is still the question's 本行全为0.
+    output = _console(db, "李文书", "#3\n#2\n#2\n#2\n#2\n#2\n1 2\n#1")
+    assert "这一行要填3个数" in output
+    assert "当前问题的按钮仍可使用" in output
+    assert "已记录 规章：0 0 0" in output
+    assert _report(db).figures["disclosure.rules.issued"] == 0
+
+
+def test_each_console_person_has_their_own_conversation(tmp_path):
+    db = tmp_path / "c.db"
+    _console(db, "李文书", "#3\n#2\n#2\n#2\n#2\n#2")  # 李 is now on table 二's first row
+    output = _console(db, "王干事", "王干事写的综述。")  # 王 starts at the first part
+    assert "已保存（这一部分共8字）" in output
+    output = _console(db, "李文书", "1 1 1")  # 李 answers the row he was asked, not 王's part
+    assert "已记录 规章：1 1 1" in output
+    report = _report(db)
+    assert report.texts["overview.summary"] == "王干事写的综述。"
+    assert report.figures["disclosure.rules.issued"] == 1
+
+
+def test_a_typed_answer_for_an_earlier_question_is_not_applied_to_the_current_one(tmp_path):
+    from dialogs.console import question_seq
+    from dialogs.model import TextInput
+    from tests.test_dialogs import make_engine
+
+    with Store(tmp_path / "c.db") as store:
+        org = store.add_organisation("某县某镇人民政府")
+        store.upsert_person(7, "李文书")
+        store.add_membership(7, org.id, Role.CLERK)
+        engine = make_engine(store, date(2025, 1, 8))
+        first = engine.handle(7, Command(name="fill"))
+        seq = question_seq(first)
+        engine.handle(7, TextInput(text="综述。", seq=seq))  # answered: the next part is asked
+        late = engine.handle(7, TextInput(text="另一台电脑上打的字。", seq=seq))
+        assert "这条回答是给前一个问题的" in "\n".join(m.text for m in late)
+        report = store.load(store.report(org.id, 2024).id)
+    assert report.texts == {"overview.summary": "综述。"}

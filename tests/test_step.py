@@ -87,8 +87,8 @@ def test_free_text_in_every_mode(mode):
     texts_sent = [m.text for m in outcome.messages]
     match mode:
         case Mode.ASKING:  # question 1 is a narrative part: the text is its answer
-            assert texts_sent[0] == texts.PART_RECEIVED.format(length=2)
-            assert outcome.state.part_started
+            assert texts_sent[0] == texts.PART_SAVED_NEXT.format(length=2)
+            assert outcome.state.cursor == 2  # and on to the next question
         case Mode.REASON:  # no warning is open on an empty report: nothing to accept
             assert texts_sent[0] == texts.WARNING_GONE
             assert not any(isinstance(e, AcceptWarning) for e in outcome.effects)
@@ -261,3 +261,73 @@ def test_an_approved_report_exports_final_and_the_appendix_on_request():
     outcome = step(ConversationState(report_id=5), Command(name="export"), ctx)
     (render,) = [e for e in outcome.effects if isinstance(e, RenderReport)]
     assert not render.draft and not render.appendix
+
+
+@pytest.mark.parametrize("mode", [Mode.ASKING, Mode.IDLE])
+def test_a_row_code_typed_at_a_narrative_part_or_idle_writes_that_row(mode):
+    state = state_in(mode)  # question 1 is a narrative part
+    outcome = step(state, TextInput(text="三（三）5 1 0 0 0 0 0"), context())
+    writes = [e for e in outcome.effects if isinstance(e, WriteFigures)]
+    assert len(writes) == 1
+    assert writes[0].figures["applications.refused.internal_affairs.natural_person"] == 1
+    assert not any(e for e in outcome.effects if type(e).__name__ == "WriteText")
+    assert outcome.state.mode is Mode.ASKING
+    assert outcome.messages[-1].question
+
+
+def test_the_group_button_zeroes_the_rest_of_its_group_only():
+    report = empty_report()
+    plan = plan_for(report.format)
+    index = next(
+        i
+        for i, q in enumerate(plan)
+        if q.key == "row:applications.refused.internal_affairs.natural_person"
+    )
+    state = ConversationState(report_id=1, mode=Mode.ASKING, cursor=index, seq=3)
+    press = ButtonPress(data=buttons.encode(Answer(3, AnswerAction.GROUP_ZERO)))
+    outcome = step(state, press, context(report))
+    written = {c for e in outcome.effects if isinstance(e, WriteFigures) for c in e.figures}
+    assert "applications.refused.inquiry.natural_person" in written
+    assert "applications.refused.third_party.natural_person" not in written
+    assert not any(c.startswith("applications.unavailable.") for c in written)
+    asked = plan[outcome.state.cursor]
+    assert asked.key == "row:applications.unavailable.not_held.natural_person"
+
+
+def test_a_typed_answer_carrying_an_earlier_question_writes_nothing():
+    state = ConversationState(report_id=1, mode=Mode.ASKING, cursor=1, seq=7)
+    outcome = step(state, TextInput(text="综述。", seq=6), context())
+    assert outcome.effects == []
+    assert outcome.messages[0].text == texts.STALE_TEXT_ANSWER
+    assert outcome.messages[-1].question and outcome.state.cursor == 1
+
+
+def test_an_edit_of_the_last_answer_to_a_row_rewrites_that_row_only():
+    plan = plan_for(empty_report().format)
+    key = "row:disclosure.rules.issued"
+    row = next(i for i, q in enumerate(plan) if q.key == key)
+    report = empty_report().with_figures({c: Decimal(1) for c in plan[row].cells})
+    state = ConversationState(
+        report_id=1, mode=Mode.ASKING, cursor=row + 2, seq=9, answer_messages={key: 31}
+    )
+    edit = TextInput(text="2 0 5", message_id=31, edited=True)
+    outcome = step(state, edit, context(report))
+    (write,) = [e for e in outcome.effects if isinstance(e, WriteFigures)]
+    assert write.figures == {
+        "disclosure.rules.issued": 2,
+        "disclosure.rules.repealed": 0,
+        "disclosure.rules.in_force": 5,
+    }
+    assert outcome.state.cursor == row + 2  # the clerk stays where they were
+    other = step(state, TextInput(text="2 0 5", message_id=30, edited=True), context(report))
+    assert other.effects == [] and [m.text for m in other.messages] == [texts.EDITED_OTHER]
+
+
+def test_figures_alone_at_a_part_are_questioned_and_kept_only_when_confirmed():
+    state = ConversationState(report_id=1, mode=Mode.ASKING, cursor=0, seq=3)
+    asked = step(state, TextInput(text="1 0 3"), context())
+    assert asked.effects == [] and asked.state.pending_text == "1 0 3"
+    press = ButtonPress(data=buttons.encode(Answer(3, AnswerAction.TEXT_AS_IS)))
+    kept = step(asked.state, press, context())
+    assert [e.text for e in kept.effects if type(e).__name__ == "WriteText"] == ["1 0 3"]
+    assert kept.state.cursor == 1

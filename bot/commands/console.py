@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import getpass
 import io
+import re
 import sys
+import zlib
 from pathlib import Path
 
 import click
@@ -14,39 +17,56 @@ from dialogs.console import run_console
 from dialogs.reminders import FILLING_ROLES
 from storage import Role
 
-CONSOLE_PERSON_ID = -1
-CONSOLE_PERSON_NAME = "本机用户"
 DEFAULT_ORGANISATION = "示例县示例镇人民政府"
 
 
+def console_person_id(name: str) -> int:
+    """A stable person id for a console user, from their name: negative, so it never meets a
+    Telegram user's id, and the same name is the same person on every run."""
+    return -1 - zlib.crc32(name.encode("utf-8")) % 1_000_000_000
+
+
+def default_person() -> str:
+    """The OS user running the console (each terminal user is a person of their own)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "console"
+
+
 def open_console(
-    db_path: Path, organisation: str, out_dir: Path, person_id: int | None = None
+    db_path: Path, organisation: str, out_dir: Path, person: str | None = None
 ) -> None:
-    """Join the local user to ``organisation`` (creating it if needed) and run the console;
-    with ``person_id``, act as that person instead (a clerk, or a supervisor reviewing)."""
+    """Run the console as ``person``: the user id of a person in the database (a clerk,
+    or a supervisor reviewing, who starts at /progress), or else a name (the OS user by
+    default) joined to ``organisation`` as a clerk (creating it if needed). Two consoles of two
+    people are two conversations."""
+    name = person or default_person()
     with opened_store(db_path) as store:
-        if person_id is not None:
-            if store.person(person_id) is None or not store.memberships(person_id):
-                raise click.ClickException(f"no person {person_id} with a membership in {db_path}")
-            fills = any(m.role in FILLING_ROLES for m in store.memberships(person_id))
+        existing = int(name) if re.fullmatch(r"-?[0-9]{1,15}", name) else None
+        if existing is not None:
+            if store.person(existing) is None or not store.memberships(existing):
+                raise click.ClickException(f"no person {existing} with a membership in {db_path}")
+            fills = any(m.role in FILLING_ROLES for m in store.memberships(existing))
             run_console(
                 make_engine(store),
-                person_id,
+                existing,
                 typed_lines(),
                 click.echo,
                 out_dir,
                 opening="fill" if fills else "progress",
             )
             return
+        person_id = console_person_id(name)
         org = store.find_organisation(organisation)
         if org is None:
             org = store.add_organisation(organisation)
             click.echo(f"已创建单位：{org.name}（数据库：{db_path}）")
-        store.upsert_person(CONSOLE_PERSON_ID, CONSOLE_PERSON_NAME)
-        if store.role_in(CONSOLE_PERSON_ID, org.id) is None:
-            store.add_membership(CONSOLE_PERSON_ID, org.id, Role.CLERK)
+        store.upsert_person(person_id, name)
+        if store.role_in(person_id, org.id) is None:
+            store.add_membership(person_id, org.id, Role.CLERK)
         engine = make_engine(store)
-        run_console(engine, CONSOLE_PERSON_ID, typed_lines(), click.echo, out_dir)
+        run_console(engine, person_id, typed_lines(), click.echo, out_dir)
 
 
 def typed_lines() -> io.TextIOWrapper:
@@ -74,11 +94,12 @@ def typed_lines() -> io.TextIOWrapper:
 )
 @click.option(
     "--person",
-    "person_id",
-    type=int,
     default=None,
-    help="Act as this person (a Telegram user id in the database), e.g. a supervisor.",
+    help=(
+        "Who is typing: a name (default: the OS user), joined to --org as a clerk; or the "
+        "Telegram user id of a person in the database, e.g. a supervisor."
+    ),
 )
-def console(db_path: Path, organisation: str, out_dir: Path, person_id: int | None) -> None:
+def console(db_path: Path, organisation: str, out_dir: Path, person: str | None) -> None:
     """Fill in a report in the terminal (the same dialogs as the bot)."""
-    open_console(db_path, organisation, out_dir, person_id)
+    open_console(db_path, organisation, out_dir, person)
