@@ -351,3 +351,140 @@ def test_dongzhi_2022_without_its_title_is_refused() -> None:
     with pytest.raises(DocumentRejected) as refused:
         _read("dongzhi-czj-2022.txt")
     assert "标题" in refused.value.message
+
+
+# --- 洪泽区人民政府 2023 and 2024 (whole published PDFs) -------------------------------------
+
+_COLUMNS = ("natural_person", "business", "research", "public_interest", "legal_service")
+_COLUMNS = (*_COLUMNS, "other_org", "total")
+
+#: Table 3 as printed (README), row by row: natural person … other, then 总计.
+_HONGZE_ROWS = (
+    "new",
+    "carried_over",
+    "granted",
+    "partly_granted",
+    "refused.state_secret",
+    "refused.prohibited_by_law",
+    "refused.three_safeties",
+    "refused.third_party",
+    "refused.internal_affairs",
+    "refused.process_info",
+    "refused.enforcement_files",
+    "refused.inquiry",
+    "unavailable.not_held",
+    "unavailable.needs_creation",
+    "unavailable.unclear",
+    "not_processed.petition",
+    "not_processed.duplicate",
+    "not_processed.publication",
+    "not_processed.excessive",
+    "not_processed.confirmation",
+    "other.misc",
+    "results_total",
+    "carried_forward",
+)
+_APPEALS = ("review", "litigation_direct", "litigation_after_review")
+_APPEAL_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
+
+
+def _hongze_printed(
+    table2: tuple[int | str, ...], natural: tuple[int, ...], appeals: tuple[int, ...]
+) -> dict[str, Decimal]:
+    """Every printed figure: table 2 in order, the natural-person column of table 3 (every
+    organisation column is printed 0, and each row's 总计 equals its natural-person figure
+    as printed), and the 15 figures of table 4 in order."""
+    cells2 = (
+        "disclosure.rules.issued",
+        "disclosure.rules.repealed",
+        "disclosure.rules.in_force",
+        "disclosure.normative.issued",
+        "disclosure.normative.repealed",
+        "disclosure.normative.in_force",
+        "disclosure.licensing.decisions",
+        "disclosure.penalty.decisions",
+        "disclosure.enforcement.decisions",
+        "disclosure.fees.amount",
+    )
+    printed = {cell: Decimal(str(v)) for cell, v in zip(cells2, table2, strict=True)}
+    for row, value in zip(_HONGZE_ROWS, natural, strict=True):
+        for column in _COLUMNS:
+            figure = value if column in ("natural_person", "total") else 0
+            printed[f"applications.{row}.{column}"] = Decimal(figure)
+    appeal_cells = [f"{a}.{c}" for a in _APPEALS for c in _APPEAL_COLUMNS]
+    printed.update(
+        {cell: Decimal(v) for cell, v in zip(appeal_cells, appeals, strict=True)}
+    )
+    return printed
+
+
+HONGZE_2023_PRINTED = _hongze_printed(
+    (0, 0, 0, 0, 5, 5, 550, 4119, 195, "7730.28"),
+    (21, 0, 0, 4, 1, 0, 0, 0, 0, 1, 1, 0, 10, 3, 0, 1, 0, 0, 0, 0, 0, 21, 0),
+    (10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0),
+)
+HONGZE_2024_PRINTED = _hongze_printed(
+    (0, 0, 0, 3, 0, 8, 9487, 2776, 84, 7545),
+    (95, 0, 50, 9, 0, 0, 1, 0, 0, 1, 1, 0, 31, 1, 0, 1, 0, 0, 0, 0, 0, 95, 0),
+    (1, 1, 0, 0, 2, 1, 0, 0, 0, 1, 2, 0, 1, 0, 3),
+)
+
+
+def _assert_hongze(result: ReadResult, printed: dict[str, Decimal]) -> None:
+    assert result.format_id == "current"
+    assert result.report.figures == printed
+    # The office's typo in a label carried from year to year, read by similarity and named.
+    (typo,) = _problems(result, ProblemKind.DOCUMENT)
+    assert "2.其他法律行政止公开" in typo
+    # A current-format year printing the 2019–2020 single row （六）其他处理: its figures go to
+    # 3.其他 and the two sub-rows it cannot split are named, so the figures are incomplete.
+    (single_row,) = _problems(result, ProblemKind.FIGURE)
+    assert "（六）其他处理" in single_row
+    assert not result.figures_complete
+
+
+def test_hongze_2023_pdf_white_line_boxes_and_printed_appeal_totals() -> None:
+    result = _read("hongze-2023.pdf")
+    assert (result.organisation, result.year) == ("洪泽区人民政府", 2023)
+    _assert_hongze(result, HONGZE_2023_PRINTED)
+    _texts_start(
+        result,
+        {
+            "overview.summary": "2023 年，洪泽区人民政府坚持以习近平新时代",
+            "overview.active": "主要通过政府门户网站主动公开政府",
+            "overview.requests": "进一步规范依申请公开流程",
+            "overview.management": "加强区政府门户网站及政务新媒体日常管理",
+            "overview.platforms": "加强对区政府网站、政",
+            "overview.oversight": "进一步细化分解政府门",
+            "problems": "2023 年，洪泽区政府信息公开工作取得一定的成效",
+            "other_matters": "2023 年，区政府严格落实",
+        },
+    )
+    # Printed errors (README): 行政复议 总计 0 against 10+1, 复议后起诉 总计 0 against 5.
+    errors = {v.key: v for v in check(result.report) if v.severity is Severity.ERROR}
+    assert set(errors) == {
+        "appeal_total.review.total",
+        "appeal_total.litigation_after_review.total",
+    }
+    review = errors["appeal_total.review.total"]
+    assert (review.left.value, review.right.value) == (0, 11)
+
+
+def test_hongze_2024_pdf_clean_report() -> None:
+    result = _read("hongze-2024.pdf")
+    assert (result.organisation, result.year) == ("淮安市洪泽区人民政府", 2024)
+    _assert_hongze(result, HONGZE_2024_PRINTED)
+    _texts_start(
+        result,
+        {
+            "overview.summary": "2024 年，淮安市洪泽区人民政府坚持",
+            "overview.active": "主要通过政府门户网站主动公开政府",
+            "overview.requests": "根据《条例》和上级部门关于依申",
+            "overview.management": "加强区政府门户网站及政务新媒",
+            "overview.platforms": "加强对区政府网站、政",
+            "overview.oversight": "将政府网站平台信息公",
+            "problems": "2024 年，全区政府信息公开工作虽取得一定成绩",
+            "other_matters": "2024 年，区政府严格落实",
+        },
+    )
+    assert [v for v in check(result.report) if v.severity is Severity.ERROR] == []
