@@ -412,9 +412,7 @@ def _hongze_printed(
             figure = value if column in ("natural_person", "total") else 0
             printed[f"applications.{row}.{column}"] = Decimal(figure)
     appeal_cells = [f"{a}.{c}" for a in _APPEALS for c in _APPEAL_COLUMNS]
-    printed.update(
-        {cell: Decimal(v) for cell, v in zip(appeal_cells, appeals, strict=True)}
-    )
+    printed.update({cell: Decimal(v) for cell, v in zip(appeal_cells, appeals, strict=True)})
     return printed
 
 
