@@ -16,6 +16,7 @@ not (or no longer) a button of ours: a forged press, or a button of an older ver
     j.<index>         Jump          a question of the plan (its index): 重新填写
     w.<rule>          ExplainWarning a warning to explain (its index in the format's rules)
     i.c / i.x         ConfirmImport confirm / cancel an uploaded report
+    i.dc / i.dx       ConfirmDraft  confirm / cancel this year's report sent as a file
     o.<id>            ChooseOrganisation
     p.<id>            RemindBehind  a supervisor reminds the offices behind (the parent's id)
     r.<id>            OpenReport    a reminder's 继续填写 (the report's id)
@@ -100,6 +101,13 @@ class ConfirmImport:
 
 
 @dataclass(frozen=True)
+class ConfirmDraft:
+    """Write (or not) this year's report read from a file over the stored draft."""
+
+    confirmed: bool
+
+
+@dataclass(frozen=True)
 class ChooseOrganisation:
     organisation_id: int
 
@@ -131,6 +139,7 @@ Action = (
     | Jump
     | ExplainWarning
     | ConfirmImport
+    | ConfirmDraft
     | ChooseOrganisation
     | RemindBehind
     | OpenReport
@@ -163,6 +172,8 @@ def encode(action: Action) -> str:
             return f"w.{rule}"
         case ConfirmImport(confirmed):
             return "i.c" if confirmed else "i.x"
+        case ConfirmDraft(confirmed):
+            return "i.dc" if confirmed else "i.dx"
         case ChooseOrganisation(organisation_id):
             return f"o.{organisation_id}"
         case RemindBehind(parent_id):
@@ -184,6 +195,8 @@ def decode(data: str) -> Action | None:
         "e.d": Export(draft=True),
         "i.c": ConfirmImport(confirmed=True),
         "i.x": ConfirmImport(confirmed=False),
+        "i.dc": ConfirmDraft(confirmed=True),
+        "i.dx": ConfirmDraft(confirmed=False),
     }
     if data in simple:
         return simple[data]

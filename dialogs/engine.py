@@ -62,6 +62,8 @@ class ReadProblem(Protocol):
 class ReadOutcome(Protocol):
     report: Report
     problems: list[ReadProblem]
+    #: The organisation the title names (None: no title).
+    organisation: str | None
 
 
 class DocumentError(Exception):
@@ -331,6 +333,7 @@ class Engine:
             name=event.name,
             report_json=result.report.to_json(),
             problems=[ImportProblem(where=p.where, message=p.message) for p in result.problems],
+            organisation=result.organisation,
         )
 
     def _render(self, outcome: Outcome, context: Context) -> None:
@@ -348,7 +351,11 @@ class Engine:
             if isinstance(effect, WriteFigures):
                 figures: dict[str, Decimal | None] = dict(effect.figures)
                 self.store.write_figures(
-                    report_id, figures, person_id=person_id, source=source, expected=effect.expected
+                    report_id,
+                    figures,
+                    person_id=person_id,
+                    source=effect.source or source,
+                    expected=effect.expected,
                 )
             elif isinstance(effect, WriteText):
                 self.store.write_text(
@@ -356,7 +363,7 @@ class Engine:
                     effect.part_id,
                     effect.text,
                     person_id=person_id,
-                    source=source,
+                    source=effect.source or source,
                     expected=effect.expected,
                 )
             elif isinstance(effect, AcceptWarning):
