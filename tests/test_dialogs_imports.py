@@ -134,7 +134,9 @@ def test_another_offices_report_is_named_before_confirmation(store, township):  
     shown = clerk.text()
     assert "上海市人民政府办公厅" in shown and "不是本单位（赣州经开区蟠龙镇）" in shown
     # The preview names each figure's row and column.
-    assert "· 规章：本年新制发件数 13" in shown or "· 规章：" in shown
+    assert "· 规章：本年新制作数量 13、本年新公开数量 13、对外公开总数量 524" in shown
+    assert "· （三）不予公开 1.属于国家秘密：自然人 14" in shown
+    assert "· 行政复议：结果维持 5、尚未审结 2、总计 7" in shown
     assert "规章13、规章13" not in shown
     clerk.taps("取消")
     assert store.previous_report(township.id, 2020) is None
