@@ -86,7 +86,7 @@ def test_a_final_report_asks_for_a_confirmation_that_says_so_then_reopens():
     asked = step(ConversationState(report_id=1), upload(sent), context(stored, "final"))
     (message,) = asked.messages
     assert texts.DRAFT_FINAL_WARNING in message.text
-    assert [b.label for row in message.buttons for b in row][0] == texts.DRAFT_CONFIRM_FINAL
+    assert [b.label for row in message.buttons for b in row] == [texts.DRAFT_CONFIRM_FINAL, "取消"]
     assert asked.effects == []
     done = step(asked.state, press(True), context(stored, "final"))
     assert SetStatus(status="draft") in done.effects
