@@ -486,3 +486,85 @@ def test_hongze_2024_pdf_clean_report() -> None:
         },
     )
     assert [v for v in check(result.report) if v.severity is Severity.ERROR] == []
+
+
+# --- 平潭综合实验区 2023 (whole saved page, and the DOCX and PDF made from it) ----------------
+
+_PINGTAN_2023_TABLE3 = {
+    "new": "80 1 0 0 0 0 81",
+    "carried_over": "0 0 0 0 0 0 0",
+    "granted": "22 0 0 0 0 0 22",
+    "partly_granted": "19 1 0 0 0 0 20",
+    "refused.state_secret": "0 0 0 0 0 0 0",
+    "refused.prohibited_by_law": "0 0 0 0 0 0 0",
+    "refused.three_safeties": "0 0 0 0 0 0 0",
+    "refused.third_party": "1 0 0 0 0 0 1",
+    "refused.internal_affairs": "0 0 0 0 0 0 0",
+    "refused.process_info": "1 0 0 0 0 0 1",
+    "refused.enforcement_files": "1 0 0 0 0 0 1",
+    "refused.inquiry": "2 0 0 0 0 0 2",
+    "unavailable.not_held": "31 0 0 0 0 0 31",
+    "unavailable.needs_creation": "0 0 0 0 0 0 0",
+    "unavailable.unclear": "0 0 0 0 0 0 0",
+    "not_processed.petition": "0 0 0 0 0 0 0",
+    "not_processed.duplicate": "1 0 0 0 0 0 1",
+    "not_processed.publication": "0 0 0 0 0 0 0",
+    "not_processed.excessive": "0 0 0 0 0 0 0",
+    "not_processed.confirmation": "0 0 0 0 0 0 0",
+    "other.no_correction": "1 0 0 0 0 0 1",
+    "other.no_fee": "0 0 0 0 0 0 0",
+    "other.misc": "1 0 0 0 0 0 1",
+    "results_total": "80 1 0 0 0 0 81",
+    "carried_forward": "0 0 0 0 0 0 0",
+}
+PINGTAN_2023_PRINTED = {
+    "disclosure.rules.issued": Decimal(0),
+    "disclosure.rules.repealed": Decimal(0),
+    "disclosure.rules.in_force": Decimal(0),
+    "disclosure.normative.issued": Decimal(77),
+    "disclosure.normative.repealed": Decimal(132),
+    "disclosure.normative.in_force": Decimal(470),
+    "disclosure.licensing.decisions": Decimal(2629),
+    "disclosure.penalty.decisions": Decimal(1330),
+    "disclosure.enforcement.decisions": Decimal(54),
+    # Printed to the millionth of a 万元 (finding 5): kept as printed.
+    "disclosure.fees.amount": Decimal("5949.088667"),
+    **{
+        f"applications.{row}.{column}": Decimal(value)
+        for row, values in _PINGTAN_2023_TABLE3.items()
+        for column, value in zip(_COLUMNS, values.split(), strict=True)
+    },
+    **{
+        f"{appeal}.{column}": Decimal(value)
+        for appeal, values in zip(_APPEALS, ("1 1 0 0 2", "4 0 0 1 5", "1 0 1 0 2"), strict=True)
+        for column, value in zip(_APPEAL_COLUMNS, values.split(), strict=True)
+    },
+}
+
+
+@pytest.mark.parametrize("name", ["pingtan-2023.html", "pingtan-2023.docx", "pingtan-2023.pdf"])
+def test_pingtan_2023_pilot_zone_headings_on_their_own_lines(name: str) -> None:
+    result = _read(name)
+    assert (result.organisation, result.year, result.format_id) == (
+        "平潭综合实验区",
+        2023,
+        "current",
+    )
+    assert result.problems == []
+    assert result.report.figures == PINGTAN_2023_PRINTED
+    _texts_start(
+        result,
+        {
+            "overview.summary": "2023年，平潭综合实验区坚持以习近平新时代",
+            "overview.active": "平潭综合实验区切实落实国务院办公厅",
+            "overview.requests": "持续强化服务理念",
+            "overview.management": "进一步规范信息发布全流程",
+            "overview.platforms": "一是开展门户网站提升服务项目",
+            "overview.oversight": "常态化开展日监测、月通报",
+            "problems": "存在的问题主要有以下几个方面",
+            "other_matters": "2023年，无收取信息处理费情况。",
+        },
+    )
+    # The office's own slip (二 printed as 三) stays as printed.
+    assert "信息噪音；三是开拓创新不够有力" in result.report.texts["problems"].replace("\n", "")
+    assert [v for v in check(result.report) if v.severity is Severity.ERROR] == []
