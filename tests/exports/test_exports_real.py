@@ -568,3 +568,79 @@ def test_pingtan_2023_pilot_zone_headings_on_their_own_lines(name: str) -> None:
     # The office's own slip (二 printed as 三) stays as printed.
     assert "信息噪音；三是开拓创新不够有力" in result.report.texts["problems"].replace("\n", "")
     assert [v for v in check(result.report) if v.severity is Severity.ERROR] == []
+
+
+def _pingtan_printed(
+    table2: tuple[str, ...], table3: dict[str, str], table4: str
+) -> dict[str, Decimal]:
+    """Every printed figure of a 平潭 current-format report: table 2 in order, table 3 row by row
+    (seven columns), table 4's fifteen figures in order."""
+    cells2 = (
+        "disclosure.rules.issued",
+        "disclosure.rules.repealed",
+        "disclosure.rules.in_force",
+        "disclosure.normative.issued",
+        "disclosure.normative.repealed",
+        "disclosure.normative.in_force",
+        "disclosure.licensing.decisions",
+        "disclosure.penalty.decisions",
+        "disclosure.enforcement.decisions",
+        "disclosure.fees.amount",
+    )
+    appeal_cells = [f"{a}.{c}" for a in _APPEALS for c in _APPEAL_COLUMNS]
+    return {
+        **{cell: Decimal(v) for cell, v in zip(cells2, table2, strict=True)},
+        **{
+            f"applications.{row}.{column}": Decimal(value)
+            for row, values in table3.items()
+            for column, value in zip(_COLUMNS, values.split(), strict=True)
+        },
+        **{cell: Decimal(v) for cell, v in zip(appeal_cells, table4.split(), strict=True)},
+    }
+
+
+PINGTAN_2021_PRINTED = _pingtan_printed(
+    ("0", "0", "0", "69", "3", "665", "2293", "1282", "42", "24252.311082"),
+    {
+        **{row: "0 0 0 0 0 0 0" for row in _PINGTAN_2023_TABLE3},
+        "new": "64 0 0 2 0 4 70",
+        "granted": "27 0 0 2 0 1 30",
+        "partly_granted": "5 0 0 0 0 0 5",
+        "refused.internal_affairs": "1 0 0 0 0 0 1",
+        "refused.enforcement_files": "6 0 0 0 0 0 6",
+        "refused.inquiry": "1 0 0 0 0 0 1",
+        "unavailable.not_held": "22 0 0 0 0 3 25",
+        "other.misc": "1 0 0 0 0 0 1",
+        "results_total": "63 0 0 2 0 4 69",
+        "carried_forward": "1 0 0 0 0 0 1",
+    },
+    "1 0 2 0 3 12 0 0 0 12 0 0 0 0 0",
+)
+
+
+@pytest.mark.parametrize("name", ["pingtan-2021.html", "pingtan-2021.docx", "pingtan-2021.pdf"])
+def test_pingtan_2021_run_in_sub_headings_in_the_offices_words(name: str) -> None:
+    result = _read(name)
+    assert (result.organisation, result.year, result.format_id) == (
+        "平潭综合实验区",
+        2021,
+        "current",
+    )
+    assert result.problems == []
+    # 24252.311082 万元, printed to the hundredth of a yuan (the issue's finding 5).
+    assert result.report.figures == PINGTAN_2021_PRINTED
+    _texts_start(
+        result,
+        {
+            "overview.summary": "2021年，我区以习近平新时代",
+            "overview.active": "按照“公开为常态，不公开为例外”的要求",
+            "overview.requests": "我区高度重视依申请公开工作的办理",
+            "overview.management": "一是加强组织领导。",
+            # （四）平台载体建设方面。: the office's own words for 平台建设, run into the text.
+            "overview.platforms": "按照《国务院办公厅秘书局关于印发",
+            "overview.oversight": "常态化开展督查检查",
+            "problems": "（一）存在的主要问题:政策解读形式不够丰富",
+            "other_matters": "2021年，无收取信息处理费情况。",
+        },
+    )
+    assert [v for v in check(result.report) if v.severity is Severity.ERROR] == []
