@@ -602,7 +602,7 @@ def _pingtan_printed(
 PINGTAN_2021_PRINTED = _pingtan_printed(
     ("0", "0", "0", "69", "3", "665", "2293", "1282", "42", "24252.311082"),
     {
-        **{row: "0 0 0 0 0 0 0" for row in _PINGTAN_2023_TABLE3},
+        **dict.fromkeys(_PINGTAN_2023_TABLE3, "0 0 0 0 0 0 0"),
         "new": "64 0 0 2 0 4 70",
         "granted": "27 0 0 2 0 1 30",
         "partly_granted": "5 0 0 0 0 0 5",
