@@ -644,3 +644,53 @@ def test_pingtan_2021_run_in_sub_headings_in_the_offices_words(name: str) -> Non
         },
     )
     assert [v for v in check(result.report) if v.severity is Severity.ERROR] == []
+
+
+PINGTAN_2022_PRINTED = _pingtan_printed(
+    ("0", "0", "0", "88", "55", "698", "10690", "2113", "0", "9116.36"),
+    {
+        **dict.fromkeys(_PINGTAN_2023_TABLE3, "0 0 0 0 0 0 0"),
+        "new": "71 3 0 0 0 0 74",
+        "carried_over": "1 0 0 0 0 0 1",
+        "granted": "21 0 0 0 0 0 21",
+        "partly_granted": "8 1 0 0 0 0 9",
+        "refused.internal_affairs": "1 0 0 0 0 0 1",
+        "refused.process_info": "2 0 0 0 0 0 2",
+        "refused.enforcement_files": "1 0 0 0 0 0 1",
+        "unavailable.not_held": "37 0 0 0 0 0 37",
+        "other.no_correction": "2 0 0 0 0 0 2",
+        "other.misc": "0 2 0 0 0 0 2",
+        "results_total": "72 3 0 0 0 0 75",
+    },
+    "0 1 1 0 2 1 0 0 0 1 0 0 0 0 0",
+)
+
+
+@pytest.mark.parametrize("name", ["pingtan-2022.html", "pingtan-2022.docx", "pingtan-2022.pdf"])
+def test_pingtan_2022_narrative_counts_the_carried_over_application(name: str) -> None:
+    result = _read(name)
+    assert (result.organisation, result.year, result.format_id) == (
+        "平潭综合实验区",
+        2022,
+        "current",
+    )
+    assert result.problems == []
+    assert result.report.figures == PINGTAN_2022_PRINTED
+    _texts_start(
+        result,
+        {
+            "overview.summary": "2022年，平潭综合实验区坚持",
+            "overview.active": "平潭综合实验区切实落实国务院办公厅",
+            "overview.requests": "一是畅通依申请公开渠道",
+            "overview.management": "一是健全信息发布平台管理机制",
+            "overview.platforms": "进一步加强政府门户网站和政务新媒体",
+            "overview.oversight": "一是压实工作责任",
+            "problems": "2022年，平潭综合实验区政府信息公开工作取得了一定成绩",
+            "other_matters": "2022年，无收取信息处理费情况。",
+        },
+    )
+    violations = check(result.report)
+    assert [v for v in violations if v.severity is Severity.ERROR] == []
+    # The text says 收到…申请75件 (74 new and 1 carried over): flagged against 一、本年新收 74.
+    (narrative,) = [v for v in violations if v.key == "narrative.applications"]
+    assert (narrative.left.value, narrative.right.value) == (75, 74)
