@@ -9,6 +9,7 @@ DOCX, the published PDF, LibreOffice's text export and Word's 另存为纯文本
 from __future__ import annotations
 
 import io
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -694,3 +695,51 @@ def test_pingtan_2022_narrative_counts_the_carried_over_application(name: str) -
     # The text says 收到…申请75件 (74 new and 1 carried over): flagged against 一、本年新收 74.
     (narrative,) = [v for v in violations if v.key == "narrative.applications"]
     assert (narrative.left.value, narrative.right.value) == (75, 74)
+
+
+# --- 沭阳县发展和改革局 2023 (county department; saved page and the DOCX made from it) -----------
+
+SHUYANG_FGJ_2023_PRINTED = _pingtan_printed(
+    ("0", "0", "0", "8", "0", "18", "0", "0", "0", "0"),
+    {
+        # Every organisation column printed blank (read as 0): only 自然人 and 总计 hold figures.
+        **dict.fromkeys(_PINGTAN_2023_TABLE3, "0 0 0 0 0 0 0"),
+        "new": "26 0 0 0 0 0 26",
+        "granted": "26 0 0 0 0 0 26",
+        "results_total": "26 0 0 0 0 0 26",
+    },
+    "0 0 0 1 1 0 0 0 0 0 0 0 0 0 0",
+)
+
+
+@pytest.mark.parametrize("name", ["shuyang-fgj-2023.html", "shuyang-fgj-2023.docx"])
+def test_shuyang_development_bureau_2023_headings_in_its_own_words(name: str) -> None:
+    result = _read(name)
+    # The title has no 工作 (…2023年政府信息公开年度报告).
+    assert (result.organisation, result.year, result.format_id) == (
+        "沭阳县发展和改革局",
+        2023,
+        "current",
+    )
+    assert result.problems == []
+    assert result.report.figures == SHUYANG_FGJ_2023_PRINTED
+    _texts_start(
+        result,
+        {
+            "overview.summary": "2023年，县发展和改革局认真贯彻执行",
+            "overview.active": "2023年，我局严格审签程序",
+            # The office's text ends without a full stop, as printed.
+            "overview.requests": "2023年度我局共收到依申请信息公开26件",
+            # （三）完善公开制度规范，加强政府信息管理 / （四）加强平台建设，扩展公开渠道 /
+            # （五）及时回应关切，自觉接受监督: the office's own words, numbered as the parts.
+            "overview.management": "我局所有发布信息均按照",
+            "overview.platforms": "为确保部门网站网络信息安全平稳运行",
+            "overview.oversight": "不断完善公共诉求服务相关工作",
+            # 五、存在的主要问题及整改措施: the section in its own words.
+            "problems": "（一）存在的主要问题。各科室人员信息公开意识有所松懈",
+            "other_matters": "2023年度，县发展和改革局政府信息公开未发生收费情况。",
+        },
+    )
+    assert result.report.texts["overview.requests"].endswith("通过电子邮箱发送给申请人")
+    assert (result.signed_by, result.issued) == ("沭阳县发展和改革局", date(2024, 1, 17))
+    assert [v for v in check(result.report) if v.severity is Severity.ERROR] == []
