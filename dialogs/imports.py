@@ -110,6 +110,15 @@ def differences(comparison: DraftComparison) -> str:
     return "\n".join(shown)
 
 
+def written(comparison: DraftComparison) -> str:
+    """What a confirmed import writes, in words: ``3个数字、1个文字部分``."""
+    counts = (
+        (len(comparison.cells), texts.DRAFT_DONE_CELLS),
+        (len(comparison.parts), texts.DRAFT_DONE_PARTS),
+    )
+    return "、".join(template.format(count=n) for n, template in counts if n)
+
+
 def organisation_warning(named: str | None, organisation: str, short_name: str) -> str | None:
     """The warning shown when the document is another office's report (None: it is not)."""
     if not other_organisation(named, organisation, short_name):

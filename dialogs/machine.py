@@ -845,7 +845,7 @@ class _Turn:
             self.write_text(part.part_id, part.read)
         self.write_source = None
         self.state.base_versions = {}
-        self.say(texts.DRAFT_DONE.format(cells=len(comparison.cells), parts=len(comparison.parts)))
+        self.say(texts.DRAFT_DONE.format(what=imports.written(comparison)))
         issues = self.violations()
         follow = [[button(texts.BTN_REVIEW, Review())], [button(texts.BTN_CONTINUE, Fill())]]
         if issues:

@@ -44,7 +44,7 @@ def test_this_years_draft_is_compared_and_written_only_on_confirmation():
     assert asked.effects == []
     assert asked.state.mode is Mode.CONFIRM_DRAFT
     (message,) = asked.messages
-    assert "与已保存的草稿相比，有2处不同" in message.text
+    assert "与已保存的本年报告相比，有2处不同" in message.text
     assert "“规章·本年新制作数量”：草稿中为 0，文件中为 5" in message.text
     assert "新的问题与改进" in message.text
     assert [b.label for row in message.buttons for b in row] == [texts.DRAFT_CONFIRM, "取消"]
@@ -60,7 +60,7 @@ def test_this_years_draft_is_compared_and_written_only_on_confirmation():
         ("problems", "新的问题与改进。", "document")
     ]
     assert not any(isinstance(e, SetStatus) for e in done.effects)
-    assert done.messages[0].text == texts.DRAFT_DONE.format(cells=1, parts=1)
+    assert done.messages[0].text == "已按文件内容更新本年报告：1个数字、1个文字部分。"
 
 
 def test_cancelling_writes_nothing():
