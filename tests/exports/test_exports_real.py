@@ -743,3 +743,49 @@ def test_shuyang_development_bureau_2023_headings_in_its_own_words(name: str) ->
     assert result.report.texts["overview.requests"].endswith("通过电子邮箱发送给申请人")
     assert (result.signed_by, result.issued) == ("沭阳县发展和改革局", date(2024, 1, 17))
     assert [v for v in check(result.report) if v.severity is Severity.ERROR] == []
+
+
+PINGTAN_2024_PRINTED = _pingtan_printed(
+    ("0", "0", "0", "62", "33", "440", "4529", "1100", "65", "18651.06"),
+    {
+        **dict.fromkeys(_PINGTAN_2023_TABLE3, "0 0 0 0 0 0 0"),
+        "new": "217 1 0 0 0 0 218",
+        "granted": "71 0 0 0 0 0 71",
+        "partly_granted": "29 0 0 0 0 0 29",
+        "refused.state_secret": "4 0 0 0 0 0 4",
+        "refused.third_party": "3 0 0 0 0 0 3",
+        "refused.internal_affairs": "32 0 0 0 0 0 32",
+        "unavailable.not_held": "75 0 0 0 0 0 75",
+        "not_processed.duplicate": "1 0 0 0 0 0 1",
+        "other.no_correction": "1 0 0 0 0 0 1",
+        "other.misc": "1 1 0 0 0 0 2",
+        "results_total": "217 1 0 0 0 0 218",
+    },
+    "2 1 3 1 7 0 0 0 0 0 13 2 4 0 19",
+)
+
+
+@pytest.mark.parametrize("name", ["pingtan-2024.html", "pingtan-2024.docx", "pingtan-2024.pdf"])
+def test_pingtan_2024_run_in_sub_headings(name: str) -> None:
+    result = _read(name)
+    assert (result.organisation, result.year, result.format_id) == (
+        "平潭综合实验区",
+        2024,
+        "current",
+    )
+    assert result.problems == []
+    assert result.report.figures == PINGTAN_2024_PRINTED
+    _texts_start(
+        result,
+        {
+            "overview.summary": "2024年，平潭综合实验区坚持",
+            "overview.active": "有序推进基层政务公开",
+            "overview.requests": "规范做好申请登记、审查、办理、答复、归档等工作",
+            "overview.management": "规范政府信息发布流程",
+            "overview.platforms": "发挥门户网站政务公开第一平台作用",
+            "overview.oversight": "加强政务公开工作的组织领导和协调保障",
+            "problems": "2024年，实验区政府信息公开工作取得了新进展新成果",
+            "other_matters": "2024年，无收取信息处理费情况。",
+        },
+    )
+    assert [v for v in check(result.report) if v.severity is Severity.ERROR] == []
