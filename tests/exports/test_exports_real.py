@@ -789,3 +789,53 @@ def test_pingtan_2024_run_in_sub_headings(name: str) -> None:
         },
     )
     assert [v for v in check(result.report) if v.severity is Severity.ERROR] == []
+
+
+PINGTAN_2025_PRINTED = _pingtan_printed(
+    ("0", "0", "0", "58", "45", "546", "2418", "644", "64", "4166.241619"),
+    {
+        **dict.fromkeys(_PINGTAN_2023_TABLE3, "0 0 0 0 0 0 0"),
+        "new": "151 3 0 0 0 0 154",
+        "granted": "33 0 0 0 0 0 33",
+        "partly_granted": "38 0 0 0 0 0 38",
+        "refused.internal_affairs": "3 0 0 0 0 0 3",
+        "refused.process_info": "2 0 0 0 0 0 2",
+        "refused.enforcement_files": "3 0 0 0 0 0 3",
+        "refused.inquiry": "3 0 0 0 0 0 3",
+        "unavailable.not_held": "49 1 0 0 0 0 50",
+        "unavailable.needs_creation": "3 0 0 0 0 0 3",
+        "not_processed.petition": "2 0 0 0 0 0 2",
+        "other.no_correction": "8 0 0 0 0 0 8",
+        "other.no_fee": "2 0 0 0 0 0 2",
+        "other.misc": "1 0 0 0 0 0 1",
+        "results_total": "147 1 0 0 0 0 148",
+        "carried_forward": "4 2 0 0 0 0 6",
+    },
+    "25 3 8 0 36 3 3 0 0 6 3 0 0 0 3",
+)
+
+
+@pytest.mark.parametrize("name", ["pingtan-2025.html", "pingtan-2025.docx", "pingtan-2025.pdf"])
+def test_pingtan_2025_carried_forward_and_many_appeals(name: str) -> None:
+    result = _read(name)
+    assert (result.organisation, result.year, result.format_id) == (
+        "平潭综合实验区",
+        2025,
+        "current",
+    )
+    assert result.problems == []
+    assert result.report.figures == PINGTAN_2025_PRINTED
+    _texts_start(
+        result,
+        {
+            "overview.summary": "2025年，平潭综合实验区坚持",
+            "overview.active": "2025年，通过实验区政府门户网站累计主动公开",
+            "overview.requests": "严格执行《中华人民共和国政府信息公开条例》",
+            "overview.management": "严格执行政府信息审核发布制度",
+            "overview.platforms": "融合AI技术",
+            "overview.oversight": "加强政务公开工作组织领导",
+            "problems": "2025年，我区政府信息公开工作取得了一定成绩",
+            "other_matters": "2025年，无收取信息处理费情况。",
+        },
+    )
+    assert [v for v in check(result.report) if v.severity is Severity.ERROR] == []
