@@ -839,3 +839,85 @@ def test_pingtan_2025_carried_forward_and_many_appeals(name: str) -> None:
         },
     )
     assert [v for v in check(result.report) if v.severity is Severity.ERROR] == []
+
+
+# --- 平潭综合实验区 2020 (the 2019–2020 format; a printed （七）总计 that its rows contradict) -----
+
+_LEGACY_TABLE2 = {
+    "disclosure.rules.issued": "0",
+    "disclosure.rules.published": "0",
+    "disclosure.rules.public_total": "7",
+    "disclosure.normative.issued": "77",
+    "disclosure.normative.published": "77",
+    "disclosure.normative.public_total": "166",
+    "disclosure.licensing.items_last_year": "396",
+    "disclosure.licensing.items_change": "442",
+    "disclosure.licensing.decisions": "278",
+    "disclosure.other_services.items_last_year": "10",
+    "disclosure.other_services.items_change": "7",
+    "disclosure.other_services.decisions": "105",
+    "disclosure.penalty.items_last_year": "2648",
+    "disclosure.penalty.items_change": "-18",
+    "disclosure.penalty.decisions": "538",
+    "disclosure.enforcement.items_last_year": "126",
+    "disclosure.enforcement.items_change": "26",
+    "disclosure.enforcement.decisions": "29",
+    "disclosure.fees.items_last_year": "35",
+    "disclosure.fees.items_change": "-15",
+    "disclosure.procurement.items": "395",
+    "disclosure.procurement.amount": "73802895.90",
+}
+_LEGACY_ROWS = [
+    "other" if r == "other.misc" else r
+    for r in _PINGTAN_2023_TABLE3
+    if r not in ("other.no_correction", "other.no_fee")
+]
+PINGTAN_2020_PRINTED = {
+    **{cell: Decimal(v) for cell, v in _LEGACY_TABLE2.items()},
+    **{
+        f"applications.{row}.{column}": Decimal(value)
+        for row, values in {
+            **dict.fromkeys(_LEGACY_ROWS, "0 0 0 0 0 0 0"),
+            "new": "20 0 0 0 0 1 21",
+            "granted": "6 0 0 0 0 1 7",
+            "partly_granted": "6 0 0 0 0 0 6",
+            "unavailable.not_held": "4 0 0 0 0 0 4",
+            "unavailable.unclear": "3 0 0 0 0 0 3",
+            "not_processed.duplicate": "3 0 0 0 0 0 3",
+            "other": "4 0 0 0 0 0 4",
+            "results_total": "20 0 0 0 0 1 21",
+        }.items()
+        for column, value in zip(_COLUMNS, values.split(), strict=True)
+    },
+    **{f"{a}.{c}": Decimal(0) for a in _APPEALS for c in _APPEAL_COLUMNS},
+}
+
+
+@pytest.mark.parametrize("name", ["pingtan-2020.html", "pingtan-2020.docx"])
+def test_pingtan_2020_printed_total_contradicted_by_its_rows(name: str) -> None:
+    result = _read(name)
+    assert (result.organisation, result.year, result.format_id) == (
+        "平潭综合实验区",
+        2020,
+        "legacy",
+    )
+    # Every printed figure as printed, the wrong （七）总计 included (never corrected).
+    assert result.report.figures == PINGTAN_2020_PRINTED
+    assert result.figures_complete
+    # The office wrote section 一 in its own structure （（一）强化组织协调… 1.…5.）: the three
+    # official sub-parts are named as not found, and all of its text stays in the summary.
+    missing = _problems(result, ProblemKind.TEXT)
+    assert len(missing) == 3 and all("小标题" in p for p in missing)
+    texts = result.report.texts
+    assert set(texts) == {"overview.summary", "problems", "other_matters"}
+    summary = texts["overview.summary"]
+    assert summary.startswith("2020年，我区以习近平新时代")
+    assert "4.认真办理依申请公开" in summary and "5.加强平台建设" in summary
+    assert texts["problems"].startswith("（一）存在的主要问题:基层政务公开标准化规范化")
+    assert texts["other_matters"] == "无其他需要报告的事项"
+    # README: the rows add up to 26 (自然人) and 27 (总计); （七）总计 prints 20 and 21.
+    errors = {v.key: v for v in check(result.report) if v.severity is Severity.ERROR}
+    natural = errors["column_total.applications.results_total.natural_person"]
+    assert (natural.left.value, natural.right.value) == (20, 26)
+    total = errors["column_total.applications.results_total.total"]
+    assert (total.left.value, total.right.value) == (21, 27)
