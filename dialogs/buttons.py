@@ -18,6 +18,7 @@ not (or no longer) a button of ours: a forged press, or a button of an older ver
     n.<index>         AppendPart    补充: more text for a narrative part already answered
     k.<page>          RowList       a page of the list of every table row (按行查找)
     i.c / i.x         ConfirmImport confirm / cancel an uploaded report
+    i.dc / i.dx       ConfirmDraft  confirm / cancel this year's report sent as a file
     o.<id>            ChooseOrganisation
     p.<id>            RemindBehind  a supervisor reminds the offices behind (the parent's id)
     r.<id>            OpenReport    a reminder's 继续填写 (the report's id)
@@ -129,6 +130,13 @@ class RowList:
 
 @dataclass(frozen=True)
 class ConfirmImport:
+    confirmed: bool
+
+
+@dataclass(frozen=True)
+class ConfirmDraft:
+    """Write (or not) this year's report read from a file over the stored draft."""
+
     confirmed: bool
 
 
@@ -280,6 +288,7 @@ Action = (
     | AppendPart
     | RowList
     | ConfirmImport
+    | ConfirmDraft
     | ChooseOrganisation
     | RemindBehind
     | OpenReport
@@ -320,6 +329,8 @@ def encode(action: Action) -> str:
             return f"k.{page}"
         case ConfirmImport(confirmed):
             return "i.c" if confirmed else "i.x"
+        case ConfirmDraft(confirmed):
+            return "i.dc" if confirmed else "i.dx"
         case ChooseOrganisation(organisation_id):
             return f"o.{organisation_id}"
         case RemindBehind(parent_id):
@@ -360,6 +371,8 @@ def decode(data: str) -> Action | None:
         "l.c": ConfirmLedger(confirmed=True),
         "l.x": ConfirmLedger(confirmed=False),
         "l.s": LedgerSources(),
+        "i.dc": ConfirmDraft(confirmed=True),
+        "i.dx": ConfirmDraft(confirmed=False),
     }
     if data in simple:
         return simple[data]

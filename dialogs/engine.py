@@ -87,6 +87,8 @@ class ReadOutcome(Protocol):
     problems: list[ReadProblem]
     #: The year the document's title names (None: no title was found).
     year: int | None
+    #: The organisation the title names (None: no title).
+    organisation: str | None
 
 
 class DocumentError(Exception):
@@ -408,6 +410,7 @@ class Engine:
             name=event.name,
             report_json=result.report.to_json(),
             problems=[ImportProblem(where=p.where, message=p.message) for p in result.problems],
+            organisation=result.organisation,
         )
 
     def _read_ledger(self, event: FileInput) -> LedgerRead | None:
@@ -441,7 +444,11 @@ class Engine:
             if isinstance(effect, WriteFigures):
                 figures: dict[str, Decimal | None] = dict(effect.figures)
                 self.store.write_figures(
-                    report_id, figures, person_id=person_id, source=source, expected=effect.expected
+                    report_id,
+                    figures,
+                    person_id=person_id,
+                    source=effect.source or source,
+                    expected=effect.expected,
                 )
             elif isinstance(effect, WriteText):
                 self.store.write_text(
@@ -449,7 +456,7 @@ class Engine:
                     effect.part_id,
                     effect.text,
                     person_id=person_id,
-                    source=source,
+                    source=effect.source or source,
                     expected=effect.expected,
                 )
             elif isinstance(effect, AcceptWarning):

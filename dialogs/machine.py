@@ -16,12 +16,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from html import escape
 
-from dialogs import buttons, ledger_flow, phrasing, render, review_flow, rows, texts
+from dialogs import buttons, imports, ledger_flow, phrasing, render, review_flow, rows, texts
 from dialogs.buttons import (
     Action,
     Answer,
     AnswerAction,
     AppendPart,
+    ConfirmDraft,
     ConfirmImport,
     ConfirmLedger,
     Contents,
@@ -73,6 +74,7 @@ from dialogs.plan import (
     section_questions,
 )
 from report import carry
+from report.compare import compare_with_stored
 from report.fixes import may_offer_balance
 from report.layout import RowRole, Table
 from report.parsing import FigureError, format_figure, is_only_figures, parse_row, row_total
@@ -183,6 +185,8 @@ class _Turn:
         self.message_id: int | None = None
         #: Open errors the row being saved is part of (to say when the new figures clear them).
         self.errors_before: set[str] = set()
+        #: The audit source of this turn's writes when not the update ("document").
+        self.write_source: str | None = None
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -213,7 +217,9 @@ class _Turn:
             c: self.state.base_versions.get(c, self.ctx.versions.get(c, 0)) for c in changed
         }
         written: dict[str, Decimal | None] = dict(changed)
-        self.effects.append(WriteFigures(figures=written, expected=expected))
+        self.effects.append(
+            WriteFigures(figures=written, expected=expected, source=self.write_source)
+        )
         self.report = self.report.with_figures(changed)
         self._reopen()
 
@@ -221,7 +227,9 @@ class _Turn:
         if self.report.texts.get(part_id) == text:
             return  # storage does not write (or version) an unchanged text
         expected = self.state.base_versions.get(f"text:{part_id}")
-        self.effects.append(WriteText(part_id=part_id, text=text, expected=expected))
+        self.effects.append(
+            WriteText(part_id=part_id, text=text, expected=expected, source=self.write_source)
+        )
         self.report = self.report.model_copy(update={"texts": {**self.report.texts, part_id: text}})
         self.state.base_versions[f"text:{part_id}"] = (expected or 0) + 1
         self._reopen()
@@ -346,6 +354,8 @@ class _Turn:
                 ledger_flow.remind(self)
             case Mode.CONFIRM_IMPORT, TextInput():
                 self.say(texts.IMPORT_CONFIRM + "？", [self._import_buttons()])
+            case Mode.CONFIRM_DRAFT, TextInput():
+                self.say(texts.DRAFT_PENDING, [self._draft_buttons()])
             case _, TextInput(text=text, message_id=message_id):
                 self.message_id = message_id
                 self.idle_text(text)
@@ -398,6 +408,10 @@ class _Turn:
                 self.state.pending_import is not None
             ):
                 self.confirm_import(confirmed)
+            case Mode.CONFIRM_DRAFT, ConfirmDraft(confirmed=confirmed) if (
+                self.state.pending_import is not None
+            ):
+                self.confirm_draft(confirmed)
             case _:
                 self.unexpected(event)
 
@@ -1020,48 +1034,36 @@ class _Turn:
             self.say(texts.IMPORT_UNAVAILABLE)
             return
         imported = Report.from_json(event.report_json)
-        if not imported.figures and not imported.texts:  # an import that reads nothing
+        if imports.nothing_read(imported):
             self.say(texts.IMPORT_NOTHING_READ)
             return
-        if imported.year >= self.report.year:
-            self.say(
-                texts.IMPORT_NOT_LAST_YEAR.format(
-                    year=imported.year, year_before=self.report.year - 1
-                )
-            )
+        if imported.year == self.report.year:
+            self.upload_draft(event, imported)
             return
-        lines = [
-            f"{t.title}："
-            + "、".join(
-                f"{render.row_code(c.row.labels) or c.block.group_label(c.column.id)}{format_figure(v)}"
-                for c in (
-                    imported.format.cell(i)
-                    for i in imported.figures
-                    if imported.format.cell(i).table is t
-                )
-                if (v := imported.figures[c.id]) != 0
-            )[:300]
-            or f"{t.title}：全部为0"
-            for t in imported.format.tables
-        ]
+        if imported.year > self.report.year:
+            self.say(texts.IMPORT_LATER_YEAR.format(year=imported.year, current=self.report.year))
+            return
         text = texts.IMPORT_PREVIEW.format(
             organisation=escape(imported.organisation),
             year=imported.year,
             format=imported.format.name,
-            summary=escape("\n".join(lines)),
+            summary=imports.preview(imported),
         )
-        if event.problems:
-            problems = "\n".join(
-                f"· {p.where}：{_clip(p.message, 80)}" for p in event.problems[:10]
-            )
-            text += "\n" + texts.IMPORT_PROBLEMS.format(
-                count=len(event.problems), problems=escape(problems)
-            )
+        warning = imports.organisation_warning(
+            event.organisation, self.ctx.organisation, self.ctx.short_name
+        )
+        text = "\n\n".join(t for t in (warning, text, self._problems_text(event)) if t)
         if self.ctx.previous is not None and self.ctx.previous.year == imported.year:
             text += "\n" + texts.IMPORT_REPLACES.format(year=imported.year)
         self.state.pending_import = event.report_json
         self.state.mode = Mode.CONFIRM_IMPORT
         self.say(text, [self._import_buttons()])
+
+    def _problems_text(self, event: UploadRead) -> str:
+        if not event.problems:
+            return ""
+        problems = "\n".join(f"· {p.where}：{_clip(p.message, 80)}" for p in event.problems[:10])
+        return texts.IMPORT_PROBLEMS.format(count=len(event.problems), problems=escape(problems))
 
     def _import_buttons(self) -> list[Button]:
         return [
@@ -1082,3 +1084,82 @@ class _Turn:
             )
         else:
             self.say(texts.IMPORT_CANCELLED, [[button(texts.BTN_CONTINUE, Fill())]])
+
+    # --- this year's report sent as a file (texts built in dialogs/imports.py) --------------
+
+    def upload_draft(self, event: UploadRead, imported: Report) -> None:
+        """This year's report read from a file: what was read and how it differs from the
+        stored draft; nothing is written before the clerk confirms."""
+        if imported.format_id != self.report.format_id:
+            self.say(
+                texts.DRAFT_FORMAT_DIFFERS.format(
+                    read=imported.format.name, expected=self.report.format.name
+                )
+            )
+            return
+        comparison = compare_with_stored(imported, self.report)
+        blocks = [
+            imports.organisation_warning(
+                event.organisation, self.ctx.organisation, self.ctx.short_name
+            ),
+            texts.DRAFT_PREVIEW.format(
+                organisation=escape(imported.organisation),
+                year=imported.year,
+                format=imported.format.name,
+                preview=imports.preview(imported),
+            ),
+        ]
+        if comparison.identical:
+            blocks += [self._problems_text(event), texts.DRAFT_IDENTICAL]
+            self.say("\n\n".join(b for b in blocks if b))
+            return
+        blocks += [
+            texts.DRAFT_DIFFERENCES.format(
+                count=imports.difference_count(comparison),
+                lines=imports.differences(comparison),
+            ),
+            self._problems_text(event),
+            texts.DRAFT_FINAL_WARNING if self.ctx.status == "final" else None,
+            texts.DRAFT_ASK,
+        ]
+        self.state.pending_import = event.report_json
+        self.state.mode = Mode.CONFIRM_DRAFT
+        self.say("\n\n".join(b for b in blocks if b), [self._draft_buttons()])
+
+    def _draft_buttons(self) -> list[Button]:
+        final = self.ctx.status == "final"
+        confirm = texts.DRAFT_CONFIRM_FINAL if final else texts.DRAFT_CONFIRM
+        return [
+            button(confirm, ConfirmDraft(confirmed=True)),
+            button(texts.IMPORT_CANCEL, ConfirmDraft(confirmed=False)),
+        ]
+
+    def confirm_draft(self, confirmed: bool) -> None:
+        """Write the differences as typed answers would be written (versions guarded, a final
+        report reopened, the rules run), with the audit source "document"."""
+        assert self.state.pending_import is not None
+        imported = Report.from_json(self.state.pending_import)
+        self.state.pending_import = None
+        self.state.mode = Mode.IDLE
+        if not confirmed:
+            self.say(texts.DRAFT_CANCELLED, [[button(texts.BTN_CONTINUE, Fill())]])
+            return
+        # Compared again with what is stored now: a colleague may have written meanwhile.
+        comparison = compare_with_stored(imported, self.report)
+        self.write_source = "document"
+        self.state.base_versions = {
+            f"text:{p.part_id}": self.ctx.versions.get(f"text:{p.part_id}", 0)
+            for p in comparison.parts
+        }
+        self.write_figures({c.cell_id: c.read for c in comparison.cells})
+        for part in comparison.parts:
+            self.write_text(part.part_id, part.read)
+        self.write_source = None
+        self.state.base_versions = {}
+        self.say(texts.DRAFT_DONE.format(what=imports.written(comparison)))
+        issues = self.violations()
+        follow = [[button(texts.BTN_REVIEW, Review())], [button(texts.BTN_CONTINUE, Fill())]]
+        if issues:
+            self.say(texts.DRAFT_CHECKED_ISSUES.format(count=len(issues)), follow)
+        else:
+            self.say(texts.DRAFT_CHECKED_CLEAN, follow)

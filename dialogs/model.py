@@ -31,6 +31,7 @@ class Mode(StrEnum):
     REASON = "reason"  # waiting for the reason a warning is accepted
     CONFIRM_IMPORT = "confirm_import"  # an uploaded report waits for confirmation
     LEDGER = "ledger"  # an uploaded ledger waits for answers and confirmation (ledger_flow)
+    CONFIRM_DRAFT = "confirm_draft"  # this year's report sent as a file waits for confirmation
 
 
 class DraftComment(BaseModel):
@@ -67,7 +68,8 @@ class ConversationState(BaseModel):
     gates: dict[str, bool] = Field(default_factory=dict)
     #: The warning (rule key) whose reason is awaited in REASON mode.
     warning_key: str | None = None
-    #: An uploaded report awaiting confirmation (the Report as JSON) in CONFIRM_IMPORT mode.
+    #: An uploaded report awaiting confirmation (the Report as JSON) in CONFIRM_IMPORT or
+    #: CONFIRM_DRAFT mode.
     pending_import: str | None = None
     #: The application ledger last sent (``Ledger`` as JSON), its file name and the report it
     #: was counted for; kept after confirmation for ``/ledger`` (see ``dialogs.ledger_flow``).
@@ -153,6 +155,8 @@ class UploadRead(BaseModel):
     problems: list[ImportProblem] = Field(default_factory=list)
     #: The reader's reason for refusing the file, for the clerk.
     refusal: str | None = None
+    #: The organisation the document's title names (None: no title found).
+    organisation: str | None = None
 
 
 class LedgerRead(BaseModel):
@@ -216,12 +220,16 @@ class OutMessage(BaseModel):
 class WriteFigures(BaseModel):
     figures: dict[str, Decimal | None]
     expected: dict[str, int] | None = None
+    #: The audit source when not the update itself ("document": read from a sent file).
+    source: str | None = None
 
 
 class WriteText(BaseModel):
     part_id: str
     text: str | None
     expected: int | None = None
+    #: The audit source when not the update itself ("document": read from a sent file).
+    source: str | None = None
 
 
 class AcceptWarning(BaseModel):

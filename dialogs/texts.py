@@ -150,10 +150,40 @@ IMPORT_CANCEL = "取消"
 IMPORT_DONE = "已导入{year}年报告的数据。"
 IMPORT_CANCELLED = "已取消，文件中的数据没有导入。"
 IMPORT_REJECTED = "这个文件读不了：{reason}"
-IMPORT_NOT_LAST_YEAR = (
-    "这份报告是{year}年的，不能覆盖正在填写的本年报告。请发送{year_before}年或更早的报告。"
-)
 IMPORT_UNAVAILABLE = "读取文档的功能暂时不可用。"
+IMPORT_LATER_YEAR = "这份报告是{year}年的，晚于正在填写的{current}年报告，没有导入。"
+IMPORT_OTHER_ORGANISATION = (
+    "⚠️ 请注意：文件标题中的单位是“{named}”，不是本单位（{organisation}）。"
+    "如不是本单位的报告，请点“取消”。"
+)
+PREVIEW_ALL_ZERO = "全部为0"
+PREVIEW_MORE_ROWS = "……另有{count}行不为0"
+PREVIEW_PARTS = "文字部分：读出{read}个（共{parts}个）"
+
+# --- this year's report sent as a file (dialogs/imports.py) ---------------------------------
+DRAFT_PREVIEW = "从文件中读出 <b>{organisation}{year}年</b>报告（本年报告，{format}）。\n{preview}"
+DRAFT_DIFFERENCES = "与已保存的本年报告相比，有{count}处不同：\n{lines}"
+DRAFT_MORE_DIFFERENCES = "……另有{count}处不同"
+DRAFT_BLANK_TO_ZERO = "草稿中还未填写的{count}个数字，文件中为0或空白（按0计）"
+DRAFT_ASK = "确认后，以上不同之处按文件内容写入本年报告，并与逐项填写一样重新核对；文件中未读出的内容保持不变。"
+DRAFT_FINAL_WARNING = (
+    "⚠️ 本年报告已生成正式文件（已定稿）。确认后将用文件内容替换已定稿的报告，"
+    "报告改回草稿，需要重新生成正式文件。"
+)
+DRAFT_IDENTICAL = "文件中的内容与已保存的本年报告一致，没有需要更新的地方。"
+DRAFT_FORMAT_DIFFERS = (
+    "文件中的表格是{read}，本年报告应使用{expected}，两者的行列不同，没有导入。"
+    "请按本年格式填写后再发送。"
+)
+DRAFT_CONFIRM = "确认写入草稿"
+DRAFT_CONFIRM_FINAL = "确认替换已定稿的报告"
+DRAFT_PENDING = "请先确认是否按文件内容更新本年报告："
+DRAFT_DONE = "已按文件内容更新本年报告：{what}。"
+DRAFT_DONE_CELLS = "{count}个数字"
+DRAFT_DONE_PARTS = "{count}个文字部分"
+DRAFT_CHECKED_CLEAN = "核对未发现问题。"
+DRAFT_CHECKED_ISSUES = "核对发现{count}处需要注意，请点“预览”查看。"
+DRAFT_CANCELLED = "已取消，本年报告没有改动。"
 FILE_NOT_DOCX = (
     "请发送 Word 文档（.docx、.doc）、PDF 或网页（.html）格式的年度报告，"
     "或 Excel（.xlsx、.xls）、CSV 格式的依申请公开台账。"

@@ -36,6 +36,36 @@ def _lines(page: Any, boxes: list[tuple[float, float, float, float]]) -> list[tu
     return [(line["top"], line["text"]) for line in lines if line["text"].strip()]
 
 
+def _has_columns(table: Any) -> bool:
+    """False for a "table" of one column: boxes drawn behind lines of text, not a table.
+
+    Some exporters (the 洪泽区 2023 and 2024 reports', made with WPS) paint one white box behind
+    every printed line, narrative included; pdfplumber takes the boxes' edges for rulings and
+    finds a one-column table whose cells crop their lines. Every table of a report has at least
+    two columns, so such a table is read as the lines of text it is.
+    """
+    return any(sum(1 for cell in row if cell is not None) > 1 for row in table.extract())
+
+
+def _leading_lines(
+    rows: tuple[tuple[str, ...], ...],
+) -> tuple[list[str], tuple[tuple[str, ...], ...]]:
+    """Split off the one-cell rows a table starts with: lines of text boxed like its cells.
+
+    In the 洪泽区 reports the boxes behind the narrative's last lines on a page touch the first
+    table's grid, so the table found begins with those lines, one per row. A table's own
+    one-cell heading rows (``第二十条第（一）项``) stay in the table.
+    """
+    count = 0
+    for row in rows:
+        if len(row) != 1 or row[0].startswith("第二十条"):
+            break
+        count += 1
+    if count == len(rows):
+        return [], rows
+    return [row[0].replace("\n", "") for row in rows[:count]], rows[count:]
+
+
 def pdf_source(data: bytes) -> Source:
     """Read a PDF file's paragraphs and tables in page order."""
     import pdfplumber
@@ -50,7 +80,7 @@ def pdf_source(data: bytes) -> Source:
                 raise DocumentRejected(texts.REJECT_PDF_TOO_MANY_PAGES.format(limit=MAX_PAGES))
             for page in pdf.pages:
                 chars += len(page.chars)
-                found = page.find_tables()
+                found = [t for t in page.find_tables() if _has_columns(t)]
                 boxes = [t.bbox for t in found]
                 placed: list[tuple[float, SourceParagraph | SourceTable]] = [
                     (top, SourceParagraph(text)) for top, text in _lines(page, boxes)
@@ -63,8 +93,14 @@ def pdf_source(data: bytes) -> Source:
                         for row in table.extract()
                         if any((cell or "").strip() for cell in row)
                     )
+                    lead, rows = _leading_lines(rows)
+                    top = table.bbox[1]
+                    placed.extend(
+                        (top - (len(lead) - i) * 1e-3, SourceParagraph(line))
+                        for i, line in enumerate(lead)
+                    )
                     if rows:
-                        placed.append((table.bbox[1], SourceTable(rows)))
+                        placed.append((top, SourceTable(rows)))
                 placed.sort(key=lambda item: item[0])
                 items.extend(item for _, item in placed)
     except DocumentRejected:

@@ -490,8 +490,9 @@ def _part_heading(text: str, section: Section, current: Part | None) -> tuple[Pa
 
     Real layouts: the official title on its own line (``（一）主动公开``); the title run into
     its text (``（一）主动公开情况。2024年，我局…``); the office's own words for it
-    (``（三）政府信息管理方面。…``, ``（四）平台建设。…``, ``(二)政府信息主动公开情况`` with
-    no （一） before it); an office's own numbered points (``（一）强化思想认识，加强组织保障。``,
+    (``（三）政府信息管理方面。…``, ``（四）平台建设。…``, ``（四）平台载体建设方面。…`` in
+    平潭综合实验区's 2021 report, ``(二)政府信息主动公开情况`` with no （一） before it; a
+    heading of two clauses numbered as the part, ``（四）加强平台建设，扩展公开渠道``); an office's own numbered points (``（一）强化思想认识，加强组织保障。``,
     ``（二）公开形式``, eight of them in some township reports) are text, not headings. A
     heading without an enumerator is only the official title itself."""
     enumerated = split_enumerator(text)
@@ -513,13 +514,13 @@ def _part_heading(text: str, section: Section, current: Part | None) -> tuple[Pa
                 return part, after
         if enumerated.level is not Level.SECOND:
             continue
-        if head is not None and fuzz.partial_ratio(head, title_key) >= _OWN_WORDS_SIMILARITY:
+        if head is not None and fuzz.partial_ratio(_core(head), title_key) >= _OWN_WORDS_SIMILARITY:
             return part, tail
         if (
             enumerated.number == position
             and len(text) <= _SHORT_LINE
             and "。" not in text
-            and fuzz.partial_ratio(folded, title_key) >= _NUMBERED_SIMILARITY
+            and _clause_similarity(rest, title_key) >= _NUMBERED_SIMILARITY
         ):
             return part, ""
     return None
@@ -531,6 +532,30 @@ _OWN_WORDS_SIMILARITY = 80
 #: A heading numbered as the official part may use other words, but not other topics
 #: (``（二）公开形式`` in a report whose （二） is not 依申请公开).
 _NUMBERED_SIMILARITY = 60
+
+
+def _clause_similarity(heading: str, title_key: str) -> float:
+    """How close a heading is to a title: the whole, or its closest clause when the office
+    wrote two (``（四）加强平台建设，扩展公开渠道`` in 沭阳县发展和改革局's 2023 report)."""
+    clauses = [fold(c) for c in re.split(r"[，,；;、]", heading) if fold(c)]
+    return max(fuzz.partial_ratio(c, title_key) for c in [fold(heading), *clauses])
+
+
+#: Words an office adds to a part's name (``平台载体建设方面``, ``主动公开情况``): compared
+#: without them, so that the name itself decides.
+_HEADING_SUFFIXES = ("方面", "情况", "工作")
+
+
+def _core(head: str) -> str:
+    """A run-in heading without the words offices add to a part's name."""
+    stripped = True
+    while stripped:
+        stripped = False
+        for suffix in _HEADING_SUFFIXES:
+            if head.endswith(suffix) and len(head) > len(suffix) + 1:
+                head = head[: -len(suffix)]
+                stripped = True
+    return head
 
 
 def _run_in(rest: str) -> tuple[str | None, str]:

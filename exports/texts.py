@@ -194,11 +194,3 @@ REJECT_PDF_TOO_MANY_PAGES = "PDF 超过 {limit} 页，不像是一份年度报�
 REJECT_NO_OFFICE = "这是旧版 Word（.doc）或 WPS（.wps）文件，本机未安装 LibreOffice，无法转换读取。请在 Word 或 WPS 中“另存为”.docx 后再提交。"
 REJECT_CONVERSION_FAILED = "旧版 Word（.doc）或 WPS（.wps）文件转换失败（{detail}）。请在 Word 或 WPS 中“另存为”.docx 后再提交。"
 REJECT_HTML_BROKEN = "网页文件无法解析，未予读取。"
-
-# Comparing this year's report sent as a file with the stored draft (exports/compare.py).
-COMPARE_FORMAT_CHANGED = "文件使用的报告格式与已填写的草稿不同，确认后将按文件的格式重新填写。"
-COMPARE_CELL = "“{label}”：草稿中为 {before}，文件中为 {after}"
-COMPARE_EMPTY = "未填"
-COMPARE_PART = "“{heading}”文字有改动，文件中为：“{text}”"
-COMPARE_PART_NEW = "“{heading}”草稿中未填写，文件中为：“{text}”"
-COMPARE_UNREAD = "另有 {count} 个数字文件中未能读出，确认后草稿中的数字保持不变。"

@@ -172,3 +172,11 @@ PLACE_WHOLE_TABLE = "{table}（整表）"
 
 # --- row codes ------------------------------------------------------------------------------
 ROW_CODE_REFUSED = "“{code}”（{label}）这一行：{message}"
+
+# Comparing this year's report sent as a file with the stored draft (report/compare.py).
+COMPARE_FORMAT_CHANGED = "文件使用的报告格式与已填写的草稿不同。"
+COMPARE_CELL = "“{label}”：草稿中为 {before}，文件中为 {after}"
+COMPARE_EMPTY = "未填"
+COMPARE_PART = "“{heading}”文字有改动，文件中为：“{text}”"
+COMPARE_PART_NEW = "“{heading}”草稿中未填写，文件中为：“{text}”"
+COMPARE_UNREAD = "另有 {count} 个数字文件中未能读出，确认后草稿中的数字保持不变。"

@@ -18,7 +18,7 @@ from report.rules import check
 from report.values import Report
 from storage import ReportStatus, Store
 from tests.bot_process import BotProcess, Person, invite_code
-from tests.seed import seed_figures
+from tests.seed import seed_figures, seed_report
 from tests.wal import wal_commits, wal_pinned
 
 pytestmark = pytest.mark.slow
@@ -279,4 +279,39 @@ def test_last_years_report_sent_as_a_docx_becomes_last_years_figures(botapi_serv
     with Store(tmp_path / "bot.db") as store:
         org = store.find_organisation("赣州经开区蟠龙镇人民政府")
         assert store.previous_report(org.id, 2021).figures["disclosure.rules.issued"] == 4
+    botapi_server.client.assert_no_rejected_calls()
+
+
+def test_this_years_draft_sent_as_a_docx_is_compared_confirmed_and_exported(
+    botapi_server, bot, tmp_path
+):
+    """The clerk drafted the report in Word: the chat shows how it differs from what was typed,
+    writes it on confirmation, and the exported report carries the Word draft's figures."""
+    admin, clerk = people(botapi_server)
+    onboard(admin, clerk)
+    fill_seed_until_table3(clerk)
+    clerk.command("cancel")
+    word = seed_report().model_copy(update={"organisation": "赣州经开区蟠龙镇人民政府"})
+    word = word.with_figures({"disclosure.procurement.items": Decimal(11)})
+    (preview,) = clerk.sends_file("蟠龙镇2020年年报（初稿）.docx", write_docx(word))
+    assert "本年报告" in preview.text and "不能覆盖" not in preview.text
+    assert "“政府集中采购·采购项目数量”：草稿中为 9，文件中为 11" in preview.text
+    assert "请注意" not in preview.text
+    assert [b.text for b in preview.buttons] == ["确认写入草稿", "取消"]
+    with Store(tmp_path / "bot.db") as store:
+        org = store.find_organisation("赣州经开区蟠龙镇人民政府")
+        before = store.load(store.report(org.id, 2020).id)
+    assert before.figures["disclosure.procurement.items"] == 9  # nothing written yet
+    clerk.taps("确认写入草稿")
+    assert "已按文件内容更新本年报告" in Person.text(clerk.bot_messages()[-2:])
+    clerk.command("export")
+    document = clerk.bot_messages()[-1].document
+    assert document is not None and document.file_name.endswith(".docx")
+    read_back = read_docx(document.content).report
+    assert read_back.figures["disclosure.procurement.items"] == 11
+    assert all(read_back.value(cell) == word.value(cell) for cell in seed_figures())
+    with Store(tmp_path / "bot.db") as store:
+        report_id = store.report(org.id, 2020).id
+        sources = {e.target: e.source for e in store.audit_log(report_id)}
+    assert sources["disclosure.procurement.items"] == "document"
     botapi_server.client.assert_no_rejected_calls()

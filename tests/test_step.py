@@ -48,13 +48,20 @@ def context(report: Report | None = None, **more: object) -> Context:
 def state_in(mode: Mode) -> ConversationState:
     """A state in ``mode`` as the conversation leaves it there."""
     last_year = Report(organisation="某县某镇人民政府", year=YEAR - 1).to_json()
+    this_year = Report(organisation="某县某镇人民政府", year=YEAR).to_json()
     return ConversationState(
         report_id=1,
         mode=mode,
         cursor=1,
         seq=7,
         warning_key="balance.natural_person" if mode is Mode.REASON else None,
-        pending_import=last_year if mode is Mode.CONFIRM_IMPORT else None,
+        pending_import=(
+            last_year
+            if mode is Mode.CONFIRM_IMPORT
+            else this_year
+            if mode is Mode.CONFIRM_DRAFT
+            else None
+        ),
     )
 
 
@@ -95,6 +102,9 @@ def test_free_text_in_every_mode(mode):
         case Mode.CONFIRM_IMPORT:
             assert texts_sent == [texts.IMPORT_CONFIRM + "？"]
             assert outcome.state.pending_import is not None
+        case Mode.CONFIRM_DRAFT:
+            assert texts_sent == [texts.DRAFT_PENDING]
+            assert outcome.state.pending_import is not None and outcome.effects == []
         case Mode.IDLE:
             assert texts_sent == [texts.IDLE_TEXT]
             assert outcome.effects == []

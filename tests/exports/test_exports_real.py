@@ -9,6 +9,7 @@ DOCX, the published PDF, LibreOffice's text export and Word's 另存为纯文本
 from __future__ import annotations
 
 import io
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -351,3 +352,572 @@ def test_dongzhi_2022_without_its_title_is_refused() -> None:
     with pytest.raises(DocumentRejected) as refused:
         _read("dongzhi-czj-2022.txt")
     assert "标题" in refused.value.message
+
+
+# --- 洪泽区人民政府 2023 and 2024 (whole published PDFs) -------------------------------------
+
+_COLUMNS = ("natural_person", "business", "research", "public_interest", "legal_service")
+_COLUMNS = (*_COLUMNS, "other_org", "total")
+
+#: Table 3 as printed (README), row by row: natural person … other, then 总计.
+_HONGZE_ROWS = (
+    "new",
+    "carried_over",
+    "granted",
+    "partly_granted",
+    "refused.state_secret",
+    "refused.prohibited_by_law",
+    "refused.three_safeties",
+    "refused.third_party",
+    "refused.internal_affairs",
+    "refused.process_info",
+    "refused.enforcement_files",
+    "refused.inquiry",
+    "unavailable.not_held",
+    "unavailable.needs_creation",
+    "unavailable.unclear",
+    "not_processed.petition",
+    "not_processed.duplicate",
+    "not_processed.publication",
+    "not_processed.excessive",
+    "not_processed.confirmation",
+    "other.misc",
+    "results_total",
+    "carried_forward",
+)
+_APPEALS = ("review", "litigation_direct", "litigation_after_review")
+_APPEAL_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
+
+
+def _hongze_printed(
+    table2: tuple[int | str, ...], natural: tuple[int, ...], appeals: tuple[int, ...]
+) -> dict[str, Decimal]:
+    """Every printed figure: table 2 in order, the natural-person column of table 3 (every
+    organisation column is printed 0, and each row's 总计 equals its natural-person figure
+    as printed), and the 15 figures of table 4 in order."""
+    cells2 = (
+        "disclosure.rules.issued",
+        "disclosure.rules.repealed",
+        "disclosure.rules.in_force",
+        "disclosure.normative.issued",
+        "disclosure.normative.repealed",
+        "disclosure.normative.in_force",
+        "disclosure.licensing.decisions",
+        "disclosure.penalty.decisions",
+        "disclosure.enforcement.decisions",
+        "disclosure.fees.amount",
+    )
+    printed = {cell: Decimal(str(v)) for cell, v in zip(cells2, table2, strict=True)}
+    for row, value in zip(_HONGZE_ROWS, natural, strict=True):
+        for column in _COLUMNS:
+            figure = value if column in ("natural_person", "total") else 0
+            printed[f"applications.{row}.{column}"] = Decimal(figure)
+    appeal_cells = [f"{a}.{c}" for a in _APPEALS for c in _APPEAL_COLUMNS]
+    printed.update({cell: Decimal(v) for cell, v in zip(appeal_cells, appeals, strict=True)})
+    return printed
+
+
+HONGZE_2023_PRINTED = _hongze_printed(
+    (0, 0, 0, 0, 5, 5, 550, 4119, 195, "7730.28"),
+    (21, 0, 0, 4, 1, 0, 0, 0, 0, 1, 1, 0, 10, 3, 0, 1, 0, 0, 0, 0, 0, 21, 0),
+    (10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0),
+)
+HONGZE_2024_PRINTED = _hongze_printed(
+    (0, 0, 0, 3, 0, 8, 9487, 2776, 84, 7545),
+    (95, 0, 50, 9, 0, 0, 1, 0, 0, 1, 1, 0, 31, 1, 0, 1, 0, 0, 0, 0, 0, 95, 0),
+    (1, 1, 0, 0, 2, 1, 0, 0, 0, 1, 2, 0, 1, 0, 3),
+)
+
+
+def _assert_hongze(result: ReadResult, printed: dict[str, Decimal]) -> None:
+    assert result.format_id == "current"
+    assert result.report.figures == printed
+    # The office's typo in a label carried from year to year, read by similarity and named.
+    (typo,) = _problems(result, ProblemKind.DOCUMENT)
+    assert "2.其他法律行政止公开" in typo
+    # A current-format year printing the 2019–2020 single row （六）其他处理: its figures go to
+    # 3.其他 and the two sub-rows it cannot split are named, so the figures are incomplete.
+    (single_row,) = _problems(result, ProblemKind.FIGURE)
+    assert "（六）其他处理" in single_row
+    assert not result.figures_complete
+
+
+def test_hongze_2023_pdf_white_line_boxes_and_printed_appeal_totals() -> None:
+    result = _read("hongze-2023.pdf")
+    assert (result.organisation, result.year) == ("洪泽区人民政府", 2023)
+    _assert_hongze(result, HONGZE_2023_PRINTED)
+    _texts_start(
+        result,
+        {
+            "overview.summary": "2023 年，洪泽区人民政府坚持以习近平新时代",
+            "overview.active": "主要通过政府门户网站主动公开政府",
+            "overview.requests": "进一步规范依申请公开流程",
+            "overview.management": "加强区政府门户网站及政务新媒体日常管理",
+            "overview.platforms": "加强对区政府网站、政",
+            "overview.oversight": "进一步细化分解政府门",
+            "problems": "2023 年，洪泽区政府信息公开工作取得一定的成效",
+            "other_matters": "2023 年，区政府严格落实",
+        },
+    )
+    # Printed errors (README): 行政复议 总计 0 against 10+1, 复议后起诉 总计 0 against 5.
+    errors = {v.key: v for v in check(result.report) if v.severity is Severity.ERROR}
+    assert set(errors) == {
+        "appeal_total.review.total",
+        "appeal_total.litigation_after_review.total",
+    }
+    review = errors["appeal_total.review.total"]
+    assert (review.left.value, review.right.value) == (0, 11)
+
+
+def test_hongze_2024_pdf_clean_report() -> None:
+    result = _read("hongze-2024.pdf")
+    assert (result.organisation, result.year) == ("淮安市洪泽区人民政府", 2024)
+    _assert_hongze(result, HONGZE_2024_PRINTED)
+    _texts_start(
+        result,
+        {
+            "overview.summary": "2024 年，淮安市洪泽区人民政府坚持",
+            "overview.active": "主要通过政府门户网站主动公开政府",
+            "overview.requests": "根据《条例》和上级部门关于依申",
+            "overview.management": "加强区政府门户网站及政务新媒",
+            "overview.platforms": "加强对区政府网站、政",
+            "overview.oversight": "将政府网站平台信息公",
+            "problems": "2024 年，全区政府信息公开工作虽取得一定成绩",
+            "other_matters": "2024 年，区政府严格落实",
+        },
+    )
+    assert [v for v in check(result.report) if v.severity is Severity.ERROR] == []
+
+
+# --- 平潭综合实验区 2023 (whole saved page, and the DOCX and PDF made from it) ----------------
+
+_PINGTAN_2023_TABLE3 = {
+    "new": "80 1 0 0 0 0 81",
+    "carried_over": "0 0 0 0 0 0 0",
+    "granted": "22 0 0 0 0 0 22",
+    "partly_granted": "19 1 0 0 0 0 20",
+    "refused.state_secret": "0 0 0 0 0 0 0",
+    "refused.prohibited_by_law": "0 0 0 0 0 0 0",
+    "refused.three_safeties": "0 0 0 0 0 0 0",
+    "refused.third_party": "1 0 0 0 0 0 1",
+    "refused.internal_affairs": "0 0 0 0 0 0 0",
+    "refused.process_info": "1 0 0 0 0 0 1",
+    "refused.enforcement_files": "1 0 0 0 0 0 1",
+    "refused.inquiry": "2 0 0 0 0 0 2",
+    "unavailable.not_held": "31 0 0 0 0 0 31",
+    "unavailable.needs_creation": "0 0 0 0 0 0 0",
+    "unavailable.unclear": "0 0 0 0 0 0 0",
+    "not_processed.petition": "0 0 0 0 0 0 0",
+    "not_processed.duplicate": "1 0 0 0 0 0 1",
+    "not_processed.publication": "0 0 0 0 0 0 0",
+    "not_processed.excessive": "0 0 0 0 0 0 0",
+    "not_processed.confirmation": "0 0 0 0 0 0 0",
+    "other.no_correction": "1 0 0 0 0 0 1",
+    "other.no_fee": "0 0 0 0 0 0 0",
+    "other.misc": "1 0 0 0 0 0 1",
+    "results_total": "80 1 0 0 0 0 81",
+    "carried_forward": "0 0 0 0 0 0 0",
+}
+PINGTAN_2023_PRINTED = {
+    "disclosure.rules.issued": Decimal(0),
+    "disclosure.rules.repealed": Decimal(0),
+    "disclosure.rules.in_force": Decimal(0),
+    "disclosure.normative.issued": Decimal(77),
+    "disclosure.normative.repealed": Decimal(132),
+    "disclosure.normative.in_force": Decimal(470),
+    "disclosure.licensing.decisions": Decimal(2629),
+    "disclosure.penalty.decisions": Decimal(1330),
+    "disclosure.enforcement.decisions": Decimal(54),
+    # Printed to the millionth of a 万元 (finding 5): kept as printed.
+    "disclosure.fees.amount": Decimal("5949.088667"),
+    **{
+        f"applications.{row}.{column}": Decimal(value)
+        for row, values in _PINGTAN_2023_TABLE3.items()
+        for column, value in zip(_COLUMNS, values.split(), strict=True)
+    },
+    **{
+        f"{appeal}.{column}": Decimal(value)
+        for appeal, values in zip(_APPEALS, ("1 1 0 0 2", "4 0 0 1 5", "1 0 1 0 2"), strict=True)
+        for column, value in zip(_APPEAL_COLUMNS, values.split(), strict=True)
+    },
+}
+
+
+@pytest.mark.parametrize("name", ["pingtan-2023.html", "pingtan-2023.docx", "pingtan-2023.pdf"])
+def test_pingtan_2023_pilot_zone_headings_on_their_own_lines(name: str) -> None:
+    result = _read(name)
+    assert (result.organisation, result.year, result.format_id) == (
+        "平潭综合实验区",
+        2023,
+        "current",
+    )
+    assert result.problems == []
+    assert result.report.figures == PINGTAN_2023_PRINTED
+    _texts_start(
+        result,
+        {
+            "overview.summary": "2023年，平潭综合实验区坚持以习近平新时代",
+            "overview.active": "平潭综合实验区切实落实国务院办公厅",
+            "overview.requests": "持续强化服务理念",
+            "overview.management": "进一步规范信息发布全流程",
+            "overview.platforms": "一是开展门户网站提升服务项目",
+            "overview.oversight": "常态化开展日监测、月通报",
+            "problems": "存在的问题主要有以下几个方面",
+            "other_matters": "2023年，无收取信息处理费情况。",
+        },
+    )
+    # The office's own slip (二 printed as 三) stays as printed.
+    assert "信息噪音；三是开拓创新不够有力" in result.report.texts["problems"].replace("\n", "")
+    assert [v for v in check(result.report) if v.severity is Severity.ERROR] == []
+
+
+def _pingtan_printed(
+    table2: tuple[str, ...], table3: dict[str, str], table4: str
+) -> dict[str, Decimal]:
+    """Every printed figure of a 平潭 current-format report: table 2 in order, table 3 row by row
+    (seven columns), table 4's fifteen figures in order."""
+    cells2 = (
+        "disclosure.rules.issued",
+        "disclosure.rules.repealed",
+        "disclosure.rules.in_force",
+        "disclosure.normative.issued",
+        "disclosure.normative.repealed",
+        "disclosure.normative.in_force",
+        "disclosure.licensing.decisions",
+        "disclosure.penalty.decisions",
+        "disclosure.enforcement.decisions",
+        "disclosure.fees.amount",
+    )
+    appeal_cells = [f"{a}.{c}" for a in _APPEALS for c in _APPEAL_COLUMNS]
+    return {
+        **{cell: Decimal(v) for cell, v in zip(cells2, table2, strict=True)},
+        **{
+            f"applications.{row}.{column}": Decimal(value)
+            for row, values in table3.items()
+            for column, value in zip(_COLUMNS, values.split(), strict=True)
+        },
+        **{cell: Decimal(v) for cell, v in zip(appeal_cells, table4.split(), strict=True)},
+    }
+
+
+PINGTAN_2021_PRINTED = _pingtan_printed(
+    ("0", "0", "0", "69", "3", "665", "2293", "1282", "42", "24252.311082"),
+    {
+        **dict.fromkeys(_PINGTAN_2023_TABLE3, "0 0 0 0 0 0 0"),
+        "new": "64 0 0 2 0 4 70",
+        "granted": "27 0 0 2 0 1 30",
+        "partly_granted": "5 0 0 0 0 0 5",
+        "refused.internal_affairs": "1 0 0 0 0 0 1",
+        "refused.enforcement_files": "6 0 0 0 0 0 6",
+        "refused.inquiry": "1 0 0 0 0 0 1",
+        "unavailable.not_held": "22 0 0 0 0 3 25",
+        "other.misc": "1 0 0 0 0 0 1",
+        "results_total": "63 0 0 2 0 4 69",
+        "carried_forward": "1 0 0 0 0 0 1",
+    },
+    "1 0 2 0 3 12 0 0 0 12 0 0 0 0 0",
+)
+
+
+@pytest.mark.parametrize("name", ["pingtan-2021.html", "pingtan-2021.docx", "pingtan-2021.pdf"])
+def test_pingtan_2021_run_in_sub_headings_in_the_offices_words(name: str) -> None:
+    result = _read(name)
+    assert (result.organisation, result.year, result.format_id) == (
+        "平潭综合实验区",
+        2021,
+        "current",
+    )
+    assert result.problems == []
+    # 24252.311082 万元, printed to the hundredth of a yuan (the issue's finding 5).
+    assert result.report.figures == PINGTAN_2021_PRINTED
+    _texts_start(
+        result,
+        {
+            "overview.summary": "2021年，我区以习近平新时代",
+            "overview.active": "按照“公开为常态，不公开为例外”的要求",
+            "overview.requests": "我区高度重视依申请公开工作的办理",
+            "overview.management": "一是加强组织领导。",
+            # （四）平台载体建设方面。: the office's own words for 平台建设, run into the text.
+            "overview.platforms": "按照《国务院办公厅秘书局关于印发",
+            "overview.oversight": "常态化开展督查检查",
+            "problems": "（一）存在的主要问题:政策解读形式不够丰富",
+            "other_matters": "2021年，无收取信息处理费情况。",
+        },
+    )
+    assert [v for v in check(result.report) if v.severity is Severity.ERROR] == []
+
+
+PINGTAN_2022_PRINTED = _pingtan_printed(
+    ("0", "0", "0", "88", "55", "698", "10690", "2113", "0", "9116.36"),
+    {
+        **dict.fromkeys(_PINGTAN_2023_TABLE3, "0 0 0 0 0 0 0"),
+        "new": "71 3 0 0 0 0 74",
+        "carried_over": "1 0 0 0 0 0 1",
+        "granted": "21 0 0 0 0 0 21",
+        "partly_granted": "8 1 0 0 0 0 9",
+        "refused.internal_affairs": "1 0 0 0 0 0 1",
+        "refused.process_info": "2 0 0 0 0 0 2",
+        "refused.enforcement_files": "1 0 0 0 0 0 1",
+        "unavailable.not_held": "37 0 0 0 0 0 37",
+        "other.no_correction": "2 0 0 0 0 0 2",
+        "other.misc": "0 2 0 0 0 0 2",
+        "results_total": "72 3 0 0 0 0 75",
+    },
+    "0 1 1 0 2 1 0 0 0 1 0 0 0 0 0",
+)
+
+
+@pytest.mark.parametrize("name", ["pingtan-2022.html", "pingtan-2022.docx", "pingtan-2022.pdf"])
+def test_pingtan_2022_narrative_counts_the_carried_over_application(name: str) -> None:
+    result = _read(name)
+    assert (result.organisation, result.year, result.format_id) == (
+        "平潭综合实验区",
+        2022,
+        "current",
+    )
+    assert result.problems == []
+    assert result.report.figures == PINGTAN_2022_PRINTED
+    _texts_start(
+        result,
+        {
+            "overview.summary": "2022年，平潭综合实验区坚持",
+            "overview.active": "平潭综合实验区切实落实国务院办公厅",
+            "overview.requests": "一是畅通依申请公开渠道",
+            "overview.management": "一是健全信息发布平台管理机制",
+            "overview.platforms": "进一步加强政府门户网站和政务新媒体",
+            "overview.oversight": "一是压实工作责任",
+            "problems": "2022年，平潭综合实验区政府信息公开工作取得了一定成绩",
+            "other_matters": "2022年，无收取信息处理费情况。",
+        },
+    )
+    violations = check(result.report)
+    assert [v for v in violations if v.severity is Severity.ERROR] == []
+    # The text says 收到…申请75件 (74 new and 1 carried over): flagged against 一、本年新收 74.
+    (narrative,) = [v for v in violations if v.key == "narrative.applications"]
+    assert (narrative.left.value, narrative.right.value) == (75, 74)
+
+
+# --- 沭阳县发展和改革局 2023 (county department; saved page and the DOCX made from it) -----------
+
+SHUYANG_FGJ_2023_PRINTED = _pingtan_printed(
+    ("0", "0", "0", "8", "0", "18", "0", "0", "0", "0"),
+    {
+        # Every organisation column printed blank (read as 0): only 自然人 and 总计 hold figures.
+        **dict.fromkeys(_PINGTAN_2023_TABLE3, "0 0 0 0 0 0 0"),
+        "new": "26 0 0 0 0 0 26",
+        "granted": "26 0 0 0 0 0 26",
+        "results_total": "26 0 0 0 0 0 26",
+    },
+    "0 0 0 1 1 0 0 0 0 0 0 0 0 0 0",
+)
+
+
+@pytest.mark.parametrize("name", ["shuyang-fgj-2023.html", "shuyang-fgj-2023.docx"])
+def test_shuyang_development_bureau_2023_headings_in_its_own_words(name: str) -> None:
+    result = _read(name)
+    # The title has no 工作 (…2023年政府信息公开年度报告).
+    assert (result.organisation, result.year, result.format_id) == (
+        "沭阳县发展和改革局",
+        2023,
+        "current",
+    )
+    assert result.problems == []
+    assert result.report.figures == SHUYANG_FGJ_2023_PRINTED
+    _texts_start(
+        result,
+        {
+            "overview.summary": "2023年，县发展和改革局认真贯彻执行",
+            "overview.active": "2023年，我局严格审签程序",
+            # The office's text ends without a full stop, as printed.
+            "overview.requests": "2023年度我局共收到依申请信息公开26件",
+            # （三）完善公开制度规范，加强政府信息管理 / （四）加强平台建设，扩展公开渠道 /
+            # （五）及时回应关切，自觉接受监督: the office's own words, numbered as the parts.
+            "overview.management": "我局所有发布信息均按照",
+            "overview.platforms": "为确保部门网站网络信息安全平稳运行",
+            "overview.oversight": "不断完善公共诉求服务相关工作",
+            # 五、存在的主要问题及整改措施: the section in its own words.
+            "problems": "（一）存在的主要问题。各科室人员信息公开意识有所松懈",
+            "other_matters": "2023年度，县发展和改革局政府信息公开未发生收费情况。",
+        },
+    )
+    assert result.report.texts["overview.requests"].endswith("通过电子邮箱发送给申请人")
+    assert (result.signed_by, result.issued) == ("沭阳县发展和改革局", date(2024, 1, 17))
+    assert [v for v in check(result.report) if v.severity is Severity.ERROR] == []
+
+
+PINGTAN_2024_PRINTED = _pingtan_printed(
+    ("0", "0", "0", "62", "33", "440", "4529", "1100", "65", "18651.06"),
+    {
+        **dict.fromkeys(_PINGTAN_2023_TABLE3, "0 0 0 0 0 0 0"),
+        "new": "217 1 0 0 0 0 218",
+        "granted": "71 0 0 0 0 0 71",
+        "partly_granted": "29 0 0 0 0 0 29",
+        "refused.state_secret": "4 0 0 0 0 0 4",
+        "refused.third_party": "3 0 0 0 0 0 3",
+        "refused.internal_affairs": "32 0 0 0 0 0 32",
+        "unavailable.not_held": "75 0 0 0 0 0 75",
+        "not_processed.duplicate": "1 0 0 0 0 0 1",
+        "other.no_correction": "1 0 0 0 0 0 1",
+        "other.misc": "1 1 0 0 0 0 2",
+        "results_total": "217 1 0 0 0 0 218",
+    },
+    "2 1 3 1 7 0 0 0 0 0 13 2 4 0 19",
+)
+
+
+@pytest.mark.parametrize("name", ["pingtan-2024.html", "pingtan-2024.docx", "pingtan-2024.pdf"])
+def test_pingtan_2024_run_in_sub_headings(name: str) -> None:
+    result = _read(name)
+    assert (result.organisation, result.year, result.format_id) == (
+        "平潭综合实验区",
+        2024,
+        "current",
+    )
+    assert result.problems == []
+    assert result.report.figures == PINGTAN_2024_PRINTED
+    _texts_start(
+        result,
+        {
+            "overview.summary": "2024年，平潭综合实验区坚持",
+            "overview.active": "有序推进基层政务公开",
+            "overview.requests": "规范做好申请登记、审查、办理、答复、归档等工作",
+            "overview.management": "规范政府信息发布流程",
+            "overview.platforms": "发挥门户网站政务公开第一平台作用",
+            "overview.oversight": "加强政务公开工作的组织领导和协调保障",
+            "problems": "2024年，实验区政府信息公开工作取得了新进展新成果",
+            "other_matters": "2024年，无收取信息处理费情况。",
+        },
+    )
+    assert [v for v in check(result.report) if v.severity is Severity.ERROR] == []
+
+
+PINGTAN_2025_PRINTED = _pingtan_printed(
+    ("0", "0", "0", "58", "45", "546", "2418", "644", "64", "4166.241619"),
+    {
+        **dict.fromkeys(_PINGTAN_2023_TABLE3, "0 0 0 0 0 0 0"),
+        "new": "151 3 0 0 0 0 154",
+        "granted": "33 0 0 0 0 0 33",
+        "partly_granted": "38 0 0 0 0 0 38",
+        "refused.internal_affairs": "3 0 0 0 0 0 3",
+        "refused.process_info": "2 0 0 0 0 0 2",
+        "refused.enforcement_files": "3 0 0 0 0 0 3",
+        "refused.inquiry": "3 0 0 0 0 0 3",
+        "unavailable.not_held": "49 1 0 0 0 0 50",
+        "unavailable.needs_creation": "3 0 0 0 0 0 3",
+        "not_processed.petition": "2 0 0 0 0 0 2",
+        "other.no_correction": "8 0 0 0 0 0 8",
+        "other.no_fee": "2 0 0 0 0 0 2",
+        "other.misc": "1 0 0 0 0 0 1",
+        "results_total": "147 1 0 0 0 0 148",
+        "carried_forward": "4 2 0 0 0 0 6",
+    },
+    "25 3 8 0 36 3 3 0 0 6 3 0 0 0 3",
+)
+
+
+@pytest.mark.parametrize("name", ["pingtan-2025.html", "pingtan-2025.docx", "pingtan-2025.pdf"])
+def test_pingtan_2025_carried_forward_and_many_appeals(name: str) -> None:
+    result = _read(name)
+    assert (result.organisation, result.year, result.format_id) == (
+        "平潭综合实验区",
+        2025,
+        "current",
+    )
+    assert result.problems == []
+    assert result.report.figures == PINGTAN_2025_PRINTED
+    _texts_start(
+        result,
+        {
+            "overview.summary": "2025年，平潭综合实验区坚持",
+            "overview.active": "2025年，通过实验区政府门户网站累计主动公开",
+            "overview.requests": "严格执行《中华人民共和国政府信息公开条例》",
+            "overview.management": "严格执行政府信息审核发布制度",
+            "overview.platforms": "融合AI技术",
+            "overview.oversight": "加强政务公开工作组织领导",
+            "problems": "2025年，我区政府信息公开工作取得了一定成绩",
+            "other_matters": "2025年，无收取信息处理费情况。",
+        },
+    )
+    assert [v for v in check(result.report) if v.severity is Severity.ERROR] == []
+
+
+# --- 平潭综合实验区 2020 (the 2019–2020 format; a printed （七）总计 that its rows contradict) -----
+
+_LEGACY_TABLE2 = {
+    "disclosure.rules.issued": "0",
+    "disclosure.rules.published": "0",
+    "disclosure.rules.public_total": "7",
+    "disclosure.normative.issued": "77",
+    "disclosure.normative.published": "77",
+    "disclosure.normative.public_total": "166",
+    "disclosure.licensing.items_last_year": "396",
+    "disclosure.licensing.items_change": "442",
+    "disclosure.licensing.decisions": "278",
+    "disclosure.other_services.items_last_year": "10",
+    "disclosure.other_services.items_change": "7",
+    "disclosure.other_services.decisions": "105",
+    "disclosure.penalty.items_last_year": "2648",
+    "disclosure.penalty.items_change": "-18",
+    "disclosure.penalty.decisions": "538",
+    "disclosure.enforcement.items_last_year": "126",
+    "disclosure.enforcement.items_change": "26",
+    "disclosure.enforcement.decisions": "29",
+    "disclosure.fees.items_last_year": "35",
+    "disclosure.fees.items_change": "-15",
+    "disclosure.procurement.items": "395",
+    "disclosure.procurement.amount": "73802895.90",
+}
+_LEGACY_ROWS = [
+    "other" if r == "other.misc" else r
+    for r in _PINGTAN_2023_TABLE3
+    if r not in ("other.no_correction", "other.no_fee")
+]
+PINGTAN_2020_PRINTED = {
+    **{cell: Decimal(v) for cell, v in _LEGACY_TABLE2.items()},
+    **{
+        f"applications.{row}.{column}": Decimal(value)
+        for row, values in {
+            **dict.fromkeys(_LEGACY_ROWS, "0 0 0 0 0 0 0"),
+            "new": "20 0 0 0 0 1 21",
+            "granted": "6 0 0 0 0 1 7",
+            "partly_granted": "6 0 0 0 0 0 6",
+            "unavailable.not_held": "4 0 0 0 0 0 4",
+            "unavailable.unclear": "3 0 0 0 0 0 3",
+            "not_processed.duplicate": "3 0 0 0 0 0 3",
+            "other": "4 0 0 0 0 0 4",
+            "results_total": "20 0 0 0 0 1 21",
+        }.items()
+        for column, value in zip(_COLUMNS, values.split(), strict=True)
+    },
+    **{f"{a}.{c}": Decimal(0) for a in _APPEALS for c in _APPEAL_COLUMNS},
+}
+
+
+@pytest.mark.parametrize("name", ["pingtan-2020.html", "pingtan-2020.docx"])
+def test_pingtan_2020_printed_total_contradicted_by_its_rows(name: str) -> None:
+    result = _read(name)
+    assert (result.organisation, result.year, result.format_id) == (
+        "平潭综合实验区",
+        2020,
+        "legacy",
+    )
+    # Every printed figure as printed, the wrong （七）总计 included (never corrected).
+    assert result.report.figures == PINGTAN_2020_PRINTED
+    assert result.figures_complete
+    # The office wrote section 一 in its own structure （（一）强化组织协调… 1.…5.）: the three
+    # official sub-parts are named as not found, and all of its text stays in the summary.
+    missing = _problems(result, ProblemKind.TEXT)
+    assert len(missing) == 3 and all("小标题" in p for p in missing)
+    texts = result.report.texts
+    assert set(texts) == {"overview.summary", "problems", "other_matters"}
+    summary = texts["overview.summary"]
+    assert summary.startswith("2020年，我区以习近平新时代")
+    assert "4.认真办理依申请公开" in summary and "5.加强平台建设" in summary
+    assert texts["problems"].startswith("（一）存在的主要问题:基层政务公开标准化规范化")
+    assert texts["other_matters"] == "无其他需要报告的事项"
+    # README: the rows add up to 26 (自然人) and 27 (总计); （七）总计 prints 20 and 21.
+    errors = {v.key: v for v in check(result.report) if v.severity is Severity.ERROR}
+    natural = errors["column_total.applications.results_total.natural_person"]
+    assert (natural.left.value, natural.right.value) == (20, 26)
+    total = errors["column_total.applications.results_total.total"]
+    assert (total.left.value, total.right.value) == (21, 27)
