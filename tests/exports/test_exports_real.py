@@ -917,6 +917,13 @@ def test_pingtan_2020_printed_total_contradicted_by_its_rows(name: str) -> None:
     assert texts["other_matters"] == "无其他需要报告的事项"
     # README: the rows add up to 26 (自然人) and 27 (总计); （七）总计 prints 20 and 21.
     errors = {v.key: v for v in check(result.report) if v.severity is Severity.ERROR}
+    # Every identity is checked on the printed figures (issue 12 finding 6): 一＋二 = 20＋0 and
+    # （七）总计＋四 = 20＋0 as printed, so no balance message quotes the rows' 26 as if printed;
+    # only the printed （七）总计 cells are named, against the sum of their rows.
+    assert set(errors) == {
+        "column_total.applications.results_total.natural_person",
+        "column_total.applications.results_total.total",
+    }
     natural = errors["column_total.applications.results_total.natural_person"]
     assert (natural.left.value, natural.right.value) == (20, 26)
     total = errors["column_total.applications.results_total.total"]
