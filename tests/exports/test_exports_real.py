@@ -644,7 +644,9 @@ def test_pingtan_2021_run_in_sub_headings_in_the_offices_words(name: str) -> Non
             "other_matters": "2021年，无收取信息处理费情况。",
         },
     )
-    assert [v for v in check(result.report) if v.severity is Severity.ERROR] == []
+    # No error and no warning: the text's 70件, 69件 and 1件 agree with table 3, and
+    # `“三个一”工作机制` (a name, not a count) is not taken for 3 applications.
+    assert check(result.report) == []
 
 
 PINGTAN_2022_PRINTED = _pingtan_printed(
