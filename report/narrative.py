@@ -31,7 +31,7 @@ _MENTION = re.compile(
 # or the thing counted.
 _COUNT_END = re.compile(
     r"(?:$|[^\u4e00-\u9fff0-9０-９零〇”’」』》]"
-    r"|(?:政府信息公开|信息公开|依申请公开|政府信息)?申请|案件|政府信息|信息|结转)"
+    r"|(?:政府信息公开|信息公开|依申请公开|政府信息)?申请|案件|政府信息|信息|结转|次)"
 )
 _QUOTE_OPEN = "“‘「『《"
 # Everything that counts something other than applications, reviews and lawsuits.

@@ -64,6 +64,17 @@ def test_a_number_and_unit_that_names_something_is_not_a_count(sentence):
     assert stated_figures(sentence) == []
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("全年共受理政府信息公开申请5件次。", {"applications": Decimal(5)}),
+        ("主动公开125条政府信息。", {"active": Decimal(125)}),
+    ],
+)
+def test_a_count_may_be_followed_by_what_it_counts(sentence, expected):
+    assert {s.wording.id: s.value for s in stated_figures(sentence)} == expected
+
+
 def _district(text: str, part: str = "overview.requests") -> Report:
     # 66 received, 0 carried over; results 64, carried forward 4: the balance holds.
     figures = {
