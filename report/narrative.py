@@ -7,6 +7,11 @@ words that introduce it, its units, the words that rule a clause out (``人大�
 an application), a sentence that states it is none, and the cells of the tables it must equal.
 ``stated_figures`` finds every one in a text: a number with its unit, claimed by the key word
 nearest before it in the same clause (or a key word right after it: ``2件结转下年办理``).
+A number and unit is a count only when it stands as one: the unit ends the phrase
+(``申请85件``, ``行政复议1件（已办结）``) or is followed by what the count counts
+(``36件政府信息公开申请``, ``2件结转``). A number and unit followed by another noun or numeral
+names something else (``“三个一”工作机制``, ``六个方面``, ``一件事一次办``), and one inside
+quotation marks is a name, never a count.
 The phrasing comes from real reports (see ``tests/data/narrative-sentences.tsv``).
 """
 
@@ -20,6 +25,13 @@ _CLAUSE = re.compile(r"[^，。；;！？!?\n,]+")
 _MENTION = re.compile(
     r"(?<![0-9０-９.第])(?P<n>[0-9０-９]+|[零〇一二两三四五六七八九十百千]+)\s*(?P<u>[件条起个份])"
 )
+# What may follow a count's unit: the end of the phrase, punctuation other than a closing quote,
+# or the thing counted.
+_COUNT_END = re.compile(
+    r"(?:$|[^\u4e00-\u9fff0-9０-９零〇”’」』》]"
+    r"|(?:政府信息公开|信息公开|依申请公开|政府信息)?申请|案件|政府信息|信息|结转|次)"
+)
+_QUOTE_OPEN = "“‘「『《"
 # Everything that counts something other than applications, reviews and lawsuits.
 _OTHER_BUSINESS = r"许可|审批|热线|信访|投诉|建议|提案|留言|咨询|来信|信件|诉求|政务服务"
 _DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
@@ -170,6 +182,13 @@ def _claim(prefix: str, suffix: str, clause: str, unit: str) -> Wording | None:
     return best[1] if best else None
 
 
+def _is_count(prefix: str, suffix: str) -> bool:
+    """Whether a number and unit, between ``prefix`` and ``suffix``, stands as a count."""
+    if prefix.rstrip().endswith(tuple(_QUOTE_OPEN)):
+        return False
+    return _COUNT_END.match(suffix.lstrip()) is not None
+
+
 def stated_figures(text: str) -> list[Stated]:
     """Every figure ``text`` states with a unit and a key word, in order (see ``WORDINGS``)."""
     found: list[Stated] = []
@@ -180,6 +199,8 @@ def stated_figures(text: str) -> list[Stated]:
                 found.append(Stated(wording, Decimal(0), match.group(0)))
         for mention in _MENTION.finditer(clause):
             prefix, suffix = clause[: mention.start()], clause[mention.end() :]
+            if not _is_count(prefix, suffix):
+                continue
             claimed = _claim(prefix, suffix, clause, mention.group("u"))
             value = _number(mention.group("n"))
             if claimed is None or value is None:

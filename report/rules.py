@@ -163,24 +163,27 @@ class ValidFigures(Rule):
 class Balance(Rule):
     """R1: 一 + 二 = 三（七）总计 + 四, for one column of table 3.
 
-    On the 总计 column the printed totals are used where a document has them, so a total
-    column that does not balance is caught even when every applicant column does.
+    Every figure is taken as printed where a document has it (a printed （七）总计 or 总计 column
+    cell, not the sum worked out from its rows), so a message quotes only cells the document
+    prints, and a total column that does not balance is caught even when every applicant column
+    does. A total the document leaves blank (or a typed report, which stores no totals) is worked
+    out from its addends. Whether a printed total agrees with its own rows is the job of
+    ``PrintedTotal``, which names that cell.
     """
 
     column_label: str
     incoming: tuple[str, str]
     outgoing: tuple[str, str]
-    printed: bool = False
 
     def remainder(self, report: Report) -> Decimal | None:
         """What the last outgoing cell must hold for the column to balance (一 + 二 − 三（七）);
         None while a figure it needs is unknown."""
-        read = _printed_or_value if self.printed else _sum
+        read = _printed_or_value
         left, taken = read(report, self.incoming), read(report, self.outgoing[:-1])
         return None if left is None or taken is None else left - taken
 
     def evaluate(self, report: Report, previous: Report | None) -> Iterator[Violation]:
-        read = _printed_or_value if self.printed else _sum
+        read = _printed_or_value
         left, right = read(report, self.incoming), read(report, self.outgoing)
         if left is not None and right is not None and left != right:
             yield _violation(
@@ -425,7 +428,6 @@ def rules_for(fmt: ReportFormat) -> tuple[Rule, ...]:
                 column.label,
                 incoming,
                 outgoing,
-                printed=column.computed,
             )
         )
     for total in fmt.computed_cells:

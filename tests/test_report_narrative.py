@@ -47,6 +47,34 @@ def test_figures_of_other_business_are_not_taken_for_the_tables(sentence):
     assert stated_figures(sentence) == []
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # 平潭综合实验区 2021 (tests/data/real/pingtan-2021.html): a name, in quotes.
+        "坚持第一时间登记受理、第一时间转送承办单位和第一时间回复申请的“三个一”工作机制",
+        # 张家湾镇 2021 (tests/data/real/zhangjiawan-2021.txt): a number and unit before a noun.
+        (
+            "本报告内容包括总体概述、主动公开政府信息情况、收到和处理政府信息公开申请情况、"
+            "政府信息公开行政复议、行政诉讼情况、信息公开工作存在的主要问题及改进情况、"
+            "其他报告事项等六个方面。"
+        ),
+    ],
+)
+def test_a_number_and_unit_that_names_something_is_not_a_count(sentence):
+    assert stated_figures(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("全年共受理政府信息公开申请5件次。", {"applications": Decimal(5)}),
+        ("主动公开125条政府信息。", {"active": Decimal(125)}),
+    ],
+)
+def test_a_count_may_be_followed_by_what_it_counts(sentence, expected):
+    assert {s.wording.id: s.value for s in stated_figures(sentence)} == expected
+
+
 def _district(text: str, part: str = "overview.requests") -> Report:
     # 66 received, 0 carried over; results 64, carried forward 4: the balance holds.
     figures = {

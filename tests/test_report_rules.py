@@ -108,7 +108,11 @@ def test_row_total_r2_and_column_total_r3_only_fire_on_printed_totals():
     r3 = only(found, "column_total.applications.results_total.natural_person")
     assert (r3.left.value, r3.right.value) == (1, 2)
     assert r3.title == "（七）总计应等于各项办理结果之和"
-    assert len(errors(found)) == 2
+    # The balance is checked on the printed （七）总计 (1), never on the rows' sum (2), so its
+    # message quotes only printed cells.
+    balance = only(found, "balance.natural_person")
+    assert (balance.left.value, balance.right.value) == (2, 1)
+    assert len(errors(found)) == 3
 
 
 def test_appeal_totals_r4():
