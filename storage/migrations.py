@@ -264,6 +264,24 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        8,
+        "the inbox: fetched Telegram updates kept until processed, and the polling offset",
+        (
+            """
+            CREATE TABLE inbox (
+                update_id INTEGER PRIMARY KEY,
+                body TEXT NOT NULL,
+                fetched_at TEXT NOT NULL
+            )""",
+            """
+            CREATE TABLE inbox_offset (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                next_offset INTEGER NOT NULL,
+                saved_at TEXT NOT NULL
+            )""",
+        ),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].number

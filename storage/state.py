@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from storage.base import Row, StoreBase
@@ -87,6 +88,53 @@ class StateStore(StoreBase):
                 (datetime_to_text(self._now() - UPDATE_ID_REUSE),),
             )
             return cursor.rowcount
+
+    # -- the inbox of fetched updates -----------------------------------------------------------
+
+    def save_inbox(
+        self, updates: list[tuple[int, str]], done: Iterable[int], next_offset: int | None
+    ) -> set[int]:
+        """In one commit: keep the fetched updates (id, JSON) not kept yet, forget the ``done``
+        ones, and remember the offset that confirms them. Returns the ids newly kept."""
+        now = datetime_to_text(self._now())
+        kept: set[int] = set()
+        with self.transaction():
+            self._conn.executemany(
+                "DELETE FROM inbox WHERE update_id = ?", [(uid,) for uid in done]
+            )
+            for update_id, body in updates:
+                cursor = self._conn.execute(
+                    "INSERT INTO inbox (update_id, body, fetched_at) VALUES (?, ?, ?)"
+                    " ON CONFLICT (update_id) DO NOTHING",
+                    (update_id, body, now),
+                )
+                if cursor.rowcount == 1:
+                    kept.add(update_id)
+            if next_offset is not None:
+                self._conn.execute(
+                    "INSERT INTO inbox_offset (id, next_offset, saved_at) VALUES (1, ?, ?)"
+                    " ON CONFLICT (id) DO UPDATE SET next_offset = excluded.next_offset,"
+                    " saved_at = excluded.saved_at",
+                    (next_offset, now),
+                )
+        return kept
+
+    def inbox(self) -> list[tuple[int, str]]:
+        """The kept updates not yet done (id, JSON), oldest first."""
+        return [
+            (row[0], row[1])
+            for row in self._conn.execute("SELECT update_id, body FROM inbox ORDER BY update_id")
+        ]
+
+    def inbox_offset(self) -> int | None:
+        """The offset that confirms every update already kept, unless it is older than
+        Telegram's reuse window (after which update ids start again at random)."""
+        row = self._conn.execute(
+            "SELECT next_offset, saved_at FROM inbox_offset WHERE id = 1"
+        ).fetchone()
+        if row is None or text_to_datetime(row[1]) < self._now() - UPDATE_ID_REUSE:
+            return None
+        return int(row[0])
 
     # -- reminders -----------------------------------------------------------------------------
 
