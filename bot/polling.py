@@ -51,12 +51,12 @@ async def poll(
     bot = application.bot
     work = _Work(application)
     answered = application.bot_data.setdefault(ANSWERED_QUERIES, set())
-    replay = [Update.de_json(json.loads(body), bot) for _, body in store.inbox()]
+    replay = [Update.de_json(json.loads(body), bot) for _, body in store.inbox(bot.id)]
     # Whether a replayed press was answered before the process ended is unknown; a second
     # answer would be refused, and the press is old by now anyway.
     answered.update(u.callback_query.id for u in replay if u.callback_query is not None)
     work.start(replay)
-    offset = store.inbox_offset()
+    offset = store.inbox_offset(bot.id)
     backoff = 1.0
     fetch: asyncio.Future[Any] | None = None
     try:
@@ -95,7 +95,10 @@ async def poll(
                 offset = max(u.update_id for u in updates) + 1
             done = work.take_done()
             kept = store.save_inbox(
-                [(u.update_id, u.to_json()) for u in updates], done, offset if updates else None
+                bot.id,
+                [(u.update_id, u.to_json()) for u in updates],
+                done,
+                offset if updates else None,
             )
             new = [u for u in updates if u.update_id in kept]
             for update in new:
@@ -106,10 +109,10 @@ async def poll(
         if fetch is not None:
             fetch.cancel()
         work.cancel()
-        store.save_inbox([], work.take_done(), None)
+        store.save_inbox(bot.id, [], work.take_done(), None)
         raise
     await work.finish(DRAIN_SECONDS)
-    store.save_inbox([], work.take_done(), None)
+    store.save_inbox(bot.id, [], work.take_done(), None)
 
 
 class _Work:

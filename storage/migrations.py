@@ -270,13 +270,16 @@ MIGRATIONS: tuple[Migration, ...] = (
         (
             """
             CREATE TABLE inbox (
-                update_id INTEGER PRIMARY KEY,
+                bot_id INTEGER NOT NULL,
+                update_id INTEGER NOT NULL,
                 body TEXT NOT NULL,
-                fetched_at TEXT NOT NULL
+                fetched_at TEXT NOT NULL,
+                PRIMARY KEY (bot_id, update_id)
             )""",
+            # Update ids are counted per bot: another token must not skip its own updates.
             """
             CREATE TABLE inbox_offset (
-                id INTEGER PRIMARY KEY CHECK (id = 1),
+                bot_id INTEGER PRIMARY KEY,
                 next_offset INTEGER NOT NULL,
                 saved_at TEXT NOT NULL
             )""",

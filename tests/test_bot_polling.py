@@ -94,7 +94,7 @@ async def test_an_unfinished_update_is_kept_and_processed_after_a_restart(
                     polling.cancel()
                     with pytest.raises(asyncio.CancelledError):
                         await polling
-                    assert [uid for uid, _ in store.inbox()][:2] == [
+                    assert [uid for uid, _ in store.inbox(app.bot.id)][:2] == [
                         stuck.update_id,
                         stuck.update_id + 1,
                     ]
@@ -104,5 +104,5 @@ async def test_an_unfinished_update_is_kept_and_processed_after_a_restart(
                     stop.set()
                     await polling
     assert handled == ["好了", "卡住", "之后"]
-    assert store.inbox() == []
+    assert store.inbox(app.bot.id) == []
     store.close()
