@@ -36,6 +36,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.polling import ANSWERED_QUERIES
 from bot.reminders import schedule_reminders, unreachable
 from bot.sending import PriorityRateLimiter
 from bot.settings import Settings
@@ -218,11 +219,15 @@ class NianbaoBot:
         query = update.callback_query
         if query is None:
             return
-        try:
-            await query.answer()
-        except BadRequest as error:
-            # Redelivered after a crash (already answered, or too old): the press still counts.
-            log.debug("callback query not answered: %s", error.message)
+        answered = context.bot_data.get(ANSWERED_QUERIES, set())
+        if query.id in answered:
+            answered.discard(query.id)  # answered when it was fetched (bot.polling)
+        else:
+            try:
+                await query.answer()
+            except BadRequest as error:
+                # Redelivered after a crash (already answered, or too old): the press counts.
+                log.debug("callback query not answered: %s", error.message)
         # The buttons of answered questions stay on the phone: a press on one is refused by its
         # question number, which costs no extra Bot API call per answer.
         await self.dispatch(update, context, ButtonPress(data=query.data or ""))

@@ -1,18 +1,25 @@
-"""Long polling that confirms an update to Telegram only after it has been processed.
+"""Long polling through a durable inbox: fetched updates are saved, then confirmed at once.
 
-python-telegram-bot's ``Updater`` asks for the next batch (which confirms the previous one)
-as soon as it has queued the current batch, while the updates are still being processed. A
-process killed in that moment loses them: Telegram never sends them again. Here the offset of
-``getUpdates`` (which confirms) never passes an update that is still being handled, so after a
-crash Telegram redelivers whatever was not finished, and the engine's ``claim_update`` makes
-sure nothing is applied twice. Different people's updates are handled concurrently, so one
-clerk's document or a reply waiting for a chat's rate limit does not hold up the others.
+python-telegram-bot's ``Updater`` confirms a batch as soon as it has queued it, while the
+updates are still being processed: a process killed in that moment loses them. Holding the
+confirmation back instead (the offset never passing an unfinished update) keeps them safe but
+stalls fetching: ``getUpdates`` returns only the 100 oldest unconfirmed updates, so while 100
+replies wait for the send budget, newer button presses are not even fetched and expire.
+
+Here each fetched batch is saved to the store's inbox in one commit and then confirmed by the
+next ``getUpdates`` at once; button presses are answered as soon as their batch is saved
+(outside the send budget), and the updates are processed from the inbox: different people's
+concurrently, one person's in order. A finished update's row is deleted with the next batch's
+commit. At start-up the rows not deleted are processed again before polling resumes; the
+engine's ``claim_update`` makes sure nothing is applied twice, and a replayed press is not
+answered a second time (Telegram would refuse it).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from typing import Any
 
@@ -21,27 +28,37 @@ from telegram.error import InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
 
 from bot.lifecycle import running
+from storage import Store
 
 log = logging.getLogger(__name__)
 
 POLL_TIMEOUT = 10  # seconds Telegram holds a getUpdates open when there is nothing new
 BACKOFF_MAX = 30.0
-BUSY_POLL_SECONDS = 0.2
 DRAIN_SECONDS = 10.0  # well inside systemd's 90 s between SIGTERM and SIGKILL
 MAX_IN_FLIGHT = 1000  # updates processed at once (one per person at a time)
+ANSWERED_QUERIES = "answered_callback_queries"  # bot_data key: presses already answered
 
 
-async def poll(application: Application[Any, Any, Any, Any, Any, Any], stop: asyncio.Event) -> None:
-    """Fetch and process updates until ``stop`` is set; confirm each once it is processed.
+async def poll(
+    application: Application[Any, Any, Any, Any, Any, Any], stop: asyncio.Event, store: Store
+) -> None:
+    """Fetch updates into ``store``'s inbox and process them until ``stop`` is set.
 
-    Different people's updates are processed concurrently, one person's one at a time in the
-    order Telegram sent them. The offset sent to Telegram (which confirms every update below
-    it) never passes an update still being processed; updates Telegram sends again because of
-    that are recognised and not started twice.
+    What the inbox still holds from a previous run is processed first. Different people's
+    updates are processed concurrently, one person's one at a time in the order Telegram sent
+    them.
     """
     bot = application.bot
     work = _Work(application)
+    answered = application.bot_data.setdefault(ANSWERED_QUERIES, set())
+    replay = [Update.de_json(json.loads(body), bot) for _, body in store.inbox(bot.id)]
+    # Whether a replayed press was answered before the process ended is unknown; a second
+    # answer would be refused, and the press is old by now anyway.
+    answered.update(u.callback_query.id for u in replay if u.callback_query is not None)
+    work.start(replay)
+    offset = store.inbox_offset(bot.id)
     backoff = 1.0
+    fetch: asyncio.Future[Any] | None = None
     try:
         while not stop.is_set():
             await work.room(stop)
@@ -49,10 +66,8 @@ async def poll(application: Application[Any, Any, Any, Any, Any, Any], stop: asy
                 break
             fetch = asyncio.ensure_future(
                 bot.get_updates(
-                    offset=work.offset,
-                    # Only wait for new updates when none is being processed: a finished one
-                    # must move the offset on promptly.
-                    timeout=0 if work.busy else POLL_TIMEOUT,
+                    offset=offset,
+                    timeout=POLL_TIMEOUT,
                     read_timeout=POLL_TIMEOUT + 10,
                     allowed_updates=Update.ALL_TYPES,
                 )
@@ -76,38 +91,47 @@ async def poll(application: Application[Any, Any, Any, Any, Any, Any], stop: asy
                 backoff = min(backoff * 2, BACKOFF_MAX)
                 continue
             backoff = 1.0
-            if not work.start(updates):
-                await work.progress(stop)  # nothing new: wait for one to finish
+            if updates:
+                offset = max(u.update_id for u in updates) + 1
+            done = work.take_done()
+            kept = store.save_inbox(
+                bot.id,
+                [(u.update_id, u.to_json()) for u in updates],
+                done,
+                offset if updates else None,
+            )
+            new = [u for u in updates if u.update_id in kept]
+            for update in new:
+                if update.callback_query is not None:
+                    work.answer(update.callback_query.id, answered)
+            work.start(new)
     except asyncio.CancelledError:
+        if fetch is not None:
+            fetch.cancel()
         work.cancel()
+        store.save_inbox(bot.id, [], work.take_done(), None)
         raise
     await work.finish(DRAIN_SECONDS)
+    store.save_inbox(bot.id, [], work.take_done(), None)
 
 
 class _Work:
-    """The updates being processed, one chain per person, and the offset that confirms them."""
+    """The updates being processed, one chain per person, and those finished since the last
+    commit of the inbox."""
 
     def __init__(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         self.application = application
-        self.offset: int | None = None
         self._running: dict[int, asyncio.Task[None]] = {}  # update id -> its task
-        self._done: set[int] = set()  # finished ids above the offset
+        self._done: list[int] = []  # finished ids whose inbox rows are to be deleted
         self._last: dict[int, asyncio.Task[None]] = {}  # person -> their latest update's task
+        self._answering: set[asyncio.Task[None]] = set()
         self._changed = asyncio.Event()
-        self._fetched = 0
 
-    @property
-    def busy(self) -> bool:
-        return bool(self._running)
-
-    def start(self, updates: list[Update]) -> bool:
-        """Start the updates not started yet; False if there was none."""
-        started = False
+    def start(self, updates: list[Update]) -> None:
+        """Start processing the updates (kept in the inbox), each after its person's last."""
         for update in updates:
             uid = update.update_id
-            if uid in self._running or uid in self._done:
-                continue
-            if self.offset is not None and uid < self.offset:
+            if uid in self._running:
                 continue
             person = _person(update)
             before = self._last.get(person)
@@ -115,10 +139,19 @@ class _Work:
             self._running[uid] = task
             self._last[person] = task
             task.add_done_callback(lambda t, uid=uid, person=person: self._ended(uid, person, t))
-            started = True
-        if updates:
-            self._move_offset(max(u.update_id for u in updates) + 1)
-        return started
+
+    def answer(self, query_id: str, answered: set[str]) -> None:
+        """Answer a button press now, outside the send budget; its processing comes in turn."""
+        answered.add(query_id)
+        task = asyncio.create_task(self._answer(query_id))
+        self._answering.add(task)
+        task.add_done_callback(self._answering.discard)
+
+    async def _answer(self, query_id: str) -> None:
+        try:
+            await self.application.bot.answer_callback_query(query_id)
+        except TelegramError as error:  # too old already: the press still counts
+            log.info("callback query not answered: %s", error)
 
     async def _process(self, update: Update, before: asyncio.Task[None] | None) -> None:
         if before is not None:
@@ -129,52 +162,43 @@ class _Work:
 
     def _ended(self, uid: int, person: int, task: asyncio.Task[None]) -> None:
         del self._running[uid]
-        self._done.add(uid)
         if self._last.get(person) is task:
             del self._last[person]
-        if not task.cancelled() and task.exception() is not None:
+        if task.cancelled():
+            return  # stays in the inbox: processed again after a restart
+        if task.exception() is not None:
             log.error("update %s failed", uid, exc_info=task.exception())
-        self._move_offset(None)
+        self._done.append(uid)
         self._changed.set()
 
-    def _move_offset(self, fetched_up_to: int | None) -> None:
-        """Confirm everything below the oldest update still running."""
-        self._fetched = max(self._fetched, fetched_up_to or 0)
-        lowest = min(self._running, default=self._fetched)
-        if self.offset is None or lowest > self.offset:
-            self.offset = lowest or None
-        self._done = {uid for uid in self._done if self.offset is None or uid >= self.offset}
+    def take_done(self) -> list[int]:
+        """The finished updates not yet deleted from the inbox (and forget them here)."""
+        done, self._done = self._done, []
+        return done
 
     async def room(self, stop: asyncio.Event) -> None:
         """Wait while too many updates are being processed."""
         while len(self._running) >= MAX_IN_FLIGHT and not stop.is_set():
-            await self.progress(stop)
-
-    async def progress(self, stop: asyncio.Event) -> None:
-        """Wait until an update finishes, ``stop``, or a short while has passed.
-
-        While an update is unconfirmed Telegram answers ``getUpdates`` at once, so new updates
-        are looked for every ``BUSY_POLL_SECONDS`` rather than by a long poll.
-        """
-        self._changed.clear()
-        if not self._running:
-            return
-        waits = {asyncio.ensure_future(self._changed.wait()), asyncio.ensure_future(stop.wait())}
-        _, pending = await asyncio.wait(
-            waits, timeout=BUSY_POLL_SECONDS, return_when=asyncio.FIRST_COMPLETED
-        )
-        for waiting in pending:
-            waiting.cancel()
+            self._changed.clear()
+            waits = {
+                asyncio.ensure_future(self._changed.wait()),
+                asyncio.ensure_future(stop.wait()),
+            }
+            _, pending = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            for waiting in pending:
+                waiting.cancel()
 
     async def finish(self, timeout: float) -> None:
         """Let the updates being processed end, for at most ``timeout`` seconds; those still
-        running then are cancelled (they were not confirmed: Telegram sends them again)."""
+        running then are cancelled (they stay in the inbox for the next start)."""
         if self._running:
             await asyncio.wait(set(self._running.values()), timeout=timeout)
         self.cancel()
+        if self._answering:
+            await asyncio.wait(set(self._answering), timeout=timeout)
 
     def cancel(self) -> None:
-        """Stop processing at once (unconfirmed updates are sent again after a restart)."""
+        """Stop processing at once (the unfinished updates are processed after a restart)."""
         for task in list(self._running.values()):
             task.cancel()
 
@@ -202,4 +226,4 @@ async def run_polling(application: Application[Any, Any, Any, Any, Any, Any]) ->
     """Run the application by long polling until SIGINT or SIGTERM."""
     async with running(application) as stop:
         await application.bot.delete_webhook()
-        await poll(application, stop)
+        await poll(application, stop, application.bot_data["nianbao"].store)

@@ -264,6 +264,27 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        8,
+        "the inbox: fetched Telegram updates kept until processed, and the polling offset",
+        (
+            """
+            CREATE TABLE inbox (
+                bot_id INTEGER NOT NULL,
+                update_id INTEGER NOT NULL,
+                body TEXT NOT NULL,
+                fetched_at TEXT NOT NULL,
+                PRIMARY KEY (bot_id, update_id)
+            )""",
+            # Update ids are counted per bot: another token must not skip its own updates.
+            """
+            CREATE TABLE inbox_offset (
+                bot_id INTEGER PRIMARY KEY,
+                next_offset INTEGER NOT NULL,
+                saved_at TEXT NOT NULL
+            )""",
+        ),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].number

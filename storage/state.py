@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from storage.base import Row, StoreBase
@@ -87,6 +88,60 @@ class StateStore(StoreBase):
                 (datetime_to_text(self._now() - UPDATE_ID_REUSE),),
             )
             return cursor.rowcount
+
+    # -- the inbox of fetched updates -----------------------------------------------------------
+
+    def save_inbox(
+        self,
+        bot_id: int,
+        updates: list[tuple[int, str]],
+        done: Iterable[int],
+        next_offset: int | None,
+    ) -> set[int]:
+        """In one commit: keep the bot's fetched updates (id, JSON) not kept yet, forget the
+        ``done`` ones, and remember the offset that confirms them. Returns the ids newly kept."""
+        now = datetime_to_text(self._now())
+        kept: set[int] = set()
+        with self.transaction():
+            self._conn.executemany(
+                "DELETE FROM inbox WHERE bot_id = ? AND update_id = ?",
+                [(bot_id, uid) for uid in done],
+            )
+            for update_id, body in updates:
+                cursor = self._conn.execute(
+                    "INSERT INTO inbox (bot_id, update_id, body, fetched_at) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT (bot_id, update_id) DO NOTHING",
+                    (bot_id, update_id, body, now),
+                )
+                if cursor.rowcount == 1:
+                    kept.add(update_id)
+            if next_offset is not None:
+                self._conn.execute(
+                    "INSERT INTO inbox_offset (bot_id, next_offset, saved_at) VALUES (?, ?, ?)"
+                    " ON CONFLICT (bot_id) DO UPDATE SET next_offset = excluded.next_offset,"
+                    " saved_at = excluded.saved_at",
+                    (bot_id, next_offset, now),
+                )
+        return kept
+
+    def inbox(self, bot_id: int) -> list[tuple[int, str]]:
+        """The bot's kept updates not yet done (id, JSON), oldest first."""
+        return [
+            (row[0], row[1])
+            for row in self._conn.execute(
+                "SELECT update_id, body FROM inbox WHERE bot_id = ? ORDER BY update_id", (bot_id,)
+            )
+        ]
+
+    def inbox_offset(self, bot_id: int) -> int | None:
+        """The offset that confirms every update already kept, unless it is older than
+        Telegram's reuse window (after which update ids start again at random)."""
+        row = self._conn.execute(
+            "SELECT next_offset, saved_at FROM inbox_offset WHERE bot_id = ?", (bot_id,)
+        ).fetchone()
+        if row is None or text_to_datetime(row[1]) < self._now() - UPDATE_ID_REUSE:
+            return None
+        return int(row[0])
 
     # -- reminders -----------------------------------------------------------------------------
 

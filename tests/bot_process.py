@@ -184,8 +184,8 @@ class Person:
             snapshot = self.client.snapshot(with_content=False)
             now = _fingerprint(snapshot, self.user_id)
             # Quiet is not enough: the bot paces a chat's messages (about one a second once a
-            # burst is spent), and it confirms an update only after its replies are sent.
-            if now == last and not snapshot.pending_updates:
+            # burst is spent), so after a burst a pause of up to a second is not the end.
+            if now == last and not snapshot.pending_updates and not _paced(snapshot, self.user_id):
                 break
             last = now
         messages = self.bot_messages()
@@ -199,6 +199,27 @@ class Person:
                 lines.append(f"📎 {message.document.file_name}")
             self.transcript.append("\n".join(f"> {line}" for line in lines))
         return new
+
+
+#: Messages to one chat within PACE_WINDOW seconds after which the bot may be pacing it.
+PACE_BURST = 8
+PACE_WINDOW = 12.0
+#: A pause after the last message that ends a paced stretch (the bot sends one a second).
+PACE_QUIET = 1.3
+
+
+def _paced(snapshot: Snapshot, chat_id: int) -> bool:
+    """Whether the bot may still be pacing messages to ``chat_id``: it sent a burst lately and
+    less than PACE_QUIET seconds have passed since its last message there."""
+    sent = [
+        c.at
+        for c in snapshot.calls
+        if c.method in ("sendMessage", "sendDocument")
+        and str(c.params.get("chat_id")) == str(chat_id)
+    ]
+    now = time.time()
+    recent = [at for at in sent if at > now - PACE_WINDOW]
+    return len(recent) >= PACE_BURST and now - recent[-1] < PACE_QUIET
 
 
 def _fingerprint(snapshot: Snapshot, chat_id: int) -> tuple[int, int, int]:

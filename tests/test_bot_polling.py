@@ -1,4 +1,5 @@
-"""Long polling: different people at once, one person in order, nothing confirmed unfinished."""
+"""Long polling: different people at once, one person in order, an unfinished update kept in
+the inbox (confirmed to Telegram) and processed after a restart."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from telegram import Update
 from telegram.ext import ContextTypes, MessageHandler, filters
 
 from bot.polling import poll
+from storage import Store
 from tests.botapi.ptb import application_builder
 
 SLOW, QUICK = 1001, 1002
@@ -20,7 +22,9 @@ def anyio_backend() -> str:
 
 
 @pytest.mark.anyio
-async def test_one_slow_person_holds_up_nobody_else_and_stays_in_order(botapi_server) -> None:
+async def test_one_slow_person_holds_up_nobody_else_and_stays_in_order(
+    botapi_server, tmp_path
+) -> None:
     """The slow person's first message is still being handled when the other person's
     message is handled; the slow person's second message waits for their first."""
     handled: list[str] = []
@@ -42,44 +46,63 @@ async def test_one_slow_person_holds_up_nobody_else_and_stays_in_order(botapi_se
         await people.send_text(SLOW, "慢的第一条")
         await people.send_text(SLOW, "慢的第二条")
         await people.send_text(QUICK, "快的")
-        polling = asyncio.create_task(poll(app, stop))
+        polling = asyncio.create_task(poll(app, stop, Store(tmp_path / "bot.db")))
         await people.wait_until(lambda s: not s.pending_updates or None, what="confirmed")
+        while len(handled) < 3:
+            await asyncio.sleep(0.01)
         stop.set()
         await polling
     assert handled == ["快的", "慢的第一条", "慢的第二条"]
 
 
 @pytest.mark.anyio
-async def test_an_unfinished_update_is_not_confirmed(botapi_server) -> None:
-    """Stopped while one person's update is still being handled: that update (and what came
-    after it) stays with Telegram; finished updates before it are confirmed."""
-    started = asyncio.Event()
+async def test_an_unfinished_update_is_kept_and_processed_after_a_restart(
+    botapi_server, tmp_path
+) -> None:
+    """Stopped while one person's update is still being handled: Telegram has been told it was
+    received (it is in the inbox), and the next run processes it and what came after it, but
+    not the update that was finished."""
+    handled: list[str] = []
+    stuck_once = asyncio.Event()
 
     async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        assert update.message is not None
-        if update.message.text == "卡住":
-            started.set()
+        assert update.message is not None and update.message.text is not None
+        if update.message.text == "卡住" and not stuck_once.is_set():
+            stuck_once.set()
             await asyncio.sleep(3600)
+        handled.append(update.message.text)
 
-    app = application_builder(botapi_server).build()
-    app.add_handler(MessageHandler(filters.TEXT, on_text))
-    stop = asyncio.Event()
-    async with botapi_server.async_client() as people, app:
-        done = await people.send_text(QUICK, "好了")
-        stuck = await people.send_text(SLOW, "卡住")
-        later = await people.send_text(QUICK, "之后")
-        polling = asyncio.create_task(poll(app, stop))
-        await started.wait()
-        await people.wait_until(
-            lambda s: (
-                [u["update_id"] for u in s.pending_updates] == [stuck.update_id, later.update_id]
-                or None
-            ),
-            what="the finished update confirmed",
-        )
-        polling.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await polling
-        pending = [u["update_id"] for u in (await people.updates())["pending"]]
-    assert done.update_id not in pending
-    assert pending == [stuck.update_id, later.update_id]
+    store = Store(tmp_path / "bot.db")
+    async with botapi_server.async_client() as people:
+        for run in (1, 2):
+            app = application_builder(botapi_server).build()
+            app.add_handler(MessageHandler(filters.TEXT, on_text))
+            stop = asyncio.Event()
+            async with app:
+                if run == 1:
+                    await people.send_text(QUICK, "好了")
+                    stuck = await people.send_text(SLOW, "卡住")
+                    await people.send_text(SLOW, "之后")
+                polling = asyncio.create_task(poll(app, stop, store))
+                if run == 1:
+                    await stuck_once.wait()
+                    await people.wait_until(
+                        lambda s: not s.pending_updates or None, what="all confirmed"
+                    )
+                    while "好了" not in handled:
+                        await asyncio.sleep(0.01)
+                    polling.cancel()
+                    with pytest.raises(asyncio.CancelledError):
+                        await polling
+                    assert [uid for uid, _ in store.inbox(app.bot.id)][:2] == [
+                        stuck.update_id,
+                        stuck.update_id + 1,
+                    ]
+                else:
+                    while len(handled) < 3:
+                        await asyncio.sleep(0.01)
+                    stop.set()
+                    await polling
+    assert handled == ["好了", "卡住", "之后"]
+    assert store.inbox(app.bot.id) == []
+    store.close()

@@ -175,9 +175,11 @@ def test_killed_at_random_moments_the_report_is_the_same_and_nothing_is_applied_
     assert not unexpected, unexpected
 
 
-def test_a_button_press_redelivered_after_a_crash_is_still_applied(botapi_server, tmp_path):
-    """Killed after answering a callback query but before committing it: Telegram redelivers
-    the press, and answering the query again is refused; the press must still be applied."""
+def test_a_button_press_fetched_but_not_yet_saved_is_redelivered_and_applied(
+    botapi_server, tmp_path
+):
+    """Killed while saving the fetched press to the inbox waits for the database: nothing was
+    confirmed, so Telegram sends the press again; it is applied once and answered once."""
     db = tmp_path / "bot.db"
     with Store(db) as store:
         _office(store, "某县丙镇人民政府", CRASHY)
@@ -187,19 +189,25 @@ def test_a_button_press_redelivered_after_a_crash_is_still_applied(botapi_server
     try:
         clerk.command("fill", YEAR)
         clerk.says("综述。")
-        answered = len(client.calls("answerCallbackQuery"))
-        # Hold the write lock: the bot answers the press, then waits for the database.
+        answered = {c.seq for c in client.calls("getUpdates") if c.ok is not None}
+        # Hold the write lock: the bot fetches the press, then waits to save it.
         lock = sqlite3.connect(db, isolation_level=None)
         lock.execute("BEGIN IMMEDIATE")
         _send(clerk, APPEND)
         client.wait_until(
             lambda s: (
-                len([c for c in s.calls if c.method == "answerCallbackQuery"]) > answered or None
+                any(
+                    c.method == "getUpdates" and c.ok is not None and c.seq not in answered
+                    for c in s.calls
+                )
+                or None
             ),
             10,
-            what="the press to be answered",
+            what="the press to be fetched",
         )
+        time.sleep(0.3)
         bot.kill()
+        assert client.updates()["pending"], "the press was confirmed before it was saved"
         lock.execute("ROLLBACK")
         lock.close()
         bot.start()
@@ -209,6 +217,60 @@ def test_a_button_press_redelivered_after_a_crash_is_still_applied(botapi_server
     everything = Person.text(clerk.bot_messages())
     assert "出了问题" not in everything
     assert "请发送要补充的内容" in Person.text(clerk.bot_messages()[-1:])
+    assert not client.rejected_calls()
+
+
+def test_a_press_saved_in_the_inbox_but_not_processed_is_applied_after_a_restart(
+    botapi_server, tmp_path
+):
+    """Killed after the press was saved to the inbox, confirmed to Telegram and answered, but
+    before it was processed (it waits behind the clerk's previous message, whose reply is held
+    by a 429): the restarted bot processes both from the inbox, applies each once and does
+    not answer the press a second time."""
+    db = tmp_path / "bot.db"
+    with Store(db) as store:
+        org = _office(store, "某县丙镇人民政府", CRASHY)
+    bot = BotProcess(botapi_server, db, tmp_path / "bot.log").start()
+    client = botapi_server.client
+    clerk = Person(client, CRASHY, "丙镇文书")
+    try:
+        clerk.command("fill", YEAR)
+        clerk.says("综述。")  # saved; the next part is asked
+        client.fail_next("sendMessage", 1, retry_after=60)
+        more = client.send_text(CRASHY, "主动公开的情况。")
+        client.wait_for_calls("sendMessage", len(client.calls("sendMessage")) + 1, timeout=10)
+        message = clerk.message_with_button("补充")
+        button = next(b for b in message.buttons if b.text.startswith("补充"))
+        press = client.press_button(CRASHY, message.message_id, button.callback_data)
+        assert press.callback_query_id is not None
+        client.wait_for_callback_answer(press.callback_query_id, timeout=10)
+        client.wait_until(
+            lambda s: not s.pending_updates or None, 10, what="both updates confirmed"
+        )
+        with sqlite3.connect(db) as conn:
+            kept = [row[0] for row in conn.execute("SELECT update_id FROM inbox")]
+        assert press.update_id in kept and more.update_id in kept
+        bot.kill()
+        bot.start()
+        _caught_up(clerk)
+    finally:
+        bot.stop()
+    answers = [
+        c
+        for c in client.calls("answerCallbackQuery")
+        if c.params.get("callback_query_id") == press.callback_query_id
+    ]
+    assert len(answers) == 1
+    assert not client.rejected_calls()
+    # The press came after the text: the clerk is asked what to add to the first part.
+    assert "请发送要补充的内容" in Person.text(clerk.bot_messages()[-1:])
+    report, _, audit = _stored(db, org)
+    assert report.texts["overview.summary"] == "综述。"
+    assert "主动公开的情况。" in report.texts.values()
+    targets = [e.target for e in audit]
+    assert len(targets) == 2 and len(set(targets)) == 2  # each message applied once
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM inbox").fetchone()[0] == 0
 
 
 class _QueryTooOld(FakeTelegram):

@@ -153,3 +153,26 @@ def test_swap_question_message_returns_the_previous_one(store):
     assert store.swap_question_message(7, 111) == 110
     store.forget_question_message(7, 111)
     assert store.swap_question_message(7, 112) is None
+
+
+def test_the_inbox_keeps_fetched_updates_until_done_across_a_restart(
+    store: Store, db_path: Path, clock: Clock
+) -> None:
+    bot, other_bot = 111, 222
+    kept = store.save_inbox(bot, [(10, '{"update_id": 10}'), (11, '{"update_id": 11}')], [], 12)
+    assert kept == {10, 11}
+    # Fetched again (the offset was not yet confirmed when the process ended): not kept twice.
+    assert store.save_inbox(bot, [(11, '{"update_id": 11}'), (12, "{}")], [10], 13) == {12}
+    store.close()
+    with Store(db_path, clock=clock) as reopened:
+        assert [uid for uid, _ in reopened.inbox(bot)] == [11, 12]
+        assert reopened.inbox_offset(bot) == 13
+        # Update ids are counted per bot.
+        assert reopened.inbox(other_bot) == []
+        assert reopened.inbox_offset(other_bot) is None
+        reopened.save_inbox(bot, [], [11, 12], None)
+        assert reopened.inbox(bot) == []
+        assert reopened.inbox_offset(bot) == 13
+        # After a week without updates Telegram numbers them afresh: the old offset is void.
+        clock.advance(days=8)
+        assert reopened.inbox_offset(bot) is None
