@@ -14,7 +14,7 @@ from typing import Any, Self
 from sqlite_utils import Database
 
 from storage import texts
-from storage.codec import text_to_datetime, utc_now
+from storage.codec import datetime_to_text, text_to_datetime, utc_now
 from storage.errors import DatabaseFault, NotFound, StorageError, fault_kind
 from storage.migrations import LATEST, migrate, schema_version
 from storage.models import Organisation, ReportStatus, StoredReport
@@ -162,6 +162,24 @@ class StoreBase:
 
     def _now(self) -> datetime:
         return self._clock()
+
+    def _audit(
+        self,
+        report_id: int,
+        target: str,
+        old: str | None,
+        new: str | None,
+        *,
+        person_id: int | None,
+        source: str | None,
+        now: datetime,
+    ) -> None:
+        """One audit entry, in the caller's transaction (every writer of a report uses it)."""
+        self._conn.execute(
+            "INSERT INTO audit (report_id, target, old, new, person_id, at, source)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (report_id, target, old, new, person_id, datetime_to_text(now), source),
+        )
 
     def _all(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[Row]:
         # Fetch everything and close the cursor: a half-read statement would pin an old snapshot.

@@ -449,23 +449,6 @@ class ReportStore(StoreBase):
             (datetime_to_text(now), report_id),
         )
 
-    def _audit(
-        self,
-        report_id: int,
-        target: str,
-        old: str | None,
-        new: str | None,
-        *,
-        person_id: int | None,
-        source: str | None,
-        now: datetime,
-    ) -> None:
-        self._conn.execute(
-            "INSERT INTO audit (report_id, target, old, new, person_id, at, source)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (report_id, target, old, new, person_id, datetime_to_text(now), source),
-        )
-
     def _accepted_reason(self, report_id: int, key: str) -> str | None:
         row = self._conn.execute(
             "SELECT reason FROM accepted_warnings WHERE report_id = ? AND key = ?", (report_id, key)

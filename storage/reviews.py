@@ -216,7 +216,7 @@ class ReviewStore(ReportStore):
                     " created_at) VALUES (?, ?, ?, ?, ?, ?)",
                     (report_id, event_id, comment.place.key, comment.text, person_id, stamp),
                 )
-                self._audit_row(
+                self._audit(
                     report_id,
                     f"{COMMENT_PREFIX}{cursor.lastrowid}",
                     None,
@@ -411,7 +411,7 @@ class ReviewStore(ReportStore):
                     "UPDATE reviews SET approved_at = NULL, approved_by = NULL WHERE report_id = ?",
                     (report_id,),
                 )
-            self._audit_row(
+            self._audit(
                 report_id,
                 REVIEW_TARGET,
                 current.status.value,
@@ -421,23 +421,6 @@ class ReviewStore(ReportStore):
                 now=now,
             )
             return self.review(report_id)
-
-    def _audit_row(
-        self,
-        report_id: int,
-        target: str,
-        old: str | None,
-        new: str | None,
-        *,
-        person_id: int | None,
-        source: str | None,
-        now: datetime,
-    ) -> None:
-        self._conn.execute(
-            "INSERT INTO audit (report_id, target, old, new, person_id, at, source)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (report_id, target, old, new, person_id, datetime_to_text(now), source),
-        )
 
 
 _SUPERVISOR_EVENTS = (ReviewEvent.RETURN, ReviewEvent.APPROVE, ReviewEvent.REOPEN)
