@@ -25,6 +25,7 @@ from dialogs.buttons import (
     WithdrawReview,
 )
 from dialogs.deadlines import reporting_year
+from dialogs.errors import colleague, describe
 from dialogs.machine import (
     Context,
     Outcome,
@@ -172,8 +173,8 @@ class Engine:
                     self.store.claim_update(update_id)
                 state = self._load_state(person_id)
                 context = self._context(state)
-                who = self.store.person(clash.person_id) if clash.person_id else None
-                outcome = stale_write(state, context, who.display_name if who else None)
+                who = colleague(self.store, clash.person_id)
+                outcome = stale_write(state, context, who)
                 self.store.save_conversation(person_id, outcome.state.model_dump_json())
                 return outcome.messages
         except ReportLocked as locked:
@@ -497,7 +498,7 @@ def locked_message(locked: ReportLocked, report_id: int | None) -> OutMessage:
     buttons = []
     if locked.status == "submitted" and report_id is not None:
         buttons = [[button(texts.BTN_WITHDRAW, WithdrawReview(report_id))]]
-    return OutMessage(text=texts.LOCKED_NOT_SAVED + locked.message, buttons=buttons)
+    return OutMessage(text=texts.LOCKED_NOT_SAVED + describe(locked), buttons=buttons)
 
 
 def _year_argument(event: Event, last_year: int) -> int | None:

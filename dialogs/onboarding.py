@@ -8,6 +8,7 @@ from html import escape
 from dialogs import texts
 from dialogs.buttons import Fill
 from dialogs.engine import reporting_year
+from dialogs.errors import describe
 from dialogs.model import OutMessage, button
 from storage import AmbiguousName, InviteError, Organisation, Role, Store
 
@@ -36,10 +37,7 @@ def join(
     try:
         membership = store.redeem_invite(code, person_id, now=datetime.now(UTC))
     except InviteError as error:
-        message = {"expired": texts.INVITE_EXPIRED, "used": texts.INVITE_USED}.get(
-            error.reason, texts.INVITE_UNKNOWN
-        )
-        return [OutMessage(text=message)]
+        return [OutMessage(text=describe(error))]
     org = store.organisation(membership.organisation_id)
     if membership.role is Role.SUPERVISOR:
         return [

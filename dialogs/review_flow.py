@@ -36,6 +36,7 @@ from dialogs.buttons import (
     WithdrawReview,
     encode,
 )
+from dialogs.errors import describe
 from dialogs.model import (
     Button,
     ButtonPress,
@@ -201,7 +202,7 @@ class ReviewFlow:
             before = self.store.review(report_id).status
             self.store.submit(report_id, person_id=person_id)
         except (ReviewRefused, NotFound) as refused:
-            return [OutMessage(text=refused.message)]
+            return [OutMessage(text=describe(refused))]
         stored = self.store.report_by_id(report_id)
         office = self._office_above(stored.organisation_id)
         out = [
@@ -219,7 +220,7 @@ class ReviewFlow:
         try:
             self.store.withdraw(report_id, person_id=person_id)
         except (ReviewRefused, NotFound) as refused:
-            return [OutMessage(text=refused.message)]
+            return [OutMessage(text=describe(refused))]
         return [
             OutMessage(text=texts.REVIEW_WITHDRAWN, buttons=[[button(texts.BTN_CONTINUE, Fill())]])
         ]
@@ -243,7 +244,7 @@ class ReviewFlow:
         try:
             self.store.approve(report_id, person_id=person_id)
         except (ReviewRefused, NotFound) as refused:
-            return [OutMessage(text=refused.message)]
+            return [OutMessage(text=describe(refused))]
         stored = self.store.set_status(report_id, ReportStatus.FINAL, person_id=person_id)
         org = self.store.organisation(stored.organisation_id)
         out = [
@@ -275,7 +276,7 @@ class ReviewFlow:
         try:
             self.store.reopen(report_id, person_id=person_id)
         except (ReviewRefused, NotFound) as refused:
-            return [OutMessage(text=refused.message)]
+            return [OutMessage(text=describe(refused))]
         stored = self.store.set_status(report_id, ReportStatus.DRAFT, person_id=person_id)
         org = self.store.organisation(stored.organisation_id)
         office = self._office_above(stored.organisation_id)
@@ -464,7 +465,7 @@ class ReviewFlow:
         try:
             _, given = self.store.return_report(report_id, comments, person_id=person_id)
         except StorageError as refused:
-            return [OutMessage(text=refused.message)]
+            return [OutMessage(text=describe(refused))]
         state.return_draft = None
         stored = self.store.report_by_id(report_id)
         org = self.store.organisation(stored.organisation_id)
@@ -616,7 +617,7 @@ class ReviewFlow:
             status = self.store.review(report_id).status
             context = self.store.review_context(report_id, person_id, event, comments=1)
         except NotFound as missing:
-            return missing.message
+            return describe(missing)
         refused = refusal(status, event, context)
         if refused is None:
             return None

@@ -255,6 +255,47 @@ LAST_YEAR_NONE = (
     "还没有{year}年的报告数据。可以把{year}年的报告（.docx）发给我，确认后就能在填写时对照。"
 )
 
+# --- what the store refused (storage errors, worded by dialogs.errors.describe) --------------
+STORE_ORG_NAME_EMPTY = "单位名称不能为空。"
+STORE_ORG_NAME_TOO_LONG = "单位名称不能超过{limit}个字。"
+STORE_ORG_NAME_FORBIDDEN = "单位名称不能含有“/”“\\”或控制字符，请填写单位的正式全称。"
+STORE_ORG_DUPLICATE = "已有名为“{name}”的单位，请勿重复添加。"
+STORE_ORG_AMBIGUOUS = "简称“{name}”对应多个单位（{candidates}），请使用单位全称。"
+STORE_NAME_SEPARATOR = "、"
+STORE_NOT_FOUND = {
+    "organisation": "未找到编号为{id}的单位。",
+    "person": "未找到该用户（编号{id}），请先登记后再操作。",
+    "report": "未找到该年度报告（编号{id}）。",
+}
+STORE_FORMAT_MISMATCH = "{name}{year}年度报告已按{existing}填报，不能改用{requested}。"
+STORE_STALE_WRITE = (
+    "“{label}”刚刚已由{who}改为“{value}”，您这次填写的内容未保存，请核对后重新填写。"
+)
+STORE_STALE_WRITE_CLEARED = "“{label}”刚刚已由{who}清空，您这次填写的内容未保存，请核对后重新填写。"
+STORE_SOMEONE_ELSE = "其他同事"
+#: A stale value longer than this many characters is cut, and the cut marked.
+STORE_PREVIEW_CHARS = 30
+STORE_PREVIEW_CUT = "……"
+STORE_OPEN_REFUSED = {
+    "too_new": "数据库由更新版本的程序创建（结构版本{found}，本程序仅支持到{known}），请先升级程序。",
+    "not_a_database": "文件“{path}”不是本程序的数据库文件，无法打开（{reason}）。",
+    "busy": "数据库文件“{path}”正被其他程序长时间占用，暂时无法打开，请稍后再试。",
+    "cannot_open": "无法打开数据库文件“{path}”，请检查路径是否存在、是否有读写权限（{reason}）。",
+}
+STORE_DATABASE_FAULT = "数据库暂时无法写入，刚才的操作未保存。"
+STORE_LEDGER_REFUSED = {
+    "wrong_year": "台账是按{counted_year}年统计的，不能写入{year}年的报告。",
+    "wrong_format": "台账是按{counted_format}统计的，而该报告使用{format}，请重新统计。",
+    "unmapped": "台账中还有{count}种写法未确定对应哪一项，确定后才能写入报告。",
+    "bad_target": "“{target}”不是表三中的一项，无法记住这一选择。",
+}
+STORE_REPORT_LOCKED = {
+    "submitted": "报告已提交上级审核，审核期间不能修改；如需修改，请先撤回审核申请。",
+    "approved": "报告已审核通过，不能再修改；如需修改，请联系上级审核人员重新打开。",
+}
+STORE_COMMENT_EMPTY = "意见内容不能为空，请写明需要修改的地方。"
+STORE_COMMENT_TOO_LONG = "每条意见不能超过{limit}个字。"
+
 # --- deadlines and reminders ----------------------------------------------------------------
 WEEKDAYS = "一二三四五六日"
 DATE = "{year}年{month}月{day}日（星期{weekday}）"

@@ -31,6 +31,29 @@ def has_forbidden_name_characters(name: str) -> bool:
     return bool(_NOT_IN_NAME.search(name))
 
 
+_SUFFIXES = ("人民政府", "办事处")
+# An administrative area at the front of a name: 江西省, 赣州市, 赣州经开区, 信丰县 ...
+_AREA_PREFIX = re.compile(r"^.{2,7}?(?:自治区|自治州|省|市|州|盟|县|区|旗)")
+_MIN_SHORT = 2
+
+
+def default_short_name(name: str) -> str:
+    """A shortening of an official name for lists and messages.
+
+    Drops a trailing 人民政府 / 办事处 and the administrative areas in front, as long as at
+    least two characters remain: ``赣州经开区蟠龙镇人民政府`` -> ``蟠龙镇``,
+    ``信丰县教育体育局`` -> ``教育体育局``, ``信丰县人民政府`` -> ``信丰县``.
+    """
+    short = name.strip()
+    for suffix in _SUFFIXES:
+        if short.endswith(suffix) and len(short) - len(suffix) >= _MIN_SHORT:
+            short = short[: -len(suffix)]
+            break
+    while (match := _AREA_PREFIX.match(short)) and len(short) - match.end() >= _MIN_SHORT:
+        short = short[match.end() :]
+    return short
+
+
 def safe_filename(name: str) -> str:
     """A file name that stays in its folder on every system: separators and reserved characters
     become ``_``, no leading dot or trailing dot/space, at most ``MAX_FILENAME_BYTES`` bytes of

@@ -3,11 +3,17 @@
 No SQL lives outside this package. See ``Store`` for the entry point.
 """
 
-from storage.codec import TEXT_PREFIX, WARNING_PREFIX, default_short_name, text_target
+from report.cleaning import default_short_name
+from storage.codec import TEXT_PREFIX, WARNING_PREFIX, text_target
 from storage.errors import (
     AmbiguousName,
+    BadName,
+    CannotOpen,
+    CommentRefused,
     DatabaseFault,
+    FormatMismatch,
     InviteError,
+    LedgerRefused,
     NotFound,
     ReportLocked,
     ReviewRefused,
@@ -39,10 +45,15 @@ __all__ = [
     "WARNING_PREFIX",
     "AmbiguousName",
     "AuditEntry",
+    "BadName",
+    "CannotOpen",
     "Comment",
+    "CommentRefused",
     "DatabaseFault",
+    "FormatMismatch",
     "Invite",
     "InviteError",
+    "LedgerRefused",
     "MemberReview",
     "Membership",
     "NewComment",

@@ -13,9 +13,8 @@ from typing import Any, Self
 
 from sqlite_utils import Database
 
-from storage import texts
 from storage.codec import datetime_to_text, text_to_datetime, utc_now
-from storage.errors import DatabaseFault, NotFound, StorageError, fault_kind
+from storage.errors import CannotOpen, DatabaseFault, NotFound, fault_kind
 from storage.migrations import LATEST, migrate, schema_version
 from storage.models import Organisation, ReportStatus, StoredReport
 
@@ -45,7 +44,7 @@ class StoreBase:
             # isolation_level=None: the driver opens no transaction of its own; transaction() does.
             conn = sqlite3.connect(self.path, timeout=busy_timeout, isolation_level=None)
         except sqlite3.Error as error:
-            raise StorageError(texts.CANNOT_OPEN.format(path=self.path, reason=error)) from error
+            raise CannotOpen("cannot_open", path=self.path, reason=str(error)) from error
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             _enter_wal_mode(conn, deadline=time.monotonic() + busy_timeout)
@@ -54,7 +53,7 @@ class StoreBase:
             conn.execute("PRAGMA foreign_keys = ON")
             found = schema_version(conn)
             if found > LATEST:
-                raise StorageError(texts.SCHEMA_TOO_NEW.format(found=found, known=LATEST))
+                raise CannotOpen("too_new", path=self.path, found=found, known=LATEST)
             migrate(conn)
         except sqlite3.Error as error:
             conn.close()
@@ -198,18 +197,18 @@ class StoreBase:
         if person_id is None:
             return
         if self._conn.execute("SELECT 1 FROM people WHERE id = ?", (person_id,)).fetchone() is None:
-            raise NotFound(texts.PERSON_NOT_FOUND.format(person_id=person_id))
+            raise NotFound("person", person_id)
 
     def _organisation_row(self, org_id: int) -> Organisation:
         row = self._one("SELECT * FROM organisations WHERE id = ?", (org_id,))
         if row is None:
-            raise NotFound(texts.ORG_NOT_FOUND.format(org_id=org_id))
+            raise NotFound("organisation", org_id)
         return organisation_from_row(row)
 
     def _report_row(self, report_id: int) -> StoredReport:
         row = self._one("SELECT * FROM reports WHERE id = ?", (report_id,))
         if row is None:
-            raise NotFound(texts.REPORT_NOT_FOUND.format(report_id=report_id))
+            raise NotFound("report", report_id)
         return stored_report_from_row(row)
 
 
@@ -239,7 +238,7 @@ def _is_busy(error: sqlite3.OperationalError) -> bool:
 
 
 def _fault(error: sqlite3.OperationalError) -> DatabaseFault:
-    return DatabaseFault(texts.DATABASE_FAULT, fault_kind(error))
+    return DatabaseFault(fault_kind(error))
 
 
 def _roll_back(conn: sqlite3.Connection) -> None:
@@ -250,12 +249,12 @@ def _roll_back(conn: sqlite3.Connection) -> None:
             conn.execute("ROLLBACK")
 
 
-def _open_error(path: str, error: sqlite3.Error) -> StorageError:
+def _open_error(path: str, error: sqlite3.Error) -> CannotOpen:
     if isinstance(error, sqlite3.OperationalError) and _is_busy(error):
-        return StorageError(texts.DATABASE_BUSY.format(path=path))
+        return CannotOpen("busy", path=path, reason=str(error))
     if isinstance(error, sqlite3.OperationalError):
-        return StorageError(texts.CANNOT_OPEN.format(path=path, reason=error))
-    return StorageError(texts.NOT_A_DATABASE.format(path=path, reason=error))
+        return CannotOpen("cannot_open", path=path, reason=str(error))
+    return CannotOpen("not_a_database", path=path, reason=str(error))
 
 
 def organisation_from_row(row: Row) -> Organisation:

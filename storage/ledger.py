@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from report.formats import APPLICANT_COLUMNS, FORMATS, get_format
+from report.formats import APPLICANT_COLUMNS, FORMATS
 from report.ledger import Counting
 from report.ledger_wording import Role, result_rows
 from report.rules import Violation, check
-from storage import texts
 from storage.base import StoreBase
 from storage.codec import datetime_to_text
-from storage.errors import StorageError
+from storage.errors import LedgerRefused
 from storage.models import StoredReport
 from storage.reports import ReportStore
 
@@ -59,7 +58,7 @@ class LedgerStore(ReportStore, StoreBase):
         ``target`` (an applicant column id, or a result row id); a later answer replaces it."""
         role = Role(kind)
         if role not in (Role.APPLICANT, Role.OUTCOME) or not _valid_target(role, target):
-            raise StorageError(texts.LEDGER_BAD_TARGET.format(target=target))
+            raise LedgerRefused("bad_target", target=target)
         with self.transaction():
             self._organisation_row(org_id)
             self._require_person(person_id)
@@ -82,23 +81,18 @@ class LedgerStore(ReportStore, StoreBase):
     ) -> LedgerWritten:
         """Write a complete counting into table 三 of the report (every entered cell, zeros
         included) as typed answers are written, audited with source ``ledger:<file>``, and
-        run the rules (with last year's report). StorageError (Chinese) when the counting is
+        run the rules (with last year's report). LedgerRefused when the counting is
         for another year or format or still has questions; nothing is written then."""
         with self.transaction():
             stored = self._report_row(report_id)
             if counting.year != stored.year:
-                raise StorageError(
-                    texts.LEDGER_WRONG_YEAR.format(counted=counting.year, year=stored.year)
-                )
+                raise LedgerRefused("wrong_year", counted_year=counting.year, year=stored.year)
             if counting.format_id != stored.format_id:
-                raise StorageError(
-                    texts.LEDGER_WRONG_FORMAT.format(
-                        counted=get_format(counting.format_id).name,
-                        format=get_format(stored.format_id).name,
-                    )
+                raise LedgerRefused(
+                    "wrong_format", counted_format=counting.format_id, format_id=stored.format_id
                 )
             if not counting.complete:
-                raise StorageError(texts.LEDGER_UNMAPPED.format(count=len(counting.questions)))
+                raise LedgerRefused("unmapped", count=len(counting.questions))
             before = self.load(report_id).figures
             figures = counting.report_figures()
             written = self.write_figures(

@@ -5,11 +5,10 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from report.cleaning import has_forbidden_name_characters
-from storage import texts
+from report.cleaning import default_short_name, has_forbidden_name_characters
 from storage.base import Row, StoreBase, organisation_from_row
-from storage.codec import datetime_to_text, default_short_name, text_to_datetime
-from storage.errors import AmbiguousName, InviteError, StorageError
+from storage.codec import datetime_to_text, text_to_datetime
+from storage.errors import AmbiguousName, BadName, InviteError
 from storage.models import Invite, Membership, Organisation, Person, Role
 
 MAX_NAME_CHARS = 200
@@ -30,7 +29,7 @@ class OrganisationStore(StoreBase):
             if parent_id is not None:
                 self._organisation_row(parent_id)
             if self._one("SELECT 1 FROM organisations WHERE name = ?", (name,)):
-                raise StorageError(texts.ORG_DUPLICATE.format(name=name))
+                raise BadName("duplicate", name=name)
             record = {
                 "name": name,
                 "short_name": short,
@@ -56,9 +55,7 @@ class OrganisationStore(StoreBase):
         rows = self._all("SELECT * FROM organisations WHERE short_name = ? ORDER BY id", (name,))
         if len(rows) > 1:
             candidates = tuple(r["name"] for r in rows)
-            raise AmbiguousName(
-                texts.ORG_AMBIGUOUS.format(name=name, candidates="、".join(candidates)), candidates
-            )
+            raise AmbiguousName(name, candidates)
         return organisation_from_row(rows[0]) if rows else None
 
     def organisations(self) -> list[Organisation]:
@@ -216,7 +213,7 @@ class OrganisationStore(StoreBase):
             self._require_person(person_id)
             row = self._one("SELECT * FROM invites WHERE code = ?", (code.strip(),))
             if row is None:
-                raise InviteError("unknown", texts.INVITE_UNKNOWN)
+                raise InviteError("unknown")
             invite = _invite(row)
             if invite.used_by is not None:
                 if invite.used_by == person_id:
@@ -226,9 +223,9 @@ class OrganisationStore(StoreBase):
                     )
                     if current is not None:
                         return _membership(current)
-                raise InviteError("used", texts.INVITE_USED)
+                raise InviteError("used")
             if now >= invite.expires_at:
-                raise InviteError("expired", texts.INVITE_EXPIRED)
+                raise InviteError("expired")
             self._conn.execute(
                 "UPDATE invites SET used_by = ?, used_at = ? WHERE code = ?",
                 (person_id, datetime_to_text(now), invite.code),
@@ -239,11 +236,11 @@ class OrganisationStore(StoreBase):
 def _clean_name(name: str) -> str:
     name = name.strip()
     if not name:
-        raise StorageError(texts.ORG_NAME_EMPTY)
+        raise BadName("empty")
     if len(name) > MAX_NAME_CHARS:
-        raise StorageError(texts.ORG_NAME_TOO_LONG.format(limit=MAX_NAME_CHARS))
+        raise BadName("too_long", name=name, limit=MAX_NAME_CHARS)
     if has_forbidden_name_characters(name):
-        raise StorageError(texts.ORG_NAME_FORBIDDEN)
+        raise BadName("forbidden", name=name)
     return name
 
 

@@ -11,7 +11,6 @@ from decimal import Decimal
 from report.formats import FIRST_YEAR, format_for_year, get_format
 from report.layout import ReportFormat
 from report.values import MAX_TEXT_CHARS, Report
-from storage import texts
 from storage.base import Row, StoreBase, stored_report_from_row
 from storage.codec import (
     FORMAT_TARGET,
@@ -24,12 +23,11 @@ from storage.codec import (
     text_to_datetime,
     text_to_decimal,
 )
-from storage.errors import StaleWrite, StorageError
+from storage.errors import FormatMismatch, StaleWrite
 from storage.models import AuditEntry, ReportStatus, StoredReport
 from storage.review_hooks import answer_comments, refuse_locked
 
 LAST_YEAR = 2100
-_PREVIEW_CHARS = 30
 
 
 @dataclass(frozen=True)
@@ -54,13 +52,11 @@ class ReportStore(StoreBase):
         existing = self._find_report(org_id, year)
         if existing is not None or not create:
             if existing is not None and format_id and format_id != existing.format_id:
-                raise StorageError(
-                    texts.REPORT_FORMAT_MISMATCH.format(
-                        name=self._organisation_row(org_id).name,
-                        year=year,
-                        existing=get_format(existing.format_id).name,
-                        requested=get_format(format_id).name,
-                    )
+                raise FormatMismatch(
+                    organisation=self._organisation_row(org_id).name,
+                    year=year,
+                    existing=existing.format_id,
+                    requested=format_id,
                 )
             return existing
         fmt = _format_of(year, format_id)
@@ -464,24 +460,9 @@ class ReportStore(StoreBase):
     ) -> StaleWrite:
         target = stale[0]
         answer = current.get(target, _NEVER_WRITTEN)
-        who = texts.SOMEONE_ELSE
-        if answer.person_id is not None:
-            row = self._conn.execute(
-                "SELECT display_name FROM people WHERE id = ?", (answer.person_id,)
-            ).fetchone()
-            if row and row[0]:
-                who = row[0]
-        label = _target_label(get_format(stored.format_id), target)
-        if answer.value is None:
-            message = texts.STALE_WRITE_CLEARED.format(label=label, who=who)
-        else:
-            value = answer.value
-            if len(value) > _PREVIEW_CHARS:
-                value = value[:_PREVIEW_CHARS] + "……"
-            message = texts.STALE_WRITE.format(label=label, who=who, value=value)
         return StaleWrite(
-            message,
             target=target,
+            label=_target_label(get_format(stored.format_id), target),
             expected_version=expected[target],
             current_version=answer.version,
             current_value=answer.value,

@@ -13,7 +13,6 @@ from datetime import datetime
 
 from report.formats import get_format
 from report.review import LOCKED, Place, ReviewStatus, is_answered_by
-from storage import texts
 from storage.codec import WARNING_PREFIX, datetime_to_text, part_of
 from storage.errors import ReportLocked
 
@@ -22,7 +21,7 @@ def refuse_locked(conn: sqlite3.Connection, report_id: int) -> None:
     """Raise ReportLocked if the report waits for review or is approved."""
     row = conn.execute("SELECT status FROM reviews WHERE report_id = ?", (report_id,)).fetchone()
     if row is not None and ReviewStatus(row[0]) in LOCKED:
-        raise ReportLocked(texts.REPORT_LOCKED[row[0]], status=row[0])
+        raise ReportLocked(status=row[0])
 
 
 def answer_comments(

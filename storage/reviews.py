@@ -36,10 +36,9 @@ from report.review import (
 )
 from report.rules import Severity, check
 from report.values import Report
-from storage import texts
 from storage.base import Row
 from storage.codec import datetime_to_text, text_to_datetime
-from storage.errors import ReviewRefused, StorageError
+from storage.errors import CommentRefused, ReviewRefused
 from storage.models import Comment, MemberReview, Review, ReviewRecord, Role
 from storage.reports import ReportStore
 
@@ -360,10 +359,10 @@ class ReviewStore(ReportStore):
                 status = next_status(current.status, event, context)
             except TransitionRefused as refused:
                 raise ReviewRefused(
-                    refused.message,
                     reason=refused.reason.value,
                     status=refused.status.value,
                     event=refused.event.value,
+                    count=refused.count,
                 ) from None
             now = self._now()
             stamp = datetime_to_text(now)
@@ -429,9 +428,9 @@ _SUPERVISOR_EVENTS = (ReviewEvent.RETURN, ReviewEvent.APPROVE, ReviewEvent.REOPE
 def _clean_comment(comment: NewComment) -> NewComment:
     text = comment.text.strip()
     if not text:
-        raise StorageError(texts.COMMENT_EMPTY)
+        raise CommentRefused("empty")
     if len(text) > MAX_COMMENT_CHARS:
-        raise StorageError(texts.COMMENT_TOO_LONG.format(limit=MAX_COMMENT_CHARS))
+        raise CommentRefused("too_long", limit=MAX_COMMENT_CHARS)
     return NewComment(comment.place, text)
 
 

@@ -26,8 +26,9 @@ from bot.cli import main
 from bot.commands.common import DATABASE_FAULTS
 from bot.wiring import make_engine
 from dialogs import texts as dialog_texts
+from dialogs.errors import describe
 from dialogs.model import Command, TextInput
-from storage import DatabaseFault, Role, StorageError, Store
+from storage import BadName, DatabaseFault, Role, Store
 from tests.bot_process import REPO
 from tests.exports.exports_helpers import ORGANISATION, docx_from_body, valid_report
 
@@ -93,9 +94,10 @@ def test_organisation_names_that_are_paths_are_refused(tmp_path) -> None:
             "某镇\x1b人民政府",
             "某镇\\政府",
         ):
-            with pytest.raises(StorageError) as refused:
+            with pytest.raises(BadName) as refused:
                 store.add_organisation(name)
-            assert "“/”" in refused.value.message
+            assert refused.value.kind == "forbidden"
+            assert "“/”" in describe(refused.value)
     done = CliRunner().invoke(main, ["org", "add", "某县/某镇", "--db", str(tmp_path / "o.db")])
     assert done.exit_code != 0 and "“/”" in done.output and "Traceback" not in done.output
 

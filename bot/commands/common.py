@@ -34,11 +34,9 @@ db_option = click.option(
 @contextmanager
 def opened_store(db_path: str | os.PathLike[str]) -> Iterator[Store]:
     """The store at ``db_path``; a storage error becomes one line on stderr and exit code 1."""
-    from storage import (  # a command that needs no database does not load it
-        DatabaseFault,
-        StorageError,
-        Store,
-    )
+    # A command that needs no database does not load it.
+    from dialogs.errors import describe
+    from storage import DatabaseFault, StorageError, Store
 
     try:
         with Store(os.path.expanduser(db_path)) as store:
@@ -46,7 +44,7 @@ def opened_store(db_path: str | os.PathLike[str]) -> Iterator[Store]:
     except DatabaseFault as fault:
         fail(DATABASE_FAULTS[fault.kind].format(path=db_path))
     except StorageError as error:
-        fail(error.message)
+        fail(describe(error))
 
 
 def write_atomically(path: Path, data: bytes) -> None:

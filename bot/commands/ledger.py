@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from bot.commands.common import db_option, fail, opened_store
+from dialogs.errors import describe
 from exports import DocumentRejected
 from exports.ledger_file import read_ledger_bytes
 from report.formats import APPLICANT_COLUMNS, format_for_year, get_format
@@ -235,7 +236,7 @@ def ledger_command(
                     target.id, counting, person_id=None, file_name=file.name
                 )
             except StorageError as error:
-                fail(error.message)
+                fail(describe(error, store))
     if as_json:
         out = _summary_json(summary, {c: rows for c, (_, rows) in explained.items()})
         out["applied"] = written is not None

@@ -10,7 +10,6 @@ import click
 
 from bot.commands.common import db_option, fail, opened_store
 from storage import Organisation, Role
-from storage.texts import ROLE_LABELS
 
 DEFAULT_BOT = "nianbao_bot"
 BEIJING = timezone(timedelta(hours=8))
@@ -27,6 +26,7 @@ HELP_BOT = "机器人用户名（默认取环境变量 NIANBAO_BOT_USERNAME，�
 HELP_DAYS = "邀请码有效天数。"
 ADDED = "已添加单位：{name}（简称：{short}，编号：{id}）"
 ADDED_UNDER = "上级单位：{parent}"
+ROLE_LABELS = {"clerk": "填报人员", "admin": "单位管理员", "supervisor": "上级审核人员"}
 NO_ORGANISATIONS = "尚未添加任何单位。可使用“nianbao org add 单位全称”添加。"
 LISTED = "{indent}{id}  {name}（{short}）"
 NOT_FOUND = "未找到单位“{name}”。可使用“nianbao org list”查看已添加的单位。"

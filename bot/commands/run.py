@@ -15,6 +15,7 @@ from bot.app import build_application
 from bot.polling import run_polling
 from bot.settings import Settings
 from bot.webhook import run_webhook
+from dialogs.errors import describe
 from storage import StorageError, Store
 
 log = logging.getLogger("nianbao")
@@ -90,7 +91,7 @@ def run_bot(
     try:
         store = Store(settings.db)
     except StorageError as error:
-        raise click.ClickException(f"{settings.db}: {error}") from None
+        raise click.ClickException(f"{settings.db}: {describe(error)}") from None
     with store:
         mode = "webhook" if webhook_url else "polling"
         log.info("nianbao bot starting (database %s, %s)", settings.db, mode)

@@ -10,7 +10,7 @@ from ledger_builders import EXPECTED, HEADERS, YEAR, rows_for
 
 from report.formats import CURRENT
 from report.ledger import Sheet, count_ledger, read_ledger, table_cells
-from storage import StaleWrite, StorageError, Store
+from storage import LedgerRefused, StaleWrite, Store
 
 TOWN = "某某镇人民政府"
 
@@ -52,8 +52,9 @@ def test_an_answer_that_is_no_part_of_table_three_is_refused(store: Store) -> No
         ("outcome", "natural_person"),
         ("outcome", "applications.new"),
     ):
-        with pytest.raises(StorageError, match="不是表三中的一项"):
+        with pytest.raises(LedgerRefused) as refused:
             store.remember_ledger_wording(town.id, kind, "某写法", target, person_id=None)
+        assert (refused.value.kind, refused.value.target) == ("bad_target", target)
     assert store.ledger_wording(town.id) == {}
 
 
@@ -100,9 +101,12 @@ def test_nothing_is_written_while_a_wording_is_unmapped_or_the_year_differs(stor
     unmapped = count_ledger(
         ledger_of([("个体户", "2024.1.2", "2024.1.9", "予以公开")]), YEAR, CURRENT
     )
-    with pytest.raises(StorageError, match="还有1种写法未确定"):
+    with pytest.raises(LedgerRefused) as still_open:
         store.write_ledger_counts(draft.id, unmapped, person_id=None)
+    assert (still_open.value.kind, still_open.value.count) == ("unmapped", 1)
     other_year = count_ledger(ledger_of(), YEAR - 1, CURRENT)
-    with pytest.raises(StorageError, match="台账是按2023年统计的"):
+    with pytest.raises(LedgerRefused) as wrong_year:
         store.write_ledger_counts(draft.id, other_year, person_id=None)
+    assert wrong_year.value.kind == "wrong_year"
+    assert (wrong_year.value.counted_year, wrong_year.value.year) == (YEAR - 1, YEAR)
     assert store.audit_log(draft.id) == []

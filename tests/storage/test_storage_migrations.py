@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from storage import SCHEMA_VERSION, StorageError, Store
+from storage import SCHEMA_VERSION, CannotOpen, Store
 from storage.migrations import MIGRATIONS, migrate, schema_version
 
 CELL = "applications.new.natural_person"
@@ -107,23 +107,26 @@ def test_a_file_from_a_newer_program_is_refused(db_path: Path) -> None:
             (SCHEMA_VERSION + 1, STAMP),
         )
     conn.close()
-    with pytest.raises(StorageError) as error:
+    with pytest.raises(CannotOpen) as error:
         Store(db_path)
-    assert str(SCHEMA_VERSION + 1) in error.value.message
+    assert error.value.kind == "too_new"
+    assert (error.value.found, error.value.known) == (SCHEMA_VERSION + 1, SCHEMA_VERSION)
 
 
 def test_a_file_that_is_not_a_database_is_refused(db_path: Path) -> None:
     db_path.write_bytes(b"PK\x03\x04 this is a Word document, not a database" * 100)
-    with pytest.raises(StorageError) as error:
+    with pytest.raises(CannotOpen) as error:
         Store(db_path)
-    assert str(db_path) in error.value.message
+    assert error.value.kind == "not_a_database"
+    assert error.value.path == str(db_path) and error.value.reason
 
 
 def test_a_path_that_cannot_be_opened_is_refused(tmp_path: Path) -> None:
     missing = tmp_path / "no-such-folder" / "nianbao.db"
-    with pytest.raises(StorageError) as error:
+    with pytest.raises(CannotOpen) as error:
         Store(missing)
-    assert str(missing) in error.value.message
+    assert error.value.kind == "cannot_open"
+    assert error.value.path == str(missing)
     assert not missing.parent.exists()
 
 
@@ -163,11 +166,11 @@ def test_a_file_held_locked_by_another_program_is_refused_as_busy_after_the_time
     try:
         holder.execute("BEGIN EXCLUSIVE")
         holder.execute("CREATE TABLE held (x)")
-        with pytest.raises(StorageError) as error:
+        with pytest.raises(CannotOpen) as error:
             Store(db_path, busy_timeout=0.2)
     finally:
         holder.close()
-    assert "正被其他程序长时间占用" in error.value.message
-    assert str(db_path) in error.value.message
+    assert error.value.kind == "busy"
+    assert error.value.path == str(db_path)
     with Store(db_path) as store:  # once released, the same file opens and is upgraded
         assert store.pragmas()["journal_mode"] == "wal"

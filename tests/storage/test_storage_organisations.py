@@ -10,12 +10,12 @@ from storage_fixtures import START, Clock
 
 from storage import (
     AmbiguousName,
+    BadName,
     InviteError,
     Membership,
     NotFound,
     Organisation,
     Role,
-    StorageError,
     Store,
     default_short_name,
 )
@@ -49,16 +49,17 @@ def test_add_organisation_and_read_it_back(store: Store) -> None:
     assert store.organisations() == [county, town]
 
 
-def test_duplicate_or_empty_names_are_refused_with_a_message(store: Store) -> None:
+def test_duplicate_empty_or_long_names_are_refused_with_their_kind(store: Store) -> None:
     store.add_organisation("信丰县人民政府")
-    with pytest.raises(StorageError) as duplicate:
+    with pytest.raises(BadName) as duplicate:
         store.add_organisation("信丰县人民政府")
-    assert "信丰县人民政府" in duplicate.value.message
-    with pytest.raises(StorageError) as empty:
+    assert (duplicate.value.kind, duplicate.value.name) == ("duplicate", "信丰县人民政府")
+    with pytest.raises(BadName) as empty:
         store.add_organisation("   ")
-    assert empty.value.message
-    with pytest.raises(StorageError):
+    assert empty.value.kind == "empty"
+    with pytest.raises(BadName) as long:
         store.add_organisation("局" * 201)
+    assert (long.value.kind, long.value.limit) == ("too_long", 200)
     assert len(store.organisations()) == 1
 
 
@@ -81,6 +82,7 @@ def test_a_short_name_shared_by_two_organisations_is_ambiguous(store: Store) -> 
     store.add_organisation("安远县城关镇人民政府")
     with pytest.raises(AmbiguousName) as error:
         store.find_organisation("城关镇")
+    assert error.value.name == "城关镇"
     assert error.value.candidates == ("信丰县城关镇人民政府", "安远县城关镇人民政府")
     assert store.find_organisation("安远县城关镇人民政府") is not None
 
@@ -124,7 +126,7 @@ def test_memberships_are_idempotent_and_take_the_latest_role(
 def test_membership_needs_a_known_person_and_organisation(store: Store, town: Organisation) -> None:
     with pytest.raises(NotFound) as unknown_person:
         store.add_membership(7, town.id, Role.CLERK)
-    assert unknown_person.value.message
+    assert (unknown_person.value.kind, unknown_person.value.id) == ("person", 7)
     store.upsert_person(7, "李明")
     with pytest.raises(NotFound):
         store.add_membership(7, 999, Role.CLERK)
@@ -176,7 +178,7 @@ def test_invite_is_redeemed_once(store: Store, town: Organisation, clock: Clock)
     assert store.redeem_invite(invite.code, 7) == membership
     with pytest.raises(InviteError) as used:
         store.redeem_invite(invite.code, 8)
-    assert used.value.reason == "used" and used.value.message
+    assert used.value.reason == "used"
     assert store.memberships(8) == []
 
 

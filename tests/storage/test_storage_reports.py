@@ -12,11 +12,11 @@ from storage_fixtures import CLERK_ID, OTHER_CLERK_ID, START, Clock
 from report.formats import CURRENT, LEGACY
 from report.values import MAX_TEXT_CHARS, Report
 from storage import (
+    FormatMismatch,
     NotFound,
     Organisation,
     ReportStatus,
     StaleWrite,
-    StorageError,
     Store,
     StoredReport,
     text_target,
@@ -58,9 +58,14 @@ def test_report_format_can_be_chosen_but_not_switched(store: Store, town: Organi
     chosen = store.report(town.id, 2021, format_id=LEGACY.id)
     assert chosen is not None and chosen.format_id == LEGACY.id
     assert store.report(town.id, 2021, format_id=LEGACY.id) == chosen
-    with pytest.raises(StorageError) as error:
+    with pytest.raises(FormatMismatch) as error:
         store.report(town.id, 2021, format_id=CURRENT.id)
-    assert "2021" in error.value.message
+    assert (error.value.year, error.value.existing, error.value.requested) == (
+        2021,
+        LEGACY.id,
+        CURRENT.id,
+    )
+    assert error.value.organisation == town.name
     with pytest.raises(ValueError):
         store.report(town.id, 2022, format_id="no-such-format")
 
@@ -189,7 +194,7 @@ def test_a_stale_write_is_reported_and_writes_nothing(store: Store, draft: Store
     assert (stale.target, stale.expected_version, stale.current_version) == (NEW_BY_PERSON, 0, 1)
     assert stale.current_value == "7" and stale.person_id == OTHER_CLERK_ID
     assert stale.targets == (NEW_BY_PERSON,)
-    assert "王芳" in stale.message and "7" in stale.message and "自然人" in stale.message
+    assert stale.label == CURRENT.cell(NEW_BY_PERSON).label and "自然人" in stale.label
     assert store.load(draft.id).figures == {NEW_BY_PERSON: Decimal(7)}
     assert len(store.audit_log(draft.id)) == 1
 
@@ -213,7 +218,7 @@ def test_texts_are_versioned_like_figures(store: Store, draft: StoredReport) -> 
     with pytest.raises(StaleWrite) as error:
         store.write_text(draft.id, "problems", "无。", person_id=CLERK_ID, expected=0)
     assert error.value.target == text_target("problems")
-    assert "五、存在的主要问题及改进情况" in error.value.message
+    assert error.value.label == "五、存在的主要问题及改进情况"
 
     store.write_text(
         draft.id, "problems", "人员力量不足，培训不够。", person_id=CLERK_ID, expected=1
