@@ -3,6 +3,7 @@
 No SQL lives outside this package. See ``Store`` for the entry point.
 """
 
+from storage.bots import BotRecord
 from storage.codec import TEXT_PREFIX, WARNING_PREFIX, default_short_name, text_target
 from storage.errors import (
     AmbiguousName,
@@ -39,6 +40,7 @@ __all__ = [
     "WARNING_PREFIX",
     "AmbiguousName",
     "AuditEntry",
+    "BotRecord",
     "Comment",
     "DatabaseFault",
     "Invite",
