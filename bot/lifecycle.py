@@ -17,8 +17,8 @@ from bot.watchdog import watching_the_loop
 async def running(
     *applications: Application[Any, Any, Any, Any, Any, Any],
 ) -> AsyncIterator[asyncio.Event]:
-    """The applications (one per bot token) initialised, their post_init run and started (job
-    queue included), in order; yields the event SIGINT or SIGTERM sets, and stops them on exit.
+    """The applications (one per bot token) initialised and their post_init run, then all
+    started (job queues included); yields the event SIGINT or SIGTERM sets, and stops them on exit.
 
     Updates are taken by the caller, which confirms each to Telegram only once processed.
     """
@@ -32,6 +32,9 @@ async def running(
             await stack.enter_async_context(application)
             if application.post_init is not None:
                 await application.post_init(application)
+        # Started (job queues included) once every bot is known: the reminders' catch-up run
+        # writes to each person through their own bot.
+        for application in applications:
             await application.start()
             stack.push_async_callback(application.stop)
         yield stop
