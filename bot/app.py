@@ -112,17 +112,23 @@ class NianbaoBot:
             self.store.adopt_updates(bot.id)
             self.store.adopt_offices(bot.id)
 
-    def bot_for(self, person_id: int, fallback: Bot, org_id: int | None = None) -> Bot:
+    def bot_for(self, person_id: int, fallback: Bot) -> Bot:
         """The bot to write to a person through: the one serving their office (the one they
         joined through), since Telegram refuses a bot the person never started. ``fallback``
-        when that bot is not running here."""
-        wanted = self.store.person_bot(person_id, org_id)
+        when that bot is not running here (and always with one bot: it reaches everybody who
+        can be reached)."""
+        if len(self.bots) <= 1:
+            return fallback
+        wanted = self.store.person_bot(person_id)
         if wanted is None:
             wanted = self.first_bot_id
         return self.bots.get(wanted, fallback) if wanted is not None else fallback
 
     def _serves(self, person_id: int, bot_id: int) -> bool:
-        """Whether this bot serves one of the person's offices."""
+        """Whether this bot serves one of the person's offices (with one bot: whether they
+        belong to any)."""
+        if len(self.bots) <= 1:
+            return bool(self.store.memberships(person_id))
         served = self.store.person_bots(person_id)
         if None in served:
             served = (served - {None}) | {self.first_bot_id or bot_id}
