@@ -99,7 +99,8 @@ class Settings(BaseSettings):
             return "TELEGRAM_BOT_TOKEN is not set"
         for number, token in enumerate(tokens, start=1):
             if not TOKEN_PATTERN.match(token):
-                which = "TELEGRAM_BOT_TOKEN" if len(tokens) == 1 else f"bot token {number}"
+                alone = len(tokens) == 1 and self.telegram_bot_token is not None
+                which = "TELEGRAM_BOT_TOKEN" if alone else f"bot token {number}"
                 return f"{which} is malformed (expected digits, a colon and the secret part)"
         ids = [token.partition(":")[0] for token in tokens]
         if len(set(ids)) < len(ids):
