@@ -12,11 +12,12 @@ import asyncio
 import html
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 from telegram import (
+    Bot,
     BotCommand,
     BotCommandScopeChat,
     InlineKeyboardButton,
@@ -60,6 +61,7 @@ from storage import DatabaseFault, Store
 
 log = logging.getLogger(__name__)
 
+POSITION = "bot_position"  # bot_data key: the bot's place among the tokens (0: the first)
 MAX_TEXT_CHARS = 4096
 MAX_CAPTION_CHARS = 1024
 DIALOG_COMMANDS = (
@@ -92,6 +94,45 @@ class NianbaoBot:
             read_docx=self.uploads,
         )
         self.bot_username = settings.bot_username or "nianbao_bot"
+        #: The running bots by id (one per token), and the first token's: see ``bot_for``.
+        self.bots: dict[int, Bot] = {}
+        self.first_bot_id: int | None = None
+
+    # --- several bots -----------------------------------------------------------------------
+
+    def serve(self, bot: Bot, position: int) -> None:
+        """Register a started bot (``position``: its place among the tokens, 0 the first).
+
+        The first bot adopts what was stored before bots were told apart: processed updates
+        and the offices that had people."""
+        self.bots[bot.id] = bot
+        self.store.record_bot(bot.id, bot.username, position)
+        if position == 0:
+            self.first_bot_id = bot.id
+            self.store.adopt_updates(bot.id)
+            self.store.adopt_offices(bot.id)
+
+    def bot_for(self, person_id: int, fallback: Bot) -> Bot:
+        """The bot to write to a person through: the one serving their office (the one they
+        joined through), since Telegram refuses a bot the person never started. ``fallback``
+        when that bot is not running here (and always with one bot: it reaches everybody who
+        can be reached)."""
+        if len(self.bots) <= 1:
+            return fallback
+        wanted = self.store.person_bot(person_id)
+        if wanted is None:
+            wanted = self.first_bot_id
+        return self.bots.get(wanted, fallback) if wanted is not None else fallback
+
+    def _serves(self, person_id: int, bot_id: int) -> bool:
+        """Whether this bot serves one of the person's offices (with one bot: whether they
+        belong to any)."""
+        if len(self.bots) <= 1:
+            return bool(self.store.memberships(person_id))
+        served = self.store.person_bots(person_id)
+        if None in served:
+            served = (served - {None}) | {self.first_bot_id or bot_id}
+        return bot_id in served
 
     # --- handlers ---------------------------------------------------------------------------
 
@@ -102,17 +143,19 @@ class NianbaoBot:
             return
         code = context.args[0] if context.args else ""
         if code:
+            bot_id = context.bot.id
             messages = self.engine.once(
                 update.update_id,
                 lambda: onboarding.join(
-                    self.store, user.id, user.full_name, code, self.engine.today()
+                    self.store, user.id, user.full_name, code, self.engine.today(), bot_id
                 ),
+                bot_id=bot_id,
             )
             await self.send(context, chat.id, messages)
             await self._set_menu(context, chat.id, user.id)
             return
-        if not self._may_use(user.id):
-            await self.send(context, chat.id, [OutMessage(text=texts.STRANGER)])
+        if not self._may_use(user.id, context.bot.id):
+            await self.send(context, chat.id, [self._stranger(user.id)])
             return
         await self.dispatch(update, context, Command(name="help"), welcome=True)
 
@@ -129,6 +172,7 @@ class NianbaoBot:
                 " ".join(context.args or ()),
                 is_admin=user.id in self.settings.admin_ids,
                 bot_username=username,
+                bot_id=context.bot.id,
             ),
         )
 
@@ -144,6 +188,7 @@ class NianbaoBot:
                 " ".join(context.args or ()),
                 is_admin=user.id in self.settings.admin_ids,
                 bot_username=username,
+                bot_id=context.bot.id,
             ),
         )
 
@@ -161,7 +206,7 @@ class NianbaoBot:
         user, chat = update.effective_user, update.effective_chat
         if user is None or chat is None:
             return
-        messages = self.engine.once(update.update_id, lambda: action(user))
+        messages = self.engine.once(update.update_id, lambda: action(user), bot_id=context.bot.id)
         await self.send(context, chat.id, messages)
 
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -186,8 +231,10 @@ class NianbaoBot:
         message = update.effective_message
         if message is None or message.document is None or update.effective_chat is None:
             return
-        if update.effective_user is None or not self._may_use(update.effective_user.id):
-            await self.send(context, update.effective_chat.id, [OutMessage(text=texts.STRANGER)])
+        user = update.effective_user
+        if user is None or not self._may_use(user.id, context.bot.id):
+            if user is not None:
+                await self.send(context, update.effective_chat.id, [self._stranger(user.id)])
             return
         document = message.document
         if document.file_size and document.file_size > MAX_UPLOAD_BYTES:
@@ -238,7 +285,7 @@ class NianbaoBot:
         message = update.edited_message
         if message is None or message.text is None or message.text.startswith("/"):
             chat, user = update.effective_chat, update.effective_user
-            if chat is not None and user is not None and self._may_use(user.id):
+            if chat is not None and user is not None and self._may_use(user.id, context.bot.id):
                 await self.send(context, chat.id, [OutMessage(text=texts.EDITED_OTHER)])
             return
         edit = TextInput(text=clean_text(message.text), message_id=message.message_id, edited=True)
@@ -247,12 +294,24 @@ class NianbaoBot:
     async def on_unsupported(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A photo, voice message, sticker…: one line saying what the bot reads."""
         chat, user = update.effective_chat, update.effective_user
-        if chat is not None and user is not None and self._may_use(user.id):
+        if chat is not None and user is not None and self._may_use(user.id, context.bot.id):
             await self.send(context, chat.id, [OutMessage(text=texts.UNSUPPORTED_KIND)])
 
-    def _may_use(self, person_id: int) -> bool:
-        """The one access check: a member of some organisation, or an administrator."""
-        return bool(self.store.memberships(person_id)) or person_id in self.settings.admin_ids
+    def _may_use(self, person_id: int, bot_id: int) -> bool:
+        """The one access check: a member of an organisation this bot serves, or an
+        administrator."""
+        return person_id in self.settings.admin_ids or self._serves(person_id, bot_id)
+
+    def _stranger(self, person_id: int) -> OutMessage:
+        """What somebody this bot does not serve is told: the bot serving their office, if
+        they have one, else that the assistant is for invited clerks."""
+        if self.store.memberships(person_id):
+            wanted = self.store.person_bot(person_id)
+            bot_id = wanted if wanted is not None else self.first_bot_id
+            known = self.store.find_bot(str(bot_id)) if bot_id is not None else None
+            if known is not None and known.username:
+                return OutMessage(text=texts.WRONG_BOT.format(bot=known.username))
+        return OutMessage(text=texts.STRANGER)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the failure and tell the person briefly that nothing they entered was lost."""
@@ -282,15 +341,15 @@ class NianbaoBot:
         user, chat = update.effective_user, update.effective_chat
         if user is None or chat is None:
             return
-        if not self._may_use(user.id):
-            await self.send(context, chat.id, [OutMessage(text=texts.STRANGER)])
+        if not self._may_use(user.id, context.bot.id):
+            await self.send(context, chat.id, [self._stranger(user.id)])
             return
         self.store.upsert_person(user.id, user.full_name)
         self.store.mark_reachable(user.id)
         if builds_document(event):
             await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT)
         messages = await self.turns.run(
-            self.engine.handle, user.id, event, update_id=update.update_id
+            self.engine.handle, user.id, event, update_id=update.update_id, bot_id=context.bot.id
         )
         if welcome:
             # The welcome replaces the plain menu, but not an organisation chooser.
@@ -318,7 +377,10 @@ class NianbaoBot:
         chat_id: int,
         messages: list[OutMessage],
         person_id: int | None = None,
+        via: Bot | None = None,
     ) -> None:
+        """Send the messages to the chat through ``via`` (by default the bot of the update)."""
+        bot = via or context.bot
         delivered, undelivered = 0, []
         for out in join_plain(messages):
             if out.to is not None and out.to != chat_id:
@@ -329,7 +391,7 @@ class NianbaoBot:
                 continue
             markup = _markup(out)
             if out.document is not None:
-                await context.bot.send_document(
+                await bot.send_document(
                     chat_id,
                     document=out.document.data,
                     filename=out.document.filename,
@@ -342,7 +404,7 @@ class NianbaoBot:
                 continue
             chunks = split_html(out.text)
             for number, chunk in enumerate(chunks, start=1):
-                await context.bot.send_message(
+                await bot.send_message(
                     chat_id,
                     chunk,
                     parse_mode=ParseMode.HTML,
@@ -363,8 +425,10 @@ class NianbaoBot:
     async def _send_to_other(self, context: ContextTypes.DEFAULT_TYPE, out: OutMessage) -> bool:
         """A message for somebody else (a supervisor's reminder): a refusal does not stop the rest."""
         assert out.to is not None
+        # Through the bot serving the recipient's office, which they started.
+        via = self.bot_for(out.to, fallback=context.bot)
         try:
-            await self.send(context, out.to, [out.model_copy(update={"to": None})])
+            await self.send(context, out.to, [out.model_copy(update={"to": None})], via=via)
         except (Forbidden, BadRequest) as error:
             log.info("message to %s not delivered: %s", out.to, error.message)
             if unreachable(error):
@@ -373,7 +437,9 @@ class NianbaoBot:
         return True
 
     async def _username(self, context: ContextTypes.DEFAULT_TYPE) -> str:
-        return self.settings.bot_username or context.bot.username or self.bot_username
+        # NIANBAO_BOT_USERNAME names the one bot; with several, each bot knows its own name.
+        configured = self.settings.bot_username if len(self.settings.tokens()) <= 1 else None
+        return configured or context.bot.username or self.bot_username
 
 
 def _markup(message: OutMessage) -> InlineKeyboardMarkup | None:
@@ -449,8 +515,14 @@ async def _register_commands(application: Application[Any, Any, Any, Any, Any, A
 
 
 async def _on_start(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    application.bot_data["nianbao"].store.prune_updates()
+    handler: NianbaoBot = application.bot_data["nianbao"]
+    position: int = application.bot_data.get(POSITION, 0)
+    handler.serve(application.bot, position)
     await _register_commands(application)
+    if position:
+        return
+    # Once per process, by the first bot: reminders go out through each person's own bot.
+    handler.store.prune_updates()
     schedule_reminders(application)
     # The first upload should not wait for the sandbox's fork server to start.
     asyncio.get_running_loop().run_in_executor(None, warm_up)
@@ -463,6 +535,19 @@ def telegram_rate_limiter() -> PriorityRateLimiter:
     return PriorityRateLimiter(overall_rate=29, overall_burst=1, max_retries=5)
 
 
+def build_applications(
+    settings: Settings, store: Store, *, base_urls: Sequence[str | None] = ()
+) -> list[Application[Any, Any, Any, Any, Any, Any]]:
+    """One configured Application (not started) per bot token, the first token's first, all
+    over one store and one handler; ``base_urls``: a Bot API server per token (tests)."""
+    handler = NianbaoBot(settings, store)
+    tokens = settings.tokens() or [""]
+    return [
+        _build(settings, handler, token, position, base_urls[position] if base_urls else None)
+        for position, token in enumerate(tokens)
+    ]
+
+
 def build_application(
     settings: Settings,
     store: Store,
@@ -470,12 +555,19 @@ def build_application(
     base_url: str | None = None,
     base_file_url: str | None = None,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    """The configured python-telegram-bot Application (not started)."""
-    token = (
-        settings.telegram_bot_token.get_secret_value().strip()
-        if settings.telegram_bot_token
-        else ""
-    )
+    """The first bot token's configured Application (not started)."""
+    tokens = settings.tokens() or [""]
+    return _build(settings, NianbaoBot(settings, store), tokens[0], 0, base_url, base_file_url)
+
+
+def _build(
+    settings: Settings,
+    handler: NianbaoBot,
+    token: str,
+    position: int,
+    base_url: str | None = None,
+    base_file_url: str | None = None,
+) -> Application[Any, Any, Any, Any, Any, Any]:
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         Application.builder()
         .token(token)
@@ -488,8 +580,8 @@ def build_application(
         builder = builder.base_url(api if api.endswith("/bot") else f"{api}/bot")
         builder = builder.base_file_url(base_file_url or (api.removesuffix("/bot")) + "/file/bot")
     application = builder.build()
-    handler = NianbaoBot(settings, store)
     application.bot_data["nianbao"] = handler
+    application.bot_data[POSITION] = position
     # Only new messages in private chats: figures and documents must never be posted to a group,
     # and an edited message must never be applied to whatever question is current.
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE

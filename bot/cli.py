@@ -47,8 +47,9 @@ def main() -> None:
 
 @main.command()
 def start() -> None:
-    """Run the bot when TELEGRAM_BOT_TOKEN is set, otherwise the same dialogs in this terminal."""
-    if os.environ.get("TELEGRAM_BOT_TOKEN"):
+    """Run the bot when TELEGRAM_BOT_TOKEN(S) is set, otherwise the same dialogs in this
+    terminal."""
+    if os.environ.get("TELEGRAM_BOT_TOKEN") or os.environ.get("TELEGRAM_BOT_TOKENS"):
         from bot.commands.run import load_settings, run_bot
 
         run_bot(load_settings())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 from telegram.ext import Application
@@ -15,10 +15,10 @@ from bot.watchdog import watching_the_loop
 
 @asynccontextmanager
 async def running(
-    application: Application[Any, Any, Any, Any, Any, Any],
+    *applications: Application[Any, Any, Any, Any, Any, Any],
 ) -> AsyncIterator[asyncio.Event]:
-    """The application initialised, its post_init run and started (job queue included); yields
-    the event SIGINT or SIGTERM sets, and stops the application on exit.
+    """The applications (one per bot token) initialised and their post_init run, then all
+    started (job queues included); yields the event SIGINT or SIGTERM sets, and stops them on exit.
 
     Updates are taken by the caller, which confirms each to Telegram only once processed.
     """
@@ -26,11 +26,15 @@ async def running(
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with application, watching_the_loop():
-        if application.post_init is not None:
-            await application.post_init(application)
-        await application.start()
-        try:
-            yield stop
-        finally:
-            await application.stop()
+    async with AsyncExitStack() as stack:
+        await stack.enter_async_context(watching_the_loop())
+        for application in applications:
+            await stack.enter_async_context(application)
+            if application.post_init is not None:
+                await application.post_init(application)
+        # Started (job queues included) once every bot is known: the reminders' catch-up run
+        # writes to each person through their own bot.
+        for application in applications:
+            await application.start()
+            stack.push_async_callback(application.stop)
+        yield stop

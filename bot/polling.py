@@ -222,8 +222,20 @@ async def _sleep(stop: asyncio.Event, seconds: float) -> None:
         await asyncio.wait_for(stop.wait(), seconds)
 
 
-async def run_polling(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Run the application by long polling until SIGINT or SIGTERM."""
-    async with running(application) as stop:
-        await application.bot.delete_webhook()
-        await poll(application, stop, application.bot_data["nianbao"].store)
+async def run_polling(*applications: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Run the applications (one per bot token, over one store) by long polling until SIGINT
+    or SIGTERM; one that fails (a revoked token) stops them all."""
+    async with running(*applications) as stop:
+        try:
+            async with asyncio.TaskGroup() as group:
+                for application in applications:
+                    group.create_task(_poll_one(application, stop))
+        except ExceptionGroup as failed:
+            raise failed.exceptions[0] from None  # the first failure, as one bot's would be
+
+
+async def _poll_one(
+    application: Application[Any, Any, Any, Any, Any, Any], stop: asyncio.Event
+) -> None:
+    await application.bot.delete_webhook()
+    await poll(application, stop, application.bot_data["nianbao"].store)

@@ -15,6 +15,7 @@ import logging
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, ContextTypes
 
@@ -63,12 +64,17 @@ async def send_reminders(context: ContextTypes.DEFAULT_TYPE) -> int:
     for start in range(0, len(pending), RECORD_BATCH):
         batch = pending[start : start + RECORD_BATCH]
         new = store.record_reminders([(p.person_id, p.report_id, p.due, p.kind) for p in batch])
+        # Each person's through their own bot; the bots send side by side, each in its budget.
+        by_bot: dict[Bot, list[PendingReminder]] = {}
         for reminder, is_new in zip(batch, new, strict=True):
-            if not is_new:
-                continue
-            delivered = await _deliver(handler, context, reminder)
-            sent += delivered is True
-            failed += delivered is None
+            if is_new:
+                via = handler.bot_for(reminder.person_id, fallback=context.bot)
+                by_bot.setdefault(via, []).append(reminder)
+        for outcomes in await asyncio.gather(
+            *(_deliver_all(handler, context, via, some) for via, some in by_bot.items())
+        ):
+            sent += outcomes.count(True)
+            failed += outcomes.count(None)
     if sent:
         log.info("sent %d reminder(s)", sent)
     if failed and context.application.job_queue is not None:
@@ -96,15 +102,25 @@ def _plan(path: str, now: datetime) -> list[PendingReminder]:
         return pending_reminders(store, now)
 
 
+async def _deliver_all(
+    handler: NianbaoBot,
+    context: ContextTypes.DEFAULT_TYPE,
+    via: Bot,
+    reminders: list[PendingReminder],
+) -> list[bool | None]:
+    """One bot's reminders, one after another (its rate limiter paces them)."""
+    return [await _deliver(handler, context, via, reminder) for reminder in reminders]
+
+
 async def _deliver(
-    handler: NianbaoBot, context: ContextTypes.DEFAULT_TYPE, reminder: PendingReminder
+    handler: NianbaoBot, context: ContextTypes.DEFAULT_TYPE, via: Bot, reminder: PendingReminder
 ) -> bool | None:
     """True when sent; False when the person cannot be reached; None when it may be retried."""
     store = handler.store
     record = (reminder.person_id, reminder.report_id, reminder.due, reminder.kind)
     try:
         with broadcasting():
-            await handler.send(context, reminder.person_id, [reminder.message])
+            await handler.send(context, reminder.person_id, [reminder.message], via=via)
     except (Forbidden, BadRequest) as error:
         log.info("reminder to %s not delivered: %s", reminder.person_id, error.message)
         store.forget_reminder(*record)

@@ -23,6 +23,11 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = Field(
         default=None, validation_alias="TELEGRAM_BOT_TOKEN"
     )
+    #: More bots served by the same process and database (one per city, say), comma-separated;
+    #: each passes Telegram's send limit on its own. Secrets, like the first token.
+    telegram_bot_tokens: Annotated[tuple[SecretStr, ...], NoDecode] = Field(
+        default=(), validation_alias="TELEGRAM_BOT_TOKENS"
+    )
     db: Path = Field(default=Path("nianbao.db"), validation_alias="NIANBAO_DB")
     admin_ids: Annotated[frozenset[int], NoDecode] = Field(
         default=frozenset(), validation_alias="NIANBAO_ADMIN_IDS"
@@ -49,6 +54,13 @@ class Settings(BaseSettings):
             return frozenset(int(p) for p in parts)
         return value
 
+    @field_validator("telegram_bot_tokens", mode="before")
+    @classmethod
+    def _split_tokens(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(SecretStr(p) for p in re.split(r"[\s,，;]+", value) if p)
+        return value
+
     @field_validator("holidays", mode="before")
     @classmethod
     def _holiday_list(cls, value: object) -> object:
@@ -69,15 +81,30 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    def tokens(self) -> list[str]:
+        """Every bot token, ``TELEGRAM_BOT_TOKEN`` first (the first bot), then
+        ``TELEGRAM_BOT_TOKENS`` in order, each once."""
+        found: list[str] = []
+        first = [self.telegram_bot_token] if self.telegram_bot_token is not None else []
+        for secret in (*first, *self.telegram_bot_tokens):
+            token = secret.get_secret_value().strip()
+            if token and token not in found:
+                found.append(token)
+        return found
+
     def token_problem(self) -> str | None:
-        """Why the token cannot be used (None when it looks right). Never echoes the token."""
-        if (
-            self.telegram_bot_token is None
-            or not self.telegram_bot_token.get_secret_value().strip()
-        ):
+        """Why the tokens cannot be used (None when they look right). Never echoes a token."""
+        tokens = self.tokens()
+        if not tokens:
             return "TELEGRAM_BOT_TOKEN is not set"
-        if not TOKEN_PATTERN.match(self.telegram_bot_token.get_secret_value().strip()):
-            return "TELEGRAM_BOT_TOKEN is malformed (expected digits, a colon and the secret part)"
+        for number, token in enumerate(tokens, start=1):
+            if not TOKEN_PATTERN.match(token):
+                alone = len(tokens) == 1 and self.telegram_bot_token is not None
+                which = "TELEGRAM_BOT_TOKEN" if alone else f"bot token {number}"
+                return f"{which} is malformed (expected digits, a colon and the secret part)"
+        ids = [token.partition(":")[0] for token in tokens]
+        if len(set(ids)) < len(ids):
+            return "two bot tokens belong to the same bot (the digits before the colon)"
         return None
 
 

@@ -137,9 +137,11 @@ class Engine:
         self.review = ReviewFlow(store, render_docx, self.today, self._open)
 
     def handle(
-        self, person_id: int, event: Event, *, update_id: int | None = None
+        self, person_id: int, event: Event, *, update_id: int | None = None, bot_id: int = 0
     ) -> list[OutMessage]:
-        """Apply one event from one person; returns the messages to send, after committing."""
+        """Apply one event from one person; returns the messages to send, after committing.
+
+        ``update_id`` is counted per bot (``bot_id``): it makes a redelivery harmless."""
         source = f"update:{update_id}" if update_id is not None else "console"
         if isinstance(event, FileInput):
             event = self._read(event)  # before the transaction: reading touches no storage
@@ -147,7 +149,7 @@ class Engine:
             with self.store.transaction():
                 if (
                     update_id is not None
-                    and not self.store.claim_update(update_id)
+                    and not self.store.claim_update(update_id, bot_id)
                     and not builds_document(event)
                 ):
                     # Redelivered after a crash: the answer is already stored; show where we
@@ -170,7 +172,7 @@ class Engine:
                 # The rollback undid the claim too: claim again, so that a redelivery of this
                 # update is not applied over the colleague's newer figures.
                 if update_id is not None:
-                    self.store.claim_update(update_id)
+                    self.store.claim_update(update_id, bot_id)
                 state = self._load_state(person_id)
                 context = self._context(state)
                 who = colleague(self.store, clash.person_id)
@@ -181,17 +183,17 @@ class Engine:
             # Handed in for review or approved: nothing was written; say so plainly.
             with self.store.transaction():
                 if update_id is not None:
-                    self.store.claim_update(update_id)
+                    self.store.claim_update(update_id, bot_id)
                 state = self._load_state(person_id)
                 return [locked_message(locked, state.report_id)]
 
     def once(
-        self, update_id: int | None, action: Callable[[], list[OutMessage]]
+        self, update_id: int | None, action: Callable[[], list[OutMessage]], bot_id: int = 0
     ) -> list[OutMessage]:
         """Run an action outside the conversation (joining by invite, creating an office) in one
         transaction, once per Telegram update: a redelivered update gets no reply at all."""
         with self.store.transaction():
-            if update_id is not None and not self.store.claim_update(update_id):
+            if update_id is not None and not self.store.claim_update(update_id, bot_id):
                 return []
             return action()
 

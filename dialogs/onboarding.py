@@ -24,20 +24,36 @@ def _find(store: Store, name: str) -> Organisation | None:
         return None
 
 
+def _serving_username(store: Store, org_id: int, bot_id: int, bot_username: str) -> str:
+    """The username of the bot serving the office (this bot, ``bot_username``, if none did)."""
+    served = store.claim_office(org_id, bot_id)
+    known = store.find_bot(str(served)) if served != bot_id else None
+    return known.username if known is not None and known.username else bot_username
+
+
 def invite_link(bot_username: str, code: str) -> str:
     """The deep link that opens the bot with ``/start <code>``."""
     return f"https://t.me/{bot_username}?start={code}"
 
 
 def join(
-    store: Store, person_id: int, display_name: str, code: str, today: date
+    store: Store,
+    person_id: int,
+    display_name: str,
+    code: str,
+    today: date,
+    bot_id: int | None = None,
 ) -> list[OutMessage]:
-    """Redeem an invite code for this person."""
+    """Redeem an invite code for this person, through the bot ``bot_id`` (the person is
+    written to through it; it serves the office if none did yet)."""
     store.upsert_person(person_id, display_name)
     try:
         membership = store.redeem_invite(code, person_id, now=datetime.now(UTC))
     except InviteError as error:
         return [OutMessage(text=describe(error))]
+    if bot_id is not None:
+        store.claim_office(membership.organisation_id, bot_id)
+        store.joined_through(person_id, membership.organisation_id, bot_id)
     org = store.organisation(membership.organisation_id)
     if membership.role is Role.SUPERVISOR:
         return [
@@ -60,9 +76,17 @@ def join(
 
 
 def create_organisation(
-    store: Store, person_id: int, display_name: str, name: str, *, is_admin: bool, bot_username: str
+    store: Store,
+    person_id: int,
+    display_name: str,
+    name: str,
+    *,
+    is_admin: bool,
+    bot_username: str,
+    bot_id: int | None = None,
 ) -> list[OutMessage]:
-    """Create an organisation (administrators only) and hand back an invite link for its clerks."""
+    """Create an organisation (administrators only) and hand back an invite link for its clerks;
+    the bot it was created through (``bot_id``) serves it."""
     if not is_admin:
         return [OutMessage(text=texts.NOT_ADMIN)]
     name = " ".join(name.split())
@@ -77,6 +101,8 @@ def create_organisation(
         org = store.add_organisation(name)
         store.add_membership(person_id, org.id, Role.ADMIN)
         invite = store.create_invite(org.id, Role.CLERK, valid_for=timedelta(days=INVITE_DAYS))
+        if bot_id is not None:
+            store.claim_office(org.id, bot_id)
     return [
         OutMessage(
             text=texts.NEWORG_DONE.format(
@@ -97,8 +123,12 @@ def invite(
     is_admin: bool,
     bot_username: str,
     role: Role = Role.CLERK,
+    bot_id: int | None = None,
 ) -> list[OutMessage]:
-    """A fresh invite link for an organisation, for a system administrator or its own admin."""
+    """A fresh invite link for an organisation, for a system administrator or its own admin.
+
+    The link opens the bot serving the office; one asked through ``bot_id`` serves it if none
+    did yet."""
     name = " ".join(name.split())
     if not name:
         return [OutMessage(text=texts.INVITE_USAGE)]
@@ -108,6 +138,8 @@ def invite(
     if not is_admin and store.role_in(person_id, org.id) is not Role.ADMIN:
         return [OutMessage(text=texts.NOT_ADMIN)]
     code = store.create_invite(org.id, role, valid_for=timedelta(days=INVITE_DAYS)).code
+    if bot_id is not None:
+        bot_username = _serving_username(store, org.id, bot_id, bot_username)
     return [
         OutMessage(
             text=texts.INVITE_DONE.format(

@@ -221,6 +221,8 @@ INVITE_USAGE = "请写明单位名称，例如：/invite 蟠龙镇"
 ORG_NOT_FOUND = "没有找到单位“{name}”。"
 ROLE_NAMES = {"clerk": "填报人员", "admin": "单位管理员", "supervisor": "上级主管"}
 STRANGER = "您好！这是政府信息公开年度报告填报助手，仅供受邀的填报人员使用。如需使用，请向本单位管理员索取邀请链接。"
+#: A member of an office served by another bot of the same deployment writes to this one.
+WRONG_BOT = "您好！您所在单位的年度报告由 @{bot} 受理，请在该机器人中继续填报。"
 
 # --- the Telegram adapter -------------------------------------------------------------------
 #: The commands of a supervisor's menu (per-chat scope), after those of a clerk if also one.

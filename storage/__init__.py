@@ -4,6 +4,7 @@ No SQL lives outside this package. See ``Store`` for the entry point.
 """
 
 from report.cleaning import default_short_name
+from storage.bots import BotRecord
 from storage.codec import TEXT_PREFIX, WARNING_PREFIX, text_target
 from storage.errors import (
     AmbiguousName,
@@ -46,6 +47,7 @@ __all__ = [
     "AmbiguousName",
     "AuditEntry",
     "BadName",
+    "BotRecord",
     "CannotOpen",
     "Comment",
     "CommentRefused",

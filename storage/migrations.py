@@ -285,6 +285,38 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        9,
+        "several bots over one database: updates counted per bot, the bot serving each office",
+        (
+            # Update ids are counted per bot. Rows of the one bot before this step get bot 0,
+            # which that bot adopts at its next start (StateStore.adopt_updates).
+            """
+            CREATE TABLE processed_updates_by_bot (
+                bot_id INTEGER NOT NULL,
+                update_id INTEGER NOT NULL,
+                processed_at TEXT NOT NULL,
+                PRIMARY KEY (bot_id, update_id)
+            ) WITHOUT ROWID""",
+            """
+            INSERT INTO processed_updates_by_bot (bot_id, update_id, processed_at)
+            SELECT 0, update_id, processed_at FROM processed_updates""",
+            "DROP TABLE processed_updates",
+            "ALTER TABLE processed_updates_by_bot RENAME TO processed_updates",
+            # The bots this deployment has run; position 0 is the first token (the default bot).
+            """
+            CREATE TABLE bots (
+                id INTEGER PRIMARY KEY,
+                username TEXT,
+                position INTEGER NOT NULL,
+                started_at TEXT NOT NULL
+            )""",
+            # The bot serving the office (NULL: none yet; the first bot serves it).
+            "ALTER TABLE organisations ADD COLUMN bot_id INTEGER",
+            # The bot the person joined the office through (NULL: they follow the office's).
+            "ALTER TABLE memberships ADD COLUMN bot_id INTEGER",
+        ),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].number

@@ -62,8 +62,9 @@ class StateStore(StoreBase):
 
     # -- Telegram updates ----------------------------------------------------------------------
 
-    def claim_update(self, update_id: int) -> bool:
-        """Mark a Telegram update processed: True the first time, False if it already was.
+    def claim_update(self, update_id: int, bot_id: int = 0) -> bool:
+        """Mark a Telegram update of this bot processed: True the first time, False if it
+        already was (update ids are counted per bot: another bot's same id is another update).
 
         Call it in the same transaction as the writes the update causes, so that both happen
         or neither does.
@@ -73,12 +74,23 @@ class StateStore(StoreBase):
             # Telegram picks update ids at random after a week without updates, so an id seen
             # more than a week ago is a new update that happens to reuse the number.
             cursor = self._conn.execute(
-                "INSERT INTO processed_updates (update_id, processed_at) VALUES (?, ?)"
-                " ON CONFLICT (update_id) DO UPDATE SET processed_at = excluded.processed_at"
+                "INSERT INTO processed_updates (bot_id, update_id, processed_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (bot_id, update_id)"
+                " DO UPDATE SET processed_at = excluded.processed_at"
                 " WHERE processed_updates.processed_at < ?",
-                (update_id, datetime_to_text(now), datetime_to_text(now - UPDATE_ID_REUSE)),
+                (bot_id, update_id, datetime_to_text(now), datetime_to_text(now - UPDATE_ID_REUSE)),
             )
             return cursor.rowcount == 1
+
+    def adopt_updates(self, bot_id: int) -> int:
+        """Give the updates processed before bots were told apart (bot 0) to this bot, the
+        deployment's first; returns how many."""
+        with self.transaction():
+            cursor = self._conn.execute(
+                "UPDATE OR IGNORE processed_updates SET bot_id = ? WHERE bot_id = 0", (bot_id,)
+            )
+            self._conn.execute("DELETE FROM processed_updates WHERE bot_id = 0")
+            return cursor.rowcount
 
     def prune_updates(self) -> int:
         """Forget processed update ids older than Telegram's reuse window; returns how many."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from storage.bots import BotStore
 from storage.deadlines import DeadlineStore
 from storage.ledger import LedgerStore
 from storage.organisations import OrganisationStore
@@ -19,6 +20,7 @@ class Store(
     StateStore,
     DeadlineStore,
     ReminderStore,
+    BotStore,
 ):
     """Organisations, people, reports, their review, ledgers, deadlines, reminders and bot state
     in one SQLite file.

@@ -63,12 +63,15 @@ def echoing_api(request) -> Iterator[tuple[str, int]]:
         server.server_close()
 
 
-def _run(api: str, tmp_path, *args: str) -> subprocess.CompletedProcess[str]:
+def _run(
+    api: str, tmp_path, *args: str, more: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_BASE_URL": api,
         "NIANBAO_DB": str(tmp_path / "bot.db"),
+        **(more or {}),
     }
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", "run", *args],
@@ -114,6 +117,42 @@ def test_a_refused_webhook_is_named_so_without_the_token(tmp_path) -> None:
     output = done.stdout + done.stderr
     assert done.returncode != 0
     assert TOKEN not in output and SECRET_PART not in output
+
+
+def test_several_tokens_fail_on_one_line_naming_none(tmp_path) -> None:
+    """The second bot's token is as secret as the first's: a malformed one is named by its
+    place, a webhook (served for one bot only) is refused, a failing start prints neither."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Echo)  # 502 pages echoing the path
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        _several_tokens_fail(f"http://127.0.0.1:{server.server_port}/bot", tmp_path)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _several_tokens_fail(api: str, tmp_path) -> None:
+    other = "7000000003:AAHsecondCityTokenNianbaoTests00000"
+    malformed = _run(api, tmp_path, more={"TELEGRAM_BOT_TOKENS": f"{other},7000000004:short"})
+    assert malformed.returncode != 0
+    assert malformed.stderr.strip().splitlines()[-1] == (
+        "Error: bot token 3 is malformed (expected digits, a colon and the secret part)"
+    )
+    webhook = _run(
+        api,
+        tmp_path,
+        "--webhook",
+        "https://example.org/nianbao",
+        more={"TELEGRAM_BOT_TOKENS": other},
+    )
+    assert webhook.returncode != 0 and "long polling only" in webhook.stderr
+    both = _run(api, tmp_path, more={"TELEGRAM_BOT_TOKEN": other, "TELEGRAM_BOT_TOKENS": TOKEN})
+    assert both.returncode != 0
+    for done in (malformed, webhook, both):
+        output = done.stdout + done.stderr
+        for token in (TOKEN, other):
+            assert token not in output and token.partition(":")[2] not in output
+    assert both.stderr.strip().splitlines()[-1].startswith("Error:")
 
 
 def test_an_unreachable_api_is_one_line_without_the_token(tmp_path) -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 import click
 from pydantic import ValidationError
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 
-from bot.app import build_application
+from bot.app import build_applications
 from bot.polling import run_polling
 from bot.settings import Settings
 from bot.webhook import run_webhook
@@ -22,25 +23,28 @@ log = logging.getLogger("nianbao")
 
 
 class RedactingFormatter(logging.Formatter):
-    """Removes the bot token from the whole formatted record, tracebacks included (HTTP libraries
-    log URLs that contain it, and python-telegram-bot names it in InvalidToken)."""
+    """Removes every bot token from the whole formatted record, tracebacks included (HTTP
+    libraries log URLs that contain it, and python-telegram-bot names it in InvalidToken)."""
 
-    def __init__(self, token: str, fmt: str) -> None:
+    def __init__(self, tokens: str | Sequence[str], fmt: str) -> None:
         super().__init__(fmt)
-        self.token = token
+        self.tokens = [tokens] if isinstance(tokens, str) else list(tokens)
 
     def format(self, record: logging.LogRecord) -> str:
-        return redact(super().format(record), self.token)
+        return redact(super().format(record), *self.tokens)
 
 
-def redact(text: str, token: str) -> str:
-    """``text`` without the bot token, nor its secret part alone (a URL or an echoing proxy
-    may carry either)."""
-    if not token:
-        return text
-    text = text.replace(token, "<token>")
-    _, _, secret = token.partition(":")
-    return text.replace(secret, "<token>") if len(secret) >= 8 else text
+def redact(text: str, *tokens: str) -> str:
+    """``text`` without any of the bot tokens, nor their secret parts alone (a URL or an
+    echoing proxy may carry either)."""
+    for token in tokens:
+        if not token:
+            continue
+        text = text.replace(token, "<token>")
+        _, _, secret = token.partition(":")
+        if len(secret) >= 8:
+            text = text.replace(secret, "<token>")
+    return text
 
 
 def load_settings() -> Settings:
@@ -60,10 +64,10 @@ def load_settings() -> Settings:
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-def configure_logging(token: str) -> None:
+def configure_logging(tokens: str | Sequence[str]) -> None:
     logging.basicConfig(format=LOG_FORMAT, level=logging.INFO)
     for handler in logging.getLogger().handlers:
-        handler.setFormatter(RedactingFormatter(token, LOG_FORMAT))
+        handler.setFormatter(RedactingFormatter(tokens, LOG_FORMAT))
     # httpx logs every request URL at INFO, and Bot API URLs carry the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # Exceptions of other threads are printed without logging: route them through it.
@@ -84,19 +88,23 @@ def _log_thread_exception(args: threading.ExceptHookArgs) -> None:
 def run_bot(
     settings: Settings, webhook_url: str | None = None, listen: str = "127.0.0.1", port: int = 8443
 ) -> None:
-    """Start the bot and block until it is stopped."""
-    secret = settings.telegram_bot_token
-    token = secret.get_secret_value().strip() if secret else ""
-    configure_logging(token)
+    """Start the bot (every configured token's, over one database) and block until stopped."""
+    tokens = settings.tokens()
+    configure_logging(tokens)
+    if webhook_url and len(tokens) > 1:
+        raise click.ClickException(
+            "several bot tokens are served by long polling only: run without --webhook"
+        )
     try:
         store = Store(settings.db)
     except StorageError as error:
         raise click.ClickException(f"{settings.db}: {describe(error)}") from None
     with store:
         mode = "webhook" if webhook_url else "polling"
-        log.info("nianbao bot starting (database %s, %s)", settings.db, mode)
+        log.info("nianbao starting %d bot(s) (database %s, %s)", len(tokens), settings.db, mode)
         try:
-            application = build_application(settings, store)
+            applications = build_applications(settings, store)
+            application = applications[0]
             if webhook_url:
                 # Not application.run_webhook(): ours answers Telegram only once an update has
                 # been processed (see bot.webhook).
@@ -113,17 +121,17 @@ def run_bot(
             else:
                 # Not application.run_polling(): ours confirms updates only once processed, and
                 # keeps pending updates (what clerks typed while the bot was down).
-                asyncio.run(run_polling(application))
+                asyncio.run(run_polling(*applications))
         except Exception as error:  # every failure leaves through the redaction
             raise click.ClickException(
-                redact(_stopped_because(error, webhook_url), token)
+                redact(_stopped_because(error, webhook_url), *tokens)
             ) from None
 
 
 def _stopped_because(error: Exception, webhook_url: str | None) -> str:
     """One line saying why the bot stopped; unexpected errors are logged (redacted) in full."""
     if isinstance(error, InvalidToken):
-        return "TELEGRAM_BOT_TOKEN was rejected by Telegram (revoked or mistyped)"
+        return "a bot token was rejected by Telegram (revoked or mistyped)"
     if isinstance(error, BadRequest):
         if webhook_url:
             return f"Telegram refused the webhook: {error.message}"

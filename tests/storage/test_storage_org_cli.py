@@ -105,3 +105,37 @@ def test_the_default_database_is_in_the_current_folder(
     _ok(runner, "add", "信丰县人民政府")
     assert (tmp_path / "nianbao.db").exists()
     assert "信丰县人民政府" in _ok(runner, "list")
+
+
+def test_with_several_bots_invites_name_the_office_s_bot_and_an_office_can_be_moved(
+    runner: CliRunner, db_path: Path
+) -> None:
+    db = ["--db", str(db_path)]
+    _ok(runner, "add", "信丰县大塘埠镇人民政府", *db)
+    _ok(runner, "add", "信丰县古陂镇人民政府", *db)
+    with Store(db_path) as store:  # as `nianbao run` records its two bots at start
+        store.record_bot(7000000001, "nanchang_nianbao_bot", 0)
+        store.record_bot(7000000002, "ganzhou_nianbao_bot", 1)
+
+    # An office no bot serves yet: the bot named by --bot, when known, takes it on.
+    second = LINK.search(_ok(runner, "invite", "古陂镇", "--bot", "@ganzhou_nianbao_bot", *db))
+    assert second is not None and second["bot"] == "ganzhou_nianbao_bot"
+    # Otherwise the first bot's; and once served, the office's bot whatever --bot says.
+    first = LINK.search(_ok(runner, "invite", "大塘埠镇", *db))
+    assert first is not None and first["bot"] == "nanchang_nianbao_bot"
+    again = LINK.search(_ok(runner, "invite", "古陂镇", "--bot", "nanchang_nianbao_bot", *db))
+    assert again is not None and again["bot"] == "ganzhou_nianbao_bot"
+    listed = _ok(runner, "list", *db)
+    assert "古陂镇人民政府（古陂镇）  @ganzhou_nianbao_bot" in listed
+    assert "大塘埠镇人民政府（大塘埠镇）  @nanchang_nianbao_bot" in listed
+
+    moved = _ok(runner, "bot", "古陂镇", "nanchang_nianbao_bot", *db)
+    assert "@nanchang_nianbao_bot" in moved and "/start" in moved
+    unknown = runner.invoke(main, ["org", "bot", "古陂镇", "@nobody_bot", *db])
+    assert unknown.exit_code == 1
+    assert (
+        "未找到机器人“@nobody_bot”" in unknown.output and "@ganzhou_nianbao_bot" in unknown.output
+    )
+    with Store(db_path) as store:
+        town = store.find_organisation("古陂镇")
+        assert town is not None and store.office_bot(town.id) == 7000000001
