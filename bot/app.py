@@ -9,23 +9,14 @@ question number.
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
-import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from telegram import (
-    BotCommand,
-    BotCommandScopeChat,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Update,
-    User,
-)
-from telegram.constants import ChatAction, ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram import Update, User
+from telegram.constants import ChatAction
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -36,8 +27,9 @@ from telegram.ext import (
     filters,
 )
 
+from bot.outbox import Outbox, TelegramOutbox, deliver
 from bot.polling import ANSWERED_QUERIES
-from bot.reminders import schedule_reminders, unreachable
+from bot.reminders import schedule_reminders
 from bot.sending import PriorityRateLimiter
 from bot.settings import Settings
 from bot.turns import TakingTurns
@@ -60,8 +52,6 @@ from storage import DatabaseFault, Store
 
 log = logging.getLogger(__name__)
 
-MAX_TEXT_CHARS = 4096
-MAX_CAPTION_CHARS = 1024
 DIALOG_COMMANDS = (
     "fill",
     "switch",
@@ -195,7 +185,7 @@ class NianbaoBot:
                 context, update.effective_chat.id, [OutMessage(text=texts.FILE_TOO_BIG)]
             )
             return
-        await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
+        await self.outbox(context).show_action(update.effective_chat.id, ChatAction.TYPING)
         try:
             data = await download_capped(await document.get_file(), MAX_UPLOAD_BYTES)
         except DownloadFailed as failure:
@@ -224,7 +214,7 @@ class NianbaoBot:
             answered.discard(query.id)  # answered when it was fetched (bot.polling)
         else:
             try:
-                await query.answer()
+                await self.outbox(context).answer_press(query.id)
             except BadRequest as error:
                 # Redelivered after a crash (already answered, or too old): the press counts.
                 log.debug("callback query not answered: %s", error.message)
@@ -265,7 +255,7 @@ class NianbaoBot:
                 else texts.SOMETHING_WENT_WRONG
             )
             try:
-                await context.bot.send_message(update.effective_chat.id, text)
+                await self.outbox(context).send_plain(update.effective_chat.id, text)
             except TelegramError:
                 log.warning("could not tell the user about the failure")
 
@@ -288,7 +278,7 @@ class NianbaoBot:
         self.store.upsert_person(user.id, user.full_name)
         self.store.mark_reachable(user.id)
         if builds_document(event):
-            await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT)
+            await self.outbox(context).show_action(chat.id, ChatAction.UPLOAD_DOCUMENT)
         messages = await self.turns.run(
             self.engine.handle, user.id, event, update_id=update.update_id
         )
@@ -307,10 +297,7 @@ class NianbaoBot:
         """This chat's command menu by the person's roles (a supervisor's differs)."""
         commands = self.engine.office.commands_for(person_id)
         if commands != list(texts.COMMANDS):
-            await context.bot.set_my_commands(
-                [BotCommand(name, description) for name, description in commands],
-                scope=BotCommandScopeChat(chat_id),
-            )
+            await self.outbox(context).set_menu(commands, chat_id)
 
     async def send(
         self,
@@ -319,133 +306,20 @@ class NianbaoBot:
         messages: list[OutMessage],
         person_id: int | None = None,
     ) -> None:
-        delivered, undelivered = 0, []
-        for out in join_plain(messages):
-            if out.to is not None and out.to != chat_id:
-                if await self._send_to_other(context, out):
-                    delivered += 1
-                else:
-                    undelivered.append(out.to)
-                continue
-            markup = _markup(out)
-            if out.document is not None:
-                await context.bot.send_document(
-                    chat_id,
-                    document=out.document.data,
-                    filename=out.document.filename,
-                    caption=out.text
-                    if len(out.text) <= MAX_CAPTION_CHARS
-                    else _plain_cut(out.text, MAX_CAPTION_CHARS),
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup,
-                )
-                continue
-            chunks = split_html(out.text)
-            for number, chunk in enumerate(chunks, start=1):
-                await context.bot.send_message(
-                    chat_id,
-                    chunk,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup if number == len(chunks) else None,
-                )
-        if undelivered:
-            await self.send(context, chat_id, [self._undelivered(delivered, undelivered)])
+        """Send a dialog's answer through this bot's outbox (``bot.outbox.deliver``)."""
+        await deliver(self.outbox(context), self.store, chat_id, messages)
 
-    def _undelivered(self, delivered: int, people: list[int]) -> OutMessage:
-        """Tells the sender (a supervisor) who could not be reached after all."""
-        names = [(p.display_name if (p := self.store.person(i)) else str(i)) for i in people]
-        return OutMessage(
-            text=texts.NUDGE_UNDELIVERED.format(
-                count=len(people), reached=delivered, names=html.escape("、".join(names))
-            )
-        )
-
-    async def _send_to_other(self, context: ContextTypes.DEFAULT_TYPE, out: OutMessage) -> bool:
-        """A message for somebody else (a supervisor's reminder): a refusal does not stop the rest."""
-        assert out.to is not None
-        try:
-            await self.send(context, out.to, [out.model_copy(update={"to": None})])
-        except (Forbidden, BadRequest) as error:
-            log.info("message to %s not delivered: %s", out.to, error.message)
-            if unreachable(error):
-                self.store.mark_unreachable(out.to, error.message)
-            return False
-        return True
+    @staticmethod
+    def outbox(context: ContextTypes.DEFAULT_TYPE) -> Outbox:
+        """Where this update's answers go: the bot the update came to."""
+        return TelegramOutbox(context.bot)
 
     async def _username(self, context: ContextTypes.DEFAULT_TYPE) -> str:
         return self.settings.bot_username or context.bot.username or self.bot_username
 
 
-def _markup(message: OutMessage) -> InlineKeyboardMarkup | None:
-    if not message.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
-            for row in message.buttons
-        ]
-    )
-
-
-def join_plain(messages: list[OutMessage], limit: int = 3500) -> list[OutMessage]:
-    """Fold a message without buttons or file into the one after it ("已记录…" into the next
-    question): one Bot API call instead of two, which is what rate limits count."""
-    joined: list[OutMessage] = []
-    for message in messages:
-        before = joined[-1] if joined else None
-        if (
-            before is not None
-            and not before.buttons
-            and before.document is None
-            and message.document is None
-            and before.to == message.to
-            and len(before.text) + len(message.text) + 2 <= limit
-        ):
-            joined[-1] = message.model_copy(update={"text": f"{before.text}\n\n{message.text}"})
-        else:
-            joined.append(message)
-    return joined
-
-
-def split_html(text: str, limit: int = MAX_TEXT_CHARS) -> list[str]:
-    """Split a long message at line breaks into pieces Telegram accepts.
-
-    Pieces never cut through a ``<pre>`` block (the renderer keeps those short).
-    """
-    if len(text) <= limit:
-        return [text]
-    pieces: list[str] = []
-    current = ""
-    inside_pre = False
-    for line in text.split("\n"):
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit and current and not inside_pre:
-            pieces.append(current)
-            candidate = line
-        current = candidate[: limit * 4]
-        inside_pre = (inside_pre or "<pre>" in line) and "</pre>" not in line
-    pieces.append(current)
-    return [p if len(p) <= limit else _plain_cut(p, limit) for p in pieces]
-
-
-def _plain_cut(text: str, limit: int) -> str:
-    """A single line too long to send: without markup, cut on characters, escaped again."""
-    plain = html.unescape(re.sub(r"</?[a-z]+[^>]*>", "", text))
-    out: list[str] = []
-    used = 1  # the ellipsis
-    for char in plain:
-        escaped = html.escape(char)
-        if used + len(escaped) > limit:
-            break
-        out.append(escaped)
-        used += len(escaped)
-    return "".join(out) + "…"
-
-
 async def _register_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    await application.bot.set_my_commands(
-        [BotCommand(name, description) for name, description in texts.COMMANDS]
-    )
+    await TelegramOutbox(application.bot).set_menu(texts.COMMANDS)
 
 
 async def _on_start(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
