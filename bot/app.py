@@ -26,6 +26,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import BaseRequest
 
 from bot.outbox import Outbox, TelegramOutbox, deliver
 from bot.polling import ANSWERED_QUERIES
@@ -343,8 +344,12 @@ def build_application(
     *,
     base_url: str | None = None,
     base_file_url: str | None = None,
+    requests: tuple[BaseRequest, BaseRequest] | None = None,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    """The configured python-telegram-bot Application (not started)."""
+    """The configured python-telegram-bot Application (not started).
+
+    ``requests`` replaces PTB's network layer (for calls, for getUpdates): tests pass the Bot
+    API test server's in-process requests."""
     token = (
         settings.telegram_bot_token.get_secret_value().strip()
         if settings.telegram_bot_token
@@ -361,6 +366,8 @@ def build_application(
         api = api.rstrip("/")
         builder = builder.base_url(api if api.endswith("/bot") else f"{api}/bot")
         builder = builder.base_file_url(base_file_url or (api.removesuffix("/bot")) + "/file/bot")
+    if requests is not None:
+        builder = builder.request(requests[0]).get_updates_request(requests[1])
     application = builder.build()
     handler = NianbaoBot(settings, store)
     application.bot_data["nianbao"] = handler
