@@ -1,7 +1,8 @@
-"""The Telegram adapter: python-telegram-bot in, ``dialogs`` out. Nothing else lives here.
+"""The Telegram adapter: python-telegram-bot's handlers in, ``dialogs`` out, and the builder.
 
 Every update becomes one dialog event for one person; the engine commits the answer and the
-new state before it returns the messages, which are then sent: one Bot API call per answer.
+new state before it returns the messages, which are then sent through ``bot.outbox`` (shaped by
+``bot.shaping``): one Bot API call per answer.
 The buttons of an answered question are left on the phone; a press on one is refused by its
 question number.
 """
