@@ -30,13 +30,12 @@ from tests.botapi.client import AsyncBotApiClient
 from tests.botapi.control import Control
 from tests.botapi.errors import ApiError, Desc
 from tests.botapi.methods import Params, Upload
-from tests.botapi.server import ServerCore
+from tests.botapi.server import API_PATH, FILE_PATH, ServerCore
 from tests.botapi.state import ServerConfig, State
 
-_API_PATH = re.compile(r"/bot(?P<token>[^/]*)/(?P<method>[^/]*)$")
-_FILE_PATH = re.compile(r"/file/bot(?P<token>[^/]*)/(?P<path>.+)$")
 #: What ``HTTPXRequest`` waits for an answer when a call names no read timeout.
 DEFAULT_READ_TIMEOUT = 5.0
+_NOT_FOUND = ApiError(404, Desc.NOT_FOUND).payload()
 #: Any URL will do (nothing is resolved); this one says where the calls go.
 URL = "http://botapi.inprocess"
 
@@ -72,7 +71,7 @@ class InProcessBotApi:
 
     @property
     def base_url(self) -> str:
-        """For ``Application.builder().base_url(...)`` (optional: any host reaches this world)."""
+        """For ``Application.builder().base_url(...)`` (the host is never resolved)."""
         return f"{URL}/bot"
 
     @property
@@ -116,12 +115,12 @@ class InProcessRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         """Answer as the HTTP server would; a read time-out is PTB's ``TimedOut``, as with httpx."""
         path = unquote(urlsplit(url).path)  # as aiohttp gives request.path
-        download = _FILE_PATH.search(path)
+        download = FILE_PATH.match(path)
         if download and method in ("GET", "HEAD"):
             return self._download(download["token"], download["path"])
-        api = _API_PATH.search(path)
+        api = API_PATH.match(path)
         if api is None:
-            return _encoded(404, _error(404))
+            return _encoded(404, _NOT_FOUND)
         if read_timeout is BaseRequest.DEFAULT_NONE:
             read_timeout = self.read_timeout
         call = self.core.api_call(api["token"], api["method"], _reader(request_data), lambda: False)
@@ -137,12 +136,8 @@ class InProcessRequest(BaseRequest):
         assert state is not None
         stored = state.file_by_path(path) if token == self.core.config.token else None
         if stored is None:
-            return _encoded(404, _error(404))
+            return _encoded(404, _NOT_FOUND)
         return 200, stored.content
-
-
-def _error(code: int) -> dict[str, Any]:
-    return ApiError(code, Desc.NOT_FOUND).payload()
 
 
 def _encoded(status: int, payload: Any) -> tuple[int, bytes]:

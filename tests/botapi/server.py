@@ -26,8 +26,8 @@ from tests.botapi.methods import NOT_IMPLEMENTED, BotApiMethods, Params, Upload
 from tests.botapi.state import ServerConfig, State
 from tests.botapi.webhook import WebhookDelivery
 
-_API_PATH = re.compile(r"^/bot(?P<token>[^/]*)/(?P<method>[^/]*)$")
-_FILE_PATH = re.compile(r"^/file/bot(?P<token>[^/]*)/(?P<path>.+)$")
+API_PATH = re.compile(r"^/bot(?P<token>[^/]*)/(?P<method>[^/]*)$")
+FILE_PATH = re.compile(r"^/file/bot(?P<token>[^/]*)/(?P<path>.+)$")
 _WELL_FORMED_TOKEN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,64}$")
 _MULTIPART_OVERHEAD = 4 * 1024 * 1024
 _CHUNK = 256 * 1024
@@ -125,10 +125,10 @@ class ServerCore:
     # -- request handling ---------------------------------------------------------------
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
-        api = _API_PATH.match(request.path)
+        api = API_PATH.match(request.path)
         if api:
             return await self._api_call(request, api["token"], api["method"])
-        download = _FILE_PATH.match(request.path)
+        download = FILE_PATH.match(request.path)
         if download and request.method in ("GET", "HEAD"):
             return self._download(download["token"], download["path"])
         return _json_error(ApiError(404, Desc.NOT_FOUND))
