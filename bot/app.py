@@ -1,7 +1,8 @@
-"""The Telegram adapter: python-telegram-bot in, ``dialogs`` out. Nothing else lives here.
+"""The Telegram adapter: python-telegram-bot's handlers in, ``dialogs`` out, and the builder.
 
 Every update becomes one dialog event for one person; the engine commits the answer and the
-new state before it returns the messages, which are then sent: one Bot API call per answer.
+new state before it returns the messages, which are then sent through ``bot.outbox`` (shaped by
+``bot.shaping``): one Bot API call per answer.
 The buttons of an answered question are left on the phone; a press on one is refused by its
 question number.
 """
@@ -9,24 +10,14 @@ question number.
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
-import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from telegram import (
-    Bot,
-    BotCommand,
-    BotCommandScopeChat,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Update,
-    User,
-)
-from telegram.constants import ChatAction, ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram import Bot, Update, User
+from telegram.constants import ChatAction
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -36,9 +27,11 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import BaseRequest
 
+from bot.outbox import Outbox, TelegramOutbox, deliver
 from bot.polling import ANSWERED_QUERIES
-from bot.reminders import schedule_reminders, unreachable
+from bot.reminders import schedule_reminders
 from bot.sending import PriorityRateLimiter
 from bot.settings import Settings
 from bot.turns import TakingTurns
@@ -62,8 +55,6 @@ from storage import DatabaseFault, Store
 log = logging.getLogger(__name__)
 
 POSITION = "bot_position"  # bot_data key: the bot's place among the tokens (0: the first)
-MAX_TEXT_CHARS = 4096
-MAX_CAPTION_CHARS = 1024
 DIALOG_COMMANDS = (
     "fill",
     "switch",
@@ -242,7 +233,7 @@ class NianbaoBot:
                 context, update.effective_chat.id, [OutMessage(text=texts.FILE_TOO_BIG)]
             )
             return
-        await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
+        await self.outbox(context).show_action(update.effective_chat.id, ChatAction.TYPING)
         try:
             data = await download_capped(await document.get_file(), MAX_UPLOAD_BYTES)
         except DownloadFailed as failure:
@@ -271,7 +262,7 @@ class NianbaoBot:
             answered.discard(query.id)  # answered when it was fetched (bot.polling)
         else:
             try:
-                await query.answer()
+                await self.outbox(context).answer_press(query.id)
             except BadRequest as error:
                 # Redelivered after a crash (already answered, or too old): the press counts.
                 log.debug("callback query not answered: %s", error.message)
@@ -324,7 +315,7 @@ class NianbaoBot:
                 else texts.SOMETHING_WENT_WRONG
             )
             try:
-                await context.bot.send_message(update.effective_chat.id, text)
+                await self.outbox(context).send_plain(update.effective_chat.id, text)
             except TelegramError:
                 log.warning("could not tell the user about the failure")
 
@@ -347,7 +338,7 @@ class NianbaoBot:
         self.store.upsert_person(user.id, user.full_name)
         self.store.mark_reachable(user.id)
         if builds_document(event):
-            await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT)
+            await self.outbox(context).show_action(chat.id, ChatAction.UPLOAD_DOCUMENT)
         messages = await self.turns.run(
             self.engine.handle, user.id, event, update_id=update.update_id, bot_id=context.bot.id
         )
@@ -366,10 +357,7 @@ class NianbaoBot:
         """This chat's command menu by the person's roles (a supervisor's differs)."""
         commands = self.engine.office.commands_for(person_id)
         if commands != list(texts.COMMANDS):
-            await context.bot.set_my_commands(
-                [BotCommand(name, description) for name, description in commands],
-                scope=BotCommandScopeChat(chat_id),
-            )
+            await self.outbox(context).set_menu(commands, chat_id)
 
     async def send(
         self,
@@ -379,62 +367,20 @@ class NianbaoBot:
         person_id: int | None = None,
         via: Bot | None = None,
     ) -> None:
-        """Send the messages to the chat through ``via`` (by default the bot of the update)."""
-        bot = via or context.bot
-        delivered, undelivered = 0, []
-        for out in join_plain(messages):
-            if out.to is not None and out.to != chat_id:
-                if await self._send_to_other(context, out):
-                    delivered += 1
-                else:
-                    undelivered.append(out.to)
-                continue
-            markup = _markup(out)
-            if out.document is not None:
-                await bot.send_document(
-                    chat_id,
-                    document=out.document.data,
-                    filename=out.document.filename,
-                    caption=out.text
-                    if len(out.text) <= MAX_CAPTION_CHARS
-                    else _plain_cut(out.text, MAX_CAPTION_CHARS),
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup,
-                )
-                continue
-            chunks = split_html(out.text)
-            for number, chunk in enumerate(chunks, start=1):
-                await bot.send_message(
-                    chat_id,
-                    chunk,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup if number == len(chunks) else None,
-                )
-        if undelivered:
-            await self.send(context, chat_id, [self._undelivered(delivered, undelivered)])
-
-    def _undelivered(self, delivered: int, people: list[int]) -> OutMessage:
-        """Tells the sender (a supervisor) who could not be reached after all."""
-        names = [(p.display_name if (p := self.store.person(i)) else str(i)) for i in people]
-        return OutMessage(
-            text=texts.NUDGE_UNDELIVERED.format(
-                count=len(people), reached=delivered, names=html.escape("、".join(names))
-            )
+        """Send a dialog's answer through ``via`` (by default the bot of the update); a message
+        for somebody else goes through the bot serving their office (``bot_for``)."""
+        await deliver(
+            TelegramOutbox(via or context.bot),
+            self.store,
+            chat_id,
+            messages,
+            outbox_for=lambda person: TelegramOutbox(self.bot_for(person, fallback=context.bot)),
         )
 
-    async def _send_to_other(self, context: ContextTypes.DEFAULT_TYPE, out: OutMessage) -> bool:
-        """A message for somebody else (a supervisor's reminder): a refusal does not stop the rest."""
-        assert out.to is not None
-        # Through the bot serving the recipient's office, which they started.
-        via = self.bot_for(out.to, fallback=context.bot)
-        try:
-            await self.send(context, out.to, [out.model_copy(update={"to": None})], via=via)
-        except (Forbidden, BadRequest) as error:
-            log.info("message to %s not delivered: %s", out.to, error.message)
-            if unreachable(error):
-                self.store.mark_unreachable(out.to, error.message)
-            return False
-        return True
+    @staticmethod
+    def outbox(context: ContextTypes.DEFAULT_TYPE) -> Outbox:
+        """Where this update's answers go: the bot the update came to."""
+        return TelegramOutbox(context.bot)
 
     async def _username(self, context: ContextTypes.DEFAULT_TYPE) -> str:
         # NIANBAO_BOT_USERNAME names the one bot; with several, each bot knows its own name.
@@ -442,76 +388,8 @@ class NianbaoBot:
         return configured or context.bot.username or self.bot_username
 
 
-def _markup(message: OutMessage) -> InlineKeyboardMarkup | None:
-    if not message.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
-            for row in message.buttons
-        ]
-    )
-
-
-def join_plain(messages: list[OutMessage], limit: int = 3500) -> list[OutMessage]:
-    """Fold a message without buttons or file into the one after it ("已记录…" into the next
-    question): one Bot API call instead of two, which is what rate limits count."""
-    joined: list[OutMessage] = []
-    for message in messages:
-        before = joined[-1] if joined else None
-        if (
-            before is not None
-            and not before.buttons
-            and before.document is None
-            and message.document is None
-            and before.to == message.to
-            and len(before.text) + len(message.text) + 2 <= limit
-        ):
-            joined[-1] = message.model_copy(update={"text": f"{before.text}\n\n{message.text}"})
-        else:
-            joined.append(message)
-    return joined
-
-
-def split_html(text: str, limit: int = MAX_TEXT_CHARS) -> list[str]:
-    """Split a long message at line breaks into pieces Telegram accepts.
-
-    Pieces never cut through a ``<pre>`` block (the renderer keeps those short).
-    """
-    if len(text) <= limit:
-        return [text]
-    pieces: list[str] = []
-    current = ""
-    inside_pre = False
-    for line in text.split("\n"):
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit and current and not inside_pre:
-            pieces.append(current)
-            candidate = line
-        current = candidate[: limit * 4]
-        inside_pre = (inside_pre or "<pre>" in line) and "</pre>" not in line
-    pieces.append(current)
-    return [p if len(p) <= limit else _plain_cut(p, limit) for p in pieces]
-
-
-def _plain_cut(text: str, limit: int) -> str:
-    """A single line too long to send: without markup, cut on characters, escaped again."""
-    plain = html.unescape(re.sub(r"</?[a-z]+[^>]*>", "", text))
-    out: list[str] = []
-    used = 1  # the ellipsis
-    for char in plain:
-        escaped = html.escape(char)
-        if used + len(escaped) > limit:
-            break
-        out.append(escaped)
-        used += len(escaped)
-    return "".join(out) + "…"
-
-
 async def _register_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    await application.bot.set_my_commands(
-        [BotCommand(name, description) for name, description in texts.COMMANDS]
-    )
+    await TelegramOutbox(application.bot).set_menu(texts.COMMANDS)
 
 
 async def _on_start(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -554,10 +432,16 @@ def build_application(
     *,
     base_url: str | None = None,
     base_file_url: str | None = None,
+    requests: tuple[BaseRequest, BaseRequest] | None = None,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    """The first bot token's configured Application (not started)."""
+    """The first bot token's configured Application (not started).
+
+    ``requests`` replaces PTB's network layer (for calls, for getUpdates): tests pass the Bot
+    API test server's in-process requests."""
     tokens = settings.tokens() or [""]
-    return _build(settings, NianbaoBot(settings, store), tokens[0], 0, base_url, base_file_url)
+    return _build(
+        settings, NianbaoBot(settings, store), tokens[0], 0, base_url, base_file_url, requests
+    )
 
 
 def _build(
@@ -567,6 +451,7 @@ def _build(
     position: int,
     base_url: str | None = None,
     base_file_url: str | None = None,
+    requests: tuple[BaseRequest, BaseRequest] | None = None,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         Application.builder()
@@ -579,6 +464,8 @@ def _build(
         api = api.rstrip("/")
         builder = builder.base_url(api if api.endswith("/bot") else f"{api}/bot")
         builder = builder.base_file_url(base_file_url or (api.removesuffix("/bot")) + "/file/bot")
+    if requests is not None:
+        builder = builder.request(requests[0]).get_updates_request(requests[1])
     application = builder.build()
     application.bot_data["nianbao"] = handler
     application.bot_data[POSITION] = position

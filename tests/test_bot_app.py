@@ -7,9 +7,10 @@ import logging
 from telegram import Update
 from telegram.error import InvalidToken
 
-from bot.app import build_application, join_plain, split_html
+from bot.app import build_application
 from bot.commands.run import LOG_FORMAT, RedactingFormatter
 from bot.settings import Settings
+from bot.shaping import join_plain, split_html
 from storage import Store
 
 TOKEN = "7000000001:AAHnianbaoTestTokenForBotApiServer0"

@@ -26,7 +26,7 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.error import BadRequest
+from telegram.error import BadRequest, InvalidToken, TimedOut
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -36,6 +36,8 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import RequestData
+from telegram.request._requestparameter import RequestParameter
 
 from tests.botapi import (
     AsyncBotApiClient,
@@ -48,6 +50,7 @@ from tests.botapi import (
 )
 from tests.botapi.errors import Desc
 from tests.botapi.flood import FloodControl
+from tests.botapi.inprocess import InProcessBotApi
 from tests.botapi.ptb import application_builder, polling
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,7 +63,14 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-def build_app(server: BotApiServer, **options: Any) -> Application:
+@pytest.fixture(params=["http", "inprocess"])
+def either(request: pytest.FixtureRequest) -> BotApiServer | InProcessBotApi:
+    """The server over HTTP, then the same server in-process: PTB must see no difference."""
+    name = "botapi_server" if request.param == "http" else "botapi_inprocess"
+    return request.getfixturevalue(name)
+
+
+def build_app(server: BotApiServer | InProcessBotApi, **options: Any) -> Application:
     builder = application_builder(server)
     if "rate_limiter" in options:
         builder = builder.rate_limiter(options["rate_limiter"])
@@ -114,13 +124,13 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 @pytest.mark.anyio
 async def test_ptb_bot_replies_with_buttons_and_edits_after_a_press(
-    botapi_server: BotApiServer,
+    either: BotApiServer | InProcessBotApi,
 ) -> None:
-    app = build_app(botapi_server)
+    app = build_app(either)
     app.add_handler(CommandHandler("start", start))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, echo_with_buttons))
     app.add_handler(CallbackQueryHandler(on_button))
-    async with botapi_server.async_client() as people, polling(app):
+    async with either.async_client() as people, polling(app):
         await people.send_start(USER, "org-42")
         await people.send_text(USER, "你好")
         welcome, reply = await people.wait_for_bot_messages(USER, 2)
@@ -173,11 +183,13 @@ async def reverse_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 
 @pytest.mark.anyio
-async def test_ptb_bot_downloads_a_document_and_sends_one_back(botapi_server: BotApiServer) -> None:
-    app = build_app(botapi_server)
+async def test_ptb_bot_downloads_a_document_and_sends_one_back(
+    either: BotApiServer | InProcessBotApi,
+) -> None:
+    app = build_app(either)
     app.add_handler(MessageHandler(filters.Document.ALL, reverse_document))
     payload = "年报草稿".encode() * 1000 + bytes(range(256))
-    async with botapi_server.async_client() as people, polling(app):
+    async with either.async_client() as people, polling(app):
         sent = await people.send_document(
             USER,
             payload,
@@ -201,10 +213,12 @@ async def test_ptb_bot_downloads_a_document_and_sends_one_back(botapi_server: Bo
 
 @pytest.mark.anyio
 @pytest.mark.filterwarnings("ignore:.*retry_after.*:telegram.warnings.PTBDeprecationWarning")
-async def test_rate_limiter_waits_out_an_injected_429(botapi_server: BotApiServer) -> None:
-    app = build_app(botapi_server, rate_limiter=AIORateLimiter(max_retries=2))
+async def test_rate_limiter_waits_out_an_injected_429(
+    either: BotApiServer | InProcessBotApi,
+) -> None:
+    app = build_app(either, rate_limiter=AIORateLimiter(max_retries=2))
     app.add_handler(MessageHandler(filters.TEXT, echo_with_buttons))
-    async with botapi_server.async_client() as people, polling(app):
+    async with either.async_client() as people, polling(app):
         await people.fail_next("sendMessage", 1, retry_after=1)
         await people.send_text(USER, "限流")
         (reply,) = await people.wait_for_bot_messages(USER, 1)
@@ -218,10 +232,12 @@ async def test_rate_limiter_waits_out_an_injected_429(botapi_server: BotApiServe
 
 
 @pytest.mark.anyio
-async def test_ptb_sees_telegram_errors_as_bad_request(botapi_server: BotApiServer) -> None:
-    botapi_server.client.send_text(USER, "hi")
-    app = build_app(botapi_server)
-    async with app:
+async def test_ptb_sees_telegram_errors_as_bad_request(
+    either: BotApiServer | InProcessBotApi,
+) -> None:
+    app = build_app(either)
+    async with either.async_client() as people, app:
+        await people.send_text(USER, "hi")
         with pytest.raises(BadRequest, match=r"^Message is too long$"):
             await app.bot.send_message(USER, "长" * 4097)
         with pytest.raises(
@@ -238,8 +254,28 @@ async def test_ptb_sees_telegram_errors_as_bad_request(botapi_server: BotApiServ
             ("start", "开始填报"),
             ("help", "帮助"),
         ]
-    rejected = botapi_server.client.rejected_calls()
+        rejected = await people.rejected_calls()
     assert [c.method for c in rejected] == ["sendMessage"] * 3 + ["editMessageText"]
+
+
+@pytest.mark.anyio
+async def test_in_process_a_wrong_token_and_a_slow_answer_fail_as_over_http(
+    botapi_inprocess: InProcessBotApi,
+) -> None:
+    wrong = Application.builder().token("7000000001:AAHwrongWrongWrong")
+    request, updates = botapi_inprocess.requests()
+    with pytest.raises(InvalidToken):
+        async with wrong.request(request).get_updates_request(updates).build():
+            pass
+    url = f"{botapi_inprocess.base_url}{botapi_inprocess.token}/getUpdates"
+    started = time.monotonic()
+    with pytest.raises(TimedOut):  # a long poll outlasting the read time-out, as with httpx
+        await request.post(
+            url, RequestData([RequestParameter.from_input("timeout", 5)]), read_timeout=0.2
+        )
+    assert time.monotonic() - started < 2
+    (call,) = [c for c in botapi_inprocess.state.calls if c.method == "getUpdates"]
+    assert call.ok is None  # the caller stopped waiting: logged as unanswered
 
 
 # -- strictness, checked with raw HTTP calls --------------------------------------------

@@ -1,5 +1,5 @@
 """The county office's January, end to end: the real python-telegram-bot Application (polling,
-job queue) against the strict Bot API test server, the clock moved by time-machine.
+job queue) against the strict Bot API test server in-process, the clock moved by time-machine.
 
 Members join by invite; the supervisor sets a deadline (the clerks are told), watches
 /progress, reminds the offices behind; the deadline passes for two offices (shown late, still
@@ -162,10 +162,10 @@ def fill_reports(path: Path, towns) -> tuple[Report, Report]:
 
 
 @pytest.mark.anyio
-async def test_the_county_offices_january(botapi_server, county_db):
+async def test_the_county_offices_january(botapi_inprocess, county_db):
     path, codes, towns = county_db
     log: list[str] = []
-    async with botapi_server.async_client() as client:
+    async with botapi_inprocess.async_client() as client:
         names = {
             SUPERVISOR: "县政务公开办",
             LI: "李文书（蟠龙镇）",
@@ -180,7 +180,7 @@ async def test_the_county_offices_january(botapi_server, county_db):
 
         log.append("## Monday 6 January: everyone joins")
         with time_machine.travel(datetime(2025, 1, 6, 10, 0, tzinfo=SHANGHAI), tick=True):
-            async with bot_running(botapi_server, path) as bot_data:
+            async with bot_running(botapi_inprocess, path) as bot_data:
                 await runs_finished(bot_data, 1)
                 for actor in actors.values():
                     await actor.start(codes[actor.user_id])
@@ -211,7 +211,7 @@ async def test_the_county_offices_january(botapi_server, county_db):
             " 5 new applications and no results yet; 湖边镇 has not begun.)*"
         )
         with time_machine.travel(datetime(2025, 1, 7, 10, 0, tzinfo=SHANGHAI), tick=True):
-            async with bot_running(botapi_server, path) as bot_data:
+            async with bot_running(botapi_inprocess, path) as bot_data:
                 await runs_finished(bot_data, 1)
                 await county.command("deadline", "1月15日")
                 said = county.text(county.received[-1:])
@@ -245,7 +245,7 @@ async def test_the_county_offices_january(botapi_server, county_db):
             "*(The bot starts at 09:30; the morning's reminders go out at once.)*"
         )
         with time_machine.travel(datetime(2025, 1, 24, 9, 30, tzinfo=SHANGHAI), tick=True):
-            async with bot_running(botapi_server, path) as bot_data:
+            async with bot_running(botapi_inprocess, path) as bot_data:
                 await runs_finished(bot_data, 1)
                 for clerk in (wang, zhang, liu):
                     await clerk.settle()
@@ -311,11 +311,11 @@ async def test_the_county_offices_january(botapi_server, county_db):
 
 @pytest.mark.anyio
 async def test_a_nudge_to_a_clerk_who_blocked_the_bot_is_reported_and_marked(
-    botapi_server, county_db
+    botapi_inprocess, county_db
 ):
     path, codes, _ = county_db
     log: list[str] = []
-    async with botapi_server.async_client() as client:
+    async with botapi_inprocess.async_client() as client:
         for user_id, name in ((SUPERVISOR, "县政务公开办"), (WANG, "王干事"), (ZHANG, "张科员")):
             await client.add_user(user_id, name)
         county, wang, zhang = (
@@ -323,7 +323,7 @@ async def test_a_nudge_to_a_clerk_who_blocked_the_bot_is_reported_and_marked(
             for u, n in ((SUPERVISOR, "县政务公开办"), (WANG, "王干事"), (ZHANG, "张科员"))
         )
         with time_machine.travel(datetime(2025, 1, 7, 10, 0, tzinfo=SHANGHAI), tick=True):
-            async with bot_running(botapi_server, path) as bot_data:
+            async with bot_running(botapi_inprocess, path) as bot_data:
                 await runs_finished(bot_data, 1)
                 for actor in (county, wang, zhang):
                     await actor.start(codes[actor.user_id])

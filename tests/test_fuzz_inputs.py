@@ -1,8 +1,8 @@
 """Hostile and random free text at every entry point: figures, rows, texts, commands, buttons.
 
 Two levels. The engine (the conversation with a real SQLite store) gets random events in random
-but reachable states; the real ``Application`` gets random updates over an in-process fake Bot
-API. Whatever comes in: no exception escapes, every reply is non-empty Chinese in HTML Telegram
+but reachable states; the real ``Application`` gets random updates, its calls answered by the strict Bot API test
+server in-process. Whatever comes in: no exception escapes, every reply is non-empty Chinese in HTML Telegram
 accepts, and the database stays consistent (each answer's version equals its audit entries).
 
 Quick form: ~80 examples each. ``NIANBAO_LONG=1`` (``make bench``): 2,000.
@@ -11,7 +11,6 @@ Quick form: ~80 examples each. ``NIANBAO_LONG=1`` (``make bench``): 2,000.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import re
 import time
@@ -39,8 +38,9 @@ from dialogs.plan import PartQuestion, RowQuestion, plan_for
 from report.formats import format_for_year
 from report.rules import rules_for
 from storage import Role, Store
-from tests.botapi.formatting import parse_html, utf16_length
-from tests.fakenet import TOKEN, install
+from tests.botapi.formatting import parse_html
+from tests.botapi.inprocess import InProcessBotApi
+from tests.botapi.state import CallbackQuery, ServerConfig
 from tests.seed import seed_report
 
 LONG = os.environ.get("NIANBAO_LONG") == "1"
@@ -372,23 +372,37 @@ INCOMING = st.one_of(
 
 @pytest.fixture
 def application(filled_store, tmp_path):
+    """The real Application on the strict Bot API test server in-process; the clerk's chat is
+    open. Flood control and the bot's own pacing are off: they shape traffic over time, which
+    a fuzz run does not measure."""
     from telegram import Update
 
+    world = InProcessBotApi(ServerConfig(flood_overall_rate=0, flood_chat_rate=0))
+    world.state.private_chat(world.state.user(CLERK, first_name="文书")).started = True
     store, _ = filled_store
     settings_ = Settings(
-        TELEGRAM_BOT_TOKEN=TOKEN, NIANBAO_DB=str(tmp_path / "fuzz.db"), NIANBAO_BOT_USERNAME="b"
+        TELEGRAM_BOT_TOKEN=world.token,
+        NIANBAO_DB=str(tmp_path / "fuzz.db"),
+        NIANBAO_BOT_USERNAME="b",
     )
-    app = build_application(settings_, store)
-    fake = install(app, record=True)
+    app = build_application(settings_, store, requests=world.requests())
+    app.bot._rate_limiter = None
     loop = asyncio.new_event_loop()
     loop.run_until_complete(app.initialize())
     counter = iter(range(1, 10**9))
 
     def deliver(kind: str, value: str) -> None:
-        data = _message(next(counter), value) if kind == "text" else _press(next(counter), value)
+        update_id = next(counter)
+        if kind == "text":
+            data = _message(update_id, value)
+        else:
+            data = _press(update_id, value)
+            world.state.callback_queries[str(update_id)] = CallbackQuery(
+                str(update_id), CLERK, CLERK, 1, value, forged=True, created=time.monotonic()
+            )
         loop.run_until_complete(app.process_update(Update.de_json(data, app.bot)))
 
-    yield deliver, fake
+    yield deliver, world.state.calls
     loop.run_until_complete(app.shutdown())
     loop.close()
 
@@ -403,29 +417,27 @@ def application(filled_store, tmp_path):
 def test_any_update_through_the_bot_is_answered_without_an_error(
     application, filled_store, incoming
 ):
-    deliver, fake = application
+    deliver, calls = application
     store, report_id = filled_store
     for kind, value in incoming:
-        before = len(fake.sent)
+        before = len(calls)
         deliver(kind, value)
-        sent = fake.sent[before:]
+        sent = calls[before:]
         texts_sent = [
-            p.get("text") or p.get("caption") or ""
-            for m, p in sent
-            if m in ("sendMessage", "sendDocument", "editMessageText")
+            c.params.get("text") or c.params.get("caption") or ""
+            for c in sent
+            if c.method in ("sendMessage", "sendDocument", "editMessageText")
         ]
         assert texts.SOMETHING_WENT_WRONG not in texts_sent, f"{kind} {value[:80]!r} failed"
         assert texts_sent, f"no reply to {kind} {value[:80]!r}"
-        for method, params in sent:
-            if method == "sendMessage":
-                plain, _ = parse_html(params["text"])
-                assert plain.strip() and utf16_length(plain) <= 4096
-            markup = params.get("reply_markup")
-            if markup:
-                keyboard = json.loads(markup) if isinstance(markup, str) else markup
-                for row in keyboard["inline_keyboard"]:
-                    for button in row:
-                        assert 1 <= len(button["callback_data"].encode()) <= 64
+        # Telegram's limits (text length after entities, HTML, callback data, keyboards…) are
+        # the server's: any call it refused fails the example.
+        refused = [(c.method, c.error_code, c.description) for c in sent if not c.ok]
+        assert not refused, f"{kind} {value[:80]!r}: {refused}"
+        for call in sent:
+            if call.method == "sendMessage":
+                plain, _ = parse_html(call.params["text"])
+                assert plain.strip()
     assert_consistent(store, report_id)
 
 

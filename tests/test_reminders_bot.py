@@ -1,5 +1,5 @@
 """Reminders through the real python-telegram-bot Application and its job queue, against the
-strict Bot API test server, with the clock moved by time-machine."""
+strict Bot API test server in-process (tests/botapi/inprocess.py), with the clock moved by time-machine."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from dialogs.console import plain
 from report.formats import CURRENT
 from report.values import Report
 from storage import ReportStatus, Role, Store
+from tests.botapi.inprocess import InProcessBotApi
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FINISHED, BEHIND, UNTOUCHED = 5101, 5102, 5103
@@ -74,7 +75,10 @@ def settings(server, path) -> Settings:
 async def bot_running(server, path) -> AsyncIterator[dict]:
     """The bot as ``run_polling`` starts it (post_init, polling, job queue); yields bot_data."""
     with Store(path) as store:
-        app = build_application(settings(server, path), store, base_url=server.base_url)
+        requests = server.requests() if isinstance(server, InProcessBotApi) else None
+        app = build_application(
+            settings(server, path), store, base_url=server.base_url, requests=requests
+        )
         async with app:
             assert app.post_init is not None
             await app.post_init(app)
@@ -117,16 +121,16 @@ def at(*args: int) -> datetime:
 
 @pytest.mark.anyio
 async def test_the_daily_run_at_nine_reminds_only_unfinished_reports_before_the_holiday(
-    botapi_server, db
+    botapi_inprocess, db
 ):
-    async with botapi_server.async_client() as people:
-        async with bot_running(botapi_server, db):
+    async with botapi_inprocess.async_client() as people:
+        async with bot_running(botapi_inprocess, db):
             await say_hello(people)
         # Monday 2025-01-27 is the last working day before the Spring Festival holiday, which
         # covers the deadline (Friday 01-31): the reminders of 3 days, 1 day and the day itself
         # all come then.
         with time_machine.travel(at(2025, 1, 27, 8, 59, 58), tick=True):
-            async with bot_running(botapi_server, db) as bot_data:
+            async with bot_running(botapi_inprocess, db) as bot_data:
                 await runs_finished(bot_data, 1)  # the catch-up run at start: nothing due yet
                 assert await reminders_to(people, BEHIND) == []
                 await runs_finished(bot_data, 2)  # the daily run at 09:00
@@ -146,7 +150,7 @@ async def test_the_daily_run_at_nine_reminds_only_unfinished_reports_before_the_
 
         # The holiday itself: nothing more, however often the bot starts.
         with time_machine.travel(at(2025, 1, 30, 9, 30), tick=True):
-            async with bot_running(botapi_server, db) as bot_data:
+            async with bot_running(botapi_inprocess, db) as bot_data:
                 await runs_finished(bot_data, 1)
         assert len(await reminders_to(people, BEHIND)) == 1
         await people.assert_no_rejected_calls()
@@ -154,14 +158,14 @@ async def test_the_daily_run_at_nine_reminds_only_unfinished_reports_before_the_
 
 @pytest.mark.anyio
 async def test_a_reminder_missed_while_down_is_sent_once_and_never_again_after_a_restart(
-    botapi_server, db
+    botapi_inprocess, db
 ):
-    async with botapi_server.async_client() as people:
-        async with bot_running(botapi_server, db):
+    async with botapi_inprocess.async_client() as people:
+        async with bot_running(botapi_inprocess, db):
             await say_hello(people)
         # Friday 2025-01-24 (7 days before): the bot was down at 09:00 and comes back at 11:00.
         with time_machine.travel(at(2025, 1, 24, 11, 0), tick=True):
-            async with bot_running(botapi_server, db) as bot_data:
+            async with bot_running(botapi_inprocess, db) as bot_data:
                 await runs_finished(bot_data, 1)
         assert len(await reminders_to(people, BEHIND)) == 1
         assert "还有7天" in (await reminders_to(people, BEHIND))[0]
@@ -169,13 +173,13 @@ async def test_a_reminder_missed_while_down_is_sent_once_and_never_again_after_a
 
         # Restarted the same afternoon: the reminders are on record, none is sent again.
         with time_machine.travel(at(2025, 1, 24, 15, 0), tick=True):
-            async with bot_running(botapi_server, db) as bot_data:
+            async with bot_running(botapi_inprocess, db) as bot_data:
                 await runs_finished(bot_data, 1)
         assert len(await reminders_to(people, BEHIND)) == 1
 
         # Down all of Monday 01-27 (a reminder day), back on Tuesday: that day has passed.
         with time_machine.travel(at(2025, 1, 28, 10, 0), tick=True):
-            async with bot_running(botapi_server, db) as bot_data:
+            async with bot_running(botapi_inprocess, db) as bot_data:
                 await runs_finished(bot_data, 1)
         assert len(await reminders_to(people, BEHIND)) == 1
         with Store(db) as store:
@@ -188,19 +192,19 @@ async def test_a_reminder_missed_while_down_is_sent_once_and_never_again_after_a
 
 
 @pytest.mark.anyio
-async def test_a_muted_report_gets_no_reminder(botapi_server, db):
-    async with botapi_server.async_client() as people:
-        async with bot_running(botapi_server, db):
+async def test_a_muted_report_gets_no_reminder(botapi_inprocess, db):
+    async with botapi_inprocess.async_client() as people:
+        async with bot_running(botapi_inprocess, db):
             await say_hello(people)
         with time_machine.travel(at(2025, 1, 17, 9, 1), tick=True):
-            async with bot_running(botapi_server, db) as bot_data:
+            async with bot_running(botapi_inprocess, db) as bot_data:
                 await runs_finished(bot_data, 1)
                 message = (await people.bot_messages(BEHIND))[-1]
                 await people.press_button(BEHIND, message.message_id, text="不再提醒")
                 await people.wait_for_bot_messages(BEHIND, 3)
         assert "已停止2024年度报告的提醒" in plain((await people.bot_messages(BEHIND))[-1].text)
         with time_machine.travel(at(2025, 1, 24, 9, 1), tick=True):
-            async with bot_running(botapi_server, db) as bot_data:
+            async with bot_running(botapi_inprocess, db) as bot_data:
                 await runs_finished(bot_data, 1)
         assert len(await reminders_to(people, BEHIND)) == 1  # only the one of 01-17
         assert len(await reminders_to(people, UNTOUCHED)) == 2
@@ -208,13 +212,15 @@ async def test_a_muted_report_gets_no_reminder(botapi_server, db):
 
 
 @pytest.mark.anyio
-async def test_a_blocked_clerk_is_marked_unreachable_and_not_counted_as_reminded(botapi_server, db):
-    async with botapi_server.async_client() as people:
-        async with bot_running(botapi_server, db):
+async def test_a_blocked_clerk_is_marked_unreachable_and_not_counted_as_reminded(
+    botapi_inprocess, db
+):
+    async with botapi_inprocess.async_client() as people:
+        async with bot_running(botapi_inprocess, db):
             await say_hello(people)
         assert await people.block_bot(BEHIND)
         with time_machine.travel(at(2025, 1, 24, 11, 0), tick=True):
-            async with bot_running(botapi_server, db) as bot_data:
+            async with bot_running(botapi_inprocess, db) as bot_data:
                 await runs_finished(bot_data, 1)
         # 凤岗镇's clerk blocked the bot (403): not recorded, marked unreachable; the
         # reminder to 湖边镇's clerk, after it, still goes.
@@ -225,14 +231,14 @@ async def test_a_blocked_clerk_is_marked_unreachable_and_not_counted_as_reminded
             ]
             assert store.unreachable() == {BEHIND}
         with time_machine.travel(at(2025, 1, 24, 14, 0), tick=True):
-            async with bot_running(botapi_server, db) as bot_data:
+            async with bot_running(botapi_inprocess, db) as bot_data:
                 await runs_finished(bot_data, 1)
                 # Writing to the bot again unblocks it and makes the clerk reachable: the
                 # day's reminder comes with the next run, the same day.
                 await people.send_text(BEHIND, "你好")
                 await people.wait_for_bot_messages(BEHIND, 2)
         with time_machine.travel(at(2025, 1, 24, 15, 0), tick=True):
-            async with bot_running(botapi_server, db) as bot_data:
+            async with bot_running(botapi_inprocess, db) as bot_data:
                 await runs_finished(bot_data, 1)
         with Store(db) as store:
             assert not store.unreachable()
@@ -245,14 +251,14 @@ async def test_a_blocked_clerk_is_marked_unreachable_and_not_counted_as_reminded
 
 @pytest.mark.anyio
 async def test_a_send_failing_past_the_retries_skips_only_that_reminder_and_is_retried(
-    botapi_server, db, monkeypatch
+    botapi_inprocess, db, monkeypatch
 ):
     monkeypatch.setattr("bot.reminders.RETRY_SECONDS", 1)
-    async with botapi_server.async_client() as people:
-        async with bot_running(botapi_server, db):
+    async with botapi_inprocess.async_client() as people:
+        async with bot_running(botapi_inprocess, db):
             await say_hello(people)
         with time_machine.travel(at(2025, 1, 24, 11, 0), tick=True):
-            async with bot_running(botapi_server, db) as bot_data:
+            async with bot_running(botapi_inprocess, db) as bot_data:
                 # The first reminder (凤岗镇) meets a 502; 湖边镇's still goes at once.
                 await people.fail_next_with("sendMessage", 1, 502, "Bad Gateway")
                 await runs_finished(bot_data, 1)

@@ -735,9 +735,15 @@ class BotApiClient:
 class AsyncBotApiClient:
     """Asynchronous control client with the same methods as BotApiClient."""
 
-    def __init__(self, url: str, *, timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout: float = 30.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         self.url = url
-        self._http = httpx.AsyncClient(base_url=url, timeout=timeout)
+        self._http = httpx.AsyncClient(base_url=url, timeout=timeout, transport=transport)
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.botapi.client import BotApiClient
+from tests.botapi.inprocess import InProcessBotApi
 from tests.botapi.server import BotApiServer
 
 
@@ -22,6 +23,18 @@ def botapi_server() -> Iterator[BotApiServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def botapi_inprocess() -> InProcessBotApi:
+    """The same strict server in-process: no socket, no thread, the bot on the test's loop.
+
+    For a bot test that needs neither polling over HTTP, a webhook, a second process nor a
+    download by the bot's own HTTP client; build with `tests.botapi.ptb.application_builder`
+    (or pass `.requests()` to the builder) and act as people through `async with
+    .async_client()`.
+    """
+    return InProcessBotApi()
 
 
 @pytest.fixture

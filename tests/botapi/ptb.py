@@ -7,17 +7,23 @@ from contextlib import asynccontextmanager
 
 from telegram.ext import Application, ApplicationBuilder
 
+from tests.botapi.inprocess import InProcessBotApi
 from tests.botapi.server import BotApiServer
 
 
-def application_builder(server: BotApiServer) -> ApplicationBuilder:
-    """`Application.builder()` already pointed at `server` (token, base_url, base_file_url)."""
-    return (
+def application_builder(server: BotApiServer | InProcessBotApi) -> ApplicationBuilder:
+    """`Application.builder()` already pointed at `server` (token, base_url, base_file_url;
+    in-process, its requests)."""
+    builder = (
         Application.builder()
         .token(server.token)
         .base_url(server.base_url)
         .base_file_url(server.base_file_url)
     )
+    if isinstance(server, InProcessBotApi):
+        request, updates = server.requests()
+        builder = builder.request(request).get_updates_request(updates)
+    return builder
 
 
 @asynccontextmanager

@@ -14,6 +14,7 @@ import logging
 import re
 import socket
 import threading
+from collections.abc import Awaitable, Callable
 from typing import Any, Self
 
 from aiohttp import BodyPartReader, web
@@ -25,8 +26,8 @@ from tests.botapi.methods import NOT_IMPLEMENTED, BotApiMethods, Params, Upload
 from tests.botapi.state import ServerConfig, State
 from tests.botapi.webhook import WebhookDelivery
 
-_API_PATH = re.compile(r"^/bot(?P<token>[^/]*)/(?P<method>[^/]*)$")
-_FILE_PATH = re.compile(r"^/file/bot(?P<token>[^/]*)/(?P<path>.+)$")
+API_PATH = re.compile(r"^/bot(?P<token>[^/]*)/(?P<method>[^/]*)$")
+FILE_PATH = re.compile(r"^/file/bot(?P<token>[^/]*)/(?P<path>.+)$")
 _WELL_FORMED_TOKEN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,64}$")
 _MULTIPART_OVERHEAD = 4 * 1024 * 1024
 _CHUNK = 256 * 1024
@@ -70,10 +71,14 @@ class ServerCore:
         self.port = 0
         self.host = ""
 
-    def _application(self) -> web.Application:
+    def world(self) -> Control:
+        """A fresh state with its Bot API methods; returns the control API over it."""
         self.state = State(self.config)
         self.methods = BotApiMethods(self.state)
-        control = Control(self.state)
+        return Control(self.state)
+
+    def _application(self) -> web.Application:
+        control = self.world()
         app = web.Application(
             client_max_size=self.config.upload_limit + _MULTIPART_OVERHEAD,
             middlewares=[control.middleware],
@@ -120,21 +125,38 @@ class ServerCore:
     # -- request handling ---------------------------------------------------------------
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
-        api = _API_PATH.match(request.path)
+        api = API_PATH.match(request.path)
         if api:
             return await self._api_call(request, api["token"], api["method"])
-        download = _FILE_PATH.match(request.path)
+        download = FILE_PATH.match(request.path)
         if download and request.method in ("GET", "HEAD"):
             return self._download(download["token"], download["path"])
         return _json_error(ApiError(404, Desc.NOT_FOUND))
 
     async def _api_call(self, request: web.Request, token: str, method: str) -> web.Response:
+        status, payload = await self.api_call(
+            token, method, lambda: self._read_params(request), lambda: _client_gone(request)
+        )
+        return _json(payload, status=status)
+
+    async def api_call(
+        self,
+        token: str,
+        method: str,
+        read: Callable[[], Awaitable[Params]],
+        gone: Callable[[], bool],
+    ) -> tuple[int, Any]:
+        """One Bot API call answered as Telegram would: (HTTP status, JSON payload), logged.
+
+        ``read`` gives the call's parameters; ``gone`` says whether the caller stopped waiting
+        (the call then counts as unanswered in the log). Used over HTTP and in-process alike.
+        """
         state = self.state
         assert state is not None
         record = state.new_call(method, {})
         try:
             try:
-                params = await self._read_params(request)
+                params = await read()
             except web.HTTPRequestEntityTooLarge:
                 raise ApiError(413, Desc.ENTITY_TOO_LARGE) from None
             except ValueError:
@@ -149,15 +171,15 @@ class ServerCore:
                 raise ApiError(500, f"Internal Server Error: test server bug: {exc!r}") from exc
         except ApiError as error:
             record.error_code, record.description = error.error_code, error.description
-            record.ok = None if _client_gone(request) else False
-            return _json_error(error)
+            record.ok = None if gone() else False
+            return error.error_code, error.payload()
         except asyncio.CancelledError:
             record.description = "the client closed the connection before an answer"
             raise
         finally:
             state.touch()
-        record.ok = None if _client_gone(request) else True
-        return _json({"ok": True, "result": result})
+        record.ok = None if gone() else True
+        return 200, {"ok": True, "result": result}
 
     async def _run_method(self, token: str, method: str, params: Params, record: Any) -> Any:
         state = self.state
