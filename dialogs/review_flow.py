@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from html import escape
 from typing import Protocol
-from zoneinfo import ZoneInfo
 
 from dialogs import texts
 from dialogs.buttons import (
@@ -87,8 +86,6 @@ from storage.reviews import MAX_COMMENT_CHARS
 MAX_CHANGES_SHOWN = 20
 #: The numbering a row label starts with (the row code in front of it says the same).
 _NUMBERING = re.compile(r"^(（[一二三四五六七八九十]+）|[0-9]+\.)")
-#: Times shown in review messages (the engine's zone is not at hand in the pure step).
-ZONE = ZoneInfo("Asia/Shanghai")
 
 
 class RenderDocx(Protocol):
@@ -152,8 +149,11 @@ class ReviewFlow:
         render_docx: RenderDocx | None,
         today: Callable[[], date],
         open_report: Callable[[ConversationState, int, int], None],
+        zone: tzinfo,
     ) -> None:
         self.store = store
+        #: The zone times are shown in (``NIANBAO_TZ``).
+        self.zone = zone
         self.render_docx = render_docx
         self.today = today
         self.open_report = open_report
@@ -715,9 +715,9 @@ def _change_line(change: Change) -> str:
     )
 
 
-def moment(at: datetime | None) -> str:
-    """A review step's time as a clerk reads it: ``1月20日 10:15``."""
+def moment(at: datetime | None, zone: tzinfo) -> str:
+    """A review step's time as a clerk reads it in ``zone``: ``1月20日 10:15``."""
     if at is None:
         return ""
-    local = at.astimezone(ZONE) if at.tzinfo else at
+    local = at.astimezone(zone) if at.tzinfo else at
     return texts.REVIEW_MOMENT.format(month=local.month, day=local.day, time=f"{local:%H:%M}")

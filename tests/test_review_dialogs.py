@@ -5,6 +5,7 @@ and every step that does not apply is refused with a clear sentence."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -303,3 +304,37 @@ def test_reminders_stop_once_the_report_is_handed_in_and_after_approval(store, r
     press(person(store, SUPERVISOR), ApproveReport(report_id))
     assert store.reminder_recipients(report_id) == []
     assert reminded() == []
+
+
+def test_progress_counts_waiting_days_by_the_calendar_of_the_configured_zone(store, report_id):
+    """Handed in at 23:30 in Shanghai on 9 January, looked at at 07:00 on the 10th: one day
+    there, though only seven and a half hours have passed (and still the same day in UTC)."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from dialogs.office import review_state
+
+    store.submit(report_id, person_id=CLERK)
+    (member,) = store.review_overview(
+        store.organisation(store.report_by_id(report_id).organisation_id).parent_id,
+        2024,
+        datetime.now(UTC),
+    )
+    member = replace(member, since=datetime(2025, 1, 9, 15, 30, tzinfo=UTC))
+    now = datetime(2025, 1, 9, 23, 0, tzinfo=UTC)
+    assert review_state(member, now, ZoneInfo("Asia/Shanghai")) == "；待审核1天"
+    assert review_state(member, now, UTC) == "；待审核（今天）"
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "Europe/Berlin"])
+def test_the_clerk_reads_the_hand_in_time_in_the_configured_zone(store, report_id, zone):
+    from zoneinfo import ZoneInfo
+
+    clerk = Clerk(make_engine(store, today=lambda: TODAY, zone=ZoneInfo(zone)), CLERK)
+    clerk.command("review")
+    clerk.taps("提交上级审核")
+    clerk.command("review")
+    since = store.review(report_id).since
+    assert since is not None
+    local = since.astimezone(ZoneInfo(zone))
+    assert f"报告已于{local.month}月{local.day}日 {local:%H:%M}提交上级审核" in clerk.text()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from bot.commands.common import db_option, fail, opened_store
+from bot.commands.common import configured_zone, db_option, fail, opened_store
 from exports import write_docx
 from exports.appendix import local_date
 from report.parsing import format_figure
@@ -94,14 +94,15 @@ def status(org_name: str, year: int, db_path: Path) -> None:
         stored = _report(store, org_name, year)
         current = store.review(stored.id)
         org = store.organisation(stored.organisation_id)
+        zone = configured_zone()
         click.echo(STATUS_LINE.format(org=org.name, year=year, status=current.status.label))
         if current.since is not None:
             days = (datetime.now(UTC) - current.since).days
-            click.echo(SINCE_LINE.format(date=local_date(current.since), days=days))
+            click.echo(SINCE_LINE.format(date=local_date(current.since, zone), days=days))
         for record in store.review_history(stored.id):
             click.echo(
                 HISTORY_LINE.format(
-                    date=local_date(record.at),
+                    date=local_date(record.at, zone),
                     event=record.event.label,
                     person=_person(store, record.person_id),
                     note=f"（{record.note}）" if record.note else "",
@@ -223,6 +224,8 @@ def export(org_name: str, year: int, out: Path, appendix: bool, db_path: Path) -
         current = store.review(stored.id)
         draft = marked_draft(current.status, bool(store.supervisors_of(stored.organisation_id)))
         evidence = store.review_evidence(stored.id) if appendix else None
-        data = write_docx(store.load(stored.id), draft=draft, appendix=evidence)
+        data = write_docx(
+            store.load(stored.id), draft=draft, appendix=evidence, zone=configured_zone()
+        )
     out.write_bytes(data)
     click.echo(WRITTEN.format(path=out))
