@@ -282,7 +282,7 @@ def test_progress_shows_each_members_review_status_and_how_long_it_waited(store,
     assert "待审核" in line
 
 
-def test_reminders_stop_once_the_report_is_handed_in_and_after_approval(store, report_id):
+def test_reminders_go_to_the_supervisor_once_handed_in_and_stop_after_approval(store, report_id):
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
@@ -300,7 +300,8 @@ def test_reminders_stop_once_the_report_is_handed_in_and_after_approval(store, r
     clerk.command("review")
     clerk.taps("提交上级审核")
     assert store.report_by_id(report_id).status is ReportStatus.DRAFT
-    assert reminded() == []
+    # Waiting for review: the supervisor is reminded instead of the clerk.
+    assert reminded() == [SUPERVISOR]
     press(person(store, SUPERVISOR), ApproveReport(report_id))
     assert store.reminder_recipients(report_id) == []
     assert reminded() == []
