@@ -20,7 +20,9 @@ from dialogs import texts
 from dialogs.buttons import (
     ApproveReport,
     CancelReturn,
+    CommentCell,
     CommentPlace,
+    CommentRow,
     CommentSection,
     ExportReviewed,
     Fill,
@@ -59,6 +61,7 @@ from report.review import (
     Actor,
     Change,
     Place,
+    PlaceKind,
     ReviewContext,
     ReviewEvent,
     ReviewEvidence,
@@ -84,8 +87,12 @@ from storage import (
 from storage.reviews import MAX_COMMENT_CHARS
 
 MAX_CHANGES_SHOWN = 20
+#: Cell buttons side by side when a supervisor pins a comment to one cell of a row.
+CELLS_PER_ROW = 3
 #: The numbering a row label starts with (the row code in front of it says the same).
 _NUMBERING = re.compile(r"^(（[一二三四五六七八九十]+）|[0-9]+\.)")
+#: A row code that numbers the row (``三（三）5``), rather than naming it (``规章``).
+_ROW_NUMBERING = re.compile(r"[一二三四五六七八九十（）0-9]+")
 
 
 class RenderDocx(Protocol):
@@ -115,6 +122,8 @@ def is_review_action(action: object) -> bool:
         | ReopenReport
         | CommentSection
         | CommentPlace
+        | CommentRow
+        | CommentCell
         | SendReturn
         | CancelReturn
         | OpenComment
@@ -182,6 +191,10 @@ class ReviewFlow:
                 return self.pick_section(state, number), event
             case CommentPlace(index=index):
                 return self.pick_place(state, index), event
+            case CommentRow(index=index):
+                return self.pick_place(state, index, whole_row=True), event
+            case CommentCell(index=index, cell=cell):
+                return self.pick_cell(state, index, cell), event
             case SendReturn(report_id=report_id):
                 return self.send_return(person_id, state, report_id), event
             case CancelReturn():
@@ -395,7 +408,11 @@ class ReviewFlow:
             )
         ]
 
-    def pick_place(self, state: ConversationState, index: int) -> list[OutMessage]:
+    def pick_place(
+        self, state: ConversationState, index: int, *, whole_row: bool = False
+    ) -> list[OutMessage]:
+        """A row or part chosen: the comment's text is asked for, unless the row has several
+        cells and the supervisor may first pin one of them (or take the whole row)."""
         draft = state.return_draft
         if draft is None:
             return [OutMessage(text=texts.RETURN_NOT_WRITING)]
@@ -403,12 +420,49 @@ class ReviewFlow:
         plan = plan_for(report.format)
         if index >= len(plan) or isinstance(plan[index], GateQuestion):
             return [OutMessage(text=texts.UNKNOWN_BUTTON)]
-        place = place_of(plan[index])
+        question = plan[index]
+        if isinstance(question, RowQuestion) and len(question.cells) > 1 and not whole_row:
+            draft.place = None
+            return [self._cell_picker(draft, index, question)]
+        return self._ask(draft, report.format, place_of(question))
+
+    def pick_cell(self, state: ConversationState, index: int, cell: int) -> list[OutMessage]:
+        """One cell of a row chosen: the comment is pinned to it alone."""
+        draft = state.return_draft
+        if draft is None:
+            return [OutMessage(text=texts.RETURN_NOT_WRITING)]
+        fmt = self.store.load(draft.report_id).format
+        plan = plan_for(fmt)
+        question = plan[index] if index < len(plan) else None
+        if not isinstance(question, RowQuestion) or cell >= len(question.cells):
+            return [OutMessage(text=texts.UNKNOWN_BUTTON)]
+        return self._ask(draft, fmt, Place.cell(question.cells[cell]))
+
+    def _cell_picker(self, draft: ReturnDraft, index: int, question: RowQuestion) -> OutMessage:
+        fmt = self.store.load(draft.report_id).format
+        labels = [fmt.cell(c).column.label for c in question.cells]
+        cells = [
+            button(short_label(label, 12), CommentCell(index, n)) for n, label in enumerate(labels)
+        ]
+        rows: list[list[Button]] = [
+            cells[start : start + CELLS_PER_ROW] for start in range(0, len(cells), CELLS_PER_ROW)
+        ]
+        rows.append([button(texts.BTN_WHOLE_ROW, CommentRow(index))])
+        rows.append([button(texts.BTN_BACK_TO_SECTIONS, StartReturn(draft.report_id))])
+        return OutMessage(
+            text=texts.RETURN_PICK_CELL.format(
+                row=escape(comment_label(fmt, place_of(question))), count=len(labels)
+            ),
+            buttons=rows,
+        )
+
+    def _ask(self, draft: ReturnDraft, fmt: ReportFormat, place: Place) -> list[OutMessage]:
         draft.place = place.key
-        label = place_label(report.format, place)
         return [
             OutMessage(
-                text=texts.RETURN_ASK_TEXT.format(place=escape(label), limit=MAX_COMMENT_CHARS),
+                text=texts.RETURN_ASK_TEXT.format(
+                    place=escape(comment_label(fmt, place)), limit=MAX_COMMENT_CHARS
+                ),
                 buttons=[[button(texts.BTN_BACK_TO_SECTIONS, StartReturn(draft.report_id))]],
             )
         ]
@@ -430,7 +484,7 @@ class ReviewFlow:
             OutMessage(
                 text=texts.RETURN_NOTED.format(
                     number=len(draft.comments),
-                    place=escape(place_label(fmt, place)),
+                    place=escape(comment_label(fmt, place)),
                     text=escape(text),
                 ),
                 buttons=[
@@ -479,7 +533,7 @@ class ReviewFlow:
         report = self.store.load(report_id)
         plan = plan_for(fmt)
         for number, comment in enumerate(given, start=1):
-            label = place_label(fmt, comment.place)
+            label = comment_label(fmt, comment.place)
             lines.append(
                 texts.RETURNED_COMMENT.format(
                     number=number, place=escape(label), text=escape(comment.text)
@@ -488,6 +542,10 @@ class ReviewFlow:
             go = texts.BTN_GO_TO_COMMENT.format(
                 place=_place_button(plan[question_of(report, comment.place)])
             )
+            if comment.place.kind is PlaceKind.CELL:
+                go += texts.COMMENT_CELL_SUFFIX.format(
+                    column=short_label(fmt.cell(comment.place.id).column.label, 8)
+                )
             buttons.append([button(f"{number}. {go}", OpenComment(comment.id))])
         out = [
             OutMessage(
@@ -664,6 +722,22 @@ def place_of(question: PartQuestion | RowQuestion | GateQuestion) -> Place:
         return Place.part(question.part.id)
     assert isinstance(question, RowQuestion)
     return Place.row(question.table.id, question.row.id)
+
+
+def comment_label(fmt: ReportFormat, place: Place) -> str:
+    """How the clerk and the supervisor know a comment's place: a row or part by its label
+    (``place_label``); a cell of a row by its row code and column, ``三（三）5 属于三类内部事务信息·
+    自然人``, or, in a table without row codes, ``主动公开政府信息情况：规章·本年制发件数``."""
+    if place.kind is not PlaceKind.CELL:
+        return place_label(fmt, place)
+    plan = plan_for(fmt)
+    question = next((q for q in plan if isinstance(q, RowQuestion) and place.id in q.cells), None)
+    if question is None:
+        return place_label(fmt, place)
+    row = _place_button(question)
+    if not _ROW_NUMBERING.fullmatch(row_code(question.row.labels)):
+        row = texts.COMMENT_ROW_IN_TABLE.format(table=question.table.title, row=row)
+    return texts.COMMENT_CELL.format(row=row, column=fmt.cell(place.id).column.label)
 
 
 def question_of(report: Report, place: Place) -> int:

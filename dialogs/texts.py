@@ -528,6 +528,13 @@ RETURN_PICK_SECTION = (
 RETURN_PICK_PLACE = "<b>{heading}</b>：请选择要提意见的{what}。"
 RETURN_WHAT_ROWS = "行"
 RETURN_WHAT_PART = "内容"
+RETURN_PICK_CELL = (
+    "“{row}”一行有{count}栏。意见只针对其中一栏的，请选择该栏；针对整行的，请点“整行”。"
+)
+BTN_WHOLE_ROW = "整行"
+COMMENT_CELL = "{row}·{column}"
+COMMENT_ROW_IN_TABLE = "{table}：{row}"
+COMMENT_CELL_SUFFIX = "·{column}"
 RETURN_ASK_TEXT = "请写明“{place}”需要怎样修改（一条消息，不超过{limit}字）："
 RETURN_NOTED = "已记下第{number}条意见：{place}——{text}"
 RETURN_PICK_FIRST = "请先选择这条意见针对报告的哪一部分、哪一行，再写意见。"

@@ -140,10 +140,19 @@ def test_submit_return_with_two_row_comments_fix_resubmit_and_approve(store, rep
     assert "请选择要提意见的部分" in supervisor.text()
     supervisor.taps("三、")
     supervisor.taps("一、本年新收申请数量")
-    assert (
-        "请写明“收到和处理政府信息公开申请情况：一、本年新收政府信息公开申请数量”需要怎样修改"
-        in supervisor.text()
-    )
+    # A row of several cells: one of them may be pinned, or the whole row.
+    assert "一行有6栏" in supervisor.text()
+    assert [b.label for b in supervisor.buttons()][:7] == [
+        "自然人",
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
+        "整行",
+    ]
+    supervisor.taps("自然人")
+    assert "请写明“一、本年新收申请数量·自然人”需要怎样修改" in supervisor.text()
     supervisor.says("本年新收申请数与依申请公开台账不一致（台账为1件），请核对。")
     assert "已记下第1条意见" in supervisor.text()
     supervisor.taps("再写一条意见")
@@ -152,12 +161,19 @@ def test_submit_return_with_two_row_comments_fix_resubmit_and_approve(store, rep
     supervisor.taps("返回目录")
     supervisor.taps("三、")
     supervisor.taps("三（一） 予以公开")
+    supervisor.taps("整行")
+    assert "请写明“收到和处理政府信息公开申请情况：（一）予以公开”" in supervisor.text()
     supervisor.says("台账中的1件申请已予以公开，办理结果请一并填写。")
     returned = supervisor.taps("发送退回意见（2条）")
     assert "已退回赣州经开区蟠龙镇人民政府，附2条意见" in text_of(to(returned, None))
     (letter,) = to(returned, CLERK)
     assert "退回了您单位的2024年度报告，请按以下2条意见修改" in letter.text
     assert letter.text.index("本年新收") < letter.text.index("予以公开")
+    assert "1. <b>一、本年新收申请数量·自然人</b>" in letter.text
+    assert [c.place.key for c in store.comments(report_id)] == [
+        "cell:applications.new.natural_person",
+        "row:applications/applications.granted",
+    ]
 
     # The clerk lands on each row with one tap, fixes it, and hands it in again.
     clerk.presses(button_in([letter], "1. 去修改"))
@@ -339,3 +355,43 @@ def test_the_clerk_reads_the_hand_in_time_in_the_configured_zone(store, report_i
     assert since is not None
     local = since.astimezone(ZoneInfo(zone))
     assert f"报告已于{local.month}月{local.day}日 {local:%H:%M}提交上级审核" in clerk.text()
+
+
+def test_a_comment_pinned_to_one_cell_is_answered_only_when_that_cell_changes(store, report_id):
+    clerk, supervisor = person(store, CLERK), person(store, SUPERVISOR)
+    clerk.command("review")
+    handed = clerk.taps("提交上级审核")
+    supervisor.presses(button_in(to(handed, SUPERVISOR), "退回修改"))
+    supervisor.taps("三、")
+    supervisor.taps("一、本年新收申请数量")
+    supervisor.taps("商业企业")
+    supervisor.says("商业企业的申请台账记有1件，这里填的是0，请核对。")
+    (letter,) = to(supervisor.taps("发送退回意见（1条）"), CLERK)
+    assert "1. <b>一、本年新收申请数量·商业企业</b>" in letter.text
+    go = button_in([letter], "1. 去修改")
+    assert go.label == "1. 去修改：一、本年新收申请数量·商业企业"
+
+    clerk.presses(go)
+    assert "一、本年新收政府信息公开申请数量" in clerk.question()
+    clerk.says("1 0 0 0 0 0")  # another cell of the row changed: still open
+    (comment,) = store.comments(report_id)
+    assert comment.answered_at is None
+    clerk.presses(go)
+    clerk.says("1 1 0 0 0 0")
+    (comment,) = store.comments(report_id)
+    assert comment.answered_at is not None and comment.answered_by == CLERK
+
+
+def test_a_cell_is_named_by_its_row_code_and_column_as_the_format_declares_them():
+    from dialogs.review_flow import comment_label
+    from report.review import Place
+
+    assert (
+        comment_label(CURRENT, Place.cell("applications.refused.internal_affairs.natural_person"))
+        == "三（三）5 属于三类内部事务信息·自然人"
+    )
+    assert (
+        comment_label(CURRENT, Place.cell("disclosure.rules.issued"))
+        == "主动公开政府信息情况：规章·本年制发件数"
+    )
+    assert comment_label(CURRENT, Place.part("problems")) == "五、存在的主要问题及改进情况"
