@@ -91,8 +91,6 @@ MAX_CHANGES_SHOWN = 20
 CELLS_PER_ROW = 3
 #: The numbering a row label starts with (the row code in front of it says the same).
 _NUMBERING = re.compile(r"^(（[一二三四五六七八九十]+）|[0-9]+\.)")
-#: A row code that numbers the row (``三（三）5``), rather than naming it (``规章``).
-_ROW_NUMBERING = re.compile(r"[一二三四五六七八九十（）0-9]+")
 
 
 class RenderDocx(Protocol):
@@ -725,18 +723,25 @@ def place_of(question: PartQuestion | RowQuestion | GateQuestion) -> Place:
 
 
 def comment_label(fmt: ReportFormat, place: Place) -> str:
-    """How the clerk and the supervisor know a comment's place: a row or part by its label
-    (``place_label``); a cell of a row by its row code and column, ``三（三）5 属于三类内部事务信息·
-    自然人``, or, in a table without row codes, ``主动公开政府信息情况：规章·本年制发件数``."""
-    if place.kind is not PlaceKind.CELL:
-        return place_label(fmt, place)
+    """How the clerk and the supervisor know a comment's place: a row of a table by the
+    table and the row's code and label (``收到和处理政府信息公开申请情况：三（三）5
+    属于三类内部事务信息``), a cell by its row and column (``…·自然人``); a part, or table 四
+    as a whole, by ``place_label``."""
     plan = plan_for(fmt)
-    question = next((q for q in plan if isinstance(q, RowQuestion) and place.id in q.cells), None)
+    question: RowQuestion | None = None
+    if place.kind is PlaceKind.CELL:
+        question = next(
+            (q for q in plan if isinstance(q, RowQuestion) and place.id in q.cells), None
+        )
+    elif place.kind is PlaceKind.ROW and not place.id.endswith("/"):
+        question = next(
+            (q for q in plan if isinstance(q, RowQuestion) and place_of(q) == place), None
+        )
     if question is None:
         return place_label(fmt, place)
-    row = _place_button(question)
-    if not _ROW_NUMBERING.fullmatch(row_code(question.row.labels)):
-        row = texts.COMMENT_ROW_IN_TABLE.format(table=question.table.title, row=row)
+    row = texts.COMMENT_ROW_IN_TABLE.format(table=question.table.title, row=_row_name(question))
+    if place.kind is PlaceKind.ROW:
+        return row
     return texts.COMMENT_CELL.format(row=row, column=fmt.cell(place.id).column.label)
 
 
@@ -761,8 +766,13 @@ def _place_button(question: PartQuestion | RowQuestion | GateQuestion) -> str:
     if isinstance(question, PartQuestion):
         return question.part.title or question.section.heading
     assert isinstance(question, RowQuestion)
+    return _row_name(question, short=True)
+
+
+def _row_name(question: RowQuestion, *, short: bool = False) -> str:
+    """A row by its code and label (``三（三）5 属于三类内部事务信息``), shortened for a button."""
     code = row_code(question.row.labels)
-    label = short_label(question.label, 16)
+    label = short_label(question.label, 16) if short else question.label
     if label.startswith(code):
         return label
     return f"{code} {_NUMBERING.sub('', label)}"

@@ -529,7 +529,7 @@ RETURN_PICK_PLACE = "<b>{heading}</b>：请选择要提意见的{what}。"
 RETURN_WHAT_ROWS = "行"
 RETURN_WHAT_PART = "内容"
 RETURN_PICK_CELL = (
-    "“{row}”一行有{count}栏。意见只针对其中一栏的，请选择该栏；针对整行的，请点“整行”。"
+    "“{row}”这一行共{count}栏。意见只涉及其中一栏的，请选择该栏；涉及整行的，请点“整行”。"
 )
 BTN_WHOLE_ROW = "整行"
 COMMENT_CELL = "{row}·{column}"

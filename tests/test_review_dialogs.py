@@ -141,7 +141,7 @@ def test_submit_return_with_two_row_comments_fix_resubmit_and_approve(store, rep
     supervisor.taps("三、")
     supervisor.taps("一、本年新收申请数量")
     # A row of several cells: one of them may be pinned, or the whole row.
-    assert "一行有6栏" in supervisor.text()
+    assert "这一行共6栏" in supervisor.text()
     assert [b.label for b in supervisor.buttons()][:7] == [
         "自然人",
         "商业企业",
@@ -152,7 +152,10 @@ def test_submit_return_with_two_row_comments_fix_resubmit_and_approve(store, rep
         "整行",
     ]
     supervisor.taps("自然人")
-    assert "请写明“一、本年新收申请数量·自然人”需要怎样修改" in supervisor.text()
+    assert (
+        "请写明“收到和处理政府信息公开申请情况：一、本年新收政府信息公开申请数量·自然人”"
+        in supervisor.text()
+    )
     supervisor.says("本年新收申请数与依申请公开台账不一致（台账为1件），请核对。")
     assert "已记下第1条意见" in supervisor.text()
     supervisor.taps("再写一条意见")
@@ -162,14 +165,16 @@ def test_submit_return_with_two_row_comments_fix_resubmit_and_approve(store, rep
     supervisor.taps("三、")
     supervisor.taps("三（一） 予以公开")
     supervisor.taps("整行")
-    assert "请写明“收到和处理政府信息公开申请情况：（一）予以公开”" in supervisor.text()
+    assert "请写明“收到和处理政府信息公开申请情况：三（一） 予以公开”" in supervisor.text()
     supervisor.says("台账中的1件申请已予以公开，办理结果请一并填写。")
     returned = supervisor.taps("发送退回意见（2条）")
     assert "已退回赣州经开区蟠龙镇人民政府，附2条意见" in text_of(to(returned, None))
     (letter,) = to(returned, CLERK)
     assert "退回了您单位的2024年度报告，请按以下2条意见修改" in letter.text
     assert letter.text.index("本年新收") < letter.text.index("予以公开")
-    assert "1. <b>一、本年新收申请数量·自然人</b>" in letter.text
+    assert "1. <b>收到和处理政府信息公开申请情况：一、本年新收政府信息公开申请数量·自然人</b>" in (
+        letter.text
+    )
     assert [c.place.key for c in store.comments(report_id)] == [
         "cell:applications.new.natural_person",
         "row:applications/applications.granted",
@@ -367,7 +372,7 @@ def test_a_comment_pinned_to_one_cell_is_answered_only_when_that_cell_changes(st
     supervisor.taps("商业企业")
     supervisor.says("商业企业的申请台账记有1件，这里填的是0，请核对。")
     (letter,) = to(supervisor.taps("发送退回意见（1条）"), CLERK)
-    assert "1. <b>一、本年新收申请数量·商业企业</b>" in letter.text
+    assert "：一、本年新收政府信息公开申请数量·商业企业</b>" in letter.text
     go = button_in([letter], "1. 去修改")
     assert go.label == "1. 去修改：一、本年新收申请数量·商业企业"
 
@@ -388,7 +393,7 @@ def test_a_cell_is_named_by_its_row_code_and_column_as_the_format_declares_them(
 
     assert (
         comment_label(CURRENT, Place.cell("applications.refused.internal_affairs.natural_person"))
-        == "三（三）5 属于三类内部事务信息·自然人"
+        == "收到和处理政府信息公开申请情况：三（三）5 属于三类内部事务信息·自然人"
     )
     assert (
         comment_label(CURRENT, Place.cell("disclosure.rules.issued"))

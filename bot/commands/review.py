@@ -9,10 +9,11 @@ from pathlib import Path
 import click
 
 from bot.commands.common import configured_zone, db_option, fail, opened_store
+from dialogs.review_flow import comment_label
 from exports import write_docx
 from exports.appendix import local_date
 from report.parsing import format_figure
-from report.review import Place, ReviewStatus, marked_draft, place_label
+from report.review import Place, ReviewStatus, marked_draft
 from storage import NewComment, Store, StoredReport
 
 HELP_GROUP = "上级审核：提交审核、退回修改、审核通过、重新打开，查看审核状态。"
@@ -114,7 +115,7 @@ def status(org_name: str, year: int, db_path: Path) -> None:
                 COMMENT_LINE.format(
                     number=number,
                     state=COMMENT_ANSWERED if comment.answered else COMMENT_OPEN,
-                    place=place_label(fmt, comment.place),
+                    place=comment_label(fmt, comment.place),
                     text=comment.text,
                 )
             )
