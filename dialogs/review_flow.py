@@ -775,7 +775,9 @@ def _row_name(question: RowQuestion, *, short: bool = False) -> str:
     label = short_label(question.label, 16) if short else question.label
     if label.startswith(code):
         return label
-    return f"{code} {_NUMBERING.sub('', label)}"
+    # In a sentence a closing bracket needs no space after it; a button keeps it, to read.
+    space = "" if code.endswith("）") and not short else " "
+    return f"{code}{space}{_NUMBERING.sub('', label)}"
 
 
 def _total_label(label: str) -> str:

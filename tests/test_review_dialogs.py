@@ -165,7 +165,7 @@ def test_submit_return_with_two_row_comments_fix_resubmit_and_approve(store, rep
     supervisor.taps("三、")
     supervisor.taps("三（一） 予以公开")
     supervisor.taps("整行")
-    assert "请写明“收到和处理政府信息公开申请情况：三（一） 予以公开”" in supervisor.text()
+    assert "请写明“收到和处理政府信息公开申请情况：三（一）予以公开”" in supervisor.text()
     supervisor.says("台账中的1件申请已予以公开，办理结果请一并填写。")
     returned = supervisor.taps("发送退回意见（2条）")
     assert "已退回赣州经开区蟠龙镇人民政府，附2条意见" in text_of(to(returned, None))
