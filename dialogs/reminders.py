@@ -1,4 +1,5 @@
-"""Reminders about unfinished reports: who gets one now, and what it says.
+"""Reminders about unfinished reports, and to supervisors about the reports waiting for their
+review: who gets one now, and what it says.
 
 The decisions are made by the pure planner in ``dialogs.deadlines``; this module reads the
 store for it and words the message. The bot records each reminder before sending it.
@@ -116,7 +117,9 @@ def fillers(store: Store, org_id: int) -> list[int]:
 
 
 def pending_reminders(store: Store, now: datetime) -> list[PendingReminder]:
-    """Every reminder due at local time ``now`` that has not been recorded yet.
+    """Every reminder due at local time ``now`` that has not been recorded yet: to the clerks
+    of each unfinished report (not one handed in for review or approved), and to each
+    supervisor one listing the reports waiting for their review (``review_reminders``).
 
     Set-based: one snapshot of every office (a few queries), the calendar decided per distinct
     deadline, and a report's figures read and checked only for offices with a reminder due
