@@ -303,13 +303,14 @@ BTN_REMINDER_CONTINUE = "从缺项处继续填写"
 BTN_MUTE = "不再提醒"
 #: The supervisor's reminder of the reports waiting for them (one message a reminder day).
 REVIEW_REMINDER = (
-    "⏰ 有{count}个单位的{year}年度报告已提交，正在等待您审核（年度报告须于{statutory}前公开）："
+    "⏰ 有{count}个单位的{year}年度报告已提交，正在等待您审核。"
+    "年度报告须于{statutory}前向社会公开。"
 )
 REVIEW_REMINDER_LINE = "{number}. {organisation}，{waited}"
 REVIEW_REMINDER_WAITED = "{date}提交，已等待{days}天"
 REVIEW_REMINDER_TODAY = "今天提交"
 REVIEW_REMINDER_MORE = "另有{count}个单位的报告在等待审核，发送 /progress 可查看全部。"
-REVIEW_REMINDER_HINT = "点下方单位名称可查看报告，审核通过或退回修改。"
+REVIEW_REMINDER_HINT = "点下方按钮可查看报告，审核通过或退回修改。"
 BTN_REVIEW_REMINDER_OPEN = "查看{office}的报告"
 BTN_UNMUTE = "恢复提醒"
 MUTED = "已停止{year}年度报告的提醒。需要时可以点“恢复提醒”。"

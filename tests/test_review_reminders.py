@@ -106,11 +106,12 @@ def test_the_supervisor_gets_one_reminder_listing_the_reports_waiting(db, report
     assert reminder.report_id == reports[PANLONG]  # recorded under the longest waiting
     lines = plain(reminder.message.text).splitlines()
     assert lines[0] == (
-        "⏰ 有2个单位的2024年度报告已提交，正在等待您审核"
-        "（年度报告须于2025年1月31日（星期五）前公开）："
+        "⏰ 有2个单位的2024年度报告已提交，正在等待您审核。"
+        "年度报告须于2025年1月31日（星期五）前向社会公开。"
     )
     assert lines[1] == "1. 赣州经开区蟠龙镇人民政府，1月16日提交，已等待8天"
     assert lines[2] == "2. 赣州经开区凤岗镇人民政府，1月20日提交，已等待4天"
+    assert lines[3] == "点下方按钮可查看报告，审核通过或退回修改。"
     assert "潭口镇" not in reminder.message.text
     assert [[b.label for b in row] for row in reminder.message.buttons] == [
         ["查看蟠龙镇的报告"],
