@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from dialogs.deadlines import DEFAULT_ZONE
+
 # Telegram tokens look like 123456789:AA...; the part after the colon is 30+ URL-safe characters.
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 
@@ -33,7 +35,7 @@ class Settings(BaseSettings):
         default=frozenset(), validation_alias="NIANBAO_ADMIN_IDS"
     )
     api_base_url: str | None = Field(default=None, validation_alias="TELEGRAM_API_BASE_URL")
-    timezone: str = Field(default="Asia/Shanghai", validation_alias="NIANBAO_TZ")
+    timezone: str = Field(default=DEFAULT_ZONE.key, validation_alias="NIANBAO_TZ")
     bot_username: str | None = Field(default=None, validation_alias="NIANBAO_BOT_USERNAME")
     #: Days off for years chinese-calendar has no data for yet: ``2027-01-01,2027-02-05..02-11``.
     holidays: Annotated[frozenset[date], NoDecode] = Field(

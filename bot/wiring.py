@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, tzinfo
 
 from dialogs import texts
+from dialogs.deadlines import DEFAULT_ZONE
 from dialogs.engine import DocumentError, Engine, NotALedger
 from dialogs.model import Document
 from dialogs.office import SummaryMember
@@ -21,17 +22,17 @@ from report.values import Report
 from storage import Store
 
 
-def docx_renderer(today: Callable[[], date]) -> RenderDocx:
+def docx_renderer(today: Callable[[], date], zone: tzinfo = DEFAULT_ZONE) -> RenderDocx:
     """Renders the report as an official-format DOCX (征求意见稿 when a draft), dated the day
     given or else ``today()`` (blank for a back-filled year, see ``issued_default``), with the
-    review appendix when given."""
+    review appendix (its dates in ``zone``) when given."""
 
     def render(
         report: Report, draft: bool, issued: date | None, appendix: ReviewEvidence | None = None
     ) -> bytes:
         # A back-filled year is left undated: today's date under it would be false.
         day = issued if issued is not None else issued_default(report.year, today())
-        return write_docx(report, draft=draft, issued=day, appendix=appendix)
+        return write_docx(report, draft=draft, issued=day, appendix=appendix, zone=zone)
 
     return render
 
@@ -109,7 +110,7 @@ def make_engine(
     clock = today or date.today
     return Engine(
         store,
-        render_docx=docx_renderer(clock),
+        render_docx=docx_renderer(clock, zone or DEFAULT_ZONE),
         read_docx=read_docx,
         read_ledger=read_ledger_upload,
         today=clock,

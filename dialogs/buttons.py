@@ -37,6 +37,8 @@ Review and sign-off (two-letter heads starting with r; see ``dialogs.review_flow
     ro.<id>           ReopenReport   the supervisor reopens an approved report
     rc.<number>       CommentSection a section of the report being returned (its number)
     rp.<index>        CommentPlace   a row or part to comment on (its index in the plan)
+    rq.<index>        CommentRow     the whole of a row with several cells
+    rk.<index>.<n>    CommentCell    cell ``n`` (0-based, in the row's order) of a row
     rt.<id>           SendReturn     send the comments written so far
     rx.<id>           CancelReturn   drop the comments written so far
     rb.<id>           OpenComment    the clerk goes to the place of a comment (the comment's id)
@@ -225,6 +227,18 @@ class CommentPlace:
 
 
 @dataclass(frozen=True)
+class CommentRow:
+    index: int
+
+
+@dataclass(frozen=True)
+class CommentCell:
+    index: int
+    #: The cell's position among the row's cells (``RowQuestion.cells``).
+    cell: int
+
+
+@dataclass(frozen=True)
 class SendReturn:
     report_id: int
 
@@ -254,6 +268,8 @@ ReviewAction = (
     | ReopenReport
     | CommentSection
     | CommentPlace
+    | CommentRow
+    | CommentCell
     | SendReturn
     | CancelReturn
     | OpenComment
@@ -269,6 +285,7 @@ _REVIEW_HEADS: dict[str, Callable[[int], ReviewAction]] = {
     "ro": ReopenReport,
     "rc": CommentSection,
     "rp": CommentPlace,
+    "rq": CommentRow,
     "rt": SendReturn,
     "rx": CancelReturn,
     "rb": OpenComment,
@@ -347,6 +364,8 @@ def encode(action: Action) -> str:
             return "l.s" if row is None else f"l.{row}"
         case ExportReviewed(report_id, appendix):
             return f"{'rg' if appendix else 'rf'}.{report_id}"
+        case CommentCell(index, cell):
+            return f"rk.{index}.{cell}"
         case _:
             return _encode_review(action)
 
@@ -382,11 +401,13 @@ def decode(data: str) -> Action | None:
         if not _NUMBER.fullmatch(seq) or what not in set(AnswerAction):
             return None
         return Answer(int(seq), AnswerAction(what))
-    if head == "l" and "." in rest:
-        step, _, candidate = rest.partition(".")
-        if not (_NUMBER.fullmatch(step) and _NUMBER.fullmatch(candidate)):
+    if head in ("l", "rk") and "." in rest:
+        first, _, second = rest.partition(".")
+        if not (_NUMBER.fullmatch(first) and _NUMBER.fullmatch(second)):
             return None
-        return LedgerChoice(int(step), int(candidate))
+        if head == "rk":
+            return CommentCell(int(first), int(second))
+        return LedgerChoice(int(first), int(second))
     if not _NUMBER.fullmatch(rest):
         return None
     number = int(rest)

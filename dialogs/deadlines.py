@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
@@ -26,6 +27,10 @@ import chinese_calendar
 DEFAULT_OFFSETS: tuple[int, ...] = (30, 14, 7, 3, 1, 0)
 SEND_AT = time(9, 0)
 REMINDER_KIND = "deadline"
+#: The supervisor's reminder of the reports waiting for their review (issue 17).
+REVIEW_REMINDER_KIND = "review"
+#: The zone dates and times are shown in when none is configured (``NIANBAO_TZ``'s default).
+DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
 
 
 def reporting_year(today: date) -> int:

@@ -24,7 +24,7 @@ from dialogs.buttons import (
     RemindBehind,
     WithdrawReview,
 )
-from dialogs.deadlines import reporting_year
+from dialogs.deadlines import DEFAULT_ZONE, reporting_year
 from dialogs.errors import colleague, describe
 from dialogs.machine import (
     Context,
@@ -133,8 +133,10 @@ class Engine:
         self.read_docx = read_docx
         self.read_ledger = read_ledger
         self.today = today or (lambda: datetime.now(UTC).date())
-        self.office = Office(store, self.today, write_summary, zone)
-        self.review = ReviewFlow(store, render_docx, self.today, self._open)
+        #: The zone times are shown in (``NIANBAO_TZ``).
+        self.zone = zone or DEFAULT_ZONE
+        self.office = Office(store, self.today, write_summary, self.zone)
+        self.review = ReviewFlow(store, render_docx, self.today, self._open, self.zone)
 
     def handle(
         self, person_id: int, event: Event, *, update_id: int | None = None, bot_id: int = 0
@@ -370,6 +372,7 @@ class Engine:
             report_id=stored.id,
             review=review.status.value if review else None,
             review_since=review.since if review else None,
+            zone=self.zone,
             open_comments=tuple(c.place.key for c in self.store.comments(stored.id, open_only=True))
             if reviewed
             else (),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from html import escape
 
@@ -39,6 +39,7 @@ from dialogs.buttons import (
     SubmitReview,
     WithdrawReview,
 )
+from dialogs.deadlines import DEFAULT_ZONE
 from dialogs.model import (
     AcceptWarning,
     Button,
@@ -108,6 +109,8 @@ class Context:
     #: supervisor; None: nobody reviews this office's report, it finishes as before.
     review: str | None = None
     review_since: datetime | None = None
+    #: The zone review times are shown in (``NIANBAO_TZ``).
+    zone: tzinfo = DEFAULT_ZONE
     #: The places (``report.review.Place`` keys) of the returned comments not yet answered.
     open_comments: tuple[str, ...] = ()
     #: The engine's today (None: deadlines and export notes are not dated).
@@ -935,7 +938,7 @@ class _Turn:
     def review_note(self) -> OutMessage:
         """Where the report is in its review, with 提交上级审核 once it may be handed in."""
         status = self.ctx.review
-        when = review_flow.moment(self.ctx.review_since)
+        when = review_flow.moment(self.ctx.review_since, self.ctx.zone)
         if status == "submitted":
             return OutMessage(
                 text=texts.REVIEW_WAITING.format(when=when),

@@ -13,11 +13,16 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
 from html import escape
-from zoneinfo import ZoneInfo
 
 from dialogs import texts
 from dialogs.buttons import RemindBehind
-from dialogs.deadlines import days_left, parse_deadline, reporting_year, statutory_deadline
+from dialogs.deadlines import (
+    DEFAULT_ZONE,
+    days_left,
+    parse_deadline,
+    reporting_year,
+    statutory_deadline,
+)
 from dialogs.model import Document, OutMessage, button
 from dialogs.progress import add_up
 from dialogs.reminders import (
@@ -66,7 +71,7 @@ class Office:
         self.store = store
         self.today = today
         self.write_summary = write_summary
-        self.zone = zone or ZoneInfo("Asia/Shanghai")
+        self.zone = zone or DEFAULT_ZONE
 
     def supervised(self, person_id: int) -> list[Organisation]:
         """The organisations the person is directly a supervisor of."""
@@ -245,10 +250,8 @@ class Office:
         ]
         done = 0
         late: list[str] = []
-        reviews = {
-            m.organisation.id: m
-            for m in self.store.review_overview(parent.id, year, datetime.now(UTC))
-        }
+        now = datetime.now(UTC)
+        reviews = {m.organisation.id: m for m in self.store.review_overview(parent.id, year, now)}
         for org in members:
             stored = self.store.report(org.id, year, create=False)
             activity = self.store.last_activity(stored.id) if stored else None
@@ -279,7 +282,7 @@ class Office:
                     activity=_moment(activity, self.zone) if activity else texts.PROGRESS_NEVER,
                 )
                 + (texts.PROGRESS_UNREACHABLE.format(names=escape("、".join(gone))) if gone else "")
-                + _review_state(reviews.get(org.id))
+                + review_state(reviews.get(org.id), now, self.zone)
             )
         lines.append(
             texts.PROGRESS_SUMMARY.format(total=len(members), done=done, behind=len(members) - done)
@@ -536,13 +539,14 @@ def keyword_cells(keyword: str) -> list[tuple[str, str]]:
     return sorted(found.items(), key=lambda item: not item[0].endswith("total"))
 
 
-def _review_state(member: MemberReview | None) -> str:
-    """``；待审核3天``: the member's review status and how long it has been in it."""
+def review_state(member: MemberReview | None, now: datetime, zone: tzinfo) -> str:
+    """``；待审核3天``: the member's review status and for how many days (by the calendar in
+    ``zone``: handed in yesterday evening is one day, not today) it has been in it."""
     if member is None:
         return ""
     status = member.status.label
-    if member.waited is not None:
-        days = member.waited.days
+    if member.since is not None:
+        days = (now.astimezone(zone).date() - member.since.astimezone(zone).date()).days
         status = (
             texts.PROGRESS_WAITED.format(status=status, days=days)
             if days

@@ -1,4 +1,5 @@
-"""Reminders about unfinished reports: who gets one now, and what it says.
+"""Reminders about unfinished reports, and to supervisors about the reports waiting for their
+review: who gets one now, and what it says.
 
 The decisions are made by the pure planner in ``dialogs.deadlines``; this module reads the
 store for it and words the message. The bot records each reminder before sending it.
@@ -11,9 +12,10 @@ from datetime import date, datetime
 from html import escape
 
 from dialogs import texts
-from dialogs.buttons import MuteReminders, OpenReport
+from dialogs.buttons import MuteReminders, OpenReport, ViewReviewed
 from dialogs.deadlines import (
     REMINDER_KIND,
+    REVIEW_REMINDER_KIND,
     ReminderSlot,
     days_left,
     due_slot,
@@ -24,9 +26,11 @@ from dialogs.deadlines import (
 from dialogs.model import OutMessage, button
 from dialogs.progress import Completion, completion
 from storage import Organisation, Role, Store
-from storage.reminders import OfficeForReminders, ReminderSnapshot
+from storage.reminders import OfficeForReminders, ReminderSnapshot, WaitingForReview
 
 MAX_ERRORS_SHOWN = 3
+#: Reports listed (each with its button) in one reminder to a supervisor; the rest are counted.
+MAX_WAITING_SHOWN = 20
 #: The roles that fill in a report (and get its reminders).
 FILLING_ROLES = (Role.CLERK, Role.ADMIN)
 
@@ -113,14 +117,16 @@ def fillers(store: Store, org_id: int) -> list[int]:
 
 
 def pending_reminders(store: Store, now: datetime) -> list[PendingReminder]:
-    """Every reminder due at local time ``now`` that has not been recorded yet.
+    """Every reminder due at local time ``now`` that has not been recorded yet: to the clerks
+    of each unfinished report (not one handed in for review or approved), and to each
+    supervisor one listing the reports waiting for their review (``review_reminders``).
 
     Set-based: one snapshot of every office (a few queries), the calendar decided per distinct
     deadline, and a report's figures read and checked only for offices with a reminder due
     now. Nobody the bot cannot reach is planned (they are again once they write to it)."""
     year = reporting_year(now.date())
     statutory = statutory_deadline(year)
-    snapshot = store.reminder_snapshot(year, now.date(), REMINDER_KIND)
+    snapshot = store.reminder_snapshot(year, now.date(), REMINDER_KIND, REVIEW_REMINDER_KIND)
     due: list[tuple[OfficeForReminders, date, ReminderSlot, list[int]]] = []
     for office in snapshot.offices:
         deadline = _deadline(office.id, snapshot, year)
@@ -152,7 +158,84 @@ def pending_reminders(store: Store, now: datetime) -> list[PendingReminder]:
         pending.extend(
             PendingReminder(p, report_id, slot.send_on, REMINDER_KIND, message) for p in people
         )
+    pending.extend(review_reminders(snapshot, now, year))
     return pending
+
+
+def review_reminders(snapshot: ReminderSnapshot, now: datetime, year: int) -> list[PendingReminder]:
+    """One reminder per supervisor on a reminder day of the reports waiting for their review
+    (by the deadline of each report's office), listing them all; none when none wait, none to
+    somebody already reminded of them today, unreachable, or who muted the report. Recorded
+    under the report that has waited longest."""
+    statutory = statutory_deadline(year)
+    waiting_for: dict[int, list[WaitingForReview]] = {}
+    for waiting in snapshot.waiting:
+        deadline = _deadline(waiting.organisation_id, snapshot, year)
+        if due_slot(now, deadline, until=statutory) is None:
+            continue
+        for person in _supervisors_above(waiting.organisation_id, snapshot):
+            if (
+                person in snapshot.unreachable
+                or person in snapshot.reviewers_reminded
+                or (person, waiting.report_id) in snapshot.muted
+            ):
+                continue
+            waiting_for.setdefault(person, []).append(waiting)
+    return [
+        PendingReminder(
+            person,
+            reports[0].report_id,
+            now.date(),
+            REVIEW_REMINDER_KIND,
+            review_reminder_message(reports, year, now),
+        )
+        for person, reports in waiting_for.items()
+    ]
+
+
+def review_reminder_message(
+    waiting: list[WaitingForReview], year: int, now: datetime
+) -> OutMessage:
+    """The reports waiting for the supervisor, longest first: the office, since when (days
+    counted by the calendar of ``now``'s zone), and a button to open each."""
+    zone = now.tzinfo
+    lines = [
+        texts.REVIEW_REMINDER.format(
+            count=len(waiting), year=year, statutory=format_date(statutory_deadline(year))
+        )
+    ]
+    buttons = []
+    for number, report in enumerate(waiting[:MAX_WAITING_SHOWN], start=1):
+        since = report.since.astimezone(zone)
+        days = (now.date() - since.date()).days
+        waited = (
+            texts.REVIEW_REMINDER_WAITED.format(date=f"{since.month}月{since.day}日", days=days)
+            if days > 0
+            else texts.REVIEW_REMINDER_TODAY
+        )
+        lines.append(
+            texts.REVIEW_REMINDER_LINE.format(
+                number=number, organisation=escape(report.organisation), waited=waited
+            )
+        )
+        label = texts.BTN_REVIEW_REMINDER_OPEN.format(office=report.short_name)
+        buttons.append([button(label, ViewReviewed(report.report_id))])
+    if len(waiting) > MAX_WAITING_SHOWN:
+        lines.append(texts.REVIEW_REMINDER_MORE.format(count=len(waiting) - MAX_WAITING_SHOWN))
+    lines.append(texts.REVIEW_REMINDER_HINT)
+    return OutMessage(text="\n".join(lines), buttons=buttons)
+
+
+def _supervisors_above(org_id: int, snapshot: ReminderSnapshot) -> list[int]:
+    """The supervisors of every office above ``org_id``, the nearest first."""
+    found: dict[int, None] = {}
+    current = snapshot.parents.get(org_id)
+    for _ in range(32):
+        if current is None:
+            break
+        found.update(dict.fromkeys(snapshot.supervisors.get(current, ())))
+        current = snapshot.parents.get(current)
+    return list(found)
 
 
 def _completion(

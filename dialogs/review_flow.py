@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from html import escape
 from typing import Protocol
-from zoneinfo import ZoneInfo
 
 from dialogs import texts
 from dialogs.buttons import (
     ApproveReport,
     CancelReturn,
+    CommentCell,
     CommentPlace,
+    CommentRow,
     CommentSection,
     ExportReviewed,
     Fill,
@@ -61,6 +62,7 @@ from report.review import (
     Actor,
     Change,
     Place,
+    PlaceKind,
     ReviewContext,
     ReviewEvent,
     ReviewEvidence,
@@ -86,10 +88,10 @@ from storage import (
 from storage.reviews import MAX_COMMENT_CHARS
 
 MAX_CHANGES_SHOWN = 20
+#: Cell buttons side by side when a supervisor pins a comment to one cell of a row.
+CELLS_PER_ROW = 3
 #: The numbering a row label starts with (the row code in front of it says the same).
 _NUMBERING = re.compile(r"^(（[一二三四五六七八九十]+）|[0-9]+\.)")
-#: Times shown in review messages (the engine's zone is not at hand in the pure step).
-ZONE = ZoneInfo("Asia/Shanghai")
 
 
 class RenderDocx(Protocol):
@@ -119,6 +121,8 @@ def is_review_action(action: object) -> bool:
         | ReopenReport
         | CommentSection
         | CommentPlace
+        | CommentRow
+        | CommentCell
         | SendReturn
         | CancelReturn
         | OpenComment
@@ -153,8 +157,11 @@ class ReviewFlow:
         render_docx: RenderDocx | None,
         today: Callable[[], date],
         open_report: Callable[[ConversationState, int, int], None],
+        zone: tzinfo,
     ) -> None:
         self.store = store
+        #: The zone times are shown in (``NIANBAO_TZ``).
+        self.zone = zone
         self.render_docx = render_docx
         self.today = today
         self.open_report = open_report
@@ -183,6 +190,10 @@ class ReviewFlow:
                 return self.pick_section(state, number), event
             case CommentPlace(index=index):
                 return self.pick_place(state, index), event
+            case CommentRow(index=index):
+                return self.pick_place(state, index, whole_row=True), event
+            case CommentCell(index=index, cell=cell):
+                return self.pick_cell(state, index, cell), event
             case SendReturn(report_id=report_id):
                 return self.send_return(person_id, state, report_id), event
             case CancelReturn():
@@ -396,7 +407,11 @@ class ReviewFlow:
             )
         ]
 
-    def pick_place(self, state: ConversationState, index: int) -> list[OutMessage]:
+    def pick_place(
+        self, state: ConversationState, index: int, *, whole_row: bool = False
+    ) -> list[OutMessage]:
+        """A row or part chosen: the comment's text is asked for, unless the row has several
+        cells and the supervisor may first pin one of them (or take the whole row)."""
         draft = state.return_draft
         if draft is None:
             return [OutMessage(text=texts.RETURN_NOT_WRITING)]
@@ -404,12 +419,49 @@ class ReviewFlow:
         plan = plan_for(report.format)
         if index >= len(plan) or isinstance(plan[index], GateQuestion):
             return [OutMessage(text=texts.UNKNOWN_BUTTON)]
-        place = place_of(plan[index])
+        question = plan[index]
+        if isinstance(question, RowQuestion) and len(question.cells) > 1 and not whole_row:
+            draft.place = None
+            return [self._cell_picker(draft, index, question)]
+        return self._ask(draft, report.format, place_of(question))
+
+    def pick_cell(self, state: ConversationState, index: int, cell: int) -> list[OutMessage]:
+        """One cell of a row chosen: the comment is pinned to it alone."""
+        draft = state.return_draft
+        if draft is None:
+            return [OutMessage(text=texts.RETURN_NOT_WRITING)]
+        fmt = self.store.load(draft.report_id).format
+        plan = plan_for(fmt)
+        question = plan[index] if index < len(plan) else None
+        if not isinstance(question, RowQuestion) or cell >= len(question.cells):
+            return [OutMessage(text=texts.UNKNOWN_BUTTON)]
+        return self._ask(draft, fmt, Place.cell(question.cells[cell]))
+
+    def _cell_picker(self, draft: ReturnDraft, index: int, question: RowQuestion) -> OutMessage:
+        fmt = self.store.load(draft.report_id).format
+        labels = [fmt.cell(c).column.label for c in question.cells]
+        cells = [
+            button(short_label(label, 12), CommentCell(index, n)) for n, label in enumerate(labels)
+        ]
+        rows: list[list[Button]] = [
+            cells[start : start + CELLS_PER_ROW] for start in range(0, len(cells), CELLS_PER_ROW)
+        ]
+        rows.append([button(texts.BTN_WHOLE_ROW, CommentRow(index))])
+        rows.append([button(texts.BTN_BACK_TO_SECTIONS, StartReturn(draft.report_id))])
+        return OutMessage(
+            text=texts.RETURN_PICK_CELL.format(
+                row=escape(comment_label(fmt, place_of(question))), count=len(labels)
+            ),
+            buttons=rows,
+        )
+
+    def _ask(self, draft: ReturnDraft, fmt: ReportFormat, place: Place) -> list[OutMessage]:
         draft.place = place.key
-        label = place_label(report.format, place)
         return [
             OutMessage(
-                text=texts.RETURN_ASK_TEXT.format(place=escape(label), limit=MAX_COMMENT_CHARS),
+                text=texts.RETURN_ASK_TEXT.format(
+                    place=escape(comment_label(fmt, place)), limit=MAX_COMMENT_CHARS
+                ),
                 buttons=[[button(texts.BTN_BACK_TO_SECTIONS, StartReturn(draft.report_id))]],
             )
         ]
@@ -431,7 +483,7 @@ class ReviewFlow:
             OutMessage(
                 text=texts.RETURN_NOTED.format(
                     number=len(draft.comments),
-                    place=escape(place_label(fmt, place)),
+                    place=escape(comment_label(fmt, place)),
                     text=escape(text),
                 ),
                 buttons=[
@@ -480,7 +532,7 @@ class ReviewFlow:
         report = self.store.load(report_id)
         plan = plan_for(fmt)
         for number, comment in enumerate(given, start=1):
-            label = place_label(fmt, comment.place)
+            label = comment_label(fmt, comment.place)
             lines.append(
                 texts.RETURNED_COMMENT.format(
                     number=number, place=escape(label), text=escape(comment.text)
@@ -489,6 +541,10 @@ class ReviewFlow:
             go = texts.BTN_GO_TO_COMMENT.format(
                 place=_place_button(plan[question_of(report, comment.place)])
             )
+            if comment.place.kind is PlaceKind.CELL:
+                go += texts.COMMENT_CELL_SUFFIX.format(
+                    column=short_label(fmt.cell(comment.place.id).column.label, 8)
+                )
             buttons.append([button(f"{number}. {go}", OpenComment(comment.id))])
         out = [
             OutMessage(
@@ -667,6 +723,29 @@ def place_of(question: PartQuestion | RowQuestion | GateQuestion) -> Place:
     return Place.row(question.table.id, question.row.id)
 
 
+def comment_label(fmt: ReportFormat, place: Place) -> str:
+    """How the clerk and the supervisor know a comment's place: a row of a table by the
+    table and the row's code and label (``收到和处理政府信息公开申请情况：三（三）5
+    属于三类内部事务信息``), a cell by its row and column (``…·自然人``); a part, or table 四
+    as a whole, by ``place_label``."""
+    plan = plan_for(fmt)
+    question: RowQuestion | None = None
+    if place.kind is PlaceKind.CELL:
+        question = next(
+            (q for q in plan if isinstance(q, RowQuestion) and place.id in q.cells), None
+        )
+    elif place.kind is PlaceKind.ROW and not place.id.endswith("/"):
+        question = next(
+            (q for q in plan if isinstance(q, RowQuestion) and place_of(q) == place), None
+        )
+    if question is None:
+        return place_label(fmt, place)
+    row = texts.COMMENT_ROW_IN_TABLE.format(table=question.table.title, row=_row_name(question))
+    if place.kind is PlaceKind.ROW:
+        return row
+    return texts.COMMENT_CELL.format(row=row, column=fmt.cell(place.id).column.label)
+
+
 def question_of(report: Report, place: Place) -> int:
     """The question a comment's 去修改 button lands on."""
     plan = plan_for(report.format)
@@ -688,11 +767,18 @@ def _place_button(question: PartQuestion | RowQuestion | GateQuestion) -> str:
     if isinstance(question, PartQuestion):
         return question.part.title or question.section.heading
     assert isinstance(question, RowQuestion)
+    return _row_name(question, short=True)
+
+
+def _row_name(question: RowQuestion, *, short: bool = False) -> str:
+    """A row by its code and label (``三（三）5 属于三类内部事务信息``), shortened for a button."""
     code = row_code(question.row.labels)
-    label = short_label(question.label, 16)
+    label = short_label(question.label, 16) if short else question.label
     if label.startswith(code):
         return label
-    return f"{code} {_NUMBERING.sub('', label)}"
+    # In a sentence a closing bracket needs no space after it; a button keeps it, to read.
+    space = "" if code.endswith("）") and not short else " "
+    return f"{code}{space}{_NUMBERING.sub('', label)}"
 
 
 def _total_label(label: str) -> str:
@@ -716,9 +802,9 @@ def _change_line(change: Change) -> str:
     )
 
 
-def moment(at: datetime | None) -> str:
-    """A review step's time as a clerk reads it: ``1月20日 10:15``."""
+def moment(at: datetime | None, zone: tzinfo) -> str:
+    """A review step's time as a clerk reads it in ``zone``: ``1月20日 10:15``."""
     if at is None:
         return ""
-    local = at.astimezone(ZONE) if at.tzinfo else at
+    local = at.astimezone(zone) if at.tzinfo else at
     return texts.REVIEW_MOMENT.format(month=local.month, day=local.day, time=f"{local:%H:%M}")

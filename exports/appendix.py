@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, tzinfo
 from decimal import Decimal
 from enum import StrEnum
 
@@ -11,9 +11,6 @@ from exports import texts
 from exports.figures import format_figure
 from report.layout import ReportFormat
 from report.review import FAR_MIN_DIFFERENCE, FAR_RATIO, ReviewEvidence, ReviewStatus
-
-#: Dates are printed as a clerk in China reads them.
-BEIJING = timezone(timedelta(hours=8))
 
 
 class LineKind(StrEnum):
@@ -28,11 +25,11 @@ class Line:
     text: str
 
 
-def local_date(moment: datetime | None) -> str:
-    """``2025年1月6日`` in Beijing time ('' for None)."""
+def local_date(moment: datetime | None, zone: tzinfo) -> str:
+    """``2025年1月6日`` in the office's time zone ('' for None)."""
     if moment is None:
         return ""
-    day = moment.astimezone(BEIJING)
+    day = moment.astimezone(zone)
     return texts.issued_line(day.year, day.month, day.day)
 
 
@@ -40,8 +37,8 @@ def _ratio(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def appendix_lines(evidence: ReviewEvidence, fmt: ReportFormat) -> list[Line]:
-    """Every line of the appendix, in order."""
+def appendix_lines(evidence: ReviewEvidence, fmt: ReportFormat, zone: tzinfo) -> list[Line]:
+    """Every line of the appendix, in order, its dates in ``zone``."""
     lines = [Line(LineKind.TITLE, texts.APPENDIX_TITLE)]
     lines.append(Line(LineKind.HEADING, texts.APPENDIX_ACCEPTED))
     for number, warning in enumerate(evidence.accepted, start=1):
@@ -53,7 +50,7 @@ def appendix_lines(evidence: ReviewEvidence, fmt: ReportFormat) -> list[Line]:
                     description=warning.description,
                     reason=warning.reason,
                     person=warning.person or texts.UNKNOWN_PERSON,
-                    date=local_date(warning.at),
+                    date=local_date(warning.at, zone),
                 ),
             )
         )
@@ -93,20 +90,20 @@ def appendix_lines(evidence: ReviewEvidence, fmt: ReportFormat) -> list[Line]:
             text = texts.APPENDIX_AUTHOR_EMPTY.format(heading=authors.heading)
         elif not authors.people:
             text = texts.APPENDIX_AUTHOR_UNKNOWN.format(
-                heading=authors.heading, date=local_date(authors.last_change)
+                heading=authors.heading, date=local_date(authors.last_change, zone)
             )
         else:
             text = texts.APPENDIX_AUTHOR_ITEM.format(
                 heading=authors.heading,
                 people=texts.PEOPLE_SEPARATOR.join(authors.people),
-                date=local_date(authors.last_change),
+                date=local_date(authors.last_change, zone),
             )
         lines.append(Line(LineKind.BODY, text))
     lines.append(Line(LineKind.HEADING, texts.APPENDIX_APPROVAL))
     if evidence.status is ReviewStatus.APPROVED and evidence.approved_at is not None:
         approval = texts.APPENDIX_APPROVED.format(
             person=evidence.approved_by or texts.UNKNOWN_PERSON,
-            date=local_date(evidence.approved_at),
+            date=local_date(evidence.approved_at, zone),
         )
     else:
         approval = texts.APPENDIX_NOT_APPROVED.format(status=evidence.status.label)

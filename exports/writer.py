@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -44,13 +44,15 @@ def write_docx(
     draft: bool = False,
     issued: date | None = None,
     appendix: ReviewEvidence | None = None,
+    zone: tzinfo = UTC,
 ) -> bytes:
     """The report as a DOCX file in the official format.
 
     ``draft`` marks every page 征求意见稿 in the header; a report that :func:`needs_draft` is
     always written as a draft. ``issued`` is the date under the organisation's name (left blank
     for the clerk to fill in when None). ``appendix`` adds the review appendix on a page of its
-    own after the report. The same arguments always give the same bytes.
+    own after the report, its dates in ``zone`` (the bot and the CLI pass ``NIANBAO_TZ``). The
+    same arguments always give the same bytes.
     """
     # Stored text may hold characters XML cannot (typed before they were cleaned on entry).
     report = report.model_copy(
@@ -65,7 +67,7 @@ def write_docx(
     writer.set_up_styles()
     writer.write_body(issued)
     if appendix is not None:
-        writer.write_appendix(appendix)
+        writer.write_appendix(appendix, zone)
     writer.write_page_numbers()
     if draft or needs_draft(report):
         writer.write_draft_mark()
@@ -306,13 +308,13 @@ class _Writer:
                 if line.strip():
                     self._paragraph(self.document, texts.STYLE_BODY, line.strip(), typography.BODY)
 
-    def write_appendix(self, evidence: ReviewEvidence) -> None:
+    def write_appendix(self, evidence: ReviewEvidence, zone: tzinfo) -> None:
         styles = {
             LineKind.TITLE: (texts.STYLE_HEADING_1, typography.HEADING_1),
             LineKind.HEADING: (texts.STYLE_HEADING_2, typography.HEADING_2),
             LineKind.BODY: (texts.STYLE_BODY, typography.BODY),
         }
-        for number, line in enumerate(appendix_lines(evidence, self.report.format)):
+        for number, line in enumerate(appendix_lines(evidence, self.report.format, zone)):
             style, font = styles[line.kind]
             paragraph = self._paragraph(self.document, style, line.text, font)
             if number == 0:

@@ -130,19 +130,23 @@ def test_submit_return_with_two_row_comments_fix_resubmit_approve(botapi_server,
     draft = supervisor.bot_messages()[-1].document
     assert draft is not None and "征求意见稿" in header_and_body(draft.content)
 
-    # The supervisor returns it with two comments, each pinned to a row.
+    # The supervisor returns it with two comments on rows: one pinned to the row's 自然人 cell,
+    # one to the whole row.
     supervisor.taps("退回修改")
     supervisor.taps("三、")
     supervisor.taps("一、本年新收申请数量")
+    supervisor.taps("自然人")
     supervisor.says("本年新收申请数与依申请公开台账不一致（台账登记1件），请核对。")
     supervisor.taps("再写一条意见")
     supervisor.taps("三、")
     supervisor.taps("三（一） 予以公开")
+    supervisor.taps("整行")
     supervisor.says("台账中的这1件申请已予以公开，办理结果请一并填写。")
     supervisor.taps("发送退回意见（2条）")
     both.after(supervisor)
     letter = clerk.bot_messages()[-1]
     assert "请按以下2条意见修改" in (letter.text or "")
+    assert "一、本年新收政府信息公开申请数量·自然人" in (letter.text or "")
 
     # One tap lands on each row; the clerk fixes both and hands the report in again.
     clerk.taps("1. 去修改")

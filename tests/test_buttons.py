@@ -73,6 +73,8 @@ EVERY_KIND: list[buttons.Action] = [
     buttons.ReopenReport(BIG),
     buttons.CommentSection(BIG),
     buttons.CommentPlace(BIG),
+    buttons.CommentRow(BIG),
+    buttons.CommentCell(BIG, BIG),
     buttons.SendReturn(BIG),
     buttons.CancelReturn(BIG),
     buttons.OpenComment(BIG),
@@ -95,7 +97,7 @@ def test_every_kind_is_short_ascii_and_decodes_to_itself():
 @pytest.mark.parametrize(
     "data",
     ["", "zz", "a", "a.1", "a.1.zz", "a.x.z", "a.².z", "g.", "g.²", "j.-1", "w.1.2", "o.1e3",
-     "r.", "q.0x1", "i.y", "e.x", "m.1", "x" * 64, "g.1234567890"],
+     "r.", "q.0x1", "i.y", "e.x", "m.1", "x" * 64, "g.1234567890", "rk.1", "rk.1.x", "rq.1.2"],
 )  # fmt: skip
 def test_data_that_no_button_carries_decodes_to_nothing(data):
     assert buttons.decode(data) is None

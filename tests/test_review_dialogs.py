@@ -5,6 +5,7 @@ and every step that does not apply is refused with a clear sentence."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -139,8 +140,20 @@ def test_submit_return_with_two_row_comments_fix_resubmit_and_approve(store, rep
     assert "请选择要提意见的部分" in supervisor.text()
     supervisor.taps("三、")
     supervisor.taps("一、本年新收申请数量")
+    # A row of several cells: one of them may be pinned, or the whole row.
+    assert "这一行共6栏" in supervisor.text()
+    assert [b.label for b in supervisor.buttons()][:7] == [
+        "自然人",
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
+        "整行",
+    ]
+    supervisor.taps("自然人")
     assert (
-        "请写明“收到和处理政府信息公开申请情况：一、本年新收政府信息公开申请数量”需要怎样修改"
+        "请写明“收到和处理政府信息公开申请情况：一、本年新收政府信息公开申请数量·自然人”"
         in supervisor.text()
     )
     supervisor.says("本年新收申请数与依申请公开台账不一致（台账为1件），请核对。")
@@ -151,12 +164,21 @@ def test_submit_return_with_two_row_comments_fix_resubmit_and_approve(store, rep
     supervisor.taps("返回目录")
     supervisor.taps("三、")
     supervisor.taps("三（一） 予以公开")
+    supervisor.taps("整行")
+    assert "请写明“收到和处理政府信息公开申请情况：三（一）予以公开”" in supervisor.text()
     supervisor.says("台账中的1件申请已予以公开，办理结果请一并填写。")
     returned = supervisor.taps("发送退回意见（2条）")
     assert "已退回赣州经开区蟠龙镇人民政府，附2条意见" in text_of(to(returned, None))
     (letter,) = to(returned, CLERK)
     assert "退回了您单位的2024年度报告，请按以下2条意见修改" in letter.text
     assert letter.text.index("本年新收") < letter.text.index("予以公开")
+    assert "1. <b>收到和处理政府信息公开申请情况：一、本年新收政府信息公开申请数量·自然人</b>" in (
+        letter.text
+    )
+    assert [c.place.key for c in store.comments(report_id)] == [
+        "cell:applications.new.natural_person",
+        "row:applications/applications.granted",
+    ]
 
     # The clerk lands on each row with one tap, fixes it, and hands it in again.
     clerk.presses(button_in([letter], "1. 去修改"))
@@ -281,7 +303,7 @@ def test_progress_shows_each_members_review_status_and_how_long_it_waited(store,
     assert "待审核" in line
 
 
-def test_reminders_stop_once_the_report_is_handed_in_and_after_approval(store, report_id):
+def test_reminders_go_to_the_supervisor_once_handed_in_and_stop_after_approval(store, report_id):
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
@@ -299,7 +321,82 @@ def test_reminders_stop_once_the_report_is_handed_in_and_after_approval(store, r
     clerk.command("review")
     clerk.taps("提交上级审核")
     assert store.report_by_id(report_id).status is ReportStatus.DRAFT
-    assert reminded() == []
+    # Waiting for review: the supervisor is reminded instead of the clerk.
+    assert reminded() == [SUPERVISOR]
     press(person(store, SUPERVISOR), ApproveReport(report_id))
     assert store.reminder_recipients(report_id) == []
     assert reminded() == []
+
+
+def test_progress_counts_waiting_days_by_the_calendar_of_the_configured_zone(store, report_id):
+    """Handed in at 23:30 in Shanghai on 9 January, looked at at 07:00 on the 10th: one day
+    there, though only seven and a half hours have passed (and still the same day in UTC)."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from dialogs.office import review_state
+
+    store.submit(report_id, person_id=CLERK)
+    (member,) = store.review_overview(
+        store.organisation(store.report_by_id(report_id).organisation_id).parent_id,
+        2024,
+        datetime.now(UTC),
+    )
+    member = replace(member, since=datetime(2025, 1, 9, 15, 30, tzinfo=UTC))
+    now = datetime(2025, 1, 9, 23, 0, tzinfo=UTC)
+    assert review_state(member, now, ZoneInfo("Asia/Shanghai")) == "；待审核1天"
+    assert review_state(member, now, UTC) == "；待审核（今天）"
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "Europe/Berlin"])
+def test_the_clerk_reads_the_hand_in_time_in_the_configured_zone(store, report_id, zone):
+    from zoneinfo import ZoneInfo
+
+    clerk = Clerk(make_engine(store, today=lambda: TODAY, zone=ZoneInfo(zone)), CLERK)
+    clerk.command("review")
+    clerk.taps("提交上级审核")
+    clerk.command("review")
+    since = store.review(report_id).since
+    assert since is not None
+    local = since.astimezone(ZoneInfo(zone))
+    assert f"报告已于{local.month}月{local.day}日 {local:%H:%M}提交上级审核" in clerk.text()
+
+
+def test_a_comment_pinned_to_one_cell_is_answered_only_when_that_cell_changes(store, report_id):
+    clerk, supervisor = person(store, CLERK), person(store, SUPERVISOR)
+    clerk.command("review")
+    handed = clerk.taps("提交上级审核")
+    supervisor.presses(button_in(to(handed, SUPERVISOR), "退回修改"))
+    supervisor.taps("三、")
+    supervisor.taps("一、本年新收申请数量")
+    supervisor.taps("商业企业")
+    supervisor.says("商业企业的申请台账记有1件，这里填的是0，请核对。")
+    (letter,) = to(supervisor.taps("发送退回意见（1条）"), CLERK)
+    assert "：一、本年新收政府信息公开申请数量·商业企业</b>" in letter.text
+    go = button_in([letter], "1. 去修改")
+    assert go.label == "1. 去修改：一、本年新收申请数量·商业企业"
+
+    clerk.presses(go)
+    assert "一、本年新收政府信息公开申请数量" in clerk.question()
+    clerk.says("1 0 0 0 0 0")  # another cell of the row changed: still open
+    (comment,) = store.comments(report_id)
+    assert comment.answered_at is None
+    clerk.presses(go)
+    clerk.says("1 1 0 0 0 0")
+    (comment,) = store.comments(report_id)
+    assert comment.answered_at is not None and comment.answered_by == CLERK
+
+
+def test_a_cell_is_named_by_its_row_code_and_column_as_the_format_declares_them():
+    from dialogs.review_flow import comment_label
+    from report.review import Place
+
+    assert (
+        comment_label(CURRENT, Place.cell("applications.refused.internal_affairs.natural_person"))
+        == "收到和处理政府信息公开申请情况：三（三）5 属于三类内部事务信息·自然人"
+    )
+    assert (
+        comment_label(CURRENT, Place.cell("disclosure.rules.issued"))
+        == "主动公开政府信息情况：规章·本年制发件数"
+    )
+    assert comment_label(CURRENT, Place.part("problems")) == "五、存在的主要问题及改进情况"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -29,6 +30,18 @@ db_option = click.option(
     show_default="$NIANBAO_DB or ./nianbao.db",
     help="The SQLite database file.",
 )
+
+
+def configured_zone() -> tzinfo:
+    """The zone dates are shown in (``NIANBAO_TZ``, as the bot reads it)."""
+    from pydantic import ValidationError
+
+    from bot.settings import Settings
+
+    try:
+        return Settings().zone
+    except ValidationError as error:
+        fail(str(error))
 
 
 @contextmanager

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import click
 
-from bot.commands.common import db_option, fail, opened_store
+from bot.commands.common import configured_zone, db_option, fail, opened_store
+from dialogs.review_flow import comment_label
 from exports import write_docx
 from exports.appendix import local_date
 from report.parsing import format_figure
-from report.review import Place, ReviewStatus, marked_draft, place_label
+from report.review import Place, ReviewStatus, marked_draft
 from storage import NewComment, Store, StoredReport
 
 HELP_GROUP = "上级审核：提交审核、退回修改、审核通过、重新打开，查看审核状态。"
@@ -94,14 +95,15 @@ def status(org_name: str, year: int, db_path: Path) -> None:
         stored = _report(store, org_name, year)
         current = store.review(stored.id)
         org = store.organisation(stored.organisation_id)
+        zone = configured_zone()
         click.echo(STATUS_LINE.format(org=org.name, year=year, status=current.status.label))
         if current.since is not None:
             days = (datetime.now(UTC) - current.since).days
-            click.echo(SINCE_LINE.format(date=local_date(current.since), days=days))
+            click.echo(SINCE_LINE.format(date=local_date(current.since, zone), days=days))
         for record in store.review_history(stored.id):
             click.echo(
                 HISTORY_LINE.format(
-                    date=local_date(record.at),
+                    date=local_date(record.at, zone),
                     event=record.event.label,
                     person=_person(store, record.person_id),
                     note=f"（{record.note}）" if record.note else "",
@@ -113,7 +115,7 @@ def status(org_name: str, year: int, db_path: Path) -> None:
                 COMMENT_LINE.format(
                     number=number,
                     state=COMMENT_ANSWERED if comment.answered else COMMENT_OPEN,
-                    place=place_label(fmt, comment.place),
+                    place=comment_label(fmt, comment.place),
                     text=comment.text,
                 )
             )
@@ -223,6 +225,8 @@ def export(org_name: str, year: int, out: Path, appendix: bool, db_path: Path) -
         current = store.review(stored.id)
         draft = marked_draft(current.status, bool(store.supervisors_of(stored.organisation_id)))
         evidence = store.review_evidence(stored.id) if appendix else None
-        data = write_docx(store.load(stored.id), draft=draft, appendix=evidence)
+        data = write_docx(
+            store.load(stored.id), draft=draft, appendix=evidence, zone=configured_zone()
+        )
     out.write_bytes(data)
     click.echo(WRITTEN.format(path=out))

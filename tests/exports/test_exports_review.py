@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from docx import Document
@@ -108,3 +111,16 @@ def test_an_appendix_before_approval_says_so(approved: tuple[Store, int]) -> Non
     store.reopen(report_id, person_id=SUPERVISOR, note="补充说明")
     body = _body(write_docx(store.load(report_id), appendix=store.review_evidence(report_id)))
     assert body[-1] == texts.APPENDIX_NOT_APPROVED.format(status="填报中")
+
+
+def test_the_appendix_dates_are_in_the_configured_zone(approved: tuple[Store, int]) -> None:
+    """Approved at 17:30 UTC on 20 January: the 21st in Shanghai, the 20th in Berlin."""
+    store, report_id = approved
+    evidence = replace(
+        store.review_evidence(report_id), approved_at=datetime(2025, 1, 20, 17, 30, tzinfo=UTC)
+    )
+    report = store.load(report_id)
+    shanghai = _body(write_docx(report, appendix=evidence, zone=ZoneInfo("Asia/Shanghai")))
+    berlin = _body(write_docx(report, appendix=evidence, zone=ZoneInfo("Europe/Berlin")))
+    assert shanghai[-1] == "张科长于2025年1月21日审核通过。"
+    assert berlin[-1] == "张科长于2025年1月20日审核通过。"

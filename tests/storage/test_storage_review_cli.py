@@ -66,13 +66,17 @@ def test_the_whole_review_from_the_terminal(
         "row:applications/applications.new=本年新收申请数与台账不一致。",
         "--comment",
         "part:problems=问题写得太笼统。",
+        "--comment",
+        "cell:applications.new.business=商业企业的申请台账记有1件。",
     )
-    assert "意见2条" in out
+    assert "意见3条" in out
     status = run(runner, db_path, "status")
     assert (
         "已退回" in status and "[待修改] 五、存在的主要问题及改进情况：问题写得太笼统。" in status
     )
-    assert "[待修改] 收到和处理政府信息公开申请情况：一、本年新收政府信息公开申请数量" in status
+    assert "[待修改] 收到和处理政府信息公开申请情况：一、本年新收政府信息公开申请数量：" in status
+    cell = "收到和处理政府信息公开申请情况：一、本年新收政府信息公开申请数量·商业企业"
+    assert f"[待修改] {cell}：商业企业的申请台账记有1件。" in status
 
     with Store(db_path) as store:
         (stored,) = [store.report_by_id(1)]
@@ -86,7 +90,9 @@ def test_the_whole_review_from_the_terminal(
         )
     changes = run(runner, db_path, "changes")
     assert "一、本年新收政府信息公开申请数量·自然人：0 → 1" in changes
-    assert "[已修改] 收到和处理政府信息公开申请情况" in run(runner, db_path, "status")
+    status = run(runner, db_path, "status")
+    assert "[已修改] 收到和处理政府信息公开申请情况：一、本年新收政府信息公开申请数量：" in status
+    assert f"[待修改] {cell}" in status  # another cell of its row changed, not this one
 
     out = run(runner, db_path, "submit", "--person", str(CLERK), code=1)
     assert "提示没有确认" in out  # the narrative still says 依申请公开0条
