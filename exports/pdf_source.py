@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from exports import texts
@@ -21,6 +22,16 @@ from exports.source import Source, SourceParagraph, SourceTable
 MAX_PAGES = 200
 
 log = logging.getLogger(__name__)
+
+#: A table row as pdfplumber's grid has it: None marks a position covered by a merged cell.
+_GridRow = tuple[str | None, ...]
+
+
+@dataclass(frozen=True)
+class _PageTable:
+    """One page's part of a table, its grid kept until the parts are joined."""
+
+    grid: tuple[_GridRow, ...]
 
 
 def _inside(word: dict[str, Any], boxes: list[tuple[float, float, float, float]]) -> bool:
@@ -47,9 +58,7 @@ def _has_columns(table: Any) -> bool:
     return any(sum(1 for cell in row if cell is not None) > 1 for row in table.extract())
 
 
-def _leading_lines(
-    rows: tuple[tuple[str, ...], ...],
-) -> tuple[list[str], tuple[tuple[str, ...], ...]]:
+def _leading_lines(grid: tuple[_GridRow, ...]) -> tuple[list[str], tuple[_GridRow, ...]]:
     """Split off the one-cell rows a table starts with: lines of text boxed like its cells.
 
     In the 洪泽区 reports the boxes behind the narrative's last lines on a page touch the first
@@ -57,13 +66,15 @@ def _leading_lines(
     one-cell heading rows (``第二十条第（一）项``) stay in the table.
     """
     count = 0
-    for row in rows:
-        if len(row) != 1 or row[0].startswith("第二十条"):
+    for row in grid:
+        cells = [cell for cell in row if cell is not None]
+        if len(cells) != 1 or cells[0].startswith("第二十条"):
             break
         count += 1
-    if count == len(rows):
-        return [], rows
-    return [row[0].replace("\n", "") for row in rows[:count]], rows[count:]
+    if count == len(grid):
+        return [], grid
+    lines = [next(c for c in row if c is not None).replace("\n", "") for row in grid[:count]]
+    return lines, grid[count:]
 
 
 def pdf_source(data: bytes) -> Source:
@@ -72,7 +83,7 @@ def pdf_source(data: bytes) -> Source:
 
     if len(data) > MAX_FILE_BYTES:
         raise DocumentRejected(texts.REJECT_TOO_LARGE.format(limit=MAX_FILE_BYTES // MB))
-    items: list[SourceParagraph | SourceTable] = []
+    items: list[SourceParagraph | _PageTable] = []
     chars = 0
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
@@ -82,25 +93,23 @@ def pdf_source(data: bytes) -> Source:
                 chars += len(page.chars)
                 found = [t for t in page.find_tables() if _has_columns(t)]
                 boxes = [t.bbox for t in found]
-                placed: list[tuple[float, SourceParagraph | SourceTable]] = [
+                placed: list[tuple[float, SourceParagraph | _PageTable]] = [
                     (top, SourceParagraph(text)) for top, text in _lines(page, boxes)
                 ]
                 for table in found:
-                    # None marks a grid position covered by a merged cell: a merged cell is
-                    # listed once, as in a DOCX row; "" is a cell printed empty.
-                    rows = tuple(
-                        tuple(cell.strip() for cell in row if cell is not None)
+                    grid = tuple(
+                        tuple(None if cell is None else cell.strip() for cell in row)
                         for row in table.extract()
                         if any((cell or "").strip() for cell in row)
                     )
-                    lead, rows = _leading_lines(rows)
+                    lead, grid = _leading_lines(grid)
                     top = table.bbox[1]
                     placed.extend(
                         (top - (len(lead) - i) * 1e-3, SourceParagraph(line))
                         for i, line in enumerate(lead)
                     )
-                    if rows:
-                        placed.append((top, SourceTable(rows)))
+                    if grid:
+                        placed.append((top, _PageTable(grid)))
                 placed.sort(key=lambda item: item[0])
                 items.extend(item for _, item in placed)
     except DocumentRejected:
@@ -115,13 +124,49 @@ def pdf_source(data: bytes) -> Source:
 
 
 def _merge_split_tables(
-    items: list[SourceParagraph | SourceTable],
+    items: list[SourceParagraph | _PageTable],
 ) -> list[SourceParagraph | SourceTable]:
-    """A table continued on the next page arrives as two tables with nothing between them."""
-    out: list[SourceParagraph | SourceTable] = []
+    """A table continued on the next page arrives as two tables with nothing between them.
+
+    Word and LibreOffice let a row break across a page: the row's first lines close one page
+    (its label cut mid-word, its figures printed) and the rest of its label opens the next
+    page's part, every figure cell empty and the merged label column restarted as an empty
+    cell (the 君山片区 2023 report's PDF, row （六）1.申请人无正当理由逾期不补 | 正、行政机关不再
+    处理…). Such a first row is joined to the row it continues, cell by cell.
+    """
+    joined: list[SourceParagraph | _PageTable] = []
     for item in items:
-        if isinstance(item, SourceTable) and out and isinstance(out[-1], SourceTable):
-            out[-1] = SourceTable(out[-1].rows + item.rows)
+        if isinstance(item, _PageTable) and joined and isinstance(joined[-1], _PageTable):
+            joined[-1] = _PageTable(_join_parts(joined[-1].grid, item.grid))
         else:
-            out.append(item)
-    return out
+            joined.append(item)
+    return [
+        SourceTable(tuple(tuple(c for c in row if c is not None) for row in item.grid))
+        if isinstance(item, _PageTable)
+        else item
+        for item in joined
+    ]
+
+
+def _join_parts(first: tuple[_GridRow, ...], rest: tuple[_GridRow, ...]) -> tuple[_GridRow, ...]:
+    """The two parts of a table, the row broken across the page (if any) made whole again."""
+    last, head = first[-1], rest[0]
+    if len(last) != len(head) or not _continues(last, head):
+        return first + rest
+    whole = tuple(
+        a if not b else (b if a is None else a + b) for a, b in zip(last, head, strict=True)
+    )
+    return (*first[:-1], whole, *rest[1:])
+
+
+def _continues(last: _GridRow, head: _GridRow) -> bool:
+    """True when ``head`` is the rest of ``last``: some label text, every cell under a printed
+    figure of ``last`` empty."""
+    figures = [i for i, cell in enumerate(last) if cell and _is_figure(cell)]
+    if not figures or any(head[i] for i in figures):
+        return False
+    return any(cell and not _is_figure(cell) for cell in head)
+
+
+def _is_figure(cell: str) -> bool:
+    return cell.replace(".", "", 1).replace(",", "").isdigit()
