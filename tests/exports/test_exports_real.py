@@ -930,3 +930,62 @@ def test_pingtan_2020_printed_total_contradicted_by_its_rows(name: str) -> None:
     assert (natural.left.value, natural.right.value) == (20, 26)
     total = errors["column_total.applications.results_total.total"]
     assert (total.left.value, total.right.value) == (21, 27)
+
+
+# --- 平潭 片区管理局 (township-level area administrations, whole pages rebuilt) -------------
+
+
+def _read_form(name: str) -> ReadResult:
+    """Read one form of a corpus report: the file itself, or ``<report>.docx.word.txt`` for
+    Word's 另存为纯文本 of the report's DOCX, built here as Word writes it."""
+    if name.endswith(".docx.word.txt"):
+        docx = (REAL / name.removesuffix(".word.txt")).read_bytes()
+        return read_text(_word_plain_text(docx))
+    return _read(name)
+
+
+def _forms(stem: str, *suffixes: str) -> list[str]:
+    return [f"{stem}.{suffix}" for suffix in suffixes]
+
+
+_EVERY_FORM = ("html", "docx", "pdf", "docx.word.txt")
+
+JUNSHAN_2023_PRINTED = _pingtan_printed(
+    ("0", "0", "0", "0", "0", "11", "0", "0", "0", "0"),
+    {
+        **dict.fromkeys(_PINGTAN_2023_TABLE3, "0 0 0 0 0 0 0"),
+        "new": "2 0 0 0 0 0 2",
+        "granted": "2 0 0 0 0 0 2",
+        "results_total": "2 0 0 0 0 0 2",
+    },
+    " ".join(["0"] * 15),
+)
+
+
+@pytest.mark.parametrize("name", _forms("junshan-2023", *_EVERY_FORM))
+def test_junshan_2023_township_level_run_in_sub_headings(name: str) -> None:
+    result = _read_form(name)
+    assert (result.organisation, result.year, result.format_id) == (
+        "平潭综合实验区君山片区管理局",
+        2023,
+        "current",
+    )
+    assert result.problems == []
+    assert result.figures_complete
+    assert result.report.figures == JUNSHAN_2023_PRINTED
+    _texts_start(
+        result,
+        {
+            "overview.summary": "2023年，我局按照政务公开有关工作要求",
+            "overview.active": "持续深化政务信息公开工作",
+            "overview.requests": "持续优化工作机制",
+            "overview.management": "一是落实工作责任。",
+            "overview.platforms": "一是依托“平潭综合实验区”政府门户网站",
+            "overview.oversight": "一是对政府信息公开工作进行梳理和规范",
+            "problems": "（一）存在的主要问题",
+            "other_matters": "按照《国务院办公厅关于印发〈政府信息公开信息处理费管理办法〉",
+        },
+    )
+    # The closing (office and date) is not part of 六.
+    assert result.report.texts["other_matters"].endswith("本年度没有产生信息公开处理费。")
+    assert check(result.report) == []
