@@ -492,7 +492,9 @@ def _part_heading(text: str, section: Section, current: Part | None) -> tuple[Pa
     its text (``（一）主动公开情况。2024年，我局…``); the office's own words for it
     (``（三）政府信息管理方面。…``, ``（四）平台建设。…``, ``（四）平台载体建设方面。…`` in
     平潭综合实验区's 2021 report, ``(二)政府信息主动公开情况`` with no （一） before it; a
-    heading of two clauses numbered as the part, ``（四）加强平台建设，扩展公开渠道``); an office's own numbered points (``（一）强化思想认识，加强组织保障。``,
+    heading of two clauses numbered as the part, ``（四）加强平台建设，扩展公开渠道``; a run-in
+    heading numbered as the part naming its subject in other words,
+    ``（二）依法依规答复政府信息公开申请。…``); an office's own numbered points (``（一）强化思想认识，加强组织保障。``,
     ``（二）公开形式``, eight of them in some township reports) are text, not headings. A
     heading without an enumerator is only the official title itself."""
     enumerated = split_enumerator(text)
@@ -515,6 +517,8 @@ def _part_heading(text: str, section: Section, current: Part | None) -> tuple[Pa
         if enumerated.level is not Level.SECOND:
             continue
         if head is not None and fuzz.partial_ratio(_core(head), title_key) >= _OWN_WORDS_SIMILARITY:
+            return part, tail
+        if head is not None and enumerated.number == position and _names_part(head, part.id):
             return part, tail
         if (
             enumerated.number == position
@@ -539,6 +543,24 @@ def _clause_similarity(heading: str, title_key: str) -> float:
     wrote two (``（四）加强平台建设，扩展公开渠道`` in 沭阳县发展和改革局's 2023 report)."""
     clauses = [fold(c) for c in re.split(r"[，,；;、]", heading) if fold(c)]
     return max(fuzz.partial_ratio(c, title_key) for c in [fold(heading), *clauses])
+
+
+#: The word that names a part's subject in an office's own run-in heading numbered as the
+#: part: ``（二）依法依规答复政府信息公开申请。…`` (平潭海坛片区管理局 2024) is 依申请公开 although
+#: no wording of the official title is in it. Only with the part's own number, so an office's
+#: own points (``（二）建立健全制度。``) stay text.
+_PART_SUBJECTS = {
+    "overview.active": "主动公开",
+    "overview.requests": "申请",
+    "overview.management": "信息管理",
+    "overview.platforms": "平台",
+    "overview.oversight": "监督",
+}
+
+
+def _names_part(head: str, part_id: str) -> bool:
+    subject = _PART_SUBJECTS.get(part_id)
+    return subject is not None and fold(subject) in head
 
 
 #: Words an office adds to a part's name (``平台载体建设方面``, ``主动公开情况``): compared
