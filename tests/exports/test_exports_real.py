@@ -17,7 +17,15 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from exports import DocumentRejected, ProblemKind, ReadResult, read_document, read_text
+from exports import (
+    DocumentRejected,
+    ProblemKind,
+    ReadResult,
+    read_document,
+    read_docx,
+    read_text,
+    write_docx,
+)
 from report.formats import FORMATS
 from report.rules import Severity, check
 
@@ -989,3 +997,86 @@ def test_junshan_2023_township_level_run_in_sub_headings(name: str) -> None:
     # The closing (office and date) is not part of 六.
     assert result.report.texts["other_matters"].endswith("本年度没有产生信息公开处理费。")
     assert check(result.report) == []
+
+
+_HAITAN_2024_ALL = _pingtan_printed(
+    ("0", "0", "0", "0", "0", "0", "0", "0", "0", "0"),
+    {
+        **dict.fromkeys(_PINGTAN_2023_TABLE3, "0 0 0 0 0 0 0"),
+        "new": "5 1 0 0 0 0 0",
+        "unavailable.not_held": "4 0 0 0 0 0 0",
+        "unavailable.unclear": "1 0 0 0 0 0 0",
+        "other.no_correction": "1 0 0 0 0 0 0",
+        "other.misc": "0 1 0 0 0 0 0",
+        "results_total": "5 1 0 0 0 0 0",
+    },
+    "0 0 1 0 1 0 0 0 0 0 0 0 0 0 0",
+)
+#: The office printed no 规章 row: those three cells are not in the report.
+HAITAN_2024_PRINTED = {k: v for k, v in _HAITAN_2024_ALL.items() if ".rules." not in k}
+
+
+@pytest.mark.parametrize("name", _forms("haitan-2024", *_EVERY_FORM))
+def test_haitan_2024_printed_totals_of_zero_and_a_missing_row(name: str) -> None:
+    result = _read_form(name)
+    assert (result.organisation, result.year, result.format_id) == (
+        "平潭综合实验区海坛片区管理局",
+        2024,
+        "current",
+    )
+    # Every printed figure as printed: the 总计 column printed 0 on every row, never corrected.
+    assert result.report.figures == HAITAN_2024_PRINTED
+    # The row the office left out is named, so the figures are incomplete; the header's typo
+    # 先行有效件数 is read without a word.
+    (missing,) = _problems(result, ProblemKind.FIGURE)
+    assert "规章" in missing
+    assert not result.figures_complete
+    assert _problems(result, ProblemKind.TEXT) == []
+    _texts_start(
+        result,
+        {
+            "overview.summary": "2024年，海坛片区管理局坚持",
+            "overview.active": "着力抓好政策信息等公开发布",
+            "overview.requests": "坚持树牢服务理念、宗旨意识",
+            "overview.management": "一是严格制度执行。",
+            "overview.platforms": "加强政务新媒体运维管理",
+            "overview.oversight": "定期组织专人开展自查评估工作",
+            "problems": "全面审视一年来的工作",
+            "other_matters": "按照《国务院办公厅关于印发<政府信息公开信息处理费管理办法>的通知》国办函",
+        },
+    )
+    # README: the 总计 column is printed 0 on six rows that hold figures, and （七）总计 prints
+    # 5 natural persons where its rows add up to 6. Each printed cell is named, against its
+    # printed parts.
+    errors = {v.key: v for v in check(result.report) if v.severity is Severity.ERROR}
+    assert set(errors) == {
+        *(
+            f"row_total.applications.{row}.total"
+            for row in (
+                "new",
+                "unavailable.not_held",
+                "unavailable.unclear",
+                "other.no_correction",
+                "other.misc",
+                "results_total",
+            )
+        ),
+        "column_total.applications.results_total.natural_person",
+    }
+    natural = errors["column_total.applications.results_total.natural_person"]
+    assert (natural.left.value, natural.right.value) == (5, 6)
+    new_total = errors["row_total.applications.new.total"]
+    assert (new_total.left.value, new_total.right.value) == (0, 6)
+
+
+def test_haitan_2024_round_trips_as_printed_and_flagged() -> None:
+    """Import → export → import keeps every printed figure, the wrong totals included; the
+    export is a marked draft (disputed and unread figures) and is flagged again."""
+    read = _read("haitan-2024.html")
+    exported = read_docx(write_docx(read.report))
+    assert exported.draft
+    figures = exported.report.figures
+    assert {k: figures[k] for k in HAITAN_2024_PRINTED} == HAITAN_2024_PRINTED
+    assert exported.report.texts == read.report.texts
+    flagged = {v.key for v in check(exported.report) if v.severity is Severity.ERROR}
+    assert flagged == {v.key for v in check(read.report) if v.severity is Severity.ERROR}
