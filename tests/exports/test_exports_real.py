@@ -1080,3 +1080,41 @@ def test_haitan_2024_round_trips_as_printed_and_flagged() -> None:
     assert exported.report.texts == read.report.texts
     flagged = {v.key for v in check(exported.report) if v.severity is Severity.ERROR}
     assert flagged == {v.key for v in check(read.report) if v.severity is Severity.ERROR}
+
+
+SUPING_2019_PRINTED = {
+    **{c.id: Decimal(0) for t in FORMATS["legacy"].tables for c in t.cells},
+    "disclosure.other_services.items_change": Decimal(1),
+    "disclosure.procurement.items": Decimal(9),
+    "disclosure.procurement.amount": Decimal(1522000),  # printed 152.2万元
+}
+
+
+@pytest.mark.parametrize("name", _forms("suping-2019", *_EVERY_FORM))
+def test_suping_2019_title_repeated_own_points_and_a_closing_dated_a_year_early(
+    name: str,
+) -> None:
+    result = _read_form(name)
+    # The closing is dated 2019年1月3日 (for 2020): the year is the title's.
+    assert (result.organisation, result.year, result.format_id) == (
+        "平潭综合实验区苏平片区管理局",
+        2019,
+        "legacy",
+    )
+    assert result.report.figures == SUPING_2019_PRINTED
+    assert result.figures_complete
+    # Section 一 in the office's own five points (（一）加强组织领导。…（五）落实监督保障。): the
+    # three official sub-parts are named as not found, all of its text kept in the summary.
+    missing = _problems(result, ProblemKind.TEXT)
+    assert len(missing) == 3 and all("小标题" in p for p in missing)
+    _texts_start(
+        result,
+        {
+            "overview.summary": "（一）加强组织领导。苏平片区高度重视",
+            "problems": "2019年，我局刚刚成立",
+            "other_matters": "无需要说明的其他事项。",
+        },
+    )
+    assert "（五）落实监督保障。" in result.report.texts["overview.summary"]
+    assert "3．强化沟通协调机制" in result.report.texts["problems"]
+    assert check(result.report) == []
