@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,11 +41,26 @@ def _inside(word: dict[str, Any], boxes: list[tuple[float, float, float, float]]
     return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
 
+#: A line that is only the page's number: ``- 5 -``, ``-1-``, ``— 2 —``, ``第 3 页``, ``3/6``.
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-－—–]\s*\d+\s*[-－—–]|第\s*\d+\s*页(?:\s*[,，]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$"
+)
+
+
 def _lines(page: Any, boxes: list[tuple[float, float, float, float]]) -> list[tuple[float, str]]:
-    """The page's text lines outside its tables, with their vertical position."""
+    """The page's text lines outside its tables, with their vertical position.
+
+    A line holding only the page's number (``- 5 -`` at the foot of every page of 淮安市人民
+    政府's 2024 report) is the printer's, not the report's: it is dropped, so a paragraph or a
+    table running on across the page break is read whole.
+    """
     outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
     lines = outside.extract_text_lines(layout=False, strip=True)
-    return [(line["top"], line["text"]) for line in lines if line["text"].strip()]
+    return [
+        (line["top"], line["text"])
+        for line in lines
+        if line["text"].strip() and not _PAGE_NUMBER.match(line["text"])
+    ]
 
 
 def _has_columns(table: Any) -> bool:
