@@ -1118,3 +1118,70 @@ def test_suping_2019_title_repeated_own_points_and_a_closing_dated_a_year_early(
     assert "（五）落实监督保障。" in result.report.texts["overview.summary"]
     assert "3．强化沟通协调机制" in result.report.texts["problems"]
     assert check(result.report) == []
+
+
+# --- 淮安市人民政府 2024 (city government's own report, whole published PDF) ----------------
+
+HUAIAN_2024_PRINTED = _pingtan_printed(
+    ("1", "0", "11", "8", "26", "66", "447228", "3985758", "88283", "96171.6"),
+    {
+        "new": "3001 53 0 0 61 4 3119",
+        "carried_over": "34 0 0 0 0 0 34",
+        "granted": "1288 21 0 0 50 3 1362",
+        "partly_granted": "447 7 0 0 0 0 454",
+        "refused.state_secret": "2 0 0 0 0 0 2",
+        "refused.prohibited_by_law": "30 1 0 0 0 0 31",
+        "refused.three_safeties": "5 0 0 0 0 0 5",
+        "refused.third_party": "6 0 0 0 0 0 6",
+        "refused.internal_affairs": "7 1 0 0 0 0 8",
+        "refused.process_info": "12 0 0 0 0 0 12",
+        "refused.enforcement_files": "9 0 0 0 0 0 9",
+        "refused.inquiry": "105 0 0 0 0 0 105",
+        "unavailable.not_held": "746 12 0 0 10 1 769",
+        "unavailable.needs_creation": "11 0 0 0 0 0 11",
+        "unavailable.unclear": "1 0 0 0 0 0 1",
+        "not_processed.petition": "56 6 0 0 0 0 62",
+        "not_processed.duplicate": "25 0 0 0 0 0 25",
+        "not_processed.publication": "0 0 0 0 0 0 0",
+        "not_processed.excessive": "0 0 0 0 0 0 0",
+        "not_processed.confirmation": "1 0 0 0 0 0 1",
+        "other.no_correction": "67 3 0 0 1 0 71",
+        "other.no_fee": "6 0 0 0 0 0 6",
+        "other.misc": "108 2 0 0 0 0 110",
+        "results_total": "2932 53 0 0 61 4 3050",
+        "carried_forward": "103 0 0 0 0 0 103",
+    },
+    "72 64 178 37 351 13 4 8 1 26 12 1 1 6 20",
+)
+
+
+def test_huaian_2024_city_government_pdf_with_page_numbers() -> None:
+    result = _read("huaian-2024.pdf")
+    assert (result.organisation, result.year, result.format_id) == (
+        "淮安市人民政府",
+        2024,
+        "current",
+    )
+    assert result.problems == []
+    assert result.report.figures == HUAIAN_2024_PRINTED
+    _texts_start(
+        result,
+        {
+            "overview.summary": "2024 年，我市坚持以习近平新时代",
+            "overview.active": "2024 年，市政府网站主动公开各类政",
+            "overview.requests": "定期对政府信息公开申请集中的领",
+            "overview.management": "在政府网站、政务新媒体、政府",
+            "overview.platforms": "进一步优化政务公开专",
+            "overview.oversight": "根据省政务公开年度和",
+            "problems": "对照上级新要求和公众新期待",
+            "other_matters": "2024 年，市政府严格落实《政府信息公开信息处理费管理",
+        },
+    )
+    # The page numbers at the foot of each page (``- 5 -``) are not read into the parts.
+    texts = result.report.texts
+    assert texts["problems"].startswith(
+        "对照上级新要求和公众新期待，还有一些需要加强和改进的\n地方。"
+    )
+    assert texts["other_matters"].endswith("全年收取政府信息公开信息处理费 3940 元。")
+    # The text's counts agree with the tables (受理 3119 件, 答复 3050 件, 行政复议 351 件).
+    assert check(result.report) == []
