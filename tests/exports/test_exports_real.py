@@ -1185,3 +1185,44 @@ def test_huaian_2024_city_government_pdf_with_page_numbers() -> None:
     assert texts["other_matters"].endswith("全年收取政府信息公开信息处理费 3940 元。")
     # The text's counts agree with the tables (受理 3119 件, 答复 3050 件, 行政复议 351 件).
     assert check(result.report) == []
+
+
+SUPING_2021_PRINTED = _pingtan_printed(
+    ("0", "0", "0", "1", "0", "1", "3", "0", "0", "0"),
+    {
+        **dict.fromkeys(_PINGTAN_2023_TABLE3, "0 0 0 0 0 0 0"),
+        "new": "1 0 0 0 0 0 1",
+        "partly_granted": "1 0 0 0 0 0 1",
+        "results_total": "1 0 0 0 0 0 1",
+    },
+    " ".join(["0"] * 15),
+)
+
+
+@pytest.mark.parametrize("name", _forms("suping-2021", *_EVERY_FORM))
+def test_suping_2021_title_without_gongzuo_and_no_sub_headings(name: str) -> None:
+    result = _read_form(name)
+    assert (result.organisation, result.year, result.format_id) == (
+        "平潭综合实验区苏平片区管理局",
+        2021,
+        "current",
+    )
+    assert result.report.figures == SUPING_2021_PRINTED
+    assert result.figures_complete
+    # Section 一 written as 一是…四是 under one lead paragraph: the five official sub-parts are
+    # named as not found, and the whole section is kept in the summary.
+    missing = _problems(result, ProblemKind.TEXT)
+    assert len(missing) == 5 and all("小标题" in p for p in missing)
+    assert result.problems == [p for p in result.problems if p.kind is ProblemKind.TEXT]
+    _texts_start(
+        result,
+        {
+            "overview.summary": "2021年，苏平片区管理局坚持",
+            "problems": "2021年，我局认真按照《条例》要求",
+            "other_matters": "按照《国务院办公厅关于印发<政府信息公开信息处理费管理办法>",
+        },
+    )
+    summary = result.report.texts["overview.summary"]
+    assert "四是加强平台建设。" in summary and "办理依申请公开1件。" in summary
+    # The text's 办理依申请公开1件 agrees with table 3.
+    assert check(result.report) == []
