@@ -33,6 +33,12 @@ _TITLE = re.compile(rf"^(?P<organisation>.*?){_YEAR}年(?:度)?政府信息公�
 _TITLE_YEAR_FIRST = re.compile(
     rf"^{_YEAR}年(?:度)?(?P<organisation>.+?)政府信息公开(?:工作)?(?:年度)?报告$"
 )
+#: The report sent under a letter's title: ``平潭综合实验区苏平片区管理局关于报送2020年度政府信息
+#: 公开工作年度报告的函`` (its body then opens with the addressee, ``区办公室：``).
+_TITLE_LETTER = re.compile(
+    rf"^(?P<organisation>.+?)关于(?:报送|印发|公布|发布)?{_YEAR}年(?:度)?"
+    r"政府信息公开(?:工作)?(?:年度)?报告的(?:函|通知|报告)$"
+)
 _DATE = re.compile(
     r"^(?P<year>[0-9０-９]{4}|[〇零一二三四五六七八九]{4})\s*年\s*"
     r"(?P<month>[0-9０-９]{1,2}|[一二三四五六七八九十]{1,2})\s*月\s*"
@@ -651,7 +657,8 @@ def find_title(paragraphs: list[str]) -> _Title | None:
 
     Offices print the organisation first (``孝感市人民政府办公室`` / ``2020年政府信息公开工作
     年度报告`` on two lines) or the year first (``2021年度石璜镇政府信息公开工作年度报告``, the
-    usual form in some provinces), with or without 工作 and 年度. A saved web page puts the
+    usual form in some provinces), with or without 工作 and 年度, or as the subject of the letter
+    that sends it (``…管理局关于报送2020年度政府信息公开工作年度报告的函``). A saved web page puts the
     site's navigation, breadcrumbs and metadata before it (and often repeats the title split
     over two lines below it): a whole line naming the organisation is preferred to two lines
     joined, and those to a title without one."""
@@ -664,7 +671,9 @@ def find_title(paragraphs: list[str]) -> _Title | None:
         if any(len(part) > _TITLE_LINE for part in parts):
             continue
         joined = compact("".join(parts))
-        match = _TITLE.match(joined) or _TITLE_YEAR_FIRST.match(joined)
+        match = (
+            _TITLE.match(joined) or _TITLE_YEAR_FIRST.match(joined) or _TITLE_LETTER.match(joined)
+        )
         if not match:
             continue
         organisation = match["organisation"] or None
