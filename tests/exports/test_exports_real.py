@@ -1226,3 +1226,46 @@ def test_suping_2021_title_without_gongzuo_and_no_sub_headings(name: str) -> Non
     assert "四是加强平台建设。" in summary and "办理依申请公开1件。" in summary
     # The text's 办理依申请公开1件 agrees with table 3.
     assert check(result.report) == []
+
+
+SUPING_2020_PRINTED = {
+    **{c.id: Decimal(0) for t in FORMATS["legacy"].tables for c in t.cells},
+    "disclosure.other_services.items_last_year": Decimal(1),
+    "disclosure.other_services.items_change": Decimal(1),
+    "disclosure.procurement.items": Decimal(16),
+    "disclosure.procurement.amount": Decimal(1089059),  # printed without a unit
+    **{
+        f"applications.{row}.{column}": Decimal(2)
+        for row in ("new", "granted", "results_total")
+        for column in ("natural_person", "total")
+    },
+}
+
+
+@pytest.mark.parametrize("name", _forms("suping-2020", *_EVERY_FORM))
+def test_suping_2020_a_letters_subject_as_title(name: str) -> None:
+    result = _read_form(name)
+    # 平潭综合实验区苏平片区管理局关于报送2020年度政府信息公开工作年度报告的函, then 区办公室：
+    assert (result.organisation, result.year, result.format_id) == (
+        "平潭综合实验区苏平片区管理局",
+        2020,
+        "legacy",
+    )
+    assert result.problems == []
+    assert result.report.figures == SUPING_2020_PRINTED
+    _texts_start(
+        result,
+        {
+            "overview.summary": "（一）2020年政务公开工作要点落实情况",
+            "overview.active": "2020年我局主动公开信息141条",
+            "overview.requests": "1.受理申请的数量：",
+            "overview.management": "信息公开渠道主要通过中国平潭政务信息公开平台",
+            "problems": "2020年在上级部门的指导下",
+            "other_matters": "暂无",
+        },
+    )
+    # The addressee line is not read into the report's parts.
+    assert all("区办公室：" not in text for text in result.report.texts.values())
+    # （五）落实监督保障情况, a part the 2019–2020 format folds into （三）, stays with it.
+    assert "对每一份政府网站公布的信息进行保密审查" in result.report.texts["overview.management"]
+    assert check(result.report) == []
