@@ -1269,3 +1269,52 @@ def test_suping_2020_a_letters_subject_as_title(name: str) -> None:
     # （五）落实监督保障情况, a part the 2019–2020 format folds into （三）, stays with it.
     assert "对每一份政府网站公布的信息进行保密审查" in result.report.texts["overview.management"]
     assert check(result.report) == []
+
+
+JUNSHAN_2024_PRINTED = _pingtan_printed(
+    ("0", "0", "0", "0", "0", "11", "0", "0", "0", "0"),
+    {
+        **dict.fromkeys(_PINGTAN_2023_TABLE3, "0 0 0 0 0 0 0"),
+        "new": "5 0 0 0 0 0 5",
+        "granted": "1 0 0 0 0 0 1",
+        "partly_granted": "2 0 0 0 0 0 2",
+        "unavailable.not_held": "2 0 0 0 0 0 2",
+        "results_total": "5 0 0 0 0 0 5",
+    },
+    "0 1 0 0 1 0 0 0 0 0 0 0 0 0 0",
+)
+
+
+@pytest.mark.parametrize("name", _forms("junshan-2024", *_EVERY_FORM))
+def test_junshan_2024_row_labels_in_the_offices_words(name: str) -> None:
+    result = _read_form(name)
+    assert (result.organisation, result.year, result.format_id) == (
+        "平潭综合实验区君山片区管理局",
+        2024,
+        "current",
+    )
+    assert result.report.figures == JUNSHAN_2024_PRINTED
+    assert result.figures_complete
+    # Three rows labelled in the office's words (其他法律和行政法规…, 行政机关不再受理…) are read
+    # by similarity, and each is named for the clerk to check.
+    named = _problems(result, ProblemKind.DOCUMENT)
+    assert len(named) == 3 and result.problems == [
+        p for p in result.problems if p.kind is ProblemKind.DOCUMENT
+    ]
+    assert "2.其他法律和行政法规禁止公开" in named[0]
+    assert all("不再受理" in p for p in named[1:])
+    _texts_start(
+        result,
+        {
+            "overview.summary": "2024年，我局认真贯彻落实实验区党工委",
+            "overview.active": "坚持“应公开尽公开”的工作原则",
+            "overview.requests": "严格按照《条例》要求",
+            "overview.management": "一是强化人员配置。",
+            "overview.platforms": "一是充分运营“平潭综合实验区”政府门户网站",
+            "overview.oversight": "一是做好流程监管。",
+            "problems": "2024年，我局不断优化政府信息公开工作机制",
+            "other_matters": "按照《国务院办公厅关于印发〈政府信息公开信息处理费管理办法〉",
+        },
+    )
+    # 受理政府信息公开申请5件 agrees with table 3; 行政复议 结果纠正 1 = 总计 1.
+    assert check(result.report) == []
