@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from exports import texts
@@ -24,8 +24,17 @@ MAX_PAGES = 200
 
 log = logging.getLogger(__name__)
 
+
+@dataclass(frozen=True)
+class _Cell:
+    text: str
+    #: Where the cell stands across the page, to join a row broken over two pages.
+    x0: float
+    x1: float
+
+
 #: A table row as pdfplumber's grid has it: None marks a position covered by a merged cell.
-_GridRow = tuple[str | None, ...]
+_GridRow = tuple[_Cell | None, ...]
 
 
 @dataclass(frozen=True)
@@ -83,13 +92,13 @@ def _leading_lines(grid: tuple[_GridRow, ...]) -> tuple[list[str], tuple[_GridRo
     """
     count = 0
     for row in grid:
-        cells = [cell for cell in row if cell is not None]
+        cells = [cell.text for cell in row if cell is not None]
         if len(cells) != 1 or cells[0].startswith("第二十条"):
             break
         count += 1
     if count == len(grid):
         return [], grid
-    lines = [next(c for c in row if c is not None).replace("\n", "") for row in grid[:count]]
+    lines = [next(c.text for c in row if c is not None).replace("\n", "") for row in grid[:count]]
     return lines, grid[count:]
 
 
@@ -114,9 +123,14 @@ def pdf_source(data: bytes) -> Source:
                 ]
                 for table in found:
                     grid = tuple(
-                        tuple(None if cell is None else cell.strip() for cell in row)
-                        for row in table.extract()
-                        if any((cell or "").strip() for cell in row)
+                        tuple(
+                            None
+                            if text is None or box is None
+                            else _Cell(text.strip(), box[0], box[2])
+                            for text, box in zip(texts, row.cells, strict=True)
+                        )
+                        for texts, row in zip(table.extract(), table.rows, strict=True)
+                        if any((text or "").strip() for text in texts)
                     )
                     lead, grid = _leading_lines(grid)
                     top = table.bbox[1]
@@ -146,9 +160,12 @@ def _merge_split_tables(
 
     Word and LibreOffice let a row break across a page: the row's first lines close one page
     (its label cut mid-word, its figures printed) and the rest of its label opens the next
-    page's part, every figure cell empty and the merged label column restarted as an empty
-    cell (the 君山片区 2023 report's PDF, row （六）1.申请人无正当理由逾期不补 | 正、行政机关不再
-    处理…). Such a first row is joined to the row it continues, cell by cell.
+    page's part, every figure cell empty (the 君山片区 2023 report's PDF, row （六）1.申请人无正当
+    理由逾期不补 | 正、行政机关不再处理…). The two parts' grids may differ (the 海坛片区 2023 PDF
+    finds an extra column on the second page, and restarts the merged 三、本年度办理结果 cell
+    there as ``果``). Such a first row is joined to the row it continues, each piece of text to
+    the cell standing over it; a piece under no cell of that row continues a cell merged from
+    an earlier row and is dropped.
     """
     joined: list[SourceParagraph | _PageTable] = []
     for item in items:
@@ -157,7 +174,7 @@ def _merge_split_tables(
         else:
             joined.append(item)
     return [
-        SourceTable(tuple(tuple(c for c in row if c is not None) for row in item.grid))
+        SourceTable(tuple(tuple(c.text for c in row if c is not None) for row in item.grid))
         if isinstance(item, _PageTable)
         else item
         for item in joined
@@ -167,22 +184,42 @@ def _merge_split_tables(
 def _join_parts(first: tuple[_GridRow, ...], rest: tuple[_GridRow, ...]) -> tuple[_GridRow, ...]:
     """The two parts of a table, the row broken across the page (if any) made whole again."""
     last, head = first[-1], rest[0]
-    if len(last) != len(head) or not _continues(last, head):
+    if not _continues(last, head):
         return first + rest
-    whole = tuple(
-        a if not b else (b if a is None else a + b) for a, b in zip(last, head, strict=True)
-    )
-    return (*first[:-1], whole, *rest[1:])
+    whole = list(last)
+    for piece in head:
+        if piece is None or not piece.text:
+            continue
+        target = _over(whole, piece)
+        if target is not None:
+            cell = whole[target]
+            assert cell is not None
+            whole[target] = replace(cell, text=cell.text + piece.text)
+    return (*first[:-1], tuple(whole), *rest[1:])
+
+
+def _over(row: list[_Cell | None], piece: _Cell) -> int | None:
+    """The cell of ``row`` standing over ``piece`` (its centre within the cell's width)."""
+    centre = (piece.x0 + piece.x1) / 2
+    for index, cell in enumerate(row):
+        if cell is not None and cell.x0 <= centre <= cell.x1:
+            return index
+    return None
 
 
 def _continues(last: _GridRow, head: _GridRow) -> bool:
-    """True when ``head`` is the rest of ``last``: some label text, every cell under a printed
-    figure of ``last`` empty."""
-    figures = [i for i, cell in enumerate(last) if cell and _is_figure(cell)]
-    if not figures or any(head[i] for i in figures):
+    """True when ``head`` is the rest of ``last``: some label text, nothing under a printed
+    figure of ``last``."""
+    figures = [cell for cell in last if cell is not None and _is_figure(cell.text)]
+    if not figures:
         return False
-    return any(cell and not _is_figure(cell) for cell in head)
+    pieces = [cell for cell in head if cell is not None and cell.text]
+    if any(_is_figure(p.text) for p in pieces):
+        return False
+    if any(_over([f], p) is not None for f in figures for p in pieces):
+        return False
+    return bool(pieces)
 
 
-def _is_figure(cell: str) -> bool:
-    return cell.replace(".", "", 1).replace(",", "").isdigit()
+def _is_figure(text: str) -> bool:
+    return text.replace(".", "", 1).replace(",", "").isdigit()
