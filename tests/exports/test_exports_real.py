@@ -1318,3 +1318,44 @@ def test_junshan_2024_row_labels_in_the_offices_words(name: str) -> None:
     )
     # 受理政府信息公开申请5件 agrees with table 3; 行政复议 结果纠正 1 = 总计 1.
     assert check(result.report) == []
+
+
+#: 平潭海坛片区管理局 2023: every printed figure 0; no 规章 row, and the single row （六）其他处理
+#: whose figures go to 3.其他 (its two other sub-rows unread).
+HAITAN_2023_PRINTED = {
+    c.id: Decimal(0)
+    for t in FORMATS["current"].tables
+    for c in t.cells
+    if ".rules." not in c.id
+    and not c.id.startswith(("applications.other.no_correction.", "applications.other.no_fee."))
+}
+
+
+@pytest.mark.parametrize("name", _forms("haitan-2023", *_EVERY_FORM))
+def test_haitan_2023_the_single_other_row_in_a_current_year(name: str) -> None:
+    result = _read_form(name)
+    assert (result.organisation, result.year, result.format_id) == (
+        "平潭综合实验区海坛片区管理局",
+        2023,
+        "current",
+    )
+    assert result.report.figures == HAITAN_2023_PRINTED
+    assert not result.figures_complete
+    missing_row, single_row = _problems(result, ProblemKind.FIGURE)
+    assert "规章" in missing_row
+    assert "（六）其他处理" in single_row
+    assert _problems(result, ProblemKind.TEXT) == []
+    _texts_start(
+        result,
+        {
+            "overview.summary": "2023年，海坛片区管理局深入贯彻落实",
+            "overview.active": "2023年我局不断深化政府信息公开工作",
+            "overview.requests": "规范依申请公开办理工作流程。2023年我局未收到依申请公开事宜。",
+            "overview.management": "一是压紧压实工作责任",
+            "overview.platforms": "不断提升公众服务水平",
+            "overview.oversight": "落实专人定期维护",
+            "problems": "2023年，我局政府信息公开工作扎实推进",
+            "other_matters": "按照《国务院办公厅关于印发<政府信息公开信息处理费管理办法>的通知》国办函",
+        },
+    )
+    assert check(result.report) == []
