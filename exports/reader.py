@@ -33,6 +33,12 @@ _TITLE = re.compile(rf"^(?P<organisation>.*?){_YEAR}年(?:度)?政府信息公�
 _TITLE_YEAR_FIRST = re.compile(
     rf"^{_YEAR}年(?:度)?(?P<organisation>.+?)政府信息公开(?:工作)?(?:年度)?报告$"
 )
+#: The report sent under a letter's title: ``平潭综合实验区苏平片区管理局关于报送2020年度政府信息
+#: 公开工作年度报告的函`` (its body then opens with the addressee, ``区办公室：``).
+_TITLE_LETTER = re.compile(
+    rf"^(?P<organisation>.+?)关于(?:报送|印发|公布|发布)?{_YEAR}年(?:度)?"
+    r"政府信息公开(?:工作)?(?:年度)?报告的(?:函|通知|报告)$"
+)
 _DATE = re.compile(
     r"^(?P<year>[0-9０-９]{4}|[〇零一二三四五六七八九]{4})\s*年\s*"
     r"(?P<month>[0-9０-９]{1,2}|[一二三四五六七八九十]{1,2})\s*月\s*"
@@ -492,7 +498,9 @@ def _part_heading(text: str, section: Section, current: Part | None) -> tuple[Pa
     its text (``（一）主动公开情况。2024年，我局…``); the office's own words for it
     (``（三）政府信息管理方面。…``, ``（四）平台建设。…``, ``（四）平台载体建设方面。…`` in
     平潭综合实验区's 2021 report, ``(二)政府信息主动公开情况`` with no （一） before it; a
-    heading of two clauses numbered as the part, ``（四）加强平台建设，扩展公开渠道``); an office's own numbered points (``（一）强化思想认识，加强组织保障。``,
+    heading of two clauses numbered as the part, ``（四）加强平台建设，扩展公开渠道``; a run-in
+    heading numbered as the part naming its subject in other words,
+    ``（二）依法依规答复政府信息公开申请。…``); an office's own numbered points (``（一）强化思想认识，加强组织保障。``,
     ``（二）公开形式``, eight of them in some township reports) are text, not headings. A
     heading without an enumerator is only the official title itself."""
     enumerated = split_enumerator(text)
@@ -515,6 +523,8 @@ def _part_heading(text: str, section: Section, current: Part | None) -> tuple[Pa
         if enumerated.level is not Level.SECOND:
             continue
         if head is not None and fuzz.partial_ratio(_core(head), title_key) >= _OWN_WORDS_SIMILARITY:
+            return part, tail
+        if head is not None and enumerated.number == position and _names_part(head, part.id):
             return part, tail
         if (
             enumerated.number == position
@@ -539,6 +549,24 @@ def _clause_similarity(heading: str, title_key: str) -> float:
     wrote two (``（四）加强平台建设，扩展公开渠道`` in 沭阳县发展和改革局's 2023 report)."""
     clauses = [fold(c) for c in re.split(r"[，,；;、]", heading) if fold(c)]
     return max(fuzz.partial_ratio(c, title_key) for c in [fold(heading), *clauses])
+
+
+#: The word that names a part's subject in an office's own run-in heading numbered as the
+#: part: ``（二）依法依规答复政府信息公开申请。…`` (平潭海坛片区管理局 2024) is 依申请公开 although
+#: no wording of the official title is in it. Only with the part's own number, so an office's
+#: own points (``（二）建立健全制度。``) stay text.
+_PART_SUBJECTS = {
+    "overview.active": "主动公开",
+    "overview.requests": "申请",
+    "overview.management": "信息管理",
+    "overview.platforms": "平台",
+    "overview.oversight": "监督",
+}
+
+
+def _names_part(head: str, part_id: str) -> bool:
+    subject = _PART_SUBJECTS.get(part_id)
+    return subject is not None and fold(subject) in head
 
 
 #: Words an office adds to a part's name (``平台载体建设方面``, ``主动公开情况``): compared
@@ -629,7 +657,8 @@ def find_title(paragraphs: list[str]) -> _Title | None:
 
     Offices print the organisation first (``孝感市人民政府办公室`` / ``2020年政府信息公开工作
     年度报告`` on two lines) or the year first (``2021年度石璜镇政府信息公开工作年度报告``, the
-    usual form in some provinces), with or without 工作 and 年度. A saved web page puts the
+    usual form in some provinces), with or without 工作 and 年度, or as the subject of the letter
+    that sends it (``…管理局关于报送2020年度政府信息公开工作年度报告的函``). A saved web page puts the
     site's navigation, breadcrumbs and metadata before it (and often repeats the title split
     over two lines below it): a whole line naming the organisation is preferred to two lines
     joined, and those to a title without one."""
@@ -642,7 +671,9 @@ def find_title(paragraphs: list[str]) -> _Title | None:
         if any(len(part) > _TITLE_LINE for part in parts):
             continue
         joined = compact("".join(parts))
-        match = _TITLE.match(joined) or _TITLE_YEAR_FIRST.match(joined)
+        match = (
+            _TITLE.match(joined) or _TITLE_YEAR_FIRST.match(joined) or _TITLE_LETTER.match(joined)
+        )
         if not match:
             continue
         organisation = match["organisation"] or None

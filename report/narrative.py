@@ -5,8 +5,9 @@ Published reports state their key figures in running text: ``共收到政府信�
 ``未收到因政府信息公开申请引起的行政诉讼``. ``WORDINGS`` declares, for each such figure, the key
 words that introduce it, its units, the words that rule a clause out (``人大代表建议12件`` is not
 an application), a sentence that states it is none, and the cells of the tables it must equal.
-``stated_figures`` finds every one in a text: a number with its unit, claimed by the key word
-nearest before it in the same clause (or a key word right after it: ``2件结转下年办理``).
+``stated_figures`` finds every one in a text: a number with its unit, claimed by a key word right
+after it (``2件结转下年办理``, ``收到1件行政复议申请``, ``其中36件已办结``), else by the key word
+nearest before it in the same clause.
 A number and unit is a count only when it stands as one: the unit ends the phrase
 (``申请85件``, ``行政复议1件（已办结）``) or is followed by what the count counts
 (``36件政府信息公开申请``, ``2件结转``). A number and unit followed by another noun or numeral
@@ -29,8 +30,12 @@ _MENTION = re.compile(
 # or the thing counted.
 _COUNT_END = re.compile(
     r"(?:$|[^\u4e00-\u9fff0-9０-９零〇”’」』》]"
-    r"|(?:政府信息公开|信息公开|依申请公开|政府信息)?申请|案件|政府信息|信息|结转|次)"
+    r"|(?:政府信息公开|信息公开|依申请公开|政府信息)?申请|案件|政府信息|信息|结转|次"
+    r"|(?:政府信息公开|信息公开)?行政(?:复议|诉讼)|已?(?:全部|均)?(?:办结|答复))"
 )
+#: What closes a request's handling, so a count after it is a result, not a new application
+#: (``共办结依申请公开36件``).
+_RESULT_WORDS = r"办结|答复|办理完毕|处理完毕"
 _QUOTE_OPEN = "“‘「『《"
 # Everything that counts something other than applications, reviews and lawsuits.
 _OTHER_BUSINESS = r"许可|审批|热线|信访|投诉|建议|提案|留言|咨询|来信|信件|诉求|政务服务"
@@ -50,7 +55,8 @@ class Wording:
     #: Key words before the number (the nearest one in the clause claims it).
     before: re.Pattern[str] | None
     units: str = "件"
-    #: Key words right after the unit (``2件结转下年办理``).
+    #: Key words right after the unit (``2件结转下年办理``, ``收到1件行政复议申请``,
+    #: ``其中36件已办结``); they name the count before any key word before it.
     after: re.Pattern[str] | None = None
     #: Words the clause must hold, and words that rule it out.
     needs: re.Pattern[str] | None = None
@@ -80,7 +86,7 @@ WORDINGS: tuple[Wording, ...] = (
         NEW,
         _re(r"依申请公开(?:政府信息)?(?:申请)?"),
         units="件条",
-        excludes=_re(_OTHER_BUSINESS + r"|复议|诉讼"),
+        excludes=_re(_OTHER_BUSINESS + r"|复议|诉讼|" + _RESULT_WORDS),
     ),
     Wording(
         "no_applications",
@@ -93,7 +99,8 @@ WORDINGS: tuple[Wording, ...] = (
         "results",
         "办结件数",
         ("applications.results_total.total",),
-        _re(r"办结|答复|办理完毕|处理完毕"),
+        _re(_RESULT_WORDS),
+        after=_re(r"^已?(?:全部|均)?(?:办结|答复)"),
         excludes=_re(_OTHER_BUSINESS + r"|复议|诉讼"),
     ),
     Wording(
@@ -117,6 +124,7 @@ WORDINGS: tuple[Wording, ...] = (
         ("review.total",),
         _re(r"行政复议"),
         units="件起个",
+        after=_re(r"^(?:政府信息公开|信息公开)?行政复议"),
         none=_re(r"(?:未|没有)(?:收到|发生|产生|出现|被申请|被提起|提起)[^，。；]{0,30}?行政复议"),
     ),
     Wording(
@@ -125,6 +133,7 @@ WORDINGS: tuple[Wording, ...] = (
         ("litigation_direct.total", "litigation_after_review.total"),
         _re(r"行政诉讼"),
         units="件起个",
+        after=_re(r"^(?:政府信息公开|信息公开)?行政诉讼"),
         none=_re(r"(?:未|没有)(?:收到|发生|产生|出现|被提起|提起)[^，。；]{0,30}?行政诉讼"),
     ),
     Wording(
@@ -161,7 +170,9 @@ def _number(text: str) -> Decimal | None:
 
 
 def _claim(prefix: str, suffix: str, clause: str, unit: str) -> Wording | None:
-    """The wording whose key word sits nearest before the number (or right after it)."""
+    """The wording whose key word sits right after the number, else the one whose key word sits
+    nearest before it (``收到1件行政复议申请`` is a review, although 收到 introduces
+    applications)."""
     best: tuple[int, Wording] | None = None
     for wording in WORDINGS:
         if unit not in wording.units or wording.before is None:
@@ -171,8 +182,8 @@ def _claim(prefix: str, suffix: str, clause: str, unit: str) -> Wording | None:
         if wording.excludes is not None and wording.excludes.search(prefix):
             continue
         distance: int | None = None
-        if wording.after is not None and wording.after.search(suffix):
-            distance = 0
+        if wording.after is not None and wording.after.search(suffix.lstrip()):
+            distance = -1
         else:
             found = list(wording.before.finditer(prefix))
             if found:

@@ -75,6 +75,21 @@ def test_a_count_may_be_followed_by_what_it_counts(sentence, expected):
     assert {s.wording.id: s.value for s in stated_figures(sentence)} == expected
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # The key word after the count names it, before 收到 that introduces applications.
+        ("全年收到1件行政复议申请。", {"review": Decimal(1)}),
+        ("发生1起政府信息公开行政诉讼。", {"litigation": Decimal(1)}),
+        ("共收到申请5件，其中3件已办结。", {"applications": Decimal(5), "results": Decimal(3)}),
+        # 办结 before 依申请公开: a result, not a new application.
+        ("共办结依申请公开36件。", {"results": Decimal(36)}),
+    ],
+)
+def test_a_key_word_after_the_count_names_it(sentence, expected):
+    assert {s.wording.id: s.value for s in stated_figures(sentence)} == expected
+
+
 def _district(text: str, part: str = "overview.requests") -> Report:
     # 66 received, 0 carried over; results 64, carried forward 4: the balance holds.
     figures = {

@@ -17,7 +17,15 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from exports import DocumentRejected, ProblemKind, ReadResult, read_document, read_text
+from exports import (
+    DocumentRejected,
+    ProblemKind,
+    ReadResult,
+    read_document,
+    read_docx,
+    read_text,
+    write_docx,
+)
 from report.formats import FORMATS
 from report.rules import Severity, check
 
@@ -930,3 +938,424 @@ def test_pingtan_2020_printed_total_contradicted_by_its_rows(name: str) -> None:
     assert (natural.left.value, natural.right.value) == (20, 26)
     total = errors["column_total.applications.results_total.total"]
     assert (total.left.value, total.right.value) == (21, 27)
+
+
+# --- 平潭 片区管理局 (township-level area administrations, whole pages rebuilt) -------------
+
+
+def _read_form(name: str) -> ReadResult:
+    """Read one form of a corpus report: the file itself, or ``<report>.docx.word.txt`` for
+    Word's 另存为纯文本 of the report's DOCX, built here as Word writes it."""
+    if name.endswith(".docx.word.txt"):
+        docx = (REAL / name.removesuffix(".word.txt")).read_bytes()
+        return read_text(_word_plain_text(docx))
+    return _read(name)
+
+
+def _forms(stem: str, *suffixes: str) -> list[str]:
+    return [f"{stem}.{suffix}" for suffix in suffixes]
+
+
+_EVERY_FORM = ("html", "docx", "pdf", "docx.word.txt")
+
+JUNSHAN_2023_PRINTED = _pingtan_printed(
+    ("0", "0", "0", "0", "0", "11", "0", "0", "0", "0"),
+    {
+        **dict.fromkeys(_PINGTAN_2023_TABLE3, "0 0 0 0 0 0 0"),
+        "new": "2 0 0 0 0 0 2",
+        "granted": "2 0 0 0 0 0 2",
+        "results_total": "2 0 0 0 0 0 2",
+    },
+    " ".join(["0"] * 15),
+)
+
+
+@pytest.mark.parametrize("name", _forms("junshan-2023", *_EVERY_FORM))
+def test_junshan_2023_township_level_run_in_sub_headings(name: str) -> None:
+    result = _read_form(name)
+    assert (result.organisation, result.year, result.format_id) == (
+        "平潭综合实验区君山片区管理局",
+        2023,
+        "current",
+    )
+    assert result.problems == []
+    assert result.figures_complete
+    assert result.report.figures == JUNSHAN_2023_PRINTED
+    _texts_start(
+        result,
+        {
+            "overview.summary": "2023年，我局按照政务公开有关工作要求",
+            "overview.active": "持续深化政务信息公开工作",
+            "overview.requests": "持续优化工作机制",
+            "overview.management": "一是落实工作责任。",
+            "overview.platforms": "一是依托“平潭综合实验区”政府门户网站",
+            "overview.oversight": "一是对政府信息公开工作进行梳理和规范",
+            "problems": "（一）存在的主要问题",
+            "other_matters": "按照《国务院办公厅关于印发〈政府信息公开信息处理费管理办法〉",
+        },
+    )
+    # The closing (office and date) is not part of 六.
+    assert result.report.texts["other_matters"].endswith("本年度没有产生信息公开处理费。")
+    assert check(result.report) == []
+
+
+_HAITAN_2024_ALL = _pingtan_printed(
+    ("0", "0", "0", "0", "0", "0", "0", "0", "0", "0"),
+    {
+        **dict.fromkeys(_PINGTAN_2023_TABLE3, "0 0 0 0 0 0 0"),
+        "new": "5 1 0 0 0 0 0",
+        "unavailable.not_held": "4 0 0 0 0 0 0",
+        "unavailable.unclear": "1 0 0 0 0 0 0",
+        "other.no_correction": "1 0 0 0 0 0 0",
+        "other.misc": "0 1 0 0 0 0 0",
+        "results_total": "5 1 0 0 0 0 0",
+    },
+    "0 0 1 0 1 0 0 0 0 0 0 0 0 0 0",
+)
+#: The office printed no 规章 row: those three cells are not in the report.
+HAITAN_2024_PRINTED = {k: v for k, v in _HAITAN_2024_ALL.items() if ".rules." not in k}
+
+
+@pytest.mark.parametrize("name", _forms("haitan-2024", *_EVERY_FORM))
+def test_haitan_2024_printed_totals_of_zero_and_a_missing_row(name: str) -> None:
+    result = _read_form(name)
+    assert (result.organisation, result.year, result.format_id) == (
+        "平潭综合实验区海坛片区管理局",
+        2024,
+        "current",
+    )
+    # Every printed figure as printed: the 总计 column printed 0 on every row, never corrected.
+    assert result.report.figures == HAITAN_2024_PRINTED
+    # The row the office left out is named, so the figures are incomplete; the header's typo
+    # 先行有效件数 is read without a word.
+    (missing,) = _problems(result, ProblemKind.FIGURE)
+    assert "规章" in missing
+    assert not result.figures_complete
+    assert _problems(result, ProblemKind.TEXT) == []
+    _texts_start(
+        result,
+        {
+            "overview.summary": "2024年，海坛片区管理局坚持",
+            "overview.active": "着力抓好政策信息等公开发布",
+            "overview.requests": "坚持树牢服务理念、宗旨意识",
+            "overview.management": "一是严格制度执行。",
+            "overview.platforms": "加强政务新媒体运维管理",
+            "overview.oversight": "定期组织专人开展自查评估工作",
+            "problems": "全面审视一年来的工作",
+            "other_matters": "按照《国务院办公厅关于印发<政府信息公开信息处理费管理办法>的通知》国办函",
+        },
+    )
+    # README: the 总计 column is printed 0 on six rows that hold figures, and （七）总计 prints
+    # 5 natural persons where its rows add up to 6. Each printed cell is named, against its
+    # printed parts.
+    errors = {v.key: v for v in check(result.report) if v.severity is Severity.ERROR}
+    assert set(errors) == {
+        *(
+            f"row_total.applications.{row}.total"
+            for row in (
+                "new",
+                "unavailable.not_held",
+                "unavailable.unclear",
+                "other.no_correction",
+                "other.misc",
+                "results_total",
+            )
+        ),
+        "column_total.applications.results_total.natural_person",
+    }
+    natural = errors["column_total.applications.results_total.natural_person"]
+    assert (natural.left.value, natural.right.value) == (5, 6)
+    new_total = errors["row_total.applications.new.total"]
+    assert (new_total.left.value, new_total.right.value) == (0, 6)
+
+
+def test_haitan_2024_round_trips_as_printed_and_flagged() -> None:
+    """Import → export → import keeps every printed figure, the wrong totals included; the
+    export is a marked draft (disputed and unread figures) and is flagged again."""
+    read = _read("haitan-2024.html")
+    exported = read_docx(write_docx(read.report))
+    assert exported.draft
+    figures = exported.report.figures
+    assert {k: figures[k] for k in HAITAN_2024_PRINTED} == HAITAN_2024_PRINTED
+    assert exported.report.texts == read.report.texts
+    flagged = {v.key for v in check(exported.report) if v.severity is Severity.ERROR}
+    assert flagged == {v.key for v in check(read.report) if v.severity is Severity.ERROR}
+
+
+SUPING_2019_PRINTED = {
+    **{c.id: Decimal(0) for t in FORMATS["legacy"].tables for c in t.cells},
+    "disclosure.other_services.items_change": Decimal(1),
+    "disclosure.procurement.items": Decimal(9),
+    "disclosure.procurement.amount": Decimal(1522000),  # printed 152.2万元
+}
+
+
+@pytest.mark.parametrize("name", _forms("suping-2019", *_EVERY_FORM))
+def test_suping_2019_title_repeated_own_points_and_a_closing_dated_a_year_early(
+    name: str,
+) -> None:
+    result = _read_form(name)
+    # The closing is dated 2019年1月3日 (for 2020): the year is the title's.
+    assert (result.organisation, result.year, result.format_id) == (
+        "平潭综合实验区苏平片区管理局",
+        2019,
+        "legacy",
+    )
+    assert result.report.figures == SUPING_2019_PRINTED
+    assert result.figures_complete
+    # Section 一 in the office's own five points (（一）加强组织领导。…（五）落实监督保障。): the
+    # three official sub-parts are named as not found, all of its text kept in the summary.
+    missing = _problems(result, ProblemKind.TEXT)
+    assert len(missing) == 3 and all("小标题" in p for p in missing)
+    _texts_start(
+        result,
+        {
+            "overview.summary": "（一）加强组织领导。苏平片区高度重视",
+            "problems": "2019年，我局刚刚成立",
+            "other_matters": "无需要说明的其他事项。",
+        },
+    )
+    assert "（五）落实监督保障。" in result.report.texts["overview.summary"]
+    assert "3．强化沟通协调机制" in result.report.texts["problems"]
+    assert check(result.report) == []
+
+
+# --- 淮安市人民政府 2024 (city government's own report, whole published PDF) ----------------
+
+HUAIAN_2024_PRINTED = _pingtan_printed(
+    ("1", "0", "11", "8", "26", "66", "447228", "3985758", "88283", "96171.6"),
+    {
+        "new": "3001 53 0 0 61 4 3119",
+        "carried_over": "34 0 0 0 0 0 34",
+        "granted": "1288 21 0 0 50 3 1362",
+        "partly_granted": "447 7 0 0 0 0 454",
+        "refused.state_secret": "2 0 0 0 0 0 2",
+        "refused.prohibited_by_law": "30 1 0 0 0 0 31",
+        "refused.three_safeties": "5 0 0 0 0 0 5",
+        "refused.third_party": "6 0 0 0 0 0 6",
+        "refused.internal_affairs": "7 1 0 0 0 0 8",
+        "refused.process_info": "12 0 0 0 0 0 12",
+        "refused.enforcement_files": "9 0 0 0 0 0 9",
+        "refused.inquiry": "105 0 0 0 0 0 105",
+        "unavailable.not_held": "746 12 0 0 10 1 769",
+        "unavailable.needs_creation": "11 0 0 0 0 0 11",
+        "unavailable.unclear": "1 0 0 0 0 0 1",
+        "not_processed.petition": "56 6 0 0 0 0 62",
+        "not_processed.duplicate": "25 0 0 0 0 0 25",
+        "not_processed.publication": "0 0 0 0 0 0 0",
+        "not_processed.excessive": "0 0 0 0 0 0 0",
+        "not_processed.confirmation": "1 0 0 0 0 0 1",
+        "other.no_correction": "67 3 0 0 1 0 71",
+        "other.no_fee": "6 0 0 0 0 0 6",
+        "other.misc": "108 2 0 0 0 0 110",
+        "results_total": "2932 53 0 0 61 4 3050",
+        "carried_forward": "103 0 0 0 0 0 103",
+    },
+    "72 64 178 37 351 13 4 8 1 26 12 1 1 6 20",
+)
+
+
+def test_huaian_2024_city_government_pdf_with_page_numbers() -> None:
+    result = _read("huaian-2024.pdf")
+    assert (result.organisation, result.year, result.format_id) == (
+        "淮安市人民政府",
+        2024,
+        "current",
+    )
+    assert result.problems == []
+    assert result.report.figures == HUAIAN_2024_PRINTED
+    _texts_start(
+        result,
+        {
+            "overview.summary": "2024 年，我市坚持以习近平新时代",
+            "overview.active": "2024 年，市政府网站主动公开各类政",
+            "overview.requests": "定期对政府信息公开申请集中的领",
+            "overview.management": "在政府网站、政务新媒体、政府",
+            "overview.platforms": "进一步优化政务公开专",
+            "overview.oversight": "根据省政务公开年度和",
+            "problems": "对照上级新要求和公众新期待",
+            "other_matters": "2024 年，市政府严格落实《政府信息公开信息处理费管理",
+        },
+    )
+    # The page numbers at the foot of each page (``- 5 -``) are not read into the parts.
+    texts = result.report.texts
+    assert texts["problems"].startswith(
+        "对照上级新要求和公众新期待，还有一些需要加强和改进的\n地方。"
+    )
+    assert texts["other_matters"].endswith("全年收取政府信息公开信息处理费 3940 元。")
+    # The text's counts agree with the tables (受理 3119 件, 答复 3050 件, 行政复议 351 件).
+    assert check(result.report) == []
+
+
+SUPING_2021_PRINTED = _pingtan_printed(
+    ("0", "0", "0", "1", "0", "1", "3", "0", "0", "0"),
+    {
+        **dict.fromkeys(_PINGTAN_2023_TABLE3, "0 0 0 0 0 0 0"),
+        "new": "1 0 0 0 0 0 1",
+        "partly_granted": "1 0 0 0 0 0 1",
+        "results_total": "1 0 0 0 0 0 1",
+    },
+    " ".join(["0"] * 15),
+)
+
+
+@pytest.mark.parametrize("name", _forms("suping-2021", *_EVERY_FORM))
+def test_suping_2021_title_without_gongzuo_and_no_sub_headings(name: str) -> None:
+    result = _read_form(name)
+    assert (result.organisation, result.year, result.format_id) == (
+        "平潭综合实验区苏平片区管理局",
+        2021,
+        "current",
+    )
+    assert result.report.figures == SUPING_2021_PRINTED
+    assert result.figures_complete
+    # Section 一 written as 一是…四是 under one lead paragraph: the five official sub-parts are
+    # named as not found, and the whole section is kept in the summary.
+    missing = _problems(result, ProblemKind.TEXT)
+    assert len(missing) == 5 and all("小标题" in p for p in missing)
+    assert result.problems == [p for p in result.problems if p.kind is ProblemKind.TEXT]
+    _texts_start(
+        result,
+        {
+            "overview.summary": "2021年，苏平片区管理局坚持",
+            "problems": "2021年，我局认真按照《条例》要求",
+            "other_matters": "按照《国务院办公厅关于印发<政府信息公开信息处理费管理办法>",
+        },
+    )
+    summary = result.report.texts["overview.summary"]
+    assert "四是加强平台建设。" in summary and "办理依申请公开1件。" in summary
+    # The text's 办理依申请公开1件 agrees with table 3.
+    assert check(result.report) == []
+
+
+SUPING_2020_PRINTED = {
+    **{c.id: Decimal(0) for t in FORMATS["legacy"].tables for c in t.cells},
+    "disclosure.other_services.items_last_year": Decimal(1),
+    "disclosure.other_services.items_change": Decimal(1),
+    "disclosure.procurement.items": Decimal(16),
+    "disclosure.procurement.amount": Decimal(1089059),  # printed without a unit
+    **{
+        f"applications.{row}.{column}": Decimal(2)
+        for row in ("new", "granted", "results_total")
+        for column in ("natural_person", "total")
+    },
+}
+
+
+@pytest.mark.parametrize("name", _forms("suping-2020", *_EVERY_FORM))
+def test_suping_2020_a_letters_subject_as_title(name: str) -> None:
+    result = _read_form(name)
+    # 平潭综合实验区苏平片区管理局关于报送2020年度政府信息公开工作年度报告的函, then 区办公室：
+    assert (result.organisation, result.year, result.format_id) == (
+        "平潭综合实验区苏平片区管理局",
+        2020,
+        "legacy",
+    )
+    assert result.problems == []
+    assert result.report.figures == SUPING_2020_PRINTED
+    _texts_start(
+        result,
+        {
+            "overview.summary": "（一）2020年政务公开工作要点落实情况",
+            "overview.active": "2020年我局主动公开信息141条",
+            "overview.requests": "1.受理申请的数量：",
+            "overview.management": "信息公开渠道主要通过中国平潭政务信息公开平台",
+            "problems": "2020年在上级部门的指导下",
+            "other_matters": "暂无",
+        },
+    )
+    # The addressee line is not read into the report's parts.
+    assert all("区办公室：" not in text for text in result.report.texts.values())
+    # （五）落实监督保障情况, a part the 2019–2020 format folds into （三）, stays with it.
+    assert "对每一份政府网站公布的信息进行保密审查" in result.report.texts["overview.management"]
+    assert check(result.report) == []
+
+
+JUNSHAN_2024_PRINTED = _pingtan_printed(
+    ("0", "0", "0", "0", "0", "11", "0", "0", "0", "0"),
+    {
+        **dict.fromkeys(_PINGTAN_2023_TABLE3, "0 0 0 0 0 0 0"),
+        "new": "5 0 0 0 0 0 5",
+        "granted": "1 0 0 0 0 0 1",
+        "partly_granted": "2 0 0 0 0 0 2",
+        "unavailable.not_held": "2 0 0 0 0 0 2",
+        "results_total": "5 0 0 0 0 0 5",
+    },
+    "0 1 0 0 1 0 0 0 0 0 0 0 0 0 0",
+)
+
+
+@pytest.mark.parametrize("name", _forms("junshan-2024", *_EVERY_FORM))
+def test_junshan_2024_row_labels_in_the_offices_words(name: str) -> None:
+    result = _read_form(name)
+    assert (result.organisation, result.year, result.format_id) == (
+        "平潭综合实验区君山片区管理局",
+        2024,
+        "current",
+    )
+    assert result.report.figures == JUNSHAN_2024_PRINTED
+    assert result.figures_complete
+    # Three rows labelled in the office's words (其他法律和行政法规…, 行政机关不再受理…) are read
+    # by similarity, and each is named for the clerk to check.
+    named = _problems(result, ProblemKind.DOCUMENT)
+    assert len(named) == 3 and result.problems == [
+        p for p in result.problems if p.kind is ProblemKind.DOCUMENT
+    ]
+    assert "2.其他法律和行政法规禁止公开" in named[0]
+    assert all("不再受理" in p for p in named[1:])
+    _texts_start(
+        result,
+        {
+            "overview.summary": "2024年，我局认真贯彻落实实验区党工委",
+            "overview.active": "坚持“应公开尽公开”的工作原则",
+            "overview.requests": "严格按照《条例》要求",
+            "overview.management": "一是强化人员配置。",
+            "overview.platforms": "一是充分运营“平潭综合实验区”政府门户网站",
+            "overview.oversight": "一是做好流程监管。",
+            "problems": "2024年，我局不断优化政府信息公开工作机制",
+            "other_matters": "按照《国务院办公厅关于印发〈政府信息公开信息处理费管理办法〉",
+        },
+    )
+    # 受理政府信息公开申请5件 agrees with table 3; 行政复议 结果纠正 1 = 总计 1.
+    assert check(result.report) == []
+
+
+#: 平潭海坛片区管理局 2023: every printed figure 0; no 规章 row, and the single row （六）其他处理
+#: whose figures go to 3.其他 (its two other sub-rows unread).
+HAITAN_2023_PRINTED = {
+    c.id: Decimal(0)
+    for t in FORMATS["current"].tables
+    for c in t.cells
+    if ".rules." not in c.id
+    and not c.id.startswith(("applications.other.no_correction.", "applications.other.no_fee."))
+}
+
+
+@pytest.mark.parametrize("name", _forms("haitan-2023", *_EVERY_FORM))
+def test_haitan_2023_the_single_other_row_in_a_current_year(name: str) -> None:
+    result = _read_form(name)
+    assert (result.organisation, result.year, result.format_id) == (
+        "平潭综合实验区海坛片区管理局",
+        2023,
+        "current",
+    )
+    assert result.report.figures == HAITAN_2023_PRINTED
+    assert not result.figures_complete
+    missing_row, single_row = _problems(result, ProblemKind.FIGURE)
+    assert "规章" in missing_row
+    assert "（六）其他处理" in single_row
+    assert _problems(result, ProblemKind.TEXT) == []
+    _texts_start(
+        result,
+        {
+            "overview.summary": "2023年，海坛片区管理局深入贯彻落实",
+            "overview.active": "2023年我局不断深化政府信息公开工作",
+            "overview.requests": "规范依申请公开办理工作流程。2023年我局未收到依申请公开事宜。",
+            "overview.management": "一是压紧压实工作责任",
+            "overview.platforms": "不断提升公众服务水平",
+            "overview.oversight": "落实专人定期维护",
+            "problems": "2023年，我局政府信息公开工作扎实推进",
+            "other_matters": "按照《国务院办公厅关于印发<政府信息公开信息处理费管理办法>的通知》国办函",
+        },
+    )
+    assert check(result.report) == []
