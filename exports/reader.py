@@ -494,7 +494,15 @@ def _part_heading(text: str, section: Section, current: Part | None) -> tuple[Pa
     平潭综合实验区's 2021 report, ``(二)政府信息主动公开情况`` with no （一） before it; a
     heading of two clauses numbered as the part, ``（四）加强平台建设，扩展公开渠道``); an office's own numbered points (``（一）强化思想认识，加强组织保障。``,
     ``（二）公开形式``, eight of them in some township reports) are text, not headings. A
-    heading without an enumerator is only the official title itself."""
+    heading without an enumerator is only the official title itself.
+
+    Department reports (平潭综合实验区's bureaus) also print fewer parts than five, in their
+    own words and numbering: ``（三）政府信息公开平台建设情况`` as the third of three (the
+    official （四）), ``（一）政府信息管理方面`` … ``（三）监督保障信息方面`` (the official （三）
+    to （五）), ``（四）监督保障更有力。…`` after three points of the office's own; or only
+    their own points (``（一）突出抓好财政预决算公开``), which stay text of 总体情况. So a heading
+    must name the part's topic (:func:`_names_topic`), and of the parts it may open, the one
+    it is closest to wins, not the first."""
     enumerated = split_enumerator(text)
     if enumerated.level not in (Level.SECOND, None):
         return None
@@ -503,6 +511,7 @@ def _part_heading(text: str, section: Section, current: Part | None) -> tuple[Pa
     rest = enumerated.rest
     folded = fold(rest)
     head, tail = _run_in(rest)
+    best: tuple[float, Part, str] | None = None
     for position, part in enumerate(titled[start:], start=start + 1):
         assert part.title is not None
         title_key = key(part.title)
@@ -512,18 +521,25 @@ def _part_heading(text: str, section: Section, current: Part | None) -> tuple[Pa
             after = _after_title(rest, len(title_key))
             if after is not None:
                 return part, after
-        if enumerated.level is not Level.SECOND:
+        if enumerated.level is not Level.SECOND or not _names_topic(folded, title_key):
             continue
-        if head is not None and fuzz.partial_ratio(_core(head), title_key) >= _OWN_WORDS_SIMILARITY:
-            return part, tail
+        candidate: tuple[float, Part, str] | None = None
+        if head is not None:
+            similarity = fuzz.partial_ratio(_core(head), title_key)
+            if similarity >= _OWN_WORDS_SIMILARITY:
+                candidate = (similarity, part, tail)
         if (
-            enumerated.number == position
+            candidate is None
+            and enumerated.number == position
             and len(text) <= _SHORT_LINE
             and "。" not in text
-            and _clause_similarity(rest, title_key) >= _NUMBERED_SIMILARITY
         ):
-            return part, ""
-    return None
+            similarity = _clause_similarity(rest, title_key)
+            if similarity >= _NUMBERED_SIMILARITY:
+                candidate = (similarity, part, "")
+        if candidate is not None and (best is None or candidate[0] > best[0]):
+            best = candidate
+    return (best[1], best[2]) if best is not None else None
 
 
 #: How a run-in heading ends: ``（一）主动公开情况。2024年…`` / ``主动公开方面：…``.
@@ -539,6 +555,24 @@ def _clause_similarity(heading: str, title_key: str) -> float:
     wrote two (``（四）加强平台建设，扩展公开渠道`` in 沭阳县发展和改革局's 2023 report)."""
     clauses = [fold(c) for c in re.split(r"[，,；;、]", heading) if fold(c)]
     return max(fuzz.partial_ratio(c, title_key) for c in [fold(heading), *clauses])
+
+
+#: Words every part's name shares (``政府信息公开平台建设``): what is left names its topic.
+_GENERIC_WORDS = ("政府信息", "公开", "情况", "方面", "工作")
+
+
+def _names_topic(heading: str, title_key: str) -> bool:
+    """Whether a heading names the part's topic: two characters in a row of what is left of
+    the title without the generic words (主动, 申请, 管理, 平台, 监督 …). An office's own
+    sub-headings that only sound alike (``（一）突出抓好财政预决算公开`` against 主动公开,
+    ``（三）突出抓好政府采购信息公开`` against 政府信息管理 in 平潭综合实验区财政金融局's 2021
+    report; ``（三）政府信息公开平台建设情况`` against 政府信息管理 in its 2023 report) are not
+    that part."""
+    topic = title_key
+    for word in _GENERIC_WORDS:
+        topic = topic.replace(word, "")
+    pairs = {topic[i : i + 2] for i in range(len(topic) - 1)} or {topic}
+    return any(pair in heading for pair in pairs)
 
 
 #: Words an office adds to a part's name (``平台载体建设方面``, ``主动公开情况``): compared
