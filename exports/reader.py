@@ -534,9 +534,9 @@ def _part_heading(text: str, section: Section, current: Part | None) -> tuple[Pa
             and len(text) <= _SHORT_LINE
             and "。" not in text
         ):
-            similarity = _clause_similarity(rest, title_key)
-            if similarity >= _NUMBERED_SIMILARITY:
-                candidate = (similarity, part, "")
+            # Numbered as the part and naming its topic: the part, however the office put it
+            # (``（三）严格监督审查，落实公开保障`` for the 2019–2020 format's （三）).
+            candidate = (_clause_similarity(rest, title_key), part, "")
         if candidate is not None and (best is None or candidate[0] > best[0]):
             best = candidate
     return (best[1], best[2]) if best is not None else None
@@ -545,9 +545,6 @@ def _part_heading(text: str, section: Section, current: Part | None) -> tuple[Pa
 #: How a run-in heading ends: ``（一）主动公开情况。2024年…`` / ``主动公开方面：…``.
 _RUN_IN = re.compile(r"^(?P<head>[^。：:，,；;]{2,20})[。：:](?P<tail>.*)$", re.S)
 _OWN_WORDS_SIMILARITY = 80
-#: A heading numbered as the official part may use other words, but not other topics
-#: (``（二）公开形式`` in a report whose （二） is not 依申请公开).
-_NUMBERED_SIMILARITY = 60
 
 
 def _clause_similarity(heading: str, title_key: str) -> float:
