@@ -1,4 +1,4 @@
-"""``python -m benchmarks.unseen [first|second|all]``: the reader on reports it was not tuned on.
+"""``python -m benchmarks.unseen [first|second|third|all]``: the reader on reports it was not tuned on.
 
 Reads every report kept in ``tests/data/unseen/`` (README there) in each form a clerk may hold
 (the saved page, the DOCX, Word's 另存为纯文本 of that DOCX) and compares with the values written
@@ -132,7 +132,7 @@ def score(result: ReadResult | None, expected: dict[str, object]) -> Score:
 
 
 def measure(which: str = "all", verbose: bool = False) -> list[str]:
-    """The table of scores for the reports of set ``which`` (first, second or all)."""
+    """The table of scores for the reports of set ``which`` (first, second, third or all)."""
     lines = [
         "| report | form | figures | parts | verdict | title |",
         "|---|---|---:|---:|---|---|",

@@ -3,8 +3,11 @@
 ``<name>.src`` holds the page as the archive's ``page.txt`` prints it, split into the
 office's paragraphs, one per line. Three lines stand for the tables:
 ``@table2 v v v …`` (10 figures), ``@table3`` + 25 lines of 7 figures, ``@table4 v …``
-(15 figures); each figure exactly as printed. ``@label old=new`` lines put the office's own
-label text (typos included) in place of the grid's. The tables' grid (cells and merges) is
+(15 figures); each figure exactly as printed. ``@grid legacy`` (the 2019–2020 format: table 2
+of 22 figures, table 3 of 23 rows) takes the grid from ``grid-legacy.html`` instead, the one of
+``tests/data/real/pingtan-2020.html``. ``@label old=new`` lines put the office's own
+label text (typos included, ``|`` where the office broke the label's line) in place of the
+grid's. The tables' grid (cells and merges) is
 the one pingtan.gov.cn's pages use, kept in ``grid.html``.
 
 Run from the repository root: ``python tests/data/unseen/build.py NAME…``; then
@@ -18,14 +21,17 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-TABLE_SIZES = {"@table2": 10, "@table3": 175, "@table4": 15}
+TABLES = ("@table2", "@table3", "@table4")
 
 
 def build(name: str) -> str:
     """The saved page for report ``name``."""
-    grids = (HERE / "grid.html").read_text(encoding="utf-8").splitlines()
     lines = (HERE / f"{name}.src").read_text(encoding="utf-8").splitlines()
     title, stamp, *body = lines
+    legacy = "@grid legacy" in body
+    body = [ln for ln in body if ln != "@grid legacy"]
+    grid_file = "grid-legacy.html" if legacy else "grid.html"
+    grids = (HERE / grid_file).read_text(encoding="utf-8").splitlines()
     labels = [ln.removeprefix("@label ").split("=", 1) for ln in body if ln.startswith("@label ")]
     body = [ln for ln in body if not ln.startswith("@label ")]
     out = [
@@ -38,16 +44,18 @@ def build(name: str) -> str:
     while i < len(body):
         line = body[i]
         key = line.split(" ", 1)[0]
-        if key in TABLE_SIZES:
+        if key in TABLES:
+            grid = grids[TABLES.index(key)]
+            size = grid.count("{}")
             figures = line.split()[1:]
             if key == "@table3":
-                figures = " ".join(body[i + 1 : i + 26]).split()
-                i += 25
-            if len(figures) != TABLE_SIZES[key]:
-                raise SystemExit(f"{name}: {key} has {len(figures)} figures")
-            grid = grids[list(TABLE_SIZES).index(key)]
+                rows = size // 7
+                figures = " ".join(body[i + 1 : i + 1 + rows]).split()
+                i += rows
+            if len(figures) != size:
+                raise SystemExit(f"{name}: {key} has {len(figures)} figures, not {size}")
             for old, new in labels:
-                grid = grid.replace(f">{old}<", f">{html.escape(new)}<")
+                grid = grid.replace(f">{old}<", f">{html.escape(new).replace('|', '<br/>')}<")
             out.append(grid.format(*(html.escape(f) for f in figures)))
         elif line.strip():
             out.append(f'<p style="text-indent: 2em;">{html.escape(line)}</p>')
