@@ -499,7 +499,9 @@ def _part_heading(text: str, section: Section, current: Part | None) -> tuple[Pa
     Department reports (平潭综合实验区's bureaus) also print fewer parts than five, in their
     own words and numbering: ``（三）政府信息公开平台建设情况`` as the third of three (the
     official （四）), ``（一）政府信息管理方面`` … ``（三）监督保障信息方面`` (the official （三）
-    to （五）), ``（四）监督保障更有力。…`` after three points of the office's own; or only
+    to （五）), ``（四）监督保障更有力。…`` after three points of the office's own,
+    ``（三）严格监督审查，落实公开保障`` for the 2019–2020 format's long （三）政府信息管理、
+    平台建设、监督保障情况 (numbered as the part and naming its topic: the part); or only
     their own points (``（一）突出抓好财政预决算公开``), which stay text of 总体情况. So a heading
     must name the part's topic (:func:`_names_topic`), and of the parts it may open, the one
     it is closest to wins, not the first."""
