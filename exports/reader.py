@@ -502,7 +502,17 @@ def _part_heading(text: str, section: Section, current: Part | None) -> tuple[Pa
     heading numbered as the part naming its subject in other words,
     ``（二）依法依规答复政府信息公开申请。…``); an office's own numbered points (``（一）强化思想认识，加强组织保障。``,
     ``（二）公开形式``, eight of them in some township reports) are text, not headings. A
-    heading without an enumerator is only the official title itself."""
+    heading without an enumerator is only the official title itself.
+
+    Department reports (平潭综合实验区's bureaus) also print fewer parts than five, in their
+    own words and numbering: ``（三）政府信息公开平台建设情况`` as the third of three (the
+    official （四）), ``（一）政府信息管理方面`` … ``（三）监督保障信息方面`` (the official （三）
+    to （五）), ``（四）监督保障更有力。…`` after three points of the office's own,
+    ``（三）严格监督审查，落实公开保障`` for the 2019–2020 format's long （三）政府信息管理、
+    平台建设、监督保障情况 (numbered as the part and naming its topic: the part); or only
+    their own points (``（一）突出抓好财政预决算公开``), which stay text of 总体情况. So a heading
+    must name the part's topic (:func:`_names_topic`), and of the parts it may open, the one
+    it is closest to wins, not the first."""
     enumerated = split_enumerator(text)
     if enumerated.level not in (Level.SECOND, None):
         return None
@@ -511,6 +521,7 @@ def _part_heading(text: str, section: Section, current: Part | None) -> tuple[Pa
     rest = enumerated.rest
     folded = fold(rest)
     head, tail = _run_in(rest)
+    best: tuple[float, Part, str] | None = None
     for position, part in enumerate(titled[start:], start=start + 1):
         assert part.title is not None
         title_key = key(part.title)
@@ -520,28 +531,32 @@ def _part_heading(text: str, section: Section, current: Part | None) -> tuple[Pa
             after = _after_title(rest, len(title_key))
             if after is not None:
                 return part, after
-        if enumerated.level is not Level.SECOND:
+        if enumerated.level is not Level.SECOND or not _names_topic(folded, title_key):
             continue
-        if head is not None and fuzz.partial_ratio(_core(head), title_key) >= _OWN_WORDS_SIMILARITY:
-            return part, tail
-        if head is not None and enumerated.number == position and _names_part(head, part.id):
-            return part, tail
+        candidate: tuple[float, Part, str] | None = None
+        if head is not None:
+            similarity = fuzz.partial_ratio(_core(head), title_key)
+            # Close to the official words, or numbered as the part and naming its subject.
+            own_words = similarity >= _OWN_WORDS_SIMILARITY
+            if own_words or (enumerated.number == position and _names_part(head, part.id)):
+                candidate = (similarity, part, tail)
         if (
-            enumerated.number == position
+            candidate is None
+            and enumerated.number == position
             and len(text) <= _SHORT_LINE
             and "。" not in text
-            and _clause_similarity(rest, title_key) >= _NUMBERED_SIMILARITY
         ):
-            return part, ""
-    return None
+            # Numbered as the part and naming its topic: the part, however the office put it
+            # (``（三）严格监督审查，落实公开保障`` for the 2019–2020 format's （三）).
+            candidate = (_clause_similarity(rest, title_key), part, "")
+        if candidate is not None and (best is None or candidate[0] > best[0]):
+            best = candidate
+    return (best[1], best[2]) if best is not None else None
 
 
 #: How a run-in heading ends: ``（一）主动公开情况。2024年…`` / ``主动公开方面：…``.
 _RUN_IN = re.compile(r"^(?P<head>[^。：:，,；;]{2,20})[。：:](?P<tail>.*)$", re.S)
 _OWN_WORDS_SIMILARITY = 80
-#: A heading numbered as the official part may use other words, but not other topics
-#: (``（二）公开形式`` in a report whose （二） is not 依申请公开).
-_NUMBERED_SIMILARITY = 60
 
 
 def _clause_similarity(heading: str, title_key: str) -> float:
@@ -567,6 +582,24 @@ _PART_SUBJECTS = {
 def _names_part(head: str, part_id: str) -> bool:
     subject = _PART_SUBJECTS.get(part_id)
     return subject is not None and fold(subject) in head
+
+
+#: Words every part's name shares (``政府信息公开平台建设``): what is left names its topic.
+_GENERIC_WORDS = ("政府信息", "公开", "情况", "方面", "工作")
+
+
+def _names_topic(heading: str, title_key: str) -> bool:
+    """Whether a heading names the part's topic: two characters in a row of what is left of
+    the title without the generic words (主动, 申请, 管理, 平台, 监督 …). An office's own
+    sub-headings that only sound alike (``（一）突出抓好财政预决算公开`` against 主动公开,
+    ``（三）突出抓好政府采购信息公开`` against 政府信息管理 in 平潭综合实验区财政金融局's 2021
+    report; ``（三）政府信息公开平台建设情况`` against 政府信息管理 in its 2023 report) are not
+    that part."""
+    topic = title_key
+    for word in _GENERIC_WORDS:
+        topic = topic.replace(word, "")
+    pairs = {topic[i : i + 2] for i in range(len(topic) - 1)} or {topic}
+    return any(pair in heading for pair in pairs)
 
 
 #: Words an office adds to a part's name (``平台载体建设方面``, ``主动公开情况``): compared

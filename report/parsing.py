@@ -1,7 +1,7 @@
 """Reading the figures a clerk types: one value, or a whole table row in one message.
 
 Accepted: ASCII and full-width digits, Chinese numerals (三十五, 一百零二, 两千, 十二点五),
-thousands separators (1,234), multipliers (1.2万, 十二点五万), units (个 件 条 项 次 元 万元,
+thousands separators (1,234), multipliers (1.2万, 十二点五万), units (个 件 条 项 次 起 家 笔 元 万元,
 converted to the cell's own unit), a closing 整 (12.5万元整), 无 / 没有 / 零 as 0. A row may be
 separated by any mix of spaces, tabs, ``,`` ``，`` ``、`` ``；``, and may carry its 总计 as one
 more figure (accepted when it is the sum). Everything else is refused with a ``FigureError``
@@ -32,7 +32,8 @@ ALL_ZERO_WORDS = ZERO_WORDS | frozenset(
     {"全0", "全是0", "全为0", "全部为0", "都是0", "均为0", "全无", "全部无", "全零", "都没有"}
 )
 _TOTAL_WORDS = ("总计", "合计", "共计")
-_COUNT_SUFFIXES = ("个", "件", "条", "项", "次", "起", "家")
+#: ``笔``: 平潭综合实验区财政金融局 2020 prints its procurement items as ``2笔``.
+_COUNT_SUFFIXES = ("个", "件", "条", "项", "次", "起", "家", "笔")
 _NEGATIVE_PREFIXES = ("减少", "减", "负", "-")
 _POSITIVE_PREFIXES = ("增加", "增", "+")
 _MULTIPLIERS = {"千": Decimal(1000), "万": Decimal(10_000), "亿": Decimal(100_000_000)}
