@@ -1359,3 +1359,49 @@ def test_haitan_2023_the_single_other_row_in_a_current_year(name: str) -> None:
         },
     )
     assert check(result.report) == []
+
+
+# --- 赣州经开区蟠龙镇 2020 (a township government, whole report) ------------------------------
+
+#: Every printed figure of 蟠龙镇's 2020 report: all 0 but its nine procurement projects,
+#: printed with their units (``9个``, ``180000元``).
+PANLONG_2020_PRINTED = {
+    **{cell: Decimal(0) for cell in _LEGACY_TABLE2},
+    "disclosure.procurement.items": Decimal(9),
+    "disclosure.procurement.amount": Decimal(180000),
+    **{f"applications.{row}.{column}": Decimal(0) for row in _LEGACY_ROWS for column in _COLUMNS},
+    **{f"{a}.{c}": Decimal(0) for a in _APPEALS for c in _APPEAL_COLUMNS},
+}
+
+
+def test_panlong_2020_township_whole_report_word_text() -> None:
+    # As the project received it (../shared/spec): Word's text with each cell on its own
+    # tab-indented line, a Word bookmark left in a cell, sections 三 and 五 numbered ``3、``
+    # and ``5、``, and 五's first point numbered ``（1）`` before ``（二）（三）（四）``.
+    result = _read("panlong-2020.txt")
+    assert (result.organisation, result.year, result.format_id) == (
+        "赣州经开区蟠龙镇",
+        2020,
+        "legacy",
+    )
+    assert (result.signed_by, result.issued) == (
+        "赣州经济技术开发区蟠龙镇人民政府",
+        date(2021, 1, 28),
+    )
+    assert result.problems == []
+    assert result.figures_complete
+    assert result.report.figures == PANLONG_2020_PRINTED
+    _texts_start(
+        result,
+        {
+            "overview.summary": "2020年，蟠龙镇全面深入贯彻落实",
+            "overview.active": "蟠龙镇结合统计工作实际",
+            "overview.requests": "通过网站、信函、电子邮件、传真以及口头等形式",
+            "overview.management": "蟠龙镇在政府信息公开专栏上发布103条信息",
+            "problems": "2020年，蟠龙镇高度重视政务公开工作",
+            "other_matters": "无。",
+        },
+    )
+    assert "（四）加强业务人员学习培训" in result.report.texts["problems"]
+    # Nothing printed contradicts itself; its text's 依申请公开0条 agrees with table 三.
+    assert check(result.report) == []
