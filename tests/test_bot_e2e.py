@@ -191,7 +191,8 @@ def test_an_answered_row_costs_one_commit_of_its_own_and_one_message(botapi_serv
     """The person's row is not rewritten on every update, the answer and the conversation state
     go in one transaction, and the reply is the only message sent (no buttons are removed).
     The other commit is the inbox's: the batch the update was fetched in (a batch of one here;
-    under load one commit serves up to 100 updates), which also deletes the rows done before."""
+    under load one commit serves up to 100 updates), which also deletes the rows done before;
+    it is not fsync'd, the answer's commit makes it durable (see ``bot.polling``)."""
     client = botapi_server.client
     admin, clerk = people(botapi_server)
     onboard(admin, clerk)
