@@ -95,9 +95,7 @@ async def poll(
                 await made_durable(
                     store,
                     mark,
-                    lambda confirm=next_offset: store.sync_inbox(
-                        bot.id, work.take_done(), confirm
-                    ),
+                    lambda confirm=next_offset: store.sync_inbox(bot.id, work.take_done(), confirm),
                     durable_wait,
                 )
                 offset, saved = next_offset, None  # safe to confirm now
