@@ -235,7 +235,7 @@ def test_killed_mid_conversation_the_clerk_continues_where_they_were(botapi_serv
     client.send_text(CLERK, "主动公开的情况。")
     bot.start()
     clerk.settle()
-    assert "已保存（这一部分共8字）" in Person.text(clerk.bot_messages()[-2:])
+    assert "已保存（上一部分共8字）" in Person.text(clerk.bot_messages()[-2:])
     assert "（一）主动公开" in before_kill
     # Killed right after a message is sent: processed once or not yet, never twice.
     client.send_text(CLERK, "依申请公开情况。")
