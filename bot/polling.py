@@ -77,12 +77,7 @@ async def poll(
     """
     bot = application.bot
     work = _Work(application)
-    answered = application.bot_data.setdefault(ANSWERED_QUERIES, set())
-    replay = [Update.de_json(json.loads(body), bot) for _, body in store.inbox(bot.id)]
-    # Whether a replayed press was answered before the process ended is unknown; a second
-    # answer would be refused, and the press is old by now anyway.
-    answered.update(u.callback_query.id for u in replay if u.callback_query is not None)
-    work.start(replay)
+    answered = resume(application, store, work)
     offset = store.inbox_offset(bot.id)
     saved: tuple[int, int] | None = None  # a batch's offset, and durable_commits after it
     backoff = 1.0
@@ -151,6 +146,21 @@ async def poll(
         raise
     await work.finish(DRAIN_SECONDS)
     store.save_inbox(bot.id, [], work.take_done(), None)
+
+
+def resume(
+    application: Application[Any, Any, Any, Any, Any, Any], store: Store, work: _Work
+) -> set[str]:
+    """Start processing what the inbox kept from the previous run; returns the set of button
+    presses already answered (shared with the handlers through ``bot_data``)."""
+    bot = application.bot
+    answered: set[str] = application.bot_data.setdefault(ANSWERED_QUERIES, set())
+    replay = [Update.de_json(json.loads(body), bot) for _, body in store.inbox(bot.id)]
+    # Whether a replayed press was answered before the process ended is unknown; a second
+    # answer would be refused, and the press is old by now anyway.
+    answered.update(u.callback_query.id for u in replay if u.callback_query is not None)
+    work.start(replay)
+    return answered
 
 
 class _Work:
@@ -226,14 +236,17 @@ class _Work:
             for waiting in pending:
                 waiting.cancel()
 
-    async def finish(self, timeout: float) -> None:
+    async def finish(self, timeout: float) -> bool:
         """Let the updates being processed end, for at most ``timeout`` seconds; those still
-        running then are cancelled (they stay in the inbox for the next start)."""
+        running then are cancelled (they stay in the inbox for the next start). Whether all
+        ended in time."""
         if self._running:
             await asyncio.wait(set(self._running.values()), timeout=timeout)
+        ended = not self._running
         self.cancel()
         if self._answering:
             await asyncio.wait(set(self._answering), timeout=timeout)
+        return ended
 
     def cancel(self) -> None:
         """Stop processing at once (the unfinished updates are processed after a restart)."""
