@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -151,6 +152,8 @@ async def _commits(
     and its commits read from the write-ahead log: per answered row, the fsyncs of the log (one
     per durable commit), every fsync (checkpoints too), and every commit (durable or not)."""
     assert peak.bot.process is not None
+    if shutil.which("strace") is None:
+        return {}
     answered_before = sum(peak.answered.values())
     with wal_pinned(peak.db):
         commits = wal_commits(peak.db)
@@ -229,6 +232,10 @@ async def _drive(
     return rows_per_s, reply_p99, too_old, flood, commits
 
 
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
 def fsync_ms(directory: Path, count: int = 50) -> float:
     """The median cost of writing 4 KiB and fsync'ing it on the disk holding ``directory``."""
     path = directory / "fsync.probe"
@@ -293,9 +300,9 @@ def run(
         "loop_lag_max_ms_serving": int(lags[-1]) if lags else None,
         "interactive_p99_s_during_broadcast": None,
         "flood_429s": flood,
-        "commits_per_answer": round(commits["durable"], 2),
-        "fsyncs_per_answer": round(commits["fsyncs"], 2),
-        "wal_commits_per_answer": round(commits["commits"], 2),
+        "commits_per_answer": _rounded(commits.get("durable")),
+        "fsyncs_per_answer": _rounded(commits.get("fsyncs")),
+        "wal_commits_per_answer": _rounded(commits.get("commits")),
         "answer_p99_ms": answer_p99_ms,
         "check_cli_s": round(check_s, 2),
         "clerks": max(clerks, pressers),
@@ -309,5 +316,10 @@ def run(
                 " loop_lag_max_ms_serving is the worst lag over this whole run instead"
             ),
             "interactive_p99_s_during_broadcast": "the same: no reminder morning can be started",
+            **(
+                {}
+                if commits
+                else {"commits_per_answer": "strace (to count the bot's fsyncs) is not installed"}
+            ),
         },
     }
