@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -40,7 +41,7 @@ from report.formats import format_for_year
 from storage import Store
 from tests.bot_process import REPO, BotProcess
 from tests.botapi.client import AsyncBotApiClient
-from tests.wal import wal_commits, wal_pinned
+from tests.wal import fsyncs_counted, wal_commits, wal_pinned
 
 FIRST_CLERK = 800_000
 
@@ -144,6 +145,31 @@ async def _throughput(
     return len(flat) / seconds, _p99(flat)
 
 
+async def _commits(
+    peak: Peak, people: AsyncBotApiClient, watch: _Watch, clerks: int
+) -> dict[str, float]:
+    """``clerks`` clerks typing two rows each at once, with the bot's fsyncs counted (strace)
+    and its commits read from the write-ahead log: per answered row, the fsyncs of the log (one
+    per durable commit), every fsync (checkpoints too), and every commit (durable or not)."""
+    assert peak.bot.process is not None
+    if shutil.which("strace") is None:
+        return {}
+    answered_before = sum(peak.answered.values())
+    with wal_pinned(peak.db):
+        commits = wal_commits(peak.db)
+        with fsyncs_counted(peak.bot.process.pid, peak.workdir) as fsyncs:
+            await _throughput(peak, people, watch, clerks, 2)
+            await asyncio.sleep(1.0)  # the last batch's own durable commit, if it makes one
+        all_commits = wal_commits(peak.db) - commits
+    answered = sum(peak.answered.values()) - answered_before
+    counts = fsyncs()
+    return {
+        "durable": counts.get(f"{peak.db.name}-wal", 0) / answered,
+        "fsyncs": sum(counts.values()) / answered,
+        "commits": all_commits / answered,
+    }
+
+
 async def _offered(
     peak: Peak, people: AsyncBotApiClient, watch: _Watch, rate: float, rows: int
 ) -> float:
@@ -186,18 +212,14 @@ async def _presses(peak: Peak, people: AsyncBotApiClient, watch: _Watch, window:
 
 async def _drive(
     peak: Peak, clerks: int, rows_each: int, offered_rows: int, press_window: float
-) -> tuple[float, float, int, int, float]:
+) -> tuple[float, float, int, int, dict[str, float]]:
     async with peak.emulator_client() as people:
         watch = _Watch(people)
         watcher = asyncio.create_task(watch.run())
         try:
             await peak.open_questions(people, watch)
-            with wal_pinned(peak.db):
-                commits = wal_commits(peak.db)
-                answered_before = sum(peak.answered.values())
-                rows_per_s, _ = await _throughput(peak, people, watch, clerks, rows_each)
-                answered = sum(peak.answered.values()) - answered_before
-                commits_per_answer = (wal_commits(peak.db) - commits) / answered
+            rows_per_s, _ = await _throughput(peak, people, watch, clerks, rows_each)
+            commits = await _commits(peak, people, watch, min(clerks, 100))
             reply_p99 = await _offered(peak, people, watch, 10.0, offered_rows)
             # Let the last replies land before pressing.
             await asyncio.sleep(2)
@@ -207,7 +229,11 @@ async def _drive(
             watch.stopped = True
             watcher.cancel()
     flood = len([c for c in calls if c.error_code == 429 and not c.injected])
-    return rows_per_s, reply_p99, too_old, flood, commits_per_answer
+    return rows_per_s, reply_p99, too_old, flood, commits
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
 
 
 def fsync_ms(directory: Path, count: int = 50) -> float:
@@ -274,7 +300,9 @@ def run(
         "loop_lag_max_ms_serving": int(lags[-1]) if lags else None,
         "interactive_p99_s_during_broadcast": None,
         "flood_429s": flood,
-        "commits_per_answer": round(commits, 2),
+        "commits_per_answer": _rounded(commits.get("durable")),
+        "fsyncs_per_answer": _rounded(commits.get("fsyncs")),
+        "wal_commits_per_answer": _rounded(commits.get("commits")),
         "answer_p99_ms": answer_p99_ms,
         "check_cli_s": round(check_s, 2),
         "clerks": max(clerks, pressers),
@@ -288,5 +316,10 @@ def run(
                 " loop_lag_max_ms_serving is the worst lag over this whole run instead"
             ),
             "interactive_p99_s_during_broadcast": "the same: no reminder morning can be started",
+            **(
+                {}
+                if commits
+                else {"commits_per_answer": "strace (to count the bot's fsyncs) is not installed"}
+            ),
         },
     }

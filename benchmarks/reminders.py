@@ -200,12 +200,14 @@ def loop_lag(offices: int = 20_000) -> LoopLagResult:
     """The event loop's worst lag while the product plans reminders for ``offices`` offices in
     its worker thread (``bot.reminders._plan``): at a start-up catch-up on a day with nothing
     due, and on a reminder morning when every office is due."""
+    from bot.lifecycle import settle_heap
     from bot.reminders import _plan
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "lag.db"
         with Store(path) as store:
             fill_offices(store, offices)
+        settle_heap()  # as the bot does once it has started
         quiet = datetime(2025, 12, 10, 9, 30, tzinfo=ZONE)
         morning = reminder_morning()
 

@@ -7,12 +7,17 @@ stalls fetching: ``getUpdates`` returns only the 100 oldest unconfirmed updates,
 replies wait for the send budget, newer button presses are not even fetched and expire.
 
 Here each fetched batch is saved to the store's inbox in one commit and then confirmed by the
-next ``getUpdates`` at once; button presses are answered as soon as their batch is saved
-(outside the send budget), and the updates are processed from the inbox: different people's
-concurrently, one person's in order. A finished update's row is deleted with the next batch's
-commit. At start-up the rows not deleted are processed again before polling resumes; the
-engine's ``claim_update`` makes sure nothing is applied twice, and a replayed press is not
-answered a second time (Telegram would refuse it).
+next ``getUpdates``; button presses are answered as soon as their batch is saved (outside the
+send budget), and the updates are processed from the inbox: different people's concurrently,
+one person's in order. A finished update's row is deleted with the next batch's commit. At
+start-up the rows not deleted are processed again before polling resumes; the engine's
+``claim_update`` makes sure nothing is applied twice, and a replayed press is not answered a
+second time (Telegram would refuse it).
+
+The batch's commit is not fsync'd: the first answer's commit, which is, makes it durable too
+(an fsync of the write-ahead log covers every commit before it), so an answered update costs
+one fsync, not two. The batch is confirmed only after such a durable commit (the answers' own,
+or after ``DURABLE_WAIT`` one of the inbox's), so a power loss never loses a confirmed update.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from telegram import Update
@@ -37,31 +43,57 @@ BACKOFF_MAX = 30.0
 DRAIN_SECONDS = 10.0  # well inside systemd's 90 s between SIGTERM and SIGKILL
 MAX_IN_FLIGHT = 1000  # updates processed at once (one per person at a time)
 ANSWERED_QUERIES = "answered_callback_queries"  # bot_data key: presses already answered
+DURABLE_WAIT = 0.1  # seconds to wait for an answer's durable commit before making one
+CHECK_EVERY = 0.005
+
+
+async def made_durable(
+    store: Store, mark: int, sync: Callable[[], None], wait: float = DURABLE_WAIT
+) -> None:
+    """Return once a durable commit of ``store`` came after ``mark`` (its ``durable_commits``
+    after a non-durable commit): usually an answer's, else after ``wait`` seconds ``sync``'s."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait
+    while store.durable_commits <= mark:
+        if loop.time() >= deadline:
+            sync()
+            return
+        await asyncio.sleep(CHECK_EVERY)
 
 
 async def poll(
-    application: Application[Any, Any, Any, Any, Any, Any], stop: asyncio.Event, store: Store
+    application: Application[Any, Any, Any, Any, Any, Any],
+    stop: asyncio.Event,
+    store: Store,
+    *,
+    durable_wait: float = DURABLE_WAIT,
 ) -> None:
     """Fetch updates into ``store``'s inbox and process them until ``stop`` is set.
 
     What the inbox still holds from a previous run is processed first. Different people's
     updates are processed concurrently, one person's one at a time in the order Telegram sent
-    them.
+    them. A fetched batch is confirmed once a durable commit covers it (see the module's
+    docstring); ``durable_wait`` is how long to wait for an answer's before making one.
     """
     bot = application.bot
     work = _Work(application)
-    answered = application.bot_data.setdefault(ANSWERED_QUERIES, set())
-    replay = [Update.de_json(json.loads(body), bot) for _, body in store.inbox(bot.id)]
-    # Whether a replayed press was answered before the process ended is unknown; a second
-    # answer would be refused, and the press is old by now anyway.
-    answered.update(u.callback_query.id for u in replay if u.callback_query is not None)
-    work.start(replay)
+    answered = resume(application, store, work)
     offset = store.inbox_offset(bot.id)
+    saved: tuple[int, int] | None = None  # a batch's offset, and durable_commits after it
     backoff = 1.0
     fetch: asyncio.Future[Any] | None = None
     try:
         while not stop.is_set():
             await work.room(stop)
+            if saved is not None:
+                next_offset, mark = saved
+                await made_durable(
+                    store,
+                    mark,
+                    lambda confirm=next_offset: store.sync_inbox(bot.id, work.take_done(), confirm),
+                    durable_wait,
+                )
+                offset, saved = next_offset, None  # safe to confirm now
             if stop.is_set():
                 break
             fetch = asyncio.ensure_future(
@@ -91,15 +123,16 @@ async def poll(
                 backoff = min(backoff * 2, BACKOFF_MAX)
                 continue
             backoff = 1.0
-            if updates:
-                offset = max(u.update_id for u in updates) + 1
-            done = work.take_done()
+            next_offset = max(u.update_id for u in updates) + 1 if updates else None
             kept = store.save_inbox(
                 bot.id,
                 [(u.update_id, u.to_json()) for u in updates],
-                done,
-                offset if updates else None,
+                work.take_done(),
+                next_offset,
+                durable=False,
             )
+            if next_offset is not None:
+                saved = (next_offset, store.durable_commits)
             new = [u for u in updates if u.update_id in kept]
             for update in new:
                 if update.callback_query is not None:
@@ -113,6 +146,21 @@ async def poll(
         raise
     await work.finish(DRAIN_SECONDS)
     store.save_inbox(bot.id, [], work.take_done(), None)
+
+
+def resume(
+    application: Application[Any, Any, Any, Any, Any, Any], store: Store, work: _Work
+) -> set[str]:
+    """Start processing what the inbox kept from the previous run; returns the set of button
+    presses already answered (shared with the handlers through ``bot_data``)."""
+    bot = application.bot
+    answered: set[str] = application.bot_data.setdefault(ANSWERED_QUERIES, set())
+    replay = [Update.de_json(json.loads(body), bot) for _, body in store.inbox(bot.id)]
+    # Whether a replayed press was answered before the process ended is unknown; a second
+    # answer would be refused, and the press is old by now anyway.
+    answered.update(u.callback_query.id for u in replay if u.callback_query is not None)
+    work.start(replay)
+    return answered
 
 
 class _Work:
@@ -188,14 +236,17 @@ class _Work:
             for waiting in pending:
                 waiting.cancel()
 
-    async def finish(self, timeout: float) -> None:
+    async def finish(self, timeout: float) -> bool:
         """Let the updates being processed end, for at most ``timeout`` seconds; those still
-        running then are cancelled (they stay in the inbox for the next start)."""
+        running then are cancelled (they stay in the inbox for the next start). Whether all
+        ended in time."""
         if self._running:
             await asyncio.wait(set(self._running.values()), timeout=timeout)
+        ended = not self._running
         self.cancel()
         if self._answering:
             await asyncio.wait(set(self._answering), timeout=timeout)
+        return ended
 
     def cancel(self) -> None:
         """Stop processing at once (the unfinished updates are processed after a restart)."""

@@ -11,7 +11,11 @@ own connection.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import logging
+import threading
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -97,8 +101,11 @@ def unreachable(error: Forbidden | BadRequest) -> bool:
 
 
 def _plan(path: str, now: datetime) -> list[PendingReminder]:
-    """Plan in a worker thread, on a connection of its own."""
-    with Store(path) as store:
+    """Plan in a worker thread, on a connection of its own, with the cyclic garbage collector
+    paused: planning for 20,000 offices keeps hundreds of thousands of objects alive, and each
+    full collection over them holds the GIL (the event loop stalled ~650 ms on a loaded
+    machine). Planning makes few reference cycles; those it makes are never collected."""
+    with _collector_paused(), Store(path) as store:
         return pending_reminders(store, now)
 
 
@@ -110,6 +117,32 @@ async def _deliver_all(
 ) -> list[bool | None]:
     """One bot's reminders, one after another (its rate limiter paces them)."""
     return [await _deliver(handler, context, via, reminder) for reminder in reminders]
+
+
+_pause = {"blocks": 0, "was_enabled": True}
+_pause_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while the block runs (nested or in several threads
+    at once, it resumes when the last block ends, if it ran before)."""
+    with _pause_lock:
+        if _pause["blocks"] == 0:
+            _pause["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _pause["blocks"] += 1
+    try:
+        yield
+    finally:
+        with _pause_lock:
+            _pause["blocks"] -= 1
+            if _pause["blocks"] == 0 and _pause["was_enabled"]:
+                # What planning left alive (the plan, mostly) joins the start-up heap outside
+                # the full passes, or the first one would stall the loop as long; reference
+                # counting still frees it once sent.
+                gc.freeze()
+                gc.enable()
 
 
 async def _deliver(

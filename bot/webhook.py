@@ -1,10 +1,14 @@
-"""Webhook mode that answers Telegram only after an update has been processed.
+"""Webhook mode through the durable inbox, as in polling: a posted update is saved, then 200.
 
 python-telegram-bot's own webhook server answers 200 as soon as it has queued an update, so a
-process killed in that moment loses it: Telegram has been told it was delivered. Here the
-request is answered once the update has been handled (the answer committed, the reply sent),
-so after a crash Telegram posts the update again, and the engine's ``claim_update`` makes sure
-nothing is applied twice. The counterpart of ``bot.polling``.
+process killed in that moment loses it: Telegram has been told it was delivered. Answering only
+once the update has been processed is safe but slow: Telegram posts at most
+``MAX_CONNECTIONS`` updates at a time and waits for each answer, so replies waiting for the
+send budget hold up every new post (button presses expire). Here, as in ``bot.polling``, a post
+is saved to the store's inbox and answered 200 once a durable commit covers it (the answer's
+own, usually); button presses are answered at once, and updates are processed from the inbox:
+different people's concurrently, one person's in order. What the inbox holds at a stop is
+processed at the next start; the engine's ``claim_update`` makes sure nothing is applied twice.
 
 The server is meant to sit behind a reverse proxy that terminates HTTPS and forwards
 ``https://<host>/<path>`` to ``http://<listen>:<port>/<path>``; it serves the path of the
@@ -19,7 +23,6 @@ import hmac
 import json
 import logging
 import re
-import weakref
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,6 +33,8 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.lifecycle import running
+from bot.polling import ANSWERED_QUERIES, DURABLE_WAIT, _Work, made_durable, resume
+from storage import StorageError, Store
 
 log = logging.getLogger(__name__)
 
@@ -42,32 +47,48 @@ AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
 class WebhookReceiver:
-    """Checks, decodes and processes one posted update; answers with an HTTP status."""
+    """Checks, decodes and saves one posted update to the inbox; answers with an HTTP status.
+    The updates saved are processed from the inbox as in polling."""
 
-    def __init__(self, application: AnyApplication, secret: str) -> None:
+    def __init__(
+        self,
+        application: AnyApplication,
+        secret: str,
+        store: Store,
+        *,
+        durable_wait: float = DURABLE_WAIT,
+    ) -> None:
         self.application = application
         self.secret = secret
+        self.store = store
+        self.durable_wait = durable_wait
         self.closing = False
-        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+        self.work = _Work(application)
+        self._answered: set[str] = application.bot_data.setdefault(ANSWERED_QUERIES, set())
+        self._closed = asyncio.Event()
         self._in_flight = 0
         self._idle = asyncio.Event()
         self._idle.set()
 
+    def resume(self) -> None:
+        """Start processing what the inbox kept from the previous run (before taking posts)."""
+        self._answered = resume(self.application, self.store, self.work)
+
     async def drain(self, timeout: float) -> bool:
-        """Refuse new posts and wait (at most ``timeout`` s) for those being processed to end;
-        False if some were still running."""
+        """Refuse new posts, let the updates being processed end (at most ``timeout`` s); False
+        if some were still running (they stay in the inbox for the next start)."""
         self.closing = True
-        try:
-            await asyncio.wait_for(self._idle.wait(), timeout)
-        except TimeoutError:
-            return False
-        return True
+        self._closed.set()
+        await self._idle.wait()  # posts being saved: a moment at most
+        ended = await self.work.finish(timeout)
+        self.store.save_inbox(self.application.bot.id, [], self.work.take_done(), None)
+        return ended
 
     async def receive(self, secret: str, body: bytes) -> HTTPStatus:
-        """Process the update in ``body`` if ``secret`` is right; the status to answer with.
+        """Save the update in ``body`` to the inbox if ``secret`` is right, start processing
+        it; the status to answer with: 200 once the update is on disk.
 
-        An update is processed before 200 is answered. Updates of one person are processed one
-        at a time, in the order they arrive, as they would be by polling.
+        Updates of one person are processed one at a time, in the order they arrive.
         """
         if not hmac.compare_digest(secret.encode(), self.secret.encode()):
             return HTTPStatus.FORBIDDEN
@@ -81,30 +102,41 @@ class WebhookReceiver:
         except (ValueError, TypeError, KeyError, AttributeError) as error:
             log.warning("ignored a webhook post that is not an update (%s)", type(error).__name__)
             return HTTPStatus.BAD_REQUEST
-        user = update.effective_user
         self._in_flight += 1
         self._idle.clear()
         try:
-            async with self._lock(user.id if user else 0):
-                # Handler errors go to the application's error handler; this only raises if that
-                # machinery itself fails, and then Telegram is asked to post the update again.
-                try:
-                    await self.application.process_update(update)
-                except Exception:
-                    log.exception("update %s could not be processed", update.update_id)
-                    return HTTPStatus.INTERNAL_SERVER_ERROR
+            await self.work.room(self._closed)
+            if self.closing:
+                return HTTPStatus.SERVICE_UNAVAILABLE
+            return await self._save(update)
         finally:
             self._in_flight -= 1
             if not self._in_flight:
                 self._idle.set()
-        return HTTPStatus.OK
 
-    def _lock(self, key: int) -> asyncio.Lock:
-        lock = self._locks.get(key)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[key] = lock
-        return lock
+    async def _save(self, update: Update) -> HTTPStatus:
+        bot_id, uid = self.application.bot.id, update.update_id
+        try:
+            kept = self.store.save_inbox(
+                bot_id, [(uid, update.to_json())], self.work.take_done(), None, durable=False
+            )
+            mark = self.store.durable_commits
+            if uid in kept:  # not a post repeated while the first is still kept
+                query = update.callback_query
+                if query is not None and query.id not in self._answered:
+                    self.work.answer(query.id, self._answered)
+                self.work.start([update])
+            await made_durable(
+                self.store,
+                mark,
+                lambda: self.store.sync_inbox(bot_id, self.work.take_done(), None, [uid]),
+                self.durable_wait,
+            )
+        except StorageError:
+            # Not saved (the database is locked or the disk full): Telegram posts it again.
+            log.exception("update %s could not be saved", uid)
+            return HTTPStatus.INTERNAL_SERVER_ERROR
+        return HTTPStatus.OK
 
 
 class _UpdateEndpoint(tornado.web.RequestHandler):
@@ -134,9 +166,11 @@ async def serve_webhook(
     webhook_url: str,
     listen: str,
     port: int,
+    store: Store,
     secret: str | None = None,
 ) -> None:
-    """Register the webhook, serve it on ``listen:port`` until ``stop`` is set.
+    """Register the webhook, serve it on ``listen:port`` until ``stop`` is set; what is
+    posted goes through ``store``'s inbox (what it still holds is processed first).
 
     The secret Telegram must send is ``secret`` if given, else derived from the token, so it is
     the same at every start and for every instance of the bot (none locks the others out).
@@ -144,7 +178,8 @@ async def serve_webhook(
     The webhook stays registered after a stop, so Telegram keeps what people send while the
     bot is down and posts it once the bot is back.
     """
-    receiver = WebhookReceiver(application, secret or webhook_secret(application.bot.token))
+    receiver = WebhookReceiver(application, secret or webhook_secret(application.bot.token), store)
+    receiver.resume()
     routes = [(re.escape(local_path(webhook_url)), _UpdateEndpoint, {"receiver": receiver})]
     server = tornado.httpserver.HTTPServer(
         tornado.web.Application(routes), max_body_size=MAX_UPDATE_BYTES
@@ -162,7 +197,7 @@ async def serve_webhook(
     finally:
         server.stop()  # no new connections
         if not await receiver.drain(DRAIN_SECONDS):
-            log.warning("stopping with updates still being processed; Telegram will resend them")
+            log.warning("stopping with updates still being processed; they stay in the inbox")
         await server.close_all_connections()
 
 
@@ -177,7 +212,13 @@ async def run_webhook(
     """Run the application behind a webhook until SIGINT or SIGTERM."""
     async with running(application) as stop:
         await serve_webhook(
-            application, stop, webhook_url=webhook_url, listen=listen, port=port, secret=secret
+            application,
+            stop,
+            webhook_url=webhook_url,
+            listen=listen,
+            port=port,
+            store=application.bot_data["nianbao"].store,
+            secret=secret,
         )
 
 

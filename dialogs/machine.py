@@ -638,11 +638,7 @@ class _Turn:
                 )
             )
             return
-        self.say(
-            texts.PART_SAVED_NEXT.format(length=len(combined)),
-            [[button(texts.BTN_APPEND, AppendPart(self.state.cursor))]],
-        )
-        self.after_answer(set())
+        self.part_saved(len(combined))
 
     def part_as_is(self, question: PartQuestion) -> None:
         """The figures questioned at a part were meant as its text after all."""
@@ -653,11 +649,24 @@ class _Turn:
         self.state.part_started = True  # the figures are the first message of the visit
         self.write_text(question.part.id, pending)
         self.state.pending_text = None
-        self.say(
-            texts.PART_SAVED_NEXT.format(length=len(pending)),
-            [[button(texts.BTN_APPEND, AppendPart(self.state.cursor))]],
-        )
+        self.part_saved(len(pending))
+
+    def part_saved(self, length: int) -> None:
+        """Confirm the part and ask the next question in one message, with a button there to
+        add more to the part just saved (one Bot API call per answered part, as for rows)."""
+        part = AppendPart(self.state.cursor)
+        saved = len(self.messages)
+        self.say(texts.PART_SAVED_NEXT.format(length=length))
         self.after_answer(set())
+        following = self.messages[saved + 1 :]
+        if following and following[0].question:
+            following[0].buttons = [
+                *following[0].buttons,
+                [button(texts.BTN_APPEND_PREVIOUS, part)],
+            ]
+        else:  # nothing asked right after (the end of the report): the button stays here
+            self.messages[saved].text = texts.PART_SAVED_APPEND.format(length=length)
+            self.messages[saved].buttons = [[button(texts.BTN_APPEND, part)]]
 
     def append_part(self, index: int) -> None:
         """补充: the part is asked again, and what comes next is added to its text."""

@@ -8,43 +8,73 @@ Public API: :func:`write_docx`; the readers :func:`read_docx`, :func:`read_text`
 
 from __future__ import annotations
 
-from exports import texts
-from exports.docx_source import BINARY_MAGIC, docx_source
-from exports.html_source import html_source
-from exports.ledger_file import read_ledger_file
-from exports.office_convert import convert_to_docx
-from exports.pdf_source import pdf_source
-from exports.reader import read_source
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from exports.result import DocumentRejected, ProblemKind, ReadProblem, ReadResult
-from exports.source import clean_source
-from exports.text_source import decode_text, text_source
-from exports.writer import needs_draft, report_title, write_docx
-from report.cleaning import clean_text
+
+if TYPE_CHECKING:
+    from exports.ledger_file import read_ledger_file
+    from exports.writer import needs_draft, report_title, write_docx
+
+#: Names loaded on first use (PEP 562), so that a command that only checks files does not
+#: load the writer (python-docx) or every reader.
+_LAZY = {
+    "needs_draft": "exports.writer",
+    "report_title": "exports.writer",
+    "write_docx": "exports.writer",
+    "read_ledger_file": "exports.ledger_file",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'exports' has no attribute {name!r}")
 
 
 def read_docx(data: bytes) -> ReadResult:
     """Read a report from a DOCX file; raises :class:`DocumentRejected` for files it refuses."""
+    from exports.docx_source import docx_source
+    from exports.reader import read_source
+    from exports.source import clean_source
+
     return read_source(clean_source(docx_source(data)))
 
 
 def read_text(text: str) -> ReadResult:
     """Read a report from the plain-text flattening of a report document."""
+    from exports.reader import read_source
+    from exports.source import clean_source
+    from exports.text_source import text_source
+    from report.cleaning import clean_text
+
     return read_source(clean_source(text_source(clean_text(text))))
 
 
 def read_pdf(data: bytes) -> ReadResult:
     """Read a published PDF report (text layer and ruled tables); a scanned PDF is refused."""
+    from exports.pdf_source import pdf_source
+    from exports.reader import read_source
+
     return read_source(pdf_source(data))
 
 
 def read_html(data: bytes) -> ReadResult:
     """Read a saved web page of a published report."""
+    from exports.html_source import html_source
+    from exports.reader import read_source
+
     return read_source(html_source(data))
 
 
 def read_doc(data: bytes, suffix: str = ".doc") -> ReadResult:
     """Read an old Word (.doc) or WPS (.wps) file through LibreOffice; refused when it is not
     installed."""
+    from exports.office_convert import convert_to_docx
+
     return read_docx(convert_to_docx(data, suffix))
 
 
@@ -70,6 +100,10 @@ def read_file(data: bytes) -> ReadResult:
 
 def read_document(data: bytes, name: str | None = None) -> ReadResult:
     """Read a report file by its content, the file's name breaking ties (``.wps``)."""
+    from exports import texts
+    from exports.docx_source import BINARY_MAGIC
+    from exports.text_source import decode_text
+
     suffix = (name or "").lower().rpartition(".")[2]
     if not data.strip():
         raise DocumentRejected(texts.REJECT_EMPTY)

@@ -236,7 +236,15 @@ def _serve_one(data: bytes, kind: Kind) -> bytes:  # pragma: no cover - runs in 
 
 def _serve() -> None:  # pragma: no cover - the fork server's main loop
     """Answer length-prefixed requests (kind, data) on stdin until stdin closes."""
-    import exports  # noqa: F401 - imported once here, so every fork has it
+    # Imported once here, so that every fork has the readers loaded (``exports`` loads them
+    # only when first used).
+    import exports.docx_source
+    import exports.html_source
+    import exports.office_convert
+    import exports.pdf_source
+    import exports.reader
+    import exports.source
+    import exports.text_source  # noqa: F401
 
     requests, answers = sys.stdin.buffer.fileno(), sys.stdout.buffer
     while True:

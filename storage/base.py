@@ -40,6 +40,7 @@ class StoreBase:
         self.path = os.fspath(path)
         self._clock = clock or utc_now
         self._depth = 0
+        self._durable_commits = 0
         try:
             # isolation_level=None: the driver opens no transaction of its own; transaction() does.
             conn = sqlite3.connect(self.path, timeout=busy_timeout, isolation_level=None)
@@ -84,9 +85,20 @@ class StoreBase:
     ) -> None:
         self.close()
 
+    @property
+    def durable_commits(self) -> int:
+        """How many commits that wrote something this store has made durable (fsync'd): each
+        one also makes durable every commit made before it on the same file."""
+        return self._durable_commits
+
     @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self, *, durable: bool = True) -> Iterator[None]:
         """One atomic unit of work, committed when the outermost block exits.
+
+        A commit reaches the disk before the block exits, unless ``durable`` is False: then it
+        is only written to the log (safe from a crash of the process, not from a power loss)
+        and becomes durable with the next durable commit on the file (see ``durable_commits``).
+        Only the outermost block's ``durable`` counts.
 
         The outermost block takes the write lock at once (``BEGIN IMMEDIATE``), so what is read
         inside cannot change before it is written. A nested block joins it as a savepoint: an
@@ -97,14 +109,24 @@ class StoreBase:
         """
         conn = self._conn
         if self._depth == 0:
+            if not durable:
+                # In WAL mode NORMAL writes the commit to the log without an fsync.
+                conn.execute("PRAGMA synchronous = NORMAL")
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as error:
+                if not durable:
+                    with suppress(sqlite3.Error):
+                        conn.execute("PRAGMA synchronous = FULL")
                 raise _fault(error) from error
             self._depth = 1
+            changes = conn.total_changes
             try:
                 yield
+                wrote = conn.total_changes != changes
                 conn.execute("COMMIT")
+                if durable and wrote:
+                    self._durable_commits += 1
             except sqlite3.OperationalError as error:
                 _roll_back(conn)
                 raise _fault(error) from error
@@ -113,6 +135,9 @@ class StoreBase:
                 raise
             finally:
                 self._depth = 0
+                if not durable:
+                    with suppress(sqlite3.Error):
+                        conn.execute("PRAGMA synchronous = FULL")
         else:
             savepoint = f"nested_{self._depth}"
             conn.execute(f"SAVEPOINT {savepoint}")

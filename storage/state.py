@@ -109,12 +109,17 @@ class StateStore(StoreBase):
         updates: list[tuple[int, str]],
         done: Iterable[int],
         next_offset: int | None,
+        *,
+        durable: bool = True,
     ) -> set[int]:
         """In one commit: keep the bot's fetched updates (id, JSON) not kept yet, forget the
-        ``done`` ones, and remember the offset that confirms them. Returns the ids newly kept."""
+        ``done`` ones, and remember the offset that confirms them. Returns the ids newly kept.
+
+        With ``durable=False`` the commit is not fsync'd: the caller confirms the updates to
+        Telegram only once a later durable commit (``durable_commits`` moved on) covers it."""
         now = datetime_to_text(self._now())
         kept: set[int] = set()
-        with self.transaction():
+        with self.transaction(durable=durable):
             self._conn.executemany(
                 "DELETE FROM inbox WHERE bot_id = ? AND update_id = ?",
                 [(bot_id, uid) for uid in done],
@@ -135,6 +140,29 @@ class StateStore(StoreBase):
                     (bot_id, next_offset, now),
                 )
         return kept
+
+    def sync_inbox(
+        self, bot_id: int, done: Iterable[int], next_offset: int | None, kept: Iterable[int] = ()
+    ) -> None:
+        """One durable commit that makes every earlier commit durable too: forget the ``done``
+        updates and write the offset again (polling), or the ``kept`` updates' rows (webhook)."""
+        now = datetime_to_text(self._now())
+        with self.transaction():
+            self._conn.executemany(
+                "DELETE FROM inbox WHERE bot_id = ? AND update_id = ?",
+                [(bot_id, uid) for uid in done],
+            )
+            self._conn.executemany(
+                "UPDATE inbox SET fetched_at = fetched_at WHERE bot_id = ? AND update_id = ?",
+                [(bot_id, uid) for uid in kept],
+            )
+            if next_offset is not None:
+                self._conn.execute(
+                    "INSERT INTO inbox_offset (bot_id, next_offset, saved_at) VALUES (?, ?, ?)"
+                    " ON CONFLICT (bot_id) DO UPDATE SET next_offset = excluded.next_offset,"
+                    " saved_at = excluded.saved_at",
+                    (bot_id, next_offset, now),
+                )
 
     def inbox(self, bot_id: int) -> list[tuple[int, str]]:
         """The bot's kept updates not yet done (id, JSON), oldest first."""

@@ -191,7 +191,8 @@ def test_an_answered_row_costs_one_commit_of_its_own_and_one_message(botapi_serv
     """The person's row is not rewritten on every update, the answer and the conversation state
     go in one transaction, and the reply is the only message sent (no buttons are removed).
     The other commit is the inbox's: the batch the update was fetched in (a batch of one here;
-    under load one commit serves up to 100 updates), which also deletes the rows done before."""
+    under load one commit serves up to 100 updates), which also deletes the rows done before;
+    it is not fsync'd, the answer's commit makes it durable (see ``bot.polling``)."""
     client = botapi_server.client
     admin, clerk = people(botapi_server)
     onboard(admin, clerk)
@@ -234,7 +235,7 @@ def test_killed_mid_conversation_the_clerk_continues_where_they_were(botapi_serv
     client.send_text(CLERK, "主动公开的情况。")
     bot.start()
     clerk.settle()
-    assert "已保存（这一部分共8字）" in Person.text(clerk.bot_messages()[-2:])
+    assert "已保存（上一部分共8字）" in Person.text(clerk.bot_messages()[-2:])
     assert "（一）主动公开" in before_kill
     # Killed right after a message is sent: processed once or not yet, never twice.
     client.send_text(CLERK, "依申请公开情况。")

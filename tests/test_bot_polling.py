@@ -106,3 +106,64 @@ async def test_an_unfinished_update_is_kept_and_processed_after_a_restart(
     assert handled == ["好了", "卡住", "之后"]
     assert store.inbox(app.bot.id) == []
     store.close()
+
+
+@pytest.mark.anyio
+async def test_a_batch_is_confirmed_only_once_a_durable_commit_covers_it(
+    botapi_server, tmp_path
+) -> None:
+    """The inbox's commit of a fetched batch is not fsync'd; the batch is confirmed to Telegram
+    only after the answer's own (fsync'd) commit, so one fsync per answered update suffices and
+    a power loss cannot lose an update Telegram was told was received."""
+    store = Store(tmp_path / "bot.db")
+    entered, release = asyncio.Event(), asyncio.Event()
+
+    async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        entered.set()
+        await release.wait()
+        store.claim_update(update.update_id)  # the answer's commit, as the engine makes it
+
+    app = application_builder(botapi_server).build()
+    app.add_handler(MessageHandler(filters.TEXT, on_text))
+    stop = asyncio.Event()
+    async with botapi_server.async_client() as people, app:
+        sent = await people.send_text(QUICK, "一条")
+        polling = asyncio.create_task(poll(app, stop, store, durable_wait=3600))
+        await entered.wait()
+        await asyncio.sleep(0.5)
+        assert [u["update_id"] for u in (await people.updates())["pending"]] == [sent.update_id]
+        assert [uid for uid, _ in store.inbox(app.bot.id)] == [sent.update_id]
+        assert store.durable_commits == 0
+        release.set()
+        await people.wait_until(lambda s: not s.pending_updates or None, what="confirmed")
+        assert store.durable_commits == 1
+        stop.set()
+        await polling
+    store.close()
+
+
+@pytest.mark.anyio
+async def test_an_update_that_commits_nothing_is_confirmed_after_a_commit_of_the_inbox(
+    botapi_server, tmp_path
+) -> None:
+    """When processing writes nothing (or takes long), the inbox makes one durable commit of
+    its own after a short wait, and then confirms the batch."""
+    store = Store(tmp_path / "bot.db")
+    handled: list[str] = []
+
+    async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.message is not None and update.message.text is not None
+        handled.append(update.message.text)
+
+    app = application_builder(botapi_server).build()
+    app.add_handler(MessageHandler(filters.TEXT, on_text))
+    stop = asyncio.Event()
+    async with botapi_server.async_client() as people, app:
+        await people.send_text(QUICK, "不用回")
+        polling = asyncio.create_task(poll(app, stop, store, durable_wait=0.3))
+        await people.wait_until(lambda s: not s.pending_updates or None, what="confirmed")
+        assert handled == ["不用回"]
+        assert store.durable_commits == 1
+        stop.set()
+        await polling
+    store.close()

@@ -175,7 +175,7 @@ def test_what_a_clerk_sends_while_the_bot_is_down_arrives_once_it_is_back(
 
         bot.start()
         replies = clerk.settle()
-        assert "已保存（这一部分共9字）" in clerk.text(replies)
+        assert "已保存（上一部分共9字）" in clerk.text(replies)
         _all_confirmed(client)
         assert _overview(db, org_id) == "停机期间写的综述。"
     finally:
@@ -195,9 +195,14 @@ def test_the_local_path_is_exactly_the_one_telegram_posts_to(url, path):
     assert local_path(url) == path
 
 
-def test_stopping_waits_for_the_updates_being_processed_and_refuses_new_ones(botapi_server):
-    """A stop (SIGTERM) lets an update being processed finish; one posted meanwhile gets 503,
-    so Telegram posts it again to the restarted bot."""
+def test_a_post_is_answered_once_saved_and_what_a_stop_leaves_is_processed_at_the_next_start(
+    botapi_server, tmp_path
+):
+    """A post is answered 200 once it is in the inbox, while it is still being processed. A
+    stop (SIGTERM) refuses new posts with 503 (Telegram posts them again to the restarted bot)
+    and leaves an update still being processed after the drain time in the inbox: the next
+    start processes it."""
+    store = Store(tmp_path / "bot.db")
 
     async def scenario() -> None:
         release, started = asyncio.Event(), asyncio.Event()
@@ -208,22 +213,29 @@ def test_stopping_waits_for_the_updates_being_processed_and_refuses_new_ones(bot
             await release.wait()
             handled.append(update.message.text)
 
-        application = application_builder(botapi_server).build()
-        application.add_handler(MessageHandler(filters.TEXT, slow))
-        receiver = WebhookReceiver(application, "secret")
-        async with application:
-            await application.start()
-            first = asyncio.create_task(
-                receiver.receive("secret", json.dumps(_update("第一条")).encode())
-            )
-            await asyncio.wait_for(started.wait(), 5)
-            assert await receiver.drain(0.2) is False  # still processing
-            later = await receiver.receive("secret", json.dumps(_update("第二条")).encode())
-            assert later == HTTPStatus.SERVICE_UNAVAILABLE
-            release.set()
-            assert await receiver.drain(5) is True
-            assert await first == HTTPStatus.OK
-            await application.stop()
+        for run in (1, 2):
+            application = application_builder(botapi_server).build()
+            application.add_handler(MessageHandler(filters.TEXT, slow))
+            receiver = WebhookReceiver(application, "secret", store, durable_wait=0.2)
+            async with application:
+                await application.start()
+                receiver.resume()
+                if run == 1:
+                    first = await receiver.receive("secret", json.dumps(_update("第一条")).encode())
+                    assert first == HTTPStatus.OK
+                    await asyncio.wait_for(started.wait(), 5)
+                    assert [u for u, _ in store.inbox(application.bot.id)] == [1]
+                    assert store.durable_commits >= 1  # the inbox's own: nothing else committed
+                    assert await receiver.drain(0.2) is False  # still processing
+                    later = await receiver.receive("secret", json.dumps(_update("第二条")).encode())
+                    assert later == HTTPStatus.SERVICE_UNAVAILABLE
+                    assert handled == []
+                else:
+                    release.set()
+                    assert await receiver.drain(5) is True
+                    assert store.inbox(application.bot.id) == []
+                await application.stop()
         assert handled == ["第一条"]
 
     asyncio.run(scenario())
+    store.close()

@@ -12,7 +12,7 @@ from storage import Role, Store
 
 def test_console_fills_and_saves_answers(tmp_path):
     db = tmp_path / "console.db"
-    lines = "本年度，我镇全年主动公开政府信息56条。\n#3\n#2\n#2\n#2\n#2\n0 0 0\n/review\n/quit"
+    lines = "本年度，我镇全年主动公开政府信息56条。\n#2\n#2\n#2\n#2\n#2\n0 0 0\n/review\n/quit"
     result = CliRunner().invoke(
         main,
         ["console", "--db", str(db), "--org", "某县某镇人民政府", "--out", str(tmp_path)],
@@ -21,7 +21,7 @@ def test_console_fills_and_saves_answers(tmp_path):
     assert result.exit_code == 0, result.output
     assert "已创建单位：某县某镇人民政府" in result.output
     assert "【一、总体情况】（1/6）" in result.output
-    assert "[#1 补充]" in result.output
+    assert "[#5 补充上一部分]" in result.output
     assert "已记录 规章：0 0 0" in result.output
     assert "预览（草稿）" in result.output
     with Store(db) as store:
@@ -120,7 +120,7 @@ def test_each_console_person_has_their_own_conversation(tmp_path):
     db = tmp_path / "c.db"
     _console(db, "李文书", "#3\n#2\n#2\n#2\n#2\n#2")  # 李 is now on table 二's first row
     output = _console(db, "王干事", "王干事写的综述。")  # 王 starts at the first part
-    assert "已保存（这一部分共8字）" in output
+    assert "已保存（上一部分共8字）" in output
     output = _console(db, "李文书", "1 1 1")  # 李 answers the row he was asked, not 王's part
     assert "已记录 规章：1 1 1" in output
     report = _report(db)

@@ -7,9 +7,13 @@ the log (before a checkpoint restarted it) carry other salts and are not counted
 
 from __future__ import annotations
 
+import re
+import signal
 import sqlite3
 import struct
-from collections.abc import Iterator
+import subprocess
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -47,3 +51,40 @@ def wal_pinned(db: Path) -> Iterator[None]:
     finally:
         reader.execute("COMMIT")
         reader.close()
+
+
+@contextmanager
+def fsyncs_counted(pid: int, workdir: Path) -> Iterator[Callable[[], dict[str, int]]]:
+    """Count the fsyncs a running process makes, per file name, with ``strace`` attached to
+    every thread of it; the yielded function reads the counts once the block has ended.
+
+    Tracing slows the process (every system call stops it), so time nothing inside the block.
+    """
+    trace = workdir / f"fsyncs-{pid}.trace"
+    tracer = subprocess.Popen(
+        [
+            "strace",
+            "-f",
+            "-qq",
+            "-y",
+            "-e",
+            "trace=fsync,fdatasync",
+            "-o",
+            str(trace),
+            "-p",
+            str(pid),
+        ],
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(1.0)  # attached to every thread by then
+    counts: dict[str, int] = {}
+    try:
+        yield lambda: counts
+    finally:
+        tracer.send_signal(signal.SIGINT)
+        tracer.wait(30)
+        for line in trace.read_text().splitlines():
+            found = re.search(r"f(?:data)?sync\(\d+<([^>]*)>\) = 0", line)
+            if found:
+                name = Path(found.group(1)).name
+                counts[name] = counts.get(name, 0) + 1

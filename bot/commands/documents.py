@@ -14,13 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from bot.commands.common import db_option, fail, opened_store, write_atomically
-from exports import (
-    DocumentRejected,
-    needs_draft,
-    read_document,
-    report_title,
-    write_docx,
-)
+from exports import DocumentRejected
 from exports.check import CheckedFile, check_files
 from report.cleaning import safe_filename
 from report.rules import Severity, Violation, check
@@ -205,6 +199,8 @@ def import_command(
     file: Path, org_name: str | None, year: int | None, replace_final: bool, db_path: Path
 ) -> None:
     try:
+        from exports import read_document
+
         result = read_document(file.read_bytes(), file.name)
     except DocumentRejected as error:
         fail(error.message)
@@ -282,6 +278,8 @@ def export_command(
         if stored is None:
             fail(NO_REPORT.format(organisation=organisation.name, year=year))
         report = store.load(stored.id)
+    from exports import needs_draft, report_title, write_docx  # python-docx: export only
+
     data = write_docx(report, draft=draft, issued=issued or date.today())
     path = output or Path(safe_filename(f"{report_title(report)}.docx"))
     try:

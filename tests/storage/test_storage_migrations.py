@@ -42,6 +42,24 @@ def test_the_connection_is_durable_and_patient(db_path: Path) -> None:
     assert pragmas["synchronous"] == 2  # FULL
 
 
+def test_a_commit_that_is_not_durable_is_not_counted_and_leaves_the_connection_durable(
+    db_path: Path,
+) -> None:
+    """The inbox's batches are committed without an fsync; the next durable commit (counted,
+    only when it wrote something) covers them, and the connection is FULL again after."""
+    with Store(db_path) as store:
+        store.save_inbox(7, [(1, "{}")], [], 2, durable=False)
+        assert store.durable_commits == 0
+        assert store.pragmas()["synchronous"] == 2
+        with store.transaction():
+            pass  # wrote nothing: nothing to flush
+        assert store.durable_commits == 0
+        store.sync_inbox(7, [], 2)
+        assert store.durable_commits == 1
+    with Store(db_path) as store:
+        assert store.inbox(7) == [(1, "{}")] and store.inbox_offset(7) == 2
+
+
 def _make_first_version_file(path: Path) -> None:
     """What the first released schema held: an office, a clerk and a half-filled report."""
     conn = sqlite3.connect(path, isolation_level=None)
