@@ -42,7 +42,7 @@ from bot.sending import PriorityRateLimiter
 from bot.settings import Settings
 from bot.turns import TakingTurns
 from bot.uploads import MAX_UPLOAD_BYTES, DownloadFailed, ReadAhead, download_capped
-from bot.wiring import make_engine, read_report_docx
+from bot.wiring import make_engine, read_ledger_upload, read_report_docx
 from dialogs import onboarding, texts
 from dialogs.model import (
     ButtonPress,
@@ -52,7 +52,6 @@ from dialogs.model import (
     OutMessage,
     TextInput,
     builds_document,
-    is_report_file,
 )
 from exports.sandbox import warm_up
 from report.cleaning import clean_text
@@ -83,13 +82,15 @@ class NianbaoBot:
     def __init__(self, settings: Settings, store: Store) -> None:
         self.settings = settings
         self.store = store
-        self.uploads = ReadAhead(read_report_docx)  # uploads are read off the event loop
+        # Uploads (reports and ledgers) are read off the event loop.
+        self.uploads = ReadAhead(read_report_docx, read_ledger_upload)
         self.turns = TakingTurns()  # one clerk's processing at a time between loop passes
         self.engine = make_engine(
             store,
             today=lambda: datetime.now(settings.zone).date(),
             zone=settings.zone,
             read_docx=self.uploads,
+            read_ledger=self.uploads.ledger,
         )
         self.bot_username = settings.bot_username or "nianbao_bot"
 
@@ -208,11 +209,8 @@ class NianbaoBot:
             await self.send(context, update.effective_chat.id, [OutMessage(text=text)])
             return
         event = FileInput(name=document.file_name or "file", data=data)
-        if not is_report_file(event.name):
-            await self.dispatch(update, context, event)
-            return
         # Read in the sandbox off the event loop, outside any transaction.
-        async with self.uploads.reading(data):
+        async with self.uploads.reading(data, event.name):
             await self.dispatch(update, context, event)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
