@@ -242,7 +242,7 @@ def _docx(data: bytes) -> tuple[Sheet, ...]:
 
 def _csv(data: bytes, name: str) -> Sheet:
     if b"\x00" in data:
-        raise DocumentRejected(texts.LEDGER_NOT_A_LEDGER)
+        raise DocumentRejected(texts.LEDGER_CSV_NUL)
     text = decode_text(data)
     if any(len(line) > MAX_CSV_LINE_CHARS for line in io.StringIO(text, newline="")):
         raise DocumentRejected(texts.LEDGER_LINE_TOO_LONG.format(limit=MAX_CSV_LINE_CHARS))

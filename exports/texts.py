@@ -158,6 +158,10 @@ LEDGER_CSV_UNREADABLE = (
     "无法读取这个 CSV 文件：某一格的内容过长，或引号没有成对。"
     "请在 Excel 或 WPS 中打开并“另存为”.xlsx 后再发送。"
 )
+LEDGER_CSV_NUL = (
+    "文件中含有空字符（NUL），不是正常的 CSV 文本，无法读取。"
+    "请在 Excel 或 WPS 中打开并“另存为”.xlsx 后再发送。"
+)
 LEDGER_LINE_TOO_LONG = "CSV 文件中有一行超过 {limit} 字，不像是一份依申请公开台账，未予读取。"
 LEDGER_UNSAFE_NAMES = "文件内部的部件名称指向压缩包之外（含“../”等），这是正常表格文件不会有的，疑似恶意文件，未予读取。"
 LEDGER_TOO_COSTLY = (
