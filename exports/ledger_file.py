@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 
@@ -140,6 +141,7 @@ def _check_members(archive: zipfile.ZipFile) -> None:
         head = b""
         tags, limit = _counted_tags(info.filename)
         found, tail = 0, b""
+        sheet, overlap = info.filename.startswith("xl/worksheets/"), b""
         try:
             with archive.open(info) as member:
                 while chunk := member.read(_CHUNK):
@@ -156,6 +158,10 @@ def _check_members(archive: zipfile.ZipFile) -> None:
                         tail = window[-(_LONGEST_TAG - 1) :]
                         if found > limit:
                             raise too_many
+                    if sheet:
+                        if _cell_beyond_ledger(overlap + chunk):
+                            raise too_many
+                        overlap = (overlap + chunk)[-_REF_OVERLAP:]
         except (
             zipfile.BadZipFile,
             OSError,
@@ -170,6 +176,27 @@ def _check_members(archive: zipfile.ZipFile) -> None:
 
 
 _LONGEST_TAG = max(len(t) for t in _ROW_TAGS + _STRING_TAGS)
+#: A cell with a value (``<c r="XFD1048576" …><v>``, or an inline string) and its reference.
+_VALUED_CELL = re.compile(
+    rb"<(?:\w+:)?c\s[^>]{0,200}?\br=[\"']([A-Z]{1,3})(\d{1,7})[\"'][^>]{0,200}?(?<!/)>"
+    rb"\s{0,20}<(?:\w+:)?(?:v|is)\b"
+)
+#: Bytes kept from one chunk to the next, so that a cell cut in two is seen whole.
+_REF_OVERLAP = 512
+
+
+def _cell_beyond_ledger(xml: bytes) -> bool:
+    """Whether a worksheet's XML has a value in a cell beyond the rows and columns a ledger
+    may have: calamine would fill in a grid up to it (two cells at A1 and XFD1048576 would be
+    17 billion), so it is refused before."""
+    for match in _VALUED_CELL.finditer(xml):
+        letters, row = match.groups()
+        column = 0
+        for letter in letters:
+            column = column * 26 + letter - ord("A") + 1
+        if int(row) > MAX_LEDGER_ROWS or column > MAX_LEDGER_COLUMNS:
+            return True
+    return False
 
 
 def _counted_tags(member: str) -> tuple[tuple[bytes, ...], int]:
