@@ -196,7 +196,10 @@ class NianbaoBot:
                 context, update.effective_chat.id, [OutMessage(text=texts.FILE_TOO_BIG)]
             )
             return
-        await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
+        try:
+            await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
+        except TelegramError as error:  # only a courtesy: the upload is read all the same
+            log.info("chat action not sent: %s", type(error).__name__)
         try:
             data = await download_capped(await document.get_file(), MAX_UPLOAD_BYTES)
         except DownloadFailed as failure:

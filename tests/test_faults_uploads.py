@@ -214,9 +214,11 @@ def test_hostile_ledgers_sent_to_the_bot_are_refused_while_another_office_is_ans
         assert bot.process is not None
         Path(f"/proc/{bot.process.pid}/clear_refs").write_text("5")
         resident = _memory(bot.process.pid)["VmRSS"]
-        for kind in LEDGERS_THROUGH_THE_BOT:
+        for number, kind in enumerate(LEDGERS_THROUGH_THE_BOT):
             name, build, expected = REFUSED_LEDGERS[kind]
             content = build()
+            if number == 0:  # the "typing…" courtesy fails: the file is read all the same
+                botapi_server.client.fail_next_with("sendChatAction", 1, 502, "Bad Gateway")
 
             def ask() -> None:
                 began = time.monotonic()
