@@ -80,11 +80,12 @@ class NoLedgerTables(DocumentRejected):
 
 def read_ledger_bytes(data: bytes, name: str = "") -> Ledger:
     """A ledger file read and understood: ``read_ledger`` over ``read_ledger_file``. Raises
-    ``DocumentRejected`` (not a ledger file, hostile; ``NoLedgerTables`` for a Word document
-    without a ledger table) or ``report.ledger.LedgerError`` (no header, a missing column, a
+    ``DocumentRejected`` (not a ledger file, hostile; ``NoLedgerTables`` for a Word document,
+    or a file named .docx, without a ledger table) or ``report.ledger.LedgerError`` (no header, a missing column, a
     bad row); each carries a Chinese ``message``."""
     sheets = read_ledger_file(data, name)
-    if _is_word(data) and not any(_has_ledger_header(sheet) for sheet in sheets):
+    word = _is_word(data) or name.lower().endswith(".docx")
+    if word and not any(_has_ledger_header(sheet) for sheet in sheets):
         raise NoLedgerTables(texts.LEDGER_NO_TABLE_IN_DOCX)
     return read_ledger(sheets)
 
