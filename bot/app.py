@@ -25,7 +25,7 @@ from telegram import (
     User,
 )
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -202,8 +202,9 @@ class NianbaoBot:
             log.info("chat action not sent: %s", type(error).__name__)
         try:
             data = await download_capped(await document.get_file(), MAX_UPLOAD_BYTES)
-        except DownloadFailed as failure:
-            log.warning("upload not downloaded: %s", failure)
+        except (DownloadFailed, NetworkError) as failure:  # getFile timed out, too
+            why = failure if isinstance(failure, DownloadFailed) else type(failure).__name__
+            log.warning("upload not downloaded: %s", why)
             data = None
             text = texts.FILE_NOT_DOWNLOADED
         else:

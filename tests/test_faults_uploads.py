@@ -212,6 +212,10 @@ def test_hostile_ledgers_sent_to_the_bot_are_refused_while_another_office_is_ans
         clerk.command("fill")
         other_clerk.command("fill")
         assert bot.process is not None
+        # Telegram does not answer getFile: the clerk is asked to send the file again.
+        botapi_server.client.fail_next_with("getFile", 1, 502, "Bad Gateway")
+        said = Person.text(clerk.sends_file("台账.csv", b"a,b\n"))
+        assert "没有接收成功" in said and "出了问题" not in said, said
         Path(f"/proc/{bot.process.pid}/clear_refs").write_text("5")
         resident = _memory(bot.process.pid)["VmRSS"]
         for number, kind in enumerate(LEDGERS_THROUGH_THE_BOT):
