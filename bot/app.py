@@ -17,7 +17,7 @@ from typing import Any
 
 from telegram import Bot, Update, User
 from telegram.constants import ChatAction
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -36,7 +36,7 @@ from bot.sending import PriorityRateLimiter
 from bot.settings import Settings
 from bot.turns import TakingTurns
 from bot.uploads import MAX_UPLOAD_BYTES, DownloadFailed, ReadAhead, download_capped
-from bot.wiring import make_engine, read_report_docx
+from bot.wiring import make_engine, read_ledger_upload, read_report_docx
 from dialogs import onboarding, texts
 from dialogs.model import (
     ButtonPress,
@@ -46,7 +46,6 @@ from dialogs.model import (
     OutMessage,
     TextInput,
     builds_document,
-    is_report_file,
 )
 from exports.sandbox import warm_up
 from report.cleaning import clean_text
@@ -76,13 +75,15 @@ class NianbaoBot:
     def __init__(self, settings: Settings, store: Store) -> None:
         self.settings = settings
         self.store = store
-        self.uploads = ReadAhead(read_report_docx)  # uploads are read off the event loop
+        # Uploads (reports and ledgers) are read off the event loop.
+        self.uploads = ReadAhead(read_report_docx, read_ledger_upload)
         self.turns = TakingTurns()  # one clerk's processing at a time between loop passes
         self.engine = make_engine(
             store,
             today=lambda: datetime.now(settings.zone).date(),
             zone=settings.zone,
             read_docx=self.uploads,
+            read_ledger=self.uploads.ledger,
         )
         self.bot_username = settings.bot_username or "nianbao_bot"
         #: The running bots by id (one per token), and the first token's: see ``bot_for``.
@@ -233,11 +234,15 @@ class NianbaoBot:
                 context, update.effective_chat.id, [OutMessage(text=texts.FILE_TOO_BIG)]
             )
             return
-        await self.outbox(context).show_action(update.effective_chat.id, ChatAction.TYPING)
+        try:
+            await self.outbox(context).show_action(update.effective_chat.id, ChatAction.TYPING)
+        except TelegramError as error:  # only a courtesy: the upload is read all the same
+            log.info("chat action not sent: %s", type(error).__name__)
         try:
             data = await download_capped(await document.get_file(), MAX_UPLOAD_BYTES)
-        except DownloadFailed as failure:
-            log.warning("upload not downloaded: %s", failure)
+        except (DownloadFailed, NetworkError) as failure:  # getFile timed out, too
+            why = failure if isinstance(failure, DownloadFailed) else type(failure).__name__
+            log.warning("upload not downloaded: %s", why)
             data = None
             text = texts.FILE_NOT_DOWNLOADED
         else:
@@ -246,11 +251,8 @@ class NianbaoBot:
             await self.send(context, update.effective_chat.id, [OutMessage(text=text)])
             return
         event = FileInput(name=document.file_name or "file", data=data)
-        if not is_report_file(event.name):
-            await self.dispatch(update, context, event)
-            return
         # Read in the sandbox off the event loop, outside any transaction.
-        async with self.uploads.reading(data):
+        async with self.uploads.reading(data, event.name):
             await self.dispatch(update, context, event)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

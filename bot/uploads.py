@@ -5,7 +5,9 @@ milliseconds to seconds, in the sandbox's limited child process (``exports.sandb
 inside the engine's step it would run on the event loop, where every other clerk waits for it,
 and inside the write transaction, where every other writer waits for it too. ``ReadAhead``
 reads the file in a worker thread first; when the engine then asks for the same bytes it gets
-the result at once, so the transaction only writes what was read.
+the result at once, so the transaction only writes what was read. An application ledger
+(a spreadsheet, a CSV, or a .docx that may hold one) is read ahead the same way, in the same
+sandbox.
 """
 
 from __future__ import annotations
@@ -19,7 +21,10 @@ from dataclasses import dataclass
 import httpx
 from telegram import File
 
+from dialogs.engine import LEDGER_SUFFIXES
+from dialogs.model import is_report_file
 from exports import ReadResult
+from report.ledger import Ledger
 
 log = logging.getLogger(__name__)
 
@@ -62,37 +67,75 @@ async def download_capped(file: File, limit: int = MAX_UPLOAD_BYTES) -> bytes | 
 @dataclass
 class _Read:
     data: bytes
-    result: ReadResult | None = None
+    name: str | None  # None: a report read (by content only)
+    result: ReadResult | Ledger | None = None
     error: Exception | None = None
 
 
 class ReadAhead:
-    """The engine's ``read_docx``, answered from reads made beforehand off the event loop."""
+    """The engine's ``read_docx`` (and ``read_ledger``, as :meth:`ledger`), answered from
+    reads made beforehand off the event loop."""
 
-    def __init__(self, read: Callable[[bytes], ReadResult]) -> None:
+    def __init__(
+        self,
+        read: Callable[[bytes], ReadResult],
+        read_ledger: Callable[[bytes, str], Ledger] | None = None,
+    ) -> None:
         self._read = read
+        self._read_ledger = read_ledger
         self._ready: list[_Read] = []
 
     @asynccontextmanager
-    async def reading(self, data: bytes) -> AsyncIterator[None]:
-        """Read ``data`` in a worker thread; inside the block, the engine gets that result."""
-        entry = _Read(data)
-        try:
-            entry.result = await asyncio.to_thread(self._read, data)
-        except Exception as error:  # the refusal is the engine's to report, in its turn
-            entry.error = error
-        self._ready.append(entry)
+    async def reading(self, data: bytes, name: str | None = None) -> AsyncIterator[None]:
+        """Read ``data`` in a worker thread; inside the block, the engine gets that result.
+
+        Without a ``name`` the file is read as a report; with one, as the engine will take a
+        file of that name: a report file as a report, a spreadsheet or CSV as a ledger, a
+        .docx as both (it may be either)."""
+        entries = []
+        lowered = (name or "").lower()
+        if self._read_ledger is not None and lowered.endswith((*LEDGER_SUFFIXES, ".docx")):
+            read_ledger = self._read_ledger
+            assert name is not None
+            entries.append(await self._ahead(_Read(data, name), lambda: read_ledger(data, name)))
+        if name is None or is_report_file(name):
+            entries.append(await self._ahead(_Read(data, None), lambda: self._read(data)))
+        self._ready.extend(entries)
         try:
             yield
         finally:
-            self._ready.remove(entry)
+            for entry in entries:
+                self._ready.remove(entry)
+
+    @staticmethod
+    async def _ahead(entry: _Read, read: Callable[[], ReadResult | Ledger]) -> _Read:
+        try:
+            entry.result = await asyncio.to_thread(read)
+        except Exception as error:  # the refusal is the engine's to report, in its turn
+            entry.error = error
+        return entry
+
+    def _found(self, data: bytes, name: str | None) -> _Read | None:
+        for entry in self._ready:
+            if entry.name == name and len(entry.data) == len(data) and entry.data == data:
+                if entry.error is not None:
+                    raise entry.error
+                return entry
+        return None
 
     def __call__(self, data: bytes) -> ReadResult:
         """The result read ahead for these bytes, or else a read made now."""
-        for entry in self._ready:
-            if len(entry.data) == len(data) and entry.data == data:
-                if entry.error is not None:
-                    raise entry.error
-                assert entry.result is not None
-                return entry.result
-        return self._read(data)
+        entry = self._found(data, None)
+        if entry is None:
+            return self._read(data)
+        assert isinstance(entry.result, ReadResult)
+        return entry.result
+
+    def ledger(self, data: bytes, name: str) -> Ledger:
+        """The ledger read ahead for this file, or else a read made now."""
+        assert self._read_ledger is not None
+        entry = self._found(data, name)
+        if entry is None:
+            return self._read_ledger(data, name)
+        assert isinstance(entry.result, Ledger)
+        return entry.result

@@ -13,10 +13,10 @@ from dialogs.office import SummaryMember
 from dialogs.phrasing import issued_default
 from dialogs.review_flow import RenderDocx
 from exports import DocumentRejected, ReadResult, write_docx
-from exports.ledger_file import read_ledger_file
-from exports.sandbox import Kind, read_untrusted
+from exports.ledger_file import NoLedgerTables
+from exports.sandbox import Kind, read_ledger_untrusted, read_untrusted
 from exports.summary import Member, Summary, summary_docx, summary_xlsx
-from report.ledger import Ledger, LedgerError, Sheet, find_header, read_ledger
+from report.ledger import Ledger, LedgerError
 from report.review import ReviewEvidence
 from report.values import Report
 from storage import Store
@@ -48,32 +48,25 @@ def read_report_docx(data: bytes) -> ReadResult:
 
 
 def read_ledger_upload(data: bytes, name: str) -> Ledger:
-    """Read an uploaded application ledger: the one call to the ledger reader for uploads.
+    """Read an uploaded application ledger in the sandbox (a limited child process): the one
+    call to the ledger reader for uploads, from the chat and the console.
 
-    A file the reader refuses (not a ledger format, too large, hostile, no header, a bad row)
-    becomes the dialog's DocumentError with the reader's Chinese message. A .docx is a ledger
-    only when one of its tables has a ledger header: otherwise (and when it cannot be opened
-    as a ledger at all) NotALedger, so that the engine gives the report reader's refusal.
+    A file the reader refuses (not a ledger format, too large, hostile, too costly, no header,
+    a bad row) becomes the dialog's DocumentError with the reader's Chinese message. A .docx is
+    a ledger only when one of its tables has a ledger header: otherwise (and when it cannot be
+    opened as a ledger at all) NotALedger, so that the engine gives the report reader's refusal.
     """
     is_docx = name.lower().endswith(".docx")
     try:
-        sheets = read_ledger_file(data, name)
+        return read_ledger_untrusted(data, name)
+    except NoLedgerTables as refusal:
+        if is_docx:
+            raise NotALedger(texts.LEDGER_NO_HEADER_IN_DOCX) from None
+        raise DocumentError(refusal.message) from None
     except DocumentRejected as refusal:
         raise (NotALedger if is_docx else DocumentError)(refusal.message) from None
-    if is_docx and not any(_has_ledger_header(sheet) for sheet in sheets):
-        raise NotALedger(texts.LEDGER_NO_HEADER_IN_DOCX)
-    try:
-        return read_ledger(sheets)
     except LedgerError as error:
         raise DocumentError(error.message) from None
-
-
-def _has_ledger_header(sheet: Sheet) -> bool:
-    try:
-        find_header(sheet.rows)
-    except LedgerError:
-        return False
-    return True
 
 
 def write_summary(
@@ -105,6 +98,7 @@ def make_engine(
     today: Callable[[], date] | None = None,
     zone: tzinfo | None = None,
     read_docx: Callable[[bytes], ReadResult] = read_report_docx,
+    read_ledger: Callable[[bytes, str], Ledger] = read_ledger_upload,
 ) -> Engine:
     """The conversation engine as the bot and the console run it."""
     clock = today or date.today
@@ -112,7 +106,7 @@ def make_engine(
         store,
         render_docx=docx_renderer(clock, zone or DEFAULT_ZONE),
         read_docx=read_docx,
-        read_ledger=read_ledger_upload,
+        read_ledger=read_ledger,
         today=clock,
         write_summary=write_summary,
         zone=zone,

@@ -196,7 +196,7 @@ def _parse(xml: bytes, *, count: bool) -> etree._Element:
     return root
 
 
-def _unsafe(name: str) -> bool:
+def unsafe_member_name(name: str) -> bool:
     """A member name that points outside the package (``../``, absolute, drive, backslash)."""
     parts = name.replace("\\", "/").split("/")
     return name.startswith(("/", "\\")) or ".." in parts or ":" in parts[0] or "\x00" in name
@@ -204,14 +204,14 @@ def _unsafe(name: str) -> bool:
 
 def _main_part_name(archive: zipfile.ZipFile) -> str:
     names = set(archive.namelist())
-    if any(_unsafe(n) for n in names):
+    if any(unsafe_member_name(n) for n in names):
         raise DocumentRejected(texts.REJECT_UNSAFE_NAMES)
     if "_rels/.rels" in names:
         rels = _parse(_read_member(archive, "_rels/.rels", MAX_SMALL_PART_BYTES), count=False)
         for rel in rels:
             if str(rel.get("Type", "")).endswith(_OFFICE_DOCUMENT):
                 target = posixpath.normpath(str(rel.get("Target", "")).lstrip("/"))
-                if _unsafe(target):
+                if unsafe_member_name(target):
                     raise DocumentRejected(texts.REJECT_UNSAFE_NAMES)
                 if target in names:
                     return target

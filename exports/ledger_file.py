@@ -6,30 +6,49 @@ uploads (``exports.docx_source``); CSV by the csv module, in UTF-8 or GB18030. T
 those of report uploads: 20 MB per file; a zip container is decompressed in chunks, member by
 member, and refused as soon as it grows beyond a fixed size, whatever its directory claims,
 before calamine sees it; XML with a DTD is refused. A merged cell's value is copied into every
-cell it covers, so a date merged over two applications belongs to both.
+cell it covers, so a date merged over two applications belongs to both. Member names that point
+outside the package (``../``) are refused; so are more rows (or shared strings) than a ledger
+has, counted while the members are decompressed, before calamine builds them in memory, and a
+CSV line longer than any ledger row. Untrusted files are read through ``exports.sandbox``
+(``read_ledger_untrusted``), which runs this module in a limited child process.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 
 from python_calamine import CalamineError, CalamineWorkbook
 
 from exports import texts
-from exports.docx_source import BINARY_MAGIC, MAX_FILE_BYTES, MAX_MEMBERS, MB, docx_source
+from exports.docx_source import (
+    BINARY_MAGIC,
+    MAX_FILE_BYTES,
+    MAX_MEMBERS,
+    MB,
+    docx_source,
+    unsafe_member_name,
+)
 from exports.result import DocumentRejected
 from exports.text_source import decode_text
-from report.ledger import CellValue, Ledger, Sheet, read_ledger
+from report.ledger import CellValue, Ledger, LedgerError, Sheet, find_header, read_ledger
 
 #: Everything a zip container may decompress to, all members together.
 MAX_UNZIPPED_BYTES = 80 * MB
 MAX_LEDGER_ROWS = 50_000
 MAX_LEDGER_COLUMNS = 200
 MAX_SHEETS = 50
+#: Shared strings (distinct cell texts) of a workbook: a full ledger has far fewer.
+MAX_SHARED_STRINGS = 1_000_000
+#: One line of a CSV: 200 columns of 500 characters.
+MAX_CSV_LINE_CHARS = 100_000
 _CHUNK = 64 * 1024
+#: How a row and a shared string begin in a worksheet, ``sharedStrings.xml`` and ODS content.
+_ROW_TAGS = (b"<row>", b"<row ", b":row>", b":row ", b"<table:table-row>", b"<table:table-row ")
+_STRING_TAGS = (b"<si>", b"<si ", b":si>", b":si ")
 _OLE = b"\xd0\xcf\x11\xe0"
 _PDF = b"%PDF"
 
@@ -55,11 +74,38 @@ def read_ledger_file(data: bytes, name: str = "") -> tuple[Sheet, ...]:
     return (_csv(data, name),)
 
 
+class NoLedgerTables(DocumentRejected):
+    """A Word document none of whose tables has a ledger header (it may well be a report)."""
+
+
 def read_ledger_bytes(data: bytes, name: str = "") -> Ledger:
     """A ledger file read and understood: ``read_ledger`` over ``read_ledger_file``. Raises
-    ``DocumentRejected`` (not a ledger file, hostile) or ``report.ledger.LedgerError`` (no
-    header, a missing column, a bad row); both carry a Chinese ``message``."""
-    return read_ledger(read_ledger_file(data, name))
+    ``DocumentRejected`` (not a ledger file, hostile; ``NoLedgerTables`` for a Word document,
+    or a file named .docx, without a ledger table) or ``report.ledger.LedgerError`` (no header, a missing column, a
+    bad row); each carries a Chinese ``message``."""
+    sheets = read_ledger_file(data, name)
+    word = _is_word(data) or name.lower().endswith(".docx")
+    if word and not any(_has_ledger_header(sheet) for sheet in sheets):
+        raise NoLedgerTables(texts.LEDGER_NO_TABLE_IN_DOCX)
+    return read_ledger(sheets)
+
+
+def _is_word(data: bytes) -> bool:
+    if not data.startswith(b"PK"):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "word/document.xml" in archive.namelist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return False
+
+
+def _has_ledger_header(sheet: Sheet) -> bool:
+    try:
+        find_header(sheet.rows)
+    except LedgerError:
+        return False
+    return True
 
 
 def _zipped(data: bytes) -> tuple[Sheet, ...]:
@@ -71,6 +117,8 @@ def _zipped(data: bytes) -> tuple[Sheet, ...]:
         names = set(archive.namelist())
         if len(archive.infolist()) > MAX_MEMBERS:
             raise DocumentRejected(texts.REJECT_TOO_MANY_MEMBERS.format(limit=MAX_MEMBERS))
+        if any(unsafe_member_name(n) for n in names):
+            raise DocumentRejected(texts.LEDGER_UNSAFE_NAMES)
         if "word/document.xml" in names:
             return _docx(data)
         if not ({"xl/workbook.xml", "content.xml"} & names):
@@ -80,14 +128,21 @@ def _zipped(data: bytes) -> tuple[Sheet, ...]:
 
 
 def _check_members(archive: zipfile.ZipFile) -> None:
-    """Decompress every member in chunks, refusing a bomb or XML with a DTD before calamine
-    (which trusts the zip directory's sizes) opens it."""
+    """Decompress every member in chunks, refusing a bomb, XML with a DTD, or more rows or
+    shared strings than a ledger has, before calamine (which trusts the zip directory's sizes
+    and builds every sheet whole in memory) opens it."""
     total = 0
     bomb = DocumentRejected(texts.REJECT_BOMB.format(limit=MAX_UNZIPPED_BYTES // MB))
+    too_many = DocumentRejected(
+        texts.LEDGER_TOO_MANY_ROWS.format(rows=MAX_LEDGER_ROWS, columns=MAX_LEDGER_COLUMNS)
+    )
     for info in archive.infolist():
         if info.file_size > MAX_UNZIPPED_BYTES:
             raise bomb
         head = b""
+        tags, limit = _counted_tags(info.filename)
+        found, tail = 0, b""
+        sheet, overlap = info.filename.startswith("xl/worksheets/"), b""
         try:
             with archive.open(info) as member:
                 while chunk := member.read(_CHUNK):
@@ -96,6 +151,18 @@ def _check_members(archive: zipfile.ZipFile) -> None:
                     total += len(chunk)
                     if total > MAX_UNZIPPED_BYTES:
                         raise bomb
+                    if tags:
+                        # A tag cut in two by the chunk boundary is found in ``tail + chunk``;
+                        # one wholly in ``tail`` was counted with the chunk before.
+                        window = tail + chunk
+                        found += sum(window.count(t) - tail.count(t) for t in tags)
+                        tail = window[-(_LONGEST_TAG - 1) :]
+                        if found > limit:
+                            raise too_many
+                    if sheet:
+                        if _cell_beyond_ledger(overlap + chunk):
+                            raise too_many
+                        overlap = (overlap + chunk)[-_REF_OVERLAP:]
         except (
             zipfile.BadZipFile,
             OSError,
@@ -107,6 +174,39 @@ def _check_members(archive: zipfile.ZipFile) -> None:
             raise DocumentRejected(texts.LEDGER_CORRUPT) from None
         if b"<!doctype" in head or b"<!entity" in head:
             raise DocumentRejected(texts.LEDGER_DTD)
+
+
+_LONGEST_TAG = max(len(t) for t in _ROW_TAGS + _STRING_TAGS)
+#: A cell with a value (``<c r="XFD1048576" …><v>``, or an inline string) and its reference.
+_VALUED_CELL = re.compile(
+    rb"<(?:\w+:)?c\s[^>]{0,200}?\br=[\"']([A-Z]{1,3})(\d{1,7})[\"'][^>]{0,200}?(?<!/)>"
+    rb"\s{0,20}<(?:\w+:)?(?:v|is)\b"
+)
+#: Bytes kept from one chunk to the next, so that a cell cut in two is seen whole.
+_REF_OVERLAP = 512
+
+
+def _cell_beyond_ledger(xml: bytes) -> bool:
+    """Whether a worksheet's XML has a value in a cell beyond the rows and columns a ledger
+    may have: calamine would fill in a grid up to it (two cells at A1 and XFD1048576 would be
+    17 billion), so it is refused before."""
+    for match in _VALUED_CELL.finditer(xml):
+        letters, row = match.groups()
+        column = 0
+        for letter in letters:
+            column = column * 26 + letter - ord("A") + 1
+        if int(row) > MAX_LEDGER_ROWS or column > MAX_LEDGER_COLUMNS:
+            return True
+    return False
+
+
+def _counted_tags(member: str) -> tuple[tuple[bytes, ...], int]:
+    """The tags to count in a member (rows of a sheet, shared strings) and how many may be."""
+    if member.startswith("xl/worksheets/") or member == "content.xml":
+        return _ROW_TAGS, MAX_LEDGER_ROWS
+    if member == "xl/sharedStrings.xml":
+        return _STRING_TAGS, MAX_SHARED_STRINGS
+    return (), 0
 
 
 def _spreadsheet(data: bytes) -> tuple[Sheet, ...]:
@@ -129,10 +229,8 @@ def _spreadsheet(data: bytes) -> tuple[Sheet, ...]:
             sheets.append(Sheet(sheet_name, _fill_merged(rows, merged)))
     except DocumentRejected:
         raise
-    except (CalamineError, ValueError, OSError, TypeError) as error:
-        raise DocumentRejected(
-            texts.LEDGER_UNREADABLE.format(detail=type(error).__name__)
-        ) from None
+    except (CalamineError, ValueError, OSError, TypeError):
+        raise DocumentRejected(texts.LEDGER_UNREADABLE) from None
     return tuple(sheets)
 
 
@@ -172,8 +270,10 @@ def _docx(data: bytes) -> tuple[Sheet, ...]:
 
 def _csv(data: bytes, name: str) -> Sheet:
     if b"\x00" in data:
-        raise DocumentRejected(texts.LEDGER_NOT_A_LEDGER)
+        raise DocumentRejected(texts.LEDGER_CSV_NUL)
     text = decode_text(data)
+    if any(len(line) > MAX_CSV_LINE_CHARS for line in io.StringIO(text, newline="")):
+        raise DocumentRejected(texts.LEDGER_LINE_TOO_LONG.format(limit=MAX_CSV_LINE_CHARS))
     sample = text[:8192]
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",\t;，")
@@ -189,6 +289,6 @@ def _csv(data: bytes, name: str) -> Sheet:
                     )
                 )
             rows.append(tuple(row))
-    except csv.Error as error:
-        raise DocumentRejected(texts.LEDGER_UNREADABLE.format(detail=str(error))) from None
+    except csv.Error:  # a field over the csv module's limit, a quote left open
+        raise DocumentRejected(texts.LEDGER_CSV_UNREADABLE) from None
     return Sheet(name or "CSV", tuple(rows))

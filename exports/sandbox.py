@@ -9,7 +9,10 @@ shape); a child that dies, runs out of time or memory, or says something malform
 refusal in Chinese.
 
 Entry points: :func:`read_untrusted` for bytes already in memory (size checked first) and
-:func:`read_untrusted_path`, which checks the size with ``stat`` before reading the file.
+:func:`read_untrusted_path`, which checks the size with ``stat`` before reading the file; for an
+application ledger (台账: a spreadsheet, a CSV or the tables of a Word document)
+:func:`read_ledger_untrusted` and :func:`read_ledger_untrusted_path`, whose child answers with the
+ledger as JSON (``report.ledger.Ledger``) or the reader's Chinese refusal.
 """
 
 from __future__ import annotations
@@ -32,7 +35,9 @@ from pydantic import TypeAdapter, ValidationError
 
 from exports import texts
 from exports.docx_source import MAX_FILE_BYTES, MB
+from exports.ledger_file import NoLedgerTables
 from exports.result import DocumentRejected, ReadResult
+from report.ledger import Ledger, LedgerError
 
 #: CPU seconds the child may use (it is forked with everything imported: all of it is reading).
 CPU_SECONDS = 5
@@ -42,8 +47,11 @@ MEMORY_BYTES = 256 * MB
 WALL_SECONDS = 30.0
 #: A JSON answer larger than this is not a report read from a 20 MB file.
 MAX_ANSWER_BYTES = 64 * MB
+#: A file name is passed to the child (a ledger's CSV sheet is named by it) cut to this length.
+MAX_NAME_CHARS = 255
 
 _RESULT = TypeAdapter(ReadResult)
+_LEDGER = TypeAdapter(Ledger)
 
 
 class Kind(StrEnum):
@@ -53,6 +61,8 @@ class Kind(StrEnum):
     DOCX = "docx"
     #: A Word document or its flattened text, told apart by content (``nianbao check``).
     ANY = "any"
+    #: An application ledger: .xlsx, .xls, .ods, .csv or the tables of a .docx.
+    LEDGER = "ledger"
 
 
 def _limit_self() -> None:  # pragma: no cover - runs in the child before it reads a byte
@@ -88,13 +98,14 @@ class _ForkServer:
             )
         return self._process
 
-    def read(self, data: bytes, kind: Kind) -> bytes | None:
+    def read(self, data: bytes, kind: Kind, name: str = "") -> bytes | None:
         """The child's JSON answer for ``data``, or None when it died or ran out of time."""
+        label = name[-MAX_NAME_CHARS:].encode("utf-8", "replace")
         with self._lock:
             process = self._started()
             assert process.stdin is not None and process.stdout is not None
             try:
-                process.stdin.write(_frame(str(kind).encode()) + _frame(data))
+                process.stdin.write(_frame(str(kind).encode()) + _frame(label) + _frame(data))
                 process.stdin.flush()
                 answer = _read_frame(process.stdout.fileno(), WALL_SECONDS + 15)
             except OSError:
@@ -132,6 +143,50 @@ def read_untrusted(data: bytes, kind: Kind = Kind.ANY) -> ReadResult:
     if len(data) > MAX_FILE_BYTES:
         raise DocumentRejected(texts.REJECT_TOO_LARGE.format(limit=MAX_FILE_BYTES // MB))
     return _outcome(_SERVER.read(data, kind))
+
+
+def read_ledger_untrusted(data: bytes, name: str = "") -> Ledger:
+    """Read an application ledger in a limited child process. Raises :class:`DocumentRejected`
+    (not a ledger file, too large, hostile, too costly to read; :class:`NoLedgerTables` for a
+    Word document none of whose tables is a ledger) or :class:`LedgerError` (no header, a
+    missing column, a bad row); each carries a Chinese ``message``."""
+    if not data:
+        raise DocumentRejected(texts.REJECT_EMPTY)
+    if len(data) > MAX_FILE_BYTES:
+        raise DocumentRejected(texts.LEDGER_TOO_LARGE.format(limit=MAX_FILE_BYTES // MB))
+    return _ledger_outcome(_SERVER.read(data, Kind.LEDGER, name))
+
+
+def read_ledger_untrusted_path(path: Path) -> Ledger:
+    """Read a ledger file by path, its size checked with ``stat`` before any byte is read.
+    Raises as :func:`read_ledger_untrusted`, or :class:`OSError` when it cannot be opened."""
+    with path.open("rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > MAX_FILE_BYTES:
+            raise DocumentRejected(texts.LEDGER_TOO_LARGE.format(limit=MAX_FILE_BYTES // MB))
+        data = handle.read(MAX_FILE_BYTES + 1)
+    return read_ledger_untrusted(data, path.name)
+
+
+def _ledger_outcome(answer: bytes | None) -> Ledger:
+    """The child's answer for a ledger: the ledger, or the refusal it names, raised."""
+    costly = DocumentRejected(texts.LEDGER_TOO_COSTLY)
+    if answer is None:
+        raise costly
+    try:
+        parsed = json.loads(answer)
+        if "ledger" in parsed:
+            return _LEDGER.validate_python(parsed["ledger"])
+        refusals: dict[str, type[Exception]] = {
+            "rejected": DocumentRejected,
+            "no_ledger_tables": NoLedgerTables,
+            "ledger_error": LedgerError,
+        }
+        ((key, message),) = parsed.items()
+        refusal = refusals[key](str(message)[:2000])
+    except (ValueError, KeyError, TypeError, AttributeError, ValidationError):
+        raise costly from None
+    raise refusal
 
 
 def _frame(payload: bytes) -> bytes:
@@ -192,11 +247,13 @@ def read_untrusted_path(path: Path, kind: Kind = Kind.ANY) -> ReadResult:
     return read_untrusted(data, kind)
 
 
-def _child(data: bytes, kind: Kind) -> bytes:  # pragma: no cover - runs in the child
+def _child(data: bytes, kind: Kind, name: str) -> bytes:  # pragma: no cover - in the child
     """Read ``data`` under the limits; the outcome as JSON."""
     _limit_self()
     from exports import read_docx, read_file
 
+    if kind is Kind.LEDGER:
+        return _ledger_child(data, name)
     try:
         result = read_docx(data) if kind is Kind.DOCX else read_file(data)
         out: dict[str, object] = {"result": _RESULT.dump_python(result, mode="json")}
@@ -207,7 +264,25 @@ def _child(data: bytes, kind: Kind) -> bytes:  # pragma: no cover - runs in the 
     return json.dumps(out, ensure_ascii=True).encode()
 
 
-def _serve_one(data: bytes, kind: Kind) -> bytes:  # pragma: no cover - runs in the server
+def _ledger_child(data: bytes, name: str) -> bytes:  # pragma: no cover - runs in the child
+    """A ledger read under the limits (set by the caller); the outcome as JSON."""
+    from exports.ledger_file import read_ledger_bytes
+
+    out: dict[str, object]
+    try:
+        out = {"ledger": _LEDGER.dump_python(read_ledger_bytes(data, name), mode="json")}
+    except NoLedgerTables as refusal:
+        out = {"no_ledger_tables": refusal.message}
+    except DocumentRejected as refusal:
+        out = {"rejected": refusal.message}
+    except LedgerError as error:
+        out = {"ledger_error": error.message}
+    except (MemoryError, RecursionError):
+        out = {"rejected": texts.LEDGER_TOO_COSTLY}
+    return json.dumps(out, ensure_ascii=True).encode()
+
+
+def _serve_one(data: bytes, kind: Kind, name: str) -> bytes:  # pragma: no cover - server
     """Fork a child for one file, wait for its answer at most ``WALL_SECONDS``; an empty
     answer when it died, was killed or overran."""
     readable, writable = os.pipe()
@@ -215,7 +290,7 @@ def _serve_one(data: bytes, kind: Kind) -> bytes:  # pragma: no cover - runs in 
     if pid == 0:
         os.close(readable)
         try:
-            answer = _child(data, kind)
+            answer = _child(data, kind, name)
             with os.fdopen(writable, "wb") as out:
                 out.write(_frame(answer))
             os._exit(0)
@@ -235,11 +310,12 @@ def _serve_one(data: bytes, kind: Kind) -> bytes:  # pragma: no cover - runs in 
 
 
 def _serve() -> None:  # pragma: no cover - the fork server's main loop
-    """Answer length-prefixed requests (kind, data) on stdin until stdin closes."""
+    """Answer length-prefixed requests (kind, file name, data) on stdin until stdin closes."""
     # Imported once here, so that every fork has the readers loaded (``exports`` loads them
     # only when first used).
     import exports.docx_source
     import exports.html_source
+    import exports.ledger_file
     import exports.office_convert
     import exports.pdf_source
     import exports.reader
@@ -249,10 +325,12 @@ def _serve() -> None:  # pragma: no cover - the fork server's main loop
     requests, answers = sys.stdin.buffer.fileno(), sys.stdout.buffer
     while True:
         kind = _read_frame(requests, None, limit=16)
+        name = _read_frame(requests, None, limit=4 * MAX_NAME_CHARS)
         data = _read_frame(requests, None, limit=MAX_FILE_BYTES + 1)
-        if kind is None or data is None:
+        if kind is None or name is None or data is None:
             return
-        answer = _serve_one(data, Kind(kind.decode())) if data else b""
+        label = name.decode("utf-8", "replace")
+        answer = _serve_one(data, Kind(kind.decode()), label) if data else b""
         answers.write(_frame(answer))
         answers.flush()
 

@@ -152,8 +152,23 @@ LEDGER_CORRUPT = (
 )
 LEDGER_DTD = "文件内部含有 XML 实体声明，这是正常表格文件不会有的内容，疑似恶意文件，未予读取。"
 LEDGER_UNREADABLE = (
-    "无法读取这个表格文件（{detail}）。请在 Excel 或 WPS 中打开并“另存为”.xlsx 后再发送。"
+    "无法读取这个表格文件，文件可能已损坏。请在 Excel 或 WPS 中打开并“另存为”.xlsx 后再发送。"
 )
+LEDGER_CSV_UNREADABLE = (
+    "无法读取这个 CSV 文件：某一格的内容过长，或引号没有成对。"
+    "请在 Excel 或 WPS 中打开并“另存为”.xlsx 后再发送。"
+)
+LEDGER_CSV_NUL = (
+    "文件中含有空字符（NUL），不是正常的 CSV 文本，无法读取。"
+    "请在 Excel 或 WPS 中打开并“另存为”.xlsx 后再发送。"
+)
+LEDGER_LINE_TOO_LONG = "CSV 文件中有一行超过 {limit} 字，不像是一份依申请公开台账，未予读取。"
+LEDGER_UNSAFE_NAMES = "文件内部的部件名称指向压缩包之外（含“../”等），这是正常表格文件不会有的，疑似恶意文件，未予读取。"
+LEDGER_TOO_COSTLY = (
+    "读取该文件所需的时间或内存超出限度，疑似异常文件，未予读取。"
+    "如确是台账，请在 Excel 或 WPS 中打开并“另存为”新的 .xlsx 文件后再发送。"
+)
+LEDGER_NO_TABLE_IN_DOCX = "这份 Word 文档中没有台账表格（找不到“申请人类型”“答复日期”等表头）。"
 LEDGER_TOO_MANY_SHEETS = "文件包含的工作表超过 {limit} 个，不像是一份依申请公开台账，未予读取。"
 LEDGER_TOO_MANY_ROWS = "表格超过 {rows} 行或 {columns} 列，不像是一份依申请公开台账，未予读取。"
 LEDGER_DOCX_TABLE = "表格{number}"

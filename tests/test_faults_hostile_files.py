@@ -1,5 +1,6 @@
-"""Hostile files through the sandbox, ``nianbao check`` and ``nianbao import``: each refused in
-Chinese (never the XML parser's English) or, where legitimate, read.
+"""Hostile files through the sandbox, ``nianbao check``, ``nianbao import`` and (ledgers)
+``nianbao ledger``: each refused in Chinese (never the XML parser's English) or, where
+legitimate, read.
 
 Every read runs in the sandbox's child, which is killed beyond 5 s of CPU or 256 MB of address
 space: a file that is refused for what it is, or read, was handled within those bounds (a file
@@ -19,7 +20,14 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from exports import DocumentRejected, texts
-from exports.sandbox import Kind, read_untrusted, read_untrusted_path
+from exports.sandbox import (
+    Kind,
+    read_ledger_untrusted,
+    read_ledger_untrusted_path,
+    read_untrusted,
+    read_untrusted_path,
+)
+from report.ledger import LedgerError
 from storage import Store
 from tests.exports.exports_helpers import (
     PNG,
@@ -38,6 +46,7 @@ from tests.exports.exports_helpers import (
     xinclude,
     zip_bomb,
 )
+from tests.ledger.hostile_ledgers import READ_LEDGERS, REFUSED_LEDGERS
 
 #: kind → (builder, what the refusal says)
 REFUSED: dict[str, tuple[Callable[[], bytes], str]] = {
@@ -64,6 +73,7 @@ READ: dict[str, Callable[[], bytes]] = {
 }
 #: English words a refusal may contain (names of formats and programs).
 ALLOWED_ENGLISH = {"Word", "WPS", "XML", "XInclude", "docx", "PDF", "UTF", "GB18030"}
+ALLOWED_ENGLISH |= {"Excel", "xlsx", "CSV", "NUL"}
 
 
 def _no_parser_english(message: str) -> None:
@@ -178,3 +188,72 @@ def test_the_fork_server_is_started_again_after_it_was_killed() -> None:
         assert refused.message == texts.REJECT_TOO_COSTLY
     assert read_untrusted(data, Kind.DOCX).year == 2023
     assert sandbox._SERVER._process is not server
+
+
+# --- ledgers (台账): spreadsheets, CSV and Word tables ------------------------------------------
+
+
+@pytest.mark.parametrize("kind", list(REFUSED_LEDGERS))
+def test_each_hostile_ledger_is_refused_in_chinese(kind) -> None:
+    name, build, expected = REFUSED_LEDGERS[kind]
+    with pytest.raises((DocumentRejected, LedgerError)) as refused:
+        read_ledger_untrusted(build(), name)
+    message = refused.value.message
+    assert expected in message, f"{kind}: {message}"
+    assert message != texts.LEDGER_TOO_COSTLY  # refused for what it is, within the bounds
+    _no_parser_english(message)
+
+
+@pytest.mark.parametrize("kind", list(READ_LEDGERS))
+def test_odd_but_legitimate_ledgers_are_read_in_the_sandbox(kind) -> None:
+    name, build, applications = READ_LEDGERS[kind]
+    ledger = read_ledger_untrusted(build(), name)
+    assert len(ledger.applications) == applications
+    assert {c.role for c in ledger.columns} >= {"applicant", "outcome"}
+
+
+def test_a_ledger_file_over_20_mb_is_refused_by_its_size_before_it_is_read(tmp_path) -> None:
+    sparse = tmp_path / "huge.xlsx"
+    with sparse.open("wb") as handle:
+        handle.truncate(3 * 1024**3)
+    with pytest.raises(DocumentRejected) as refused:
+        read_ledger_untrusted_path(sparse)
+    assert "超过 20 MB" in refused.value.message
+
+
+def test_a_ledger_child_that_dies_or_talks_nonsense_is_a_refusal() -> None:
+    from exports import sandbox
+
+    for answer in (None, b"", b"not json", b'{"ledger": {"columns": 1}}', b"[1]", b"{}"):
+        with pytest.raises(DocumentRejected) as refused:
+            sandbox._ledger_outcome(answer)
+        assert refused.value.message == texts.LEDGER_TOO_COSTLY
+
+
+def test_nianbao_ledger_refuses_every_hostile_ledger_and_writes_nothing(tmp_path) -> None:
+    db = tmp_path / "n.db"
+    with Store(db) as store:
+        store.add_organisation("某县某镇人民政府")
+    runner, db_args = CliRunner(), ["--db", str(db)]
+    for number, (kind, (name, build, expected)) in enumerate(REFUSED_LEDGERS.items()):
+        path = tmp_path / f"{number:02d}-{name}"
+        path.write_bytes(build())
+        done = runner.invoke(
+            main,
+            [
+                "ledger",
+                str(path),
+                "--org",
+                "某县某镇人民政府",
+                "--year",
+                "2024",
+                "--apply",
+                *db_args,
+            ],
+        )
+        assert done.exit_code == 1, f"{kind}: {done.output}"
+        assert expected in done.output and "Traceback" not in done.output, f"{kind}: {done.output}"
+        _no_parser_english(done.output)
+    with Store(db) as store:
+        org = store.find_organisation("某县某镇人民政府")
+        assert org is not None and store.years(org.id) == []

@@ -273,3 +273,33 @@ async def test_a_send_failing_past_the_retries_skips_only_that_reminder_and_is_r
         assert len(await reminders_to(people, UNTOUCHED)) == 1
         with Store(db) as store:
             assert sorted(r.person_id for r in store.reminders()) == [BEHIND, UNTOUCHED]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("fault", ["429 past the retries", "time-out"])
+async def test_a_429_or_a_time_out_mid_run_skips_only_that_reminder_and_it_is_sent_later(
+    botapi_server, db, monkeypatch, fault
+):
+    """Telegram's flood control outlasting the rate limiter's retries, or no answer within the
+    read timeout: the run goes on, and the reminder not sent goes out in a retry run that day."""
+    monkeypatch.setattr("bot.reminders.RETRY_SECONDS", 1)
+    async with botapi_server.async_client() as people:
+        async with bot_running(botapi_server, db):
+            await say_hello(people)
+        with time_machine.travel(at(2025, 1, 24, 11, 0), tick=True):
+            async with bot_running(botapi_server, db) as bot_data:
+                if fault == "time-out":  # longer than the client's 5 s read timeout
+                    await people.stall_next("sendMessage", 1, 7.0)
+                else:  # one more than the limiter's five retries
+                    await people.fail_next("sendMessage", 6, retry_after=1)
+                await runs_finished(bot_data, 1)
+                assert len(await reminders_to(people, UNTOUCHED)) == 1
+                assert await reminders_to(people, BEHIND) == []
+                with Store(db) as store:
+                    assert [r.person_id for r in store.reminders()] == [UNTOUCHED]
+                await runs_finished(bot_data, 2)
+                await people.wait_for_bot_messages(BEHIND, 2)
+        assert len(await reminders_to(people, BEHIND)) == 1
+        assert len(await reminders_to(people, UNTOUCHED)) == 1
+        with Store(db) as store:
+            assert sorted(r.person_id for r in store.reminders()) == [BEHIND, UNTOUCHED]

@@ -17,7 +17,7 @@ import click
 from bot.commands.common import db_option, fail, opened_store
 from dialogs.errors import describe
 from exports import DocumentRejected
-from exports.ledger_file import read_ledger_bytes
+from exports.sandbox import read_ledger_untrusted_path
 from report.formats import APPLICANT_COLUMNS, format_for_year, get_format
 from report.layout import ReportFormat
 from report.ledger import Counting, Ledger, LedgerError, count_ledger, explain
@@ -71,12 +71,11 @@ def _find(store: Store, name: str) -> Organisation:
 
 
 def _read(file: Path) -> Ledger:
+    """The ledger read in the sandbox (a limited child process; the size checked first)."""
     try:
-        data = file.read_bytes()
+        return read_ledger_untrusted_path(file)
     except OSError as error:
         fail(FILE_UNREADABLE.format(path=file, error=error.strerror or error))
-    try:
-        return read_ledger_bytes(data, file.name)
     except (DocumentRejected, LedgerError) as error:
         fail(error.message)
 

@@ -444,7 +444,12 @@ class _Requests:
 
     @staticmethod
     def fail_next(
-        method: str, count: int, error_code: int, retry_after: int | None, description: str | None
+        method: str,
+        count: int,
+        error_code: int,
+        retry_after: int | None,
+        description: str | None,
+        delay: float | None = None,
     ) -> _Request:
         body = {
             "method": method,
@@ -452,6 +457,7 @@ class _Requests:
             "error_code": error_code,
             "retry_after": retry_after,
             "description": description,
+            "delay": delay,
         }
         return _Request("POST", "/_control/faults", lambda r: r.json(), json=body)
 
@@ -666,6 +672,11 @@ class BotApiClient:
         """Answer the next `count` calls of `method` with any error."""
         self._send(_Requests.fail_next(method, count, error_code, None, description))
 
+    def stall_next(self, method: str, count: int, seconds: float) -> None:
+        """Answer the next `count` calls of `method` only after `seconds` (then with 504): a
+        client with a shorter read timeout sees a time-out."""
+        self._send(_Requests.fail_next(method, count, 504, None, "Gateway Timeout", seconds))
+
     def clear_faults(self) -> None:
         self._send(_Requests.clear_faults())
 
@@ -871,6 +882,10 @@ class AsyncBotApiClient:
         self, method: str, count: int, error_code: int, description: str
     ) -> None:
         await self._send(_Requests.fail_next(method, count, error_code, None, description))
+
+    async def stall_next(self, method: str, count: int, seconds: float) -> None:
+        """Answer the next `count` calls of `method` only after `seconds` (then with 504)."""
+        await self._send(_Requests.fail_next(method, count, 504, None, "Gateway Timeout", seconds))
 
     async def clear_faults(self) -> None:
         await self._send(_Requests.clear_faults())

@@ -343,6 +343,9 @@ class Control:
             if not description:
                 raise Refused(400, "a non-429 fault needs a description")
             fault = Fault(error_code, str(description), None)
+        delay = body.get("delay")
+        if delay is not None:
+            fault = Fault(fault.error_code, fault.description, fault.retry_after, float(delay))
         self.state.faults.setdefault(method, deque()).extend([fault] * count)
         return web.json_response({"method": method, "pending": len(self.state.faults[method])})
 

@@ -198,6 +198,8 @@ class ServerCore:
         fault = state.take_fault(method)
         if fault is not None:
             record.injected = True
+            if fault.delay:
+                await asyncio.sleep(fault.delay)
             raise ApiError(fault.error_code, fault.description, fault.retry_after)
         retry_after = state.flood.check(method, _chat_key(params.raw("chat_id")))
         if retry_after is not None:

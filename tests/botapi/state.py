@@ -234,6 +234,8 @@ class Fault:
     error_code: int
     description: str
     retry_after: int | None
+    #: Seconds to wait before answering with the error (a client gives up first: a time-out).
+    delay: float = 0.0
 
 
 class State:
