@@ -997,8 +997,11 @@ def test_flood_control_lets_a_burst_through_then_answers_429_per_chat() -> None:
         status, body = api(server, "sendMessage", chat_id=USER, text="四")
         other = api(server, "sendMessage", chat_id=OTHER_USER, text="别的聊天")[0]
     assert statuses == [200, 200, 200]
-    assert (status, body["description"]) == (429, "Too Many Requests: retry after 10")
-    assert body["parameters"] == {"retry_after": 10}
+    # An empty bucket at 0.1 a second: about 10 s, less what it refilled while the three sends
+    # ran (the exact figure, on a clock of the test's own, is checked below).
+    retry_after = body["parameters"]["retry_after"]
+    assert status == 429 and 5 <= retry_after <= 10
+    assert body["description"] == f"Too Many Requests: retry after {retry_after}"
     assert other == 200  # one busy chat does not hold back another
 
 
