@@ -9,6 +9,14 @@ question (the bot's next message with buttons), answers again. The driver watche
 through its small ``/_control/progress`` view, since a full snapshot of 1,000 chats is too big
 to fetch after every change.
 
+Then a reminder morning (``reminder_morning``), on the real clock: a second bot process starts
+over 20,000 offices whose counties set an internal deadline that makes today a reminder day
+(in a zone where the sending hour has passed), with their 20,000 chats started on the test
+server; its catch-up run plans them all and broadcasts, while 20 clerks type rows for the
+first two minutes. Its worst event-loop lag (the bot logs it when it stops) and the clerks'
+reply p99 are ``loop_lag_max_ms`` and ``interactive_p99_s_during_broadcast``.
+``python -m benchmarks peak --morning`` runs that phase alone.
+
 ``python -m benchmarks peak --json`` prints one JSON object; figures not measured by this
 version are ``null`` with the reason under ``not_measured``.
 """

@@ -800,6 +800,9 @@ class AsyncBotApiClient:
             _Requests.add_user(user_id, first_name, username, last_name, language_code)
         )
 
+    async def start_chats(self, users: Iterable[tuple[int, str]]) -> int:
+        return int((await self._send(_Requests.start_chats(users)))["started"])
+
     async def send_text(
         self, user_id: int, text: str, *, reply_to_message_id: int | None = None
     ) -> Sent:
