@@ -206,7 +206,9 @@ def _peak_figures(small: bool) -> dict[str, object]:
     timed = answers.run(1_000, 50 if small else 300, 10.0 if small else 30.0)
     print("peak: one bot over the test server …", file=sys.stderr, flush=True)
     if small:
-        return peak.run(10, 2, 20, 20, answer_p99_ms=round(timed.ours.p99_ms, 1))
+        return peak.run(
+            10, 2, 20, 20, round(timed.ours.p99_ms, 1), offices=500, typists=5, window=20.0
+        )
     return peak.run(answer_p99_ms=round(timed.ours.p99_ms, 1))
 
 
@@ -247,6 +249,14 @@ def _peak(lines: list[str], figures: dict[str, object]) -> None:
         value = figures.get(name)
         lines.append(f"| `{name}` | {'not measured' if value is None else value} | {sign} {goal} |")
     lines += [""]
+    morning = dict(figures.get("reminder_morning") or {})  # type: ignore[call-overload]
+    if "offices" in morning:
+        lines.append(
+            f"- Reminder morning: {morning['offices']} offices due, {morning['typists']} clerks"
+            f" typing for {morning['window_s']} s ({morning['interactive_replies']} replies),"
+            f" {morning['reminders_sent_in_window']} reminders sent meanwhile, bot in"
+            f" {morning['zone']}."
+        )
     for name, why in dict(figures.get("not_measured") or {}).items():  # type: ignore[call-overload]
         lines.append(f"- `{name}` not measured: {why}.")
     lines.append("")
