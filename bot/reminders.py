@@ -66,6 +66,12 @@ async def send_reminders(context: ContextTypes.DEFAULT_TYPE) -> int:
     pending = await asyncio.to_thread(_plan, store.path, now)
     sent = failed = 0
     for start in range(0, len(pending), RECORD_BATCH):
+        if not context.application.running:
+            # Stopping (SIGTERM): the job queue waits for this run, which could take minutes
+            # of a 20,000-reminder morning; what is left is sent by the catch-up run at the
+            # next start (the same day).
+            log.info("stopping: %d reminder(s) left for the next run", len(pending) - start)
+            break
         batch = pending[start : start + RECORD_BATCH]
         new = store.record_reminders([(p.person_id, p.report_id, p.due, p.kind) for p in batch])
         # Each person's through their own bot; the bots send side by side, each in its budget.
@@ -81,7 +87,7 @@ async def send_reminders(context: ContextTypes.DEFAULT_TYPE) -> int:
             failed += outcomes.count(None)
     if sent:
         log.info("sent %d reminder(s)", sent)
-    if failed and context.application.job_queue is not None:
+    if failed and context.application.running and context.application.job_queue is not None:
         log.warning("%d reminder(s) not sent; retrying in %d s", failed, RETRY_SECONDS)
         context.application.job_queue.run_once(
             send_reminders,
@@ -115,8 +121,16 @@ async def _deliver_all(
     via: Bot,
     reminders: list[PendingReminder],
 ) -> list[bool | None]:
-    """One bot's reminders, one after another (its rate limiter paces them)."""
-    return [await _deliver(handler, context, via, reminder) for reminder in reminders]
+    """One bot's reminders, one after another (its rate limiter paces them); once the
+    application is stopping, the rest are taken off the record unsent (None: sent later)."""
+    outcomes: list[bool | None] = []
+    for reminder in reminders:
+        if not context.application.running:
+            record = (reminder.person_id, reminder.report_id, reminder.due, reminder.kind)
+            handler.store.forget_reminder(*record)
+            continue
+        outcomes.append(await _deliver(handler, context, via, reminder))
+    return outcomes
 
 
 _pause = {"blocks": 0, "was_enabled": True}

@@ -529,6 +529,25 @@ def test_chat_rules_follow_telegram(botapi_server: BotApiServer) -> None:
     assert api(botapi_server, "sendMessage", chat_id=OTHER_USER, text="欢迎回来")[0] == 200
 
 
+def test_many_chats_started_at_once_and_progress_of_some(botapi_server: BotApiServer) -> None:
+    people = botapi_server.client
+    assert people.start_chats([(OTHER_USER, "李四"), (OTHER_USER + 1, "王五")]) == 2
+    for user in (OTHER_USER, OTHER_USER + 1):
+        assert api(botapi_server, "sendMessage", chat_id=user, text="提醒")[0] == 200
+    assert api(botapi_server, "sendMessage", chat_id=OTHER_USER + 2, text="提醒")[0] in (
+        400,
+        403,
+    )  # never started: the bot cannot write first
+    some = httpx.get(f"{botapi_server.url}/_control/progress?chats={OTHER_USER + 1}").json()
+    assert some["chats"] == {
+        str(OTHER_USER + 1): {"bot_messages": 1, "question_id": None, "button": None}
+    }
+    everyone = httpx.get(f"{botapi_server.url}/_control/progress").json()
+    assert {str(OTHER_USER), str(OTHER_USER + 1)} <= set(everyone["chats"])
+    refused = httpx.post(f"{botapi_server.url}/_control/started_chats", json={"users": 5})
+    assert refused.status_code == 400
+
+
 def test_a_callback_query_is_answered_once(botapi_server: BotApiServer, chat: int) -> None:
     press = botapi_server.client.press_button(chat, 2, "yes")
     assert api(

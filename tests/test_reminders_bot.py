@@ -303,3 +303,37 @@ async def test_a_429_or_a_time_out_mid_run_skips_only_that_reminder_and_it_is_se
         assert len(await reminders_to(people, UNTOUCHED)) == 1
         with Store(db) as store:
             assert sorted(r.person_id for r in store.reminders()) == [BEHIND, UNTOUCHED]
+
+
+@pytest.mark.anyio
+async def test_stopping_mid_broadcast_leaves_the_rest_for_the_next_start_sent_once(
+    botapi_inprocess, db
+):
+    """SIGTERM during a reminder morning: the job queue waits for the running job, so the run
+    stops sending (rather than keeping the bot up for the whole broadcast); what it did not
+    send is not on record, and the catch-up run at the next start sends it, once."""
+    many = range(6001, 6121)
+    with Store(db) as store, store.transaction():
+        county = store.organisations()[0]
+        for person in many:
+            org = store.add_organisation(f"测试乡镇{person}", parent_id=county.id)
+            store.upsert_person(person, f"文书{person}")
+            store.add_membership(person, org.id, Role.CLERK)
+    async with botapi_inprocess.async_client() as people:
+        await people.start_chats((p, f"文书{p}") for p in (*many, FINISHED, BEHIND, UNTOUCHED))
+        with time_machine.travel(at(2025, 1, 24, 11, 0), tick=True):
+            async with bot_running(botapi_inprocess, db):
+                for _ in range(400):
+                    if len(await people.calls("sendMessage")) >= 5:
+                        break
+                    await asyncio.sleep(0.025)
+            stopped_after = len(await people.calls("sendMessage"))
+            with Store(db) as store:
+                assert len(store.reminders()) == stopped_after
+            assert 5 <= stopped_after < len(many)
+            async with bot_running(botapi_inprocess, db) as bot_data:
+                await runs_finished(bot_data, 1)
+        reminded = [c.params["chat_id"] for c in await people.calls("sendMessage") if c.ok]
+        assert sorted(map(int, reminded)) == sorted([*many, BEHIND, UNTOUCHED])
+        with Store(db) as store:
+            assert len(store.reminders()) == len(many) + 2

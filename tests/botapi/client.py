@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Self, TypeVar
 
@@ -435,8 +435,15 @@ class _Requests:
         return _Request("GET", "/_control/updates", lambda r: r.json())
 
     @staticmethod
-    def progress() -> _Request:
-        return _Request("GET", "/_control/progress", lambda r: r.json())
+    def progress(chats: Iterable[int] = ()) -> _Request:
+        wanted = ",".join(map(str, chats))
+        query = f"?chats={wanted}" if wanted else ""
+        return _Request("GET", f"/_control/progress{query}", lambda r: r.json())
+
+    @staticmethod
+    def start_chats(users: Iterable[tuple[int, str]]) -> _Request:
+        body = {"users": [{"user_id": u, "first_name": name} for u, name in users]}
+        return _Request("POST", "/_control/started_chats", lambda r: r.json(), json=body)
 
     @staticmethod
     def file_bytes(file_id: str) -> _Request:
@@ -573,6 +580,11 @@ class BotApiClient:
         return self._send(
             _Requests.add_user(user_id, first_name, username, last_name, language_code)
         )
+
+    def start_chats(self, users: Iterable[tuple[int, str]]) -> int:
+        """Register many ``(user_id, first_name)`` users at once, each having started a chat
+        with the bot (so it may write to them); how many."""
+        return int(self._send(_Requests.start_chats(users))["started"])
 
     def send_text(self, user_id: int, text: str, *, reply_to_message_id: int | None = None) -> Sent:
         """The user writes `text` in their private chat with the bot."""
@@ -788,6 +800,9 @@ class AsyncBotApiClient:
             _Requests.add_user(user_id, first_name, username, last_name, language_code)
         )
 
+    async def start_chats(self, users: Iterable[tuple[int, str]]) -> int:
+        return int((await self._send(_Requests.start_chats(users)))["started"])
+
     async def send_text(
         self, user_id: int, text: str, *, reply_to_message_id: int | None = None
     ) -> Sent:
@@ -864,9 +879,10 @@ class AsyncBotApiClient:
     async def updates(self) -> dict[str, Any]:
         return await self._send(_Requests.updates())
 
-    async def progress(self) -> dict[str, Any]:
-        """Per chat: bot messages sent, the last question with buttons (see the control API)."""
-        return await self._send(_Requests.progress())
+    async def progress(self, chats: Iterable[int] = ()) -> dict[str, Any]:
+        """Per chat (of ``chats`` only, if given): bot messages sent, the last question with
+        buttons (see the control API)."""
+        return await self._send(_Requests.progress(chats))
 
     async def wait_for_change(self, version: int, timeout: float) -> None:
         """Return once the server's state moved past ``version`` (or after ``timeout`` s)."""

@@ -64,6 +64,7 @@ class Control:
             web.get("/_control/health", self.health),
             web.post("/_control/reset", self.reset),
             web.post("/_control/users", self.add_user),
+            web.post("/_control/started_chats", self.start_chats),
             web.post("/_control/message", self.send_message),
             web.post("/_control/callback", self.press_button),
             web.post("/_control/document", self.send_document),
@@ -130,6 +131,19 @@ class Control:
     async def add_user(self, request: web.Request) -> web.Response:
         user = self._user(await request.json())
         return web.json_response(vars(user))
+
+    async def start_chats(self, request: web.Request) -> web.Response:
+        """Many users at once, each with a private chat as it is once they wrote to the bot
+        (for load tests: a broadcast to 20,000 people who started the bot)."""
+        body = await request.json()
+        users = body.get("users") if isinstance(body, dict) else None
+        if not isinstance(users, list):
+            raise Refused(400, "users (a list) is required")
+        for entry in users:
+            if not isinstance(entry, dict):
+                raise Refused(400, "each user is an object with user_id")
+            self._open_chat(self._user(entry))
+        return web.json_response({"started": len(users)})
 
     async def send_message(self, request: web.Request) -> web.Response:
         body = await request.json()
@@ -272,9 +286,13 @@ class Control:
     async def progress(self, request: web.Request) -> web.Response:
         """Per chat, in a few numbers (for load tests, where snapshots are too big): how many
         messages the bot sent, its last message with callback buttons and that one's first
-        button's data; and the calls refused with 429 by flood control."""
+        button's data; and the calls refused with 429 by flood control. ``?chats=1,2`` limits
+        the view to those chats (a broadcast's thousands of chats make it slow)."""
+        wanted = {_int(c, "chats") for c in request.query.get("chats", "").split(",") if c.strip()}
         chats: dict[str, Any] = {}
         for chat in self.state.chats.values():
+            if wanted and chat.id not in wanted:
+                continue
             sent = [m for m in chat.messages.values() if m.from_bot]
             question = next((m for m in reversed(sent) if m.callback_buttons()), None)
             chats[str(chat.id)] = {
