@@ -10,40 +10,19 @@ then the totals.
 
 from __future__ import annotations
 
-import io
 import json
 import sys
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from docx import Document
-from docx.oxml.ns import qn
-
 from exports import DocumentRejected, ReadResult, read_document, read_text
 from report.formats import FORMATS
 from report.rules import Severity, check
+from tests.exports.exports_helpers import word_plain_text
 
 UNSEEN = Path(__file__).resolve().parents[1] / "tests" / "data" / "unseen"
 FORMS = ("html", "docx", "word.txt")
-
-
-def word_plain_text(docx: bytes) -> str:
-    """What Word's 另存为纯文本 writes: paragraphs as lines, a table row on one line with its
-    cells separated by tabs (a merged cell once)."""
-    body = Document(io.BytesIO(docx)).element.body
-    lines: list[str] = []
-    for child in body.iterchildren():
-        if child.tag == qn("w:p"):
-            lines.append("".join(t.text or "" for t in child.iter(qn("w:t"))))
-        elif child.tag == qn("w:tbl"):
-            for tr in child.iter(qn("w:tr")):
-                cells = [
-                    "".join(t.text or "" for t in tc.iter(qn("w:t")))
-                    for tc in tr.iterchildren(qn("w:tc"))
-                ]
-                lines.append("\t".join(cells))
-    return "\r\n".join(lines)
 
 
 def expected_reports() -> dict[str, dict[str, object]]:

@@ -332,3 +332,21 @@ def long_cells(chars: int = 23_000) -> bytes:
     """A report title and a table whose cells hold 23 KB of text."""
     text = "x" * chars
     return docx_from_body(_TITLE + simple_table([["项目", text], [text, "0"]]))
+
+
+def word_plain_text(docx: bytes) -> str:
+    """What Word's 另存为纯文本 writes: paragraphs as lines, a table row on one line with its
+    cells separated by tabs (a merged cell once)."""
+    body = Document(io.BytesIO(docx)).element.body
+    lines: list[str] = []
+    for child in body.iterchildren():
+        if child.tag == qn("w:p"):
+            lines.append("".join(t.text or "" for t in child.iter(qn("w:t"))))
+        elif child.tag == qn("w:tbl"):
+            for tr in child.iter(qn("w:tr")):
+                cells = [
+                    "".join(t.text or "" for t in tc.iter(qn("w:t")))
+                    for tc in tr.iterchildren(qn("w:tc"))
+                ]
+                lines.append("\t".join(cells))
+    return "\r\n".join(lines)

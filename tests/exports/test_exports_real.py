@@ -8,14 +8,11 @@ DOCX, the published PDF, LibreOffice's text export and Word's 另存为纯文本
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from docx import Document
-from docx.oxml.ns import qn
 
 from exports import (
     DocumentRejected,
@@ -28,30 +25,13 @@ from exports import (
 )
 from report.formats import FORMATS
 from report.rules import Severity, check
+from tests.exports.exports_helpers import word_plain_text
 
 REAL = Path(__file__).resolve().parents[1] / "data" / "real"
 
 
 def _read(name: str) -> ReadResult:
     return read_document((REAL / name).read_bytes(), name)
-
-
-def _word_plain_text(docx: bytes) -> str:
-    """What Word's 另存为纯文本 writes: paragraphs as lines, a table row on one line with its
-    cells separated by tabs (a merged cell once)."""
-    body = Document(io.BytesIO(docx)).element.body
-    lines: list[str] = []
-    for child in body.iterchildren():
-        if child.tag == qn("w:p"):
-            lines.append("".join(t.text or "" for t in child.iter(qn("w:t"))))
-        elif child.tag == qn("w:tbl"):
-            for tr in child.iter(qn("w:tr")):
-                cells = [
-                    "".join(t.text or "" for t in tc.iter(qn("w:t")))
-                    for tc in tr.iterchildren(qn("w:tc"))
-                ]
-                lines.append("\t".join(cells))
-    return "\r\n".join(lines)
 
 
 # --- 2019年上海市人民政府办公厅 (whole report) ------------------------------------------------
@@ -179,8 +159,8 @@ def test_shanghai_2019_libreoffice_text_export() -> None:
     _assert_shanghai_2019(_read("shanghai-bgt-2019.libreoffice.txt"))
 
 
-def test_shanghai_2019_word_plain_text() -> None:
-    text = _word_plain_text((REAL / "shanghai-bgt-2019.docx").read_bytes())
+def test_shanghai_2019word_plain_text() -> None:
+    text = word_plain_text((REAL / "shanghai-bgt-2019.docx").read_bytes())
     assert "规章\t13\t13\t524" in text
     _assert_shanghai_2019(read_text(text))
 
@@ -948,7 +928,7 @@ def _read_form(name: str) -> ReadResult:
     Word's 另存为纯文本 of the report's DOCX, built here as Word writes it."""
     if name.endswith(".docx.word.txt"):
         docx = (REAL / name.removesuffix(".word.txt")).read_bytes()
-        return read_text(_word_plain_text(docx))
+        return read_text(word_plain_text(docx))
     return _read(name)
 
 
