@@ -13,6 +13,11 @@ processed at the next start; the engine's ``claim_update`` makes sure nothing is
 The server is meant to sit behind a reverse proxy that terminates HTTPS and forwards
 ``https://<host>/<path>`` to ``http://<listen>:<port>/<path>``; it serves the path of the
 webhook URL. Posts without the secret token given to ``setWebhook`` are refused.
+
+Several bots (one per token, over one store) share the one server: each has its own path (the
+URL's, then the bot's id) and its own secret (``hooks``), its own receiver and inbox rows, and
+its updates are processed by its own application, so replies leave through the bot they came
+to (``bot.app`` sends what concerns somebody else through that person's bot).
 """
 
 from __future__ import annotations
