@@ -32,7 +32,8 @@ from bot.webhook import serve_webhook
 from dialogs import texts
 from dialogs.console import plain
 from storage import Role, Store
-from tests.bot_process import WEBHOOK_HOST, WEBHOOK_URL, free_port
+from tests.bot_process import WEBHOOK_HOST, WEBHOOK_URL, BotProcess, Person, free_port
+from tests.botapi.router import TokenRouter
 from tests.botapi.server import BotApiServer
 from tests.botapi.state import DEFAULT_TOKEN, ServerConfig
 
@@ -431,3 +432,76 @@ async def test_behind_one_webhook_each_bot_has_its_own_path_and_secret_and_a_res
             assert {o.bot_id for o in origins if o is not None} == {bot}
             assert all(o is not None for o in origins)
             assert store.inbox(bot) == []
+
+
+def test_nianbao_run_behind_a_webhook_serves_both_bots_and_a_kill_loses_nothing(
+    servers, db, tmp_path
+) -> None:
+    """The real ``nianbao run --webhook`` process with both tokens (one Bot API URL, routed to
+    each bot's test server by its token); killed (SIGKILL) and started again."""
+    path, codes = db
+    first, second = servers
+    router = TokenRouter(servers).start()
+    bot = BotProcess(first, path, tmp_path / "bot.log", webhook=True)
+    bot.env |= {
+        "TELEGRAM_BOT_TOKENS": second.token,
+        "TELEGRAM_API_BASE_URL": router.base_url,
+        "NIANBAO_TZ": "Asia/Shanghai",
+        "NIANBAO_BOT_USERNAME": "",
+    }
+    second.client.route_webhook(WEBHOOK_HOST, f"http://127.0.0.1:{bot.webhook_port}")
+
+    def start() -> None:
+        before = len(second.client.calls("setWebhook"))
+        bot.start()
+        second.client.wait_until(
+            lambda s: len([c for c in s.calls if c.method == "setWebhook"]) > before or None,
+            20,
+            what="the second bot's webhook",
+        )
+
+    try:
+        start()
+        clerks = [
+            (Person(first.client, CLERK_FIRST, "蟠龙镇文书"), codes["first"], "蟠龙镇"),
+            (Person(second.client, CLERK_SECOND, "凤岗镇文书"), codes["second"], "凤岗镇"),
+        ]
+        for clerk, code, town in clerks:
+            assert town in clerk.text(clerk.start(code))
+            assert "总体情况" in clerk.text(clerk.command("fill", "2020"))
+            assert "已保存" in clerk.text(clerk.says(f"{town}的综述。"))
+        bot.kill()
+
+        for clerk, _, town in clerks:
+            clerk.client.send_text(clerk.user_id, f"{town}停机期间写的。")
+        start()
+        for clerk, _, _ in clerks:
+            assert "已保存" in clerk.text(clerk.settle())
+        urls = [str(s.client.calls("setWebhook")[-1].params["url"]) for s in servers]
+        assert urls == [f"{WEBHOOK_URL}/{first.bot_id}", f"{WEBHOOK_URL}/{second.bot_id}"]
+        secrets = [str(s.client.calls("setWebhook")[-1].params["secret_token"]) for s in servers]
+        for server in servers:
+            server.client.wait_until(
+                lambda s: not s.pending_updates or None, 10, what="every update delivered"
+            )
+            server.client.assert_no_rejected_calls()
+        assert first.client.bot_messages(CLERK_SECOND) == []
+        assert second.client.bot_messages(CLERK_FIRST) == []
+    finally:
+        bot.stop()
+        router.stop()
+    log = bot.log()
+    for token in (first.token, second.token):
+        assert token.partition(":")[2] not in log
+    assert all(secret not in log for secret in secrets)
+    with Store(path) as store:
+        for town in ("蟠龙镇", "凤岗镇"):
+            org = store.find_organisation(town)
+            assert org is not None
+            report = store.report(org.id, 2020, create=False)
+            assert report is not None
+            written = store.load(report.id).texts
+            assert [written[p] for p in ("overview.summary", "overview.active")] == [
+                f"{town}的综述。",
+                f"{town}停机期间写的。",
+            ]
