@@ -26,7 +26,8 @@ class Settings(BaseSettings):
         default=None, validation_alias="TELEGRAM_BOT_TOKEN"
     )
     #: More bots served by the same process and database (one per city, say), comma-separated;
-    #: each passes Telegram's send limit on its own. Secrets, like the first token.
+    #: each passes Telegram's send limit on its own, by polling or behind one webhook server
+    #: (a path per bot). Secrets, like the first token.
     telegram_bot_tokens: Annotated[tuple[SecretStr, ...], NoDecode] = Field(
         default=(), validation_alias="TELEGRAM_BOT_TOKENS"
     )
@@ -42,6 +43,8 @@ class Settings(BaseSettings):
         default=frozenset(), validation_alias="NIANBAO_HOLIDAYS"
     )
     #: The secret Telegram sends with each webhook post; derived from the token when unset.
+    #: With several bots, each bot's own secret is derived from it and the bot's id
+    #: (``bot.webhook.hooks``), so one bot's secret opens no other bot's path.
     webhook_secret: SecretStr | None = Field(
         default=None, validation_alias="NIANBAO_WEBHOOK_SECRET"
     )

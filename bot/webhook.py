@@ -13,6 +13,11 @@ processed at the next start; the engine's ``claim_update`` makes sure nothing is
 The server is meant to sit behind a reverse proxy that terminates HTTPS and forwards
 ``https://<host>/<path>`` to ``http://<listen>:<port>/<path>``; it serves the path of the
 webhook URL. Posts without the secret token given to ``setWebhook`` are refused.
+
+Several bots (one per token, over one store) share the one server: each has its own path (the
+URL's, then the bot's id) and its own secret (``hooks``), its own receiver and inbox rows, and
+its updates are processed by its own application, so replies leave through the bot they came
+to (``bot.app`` sends what concerns somebody else through that person's bot).
 """
 
 from __future__ import annotations
@@ -23,9 +28,11 @@ import hmac
 import json
 import logging
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import tornado.httpserver
 import tornado.web
@@ -159,8 +166,45 @@ def local_path(webhook_url: str) -> str:
     return urlsplit(webhook_url).path or "/"
 
 
+@dataclass(frozen=True)
+class Hook:
+    """One bot's webhook: the URL Telegram posts its updates to, and the secret it sends."""
+
+    url: str
+    secret: str = field(repr=False)
+
+
+def bot_url(webhook_url: str, bot_id: int) -> str:
+    """A bot's own webhook URL when several share one server: ``webhook_url``'s path followed
+    by the bot's id (public: it names the bot, and reveals nothing of the token's secret)."""
+    parts = urlsplit(webhook_url)
+    return urlunsplit(parts._replace(path=f"{parts.path.rstrip('/')}/{bot_id}"))
+
+
+def hooks(
+    webhook_url: str, bots: Sequence[tuple[int, str]], configured: str | None = None
+) -> list[Hook]:
+    """The webhook of each bot (``bots``: id and token, the first token's first).
+
+    One bot keeps ``webhook_url`` as it is and ``configured`` (else the token's derived
+    secret). With several, each gets its own path (``bot_url``) and its own secret: derived
+    from its token, or from ``configured`` and the bot's id, so that one bot's secret opens
+    no other bot's path.
+    """
+    if len(bots) == 1:
+        ((_, token),) = bots
+        return [Hook(webhook_url, configured or webhook_secret(token))]
+    return [
+        Hook(
+            bot_url(webhook_url, bot_id),
+            _derived(configured, f"{bot_id}") if configured else webhook_secret(token),
+        )
+        for bot_id, token in bots
+    ]
+
+
 async def serve_webhook(
-    application: AnyApplication,
+    applications: AnyApplication | Sequence[AnyApplication],
     stop: asyncio.Event,
     *,
     webhook_url: str,
@@ -169,55 +213,73 @@ async def serve_webhook(
     store: Store,
     secret: str | None = None,
 ) -> None:
-    """Register the webhook, serve it on ``listen:port`` until ``stop`` is set; what is
-    posted goes through ``store``'s inbox (what it still holds is processed first).
+    """Register each bot's webhook, serve them all on ``listen:port`` until ``stop`` is set;
+    what is posted goes through ``store``'s inbox, keyed by the bot it came to (what the inbox
+    still holds is processed first).
 
-    The secret Telegram must send is ``secret`` if given, else derived from the token, so it is
-    the same at every start and for every instance of the bot (none locks the others out).
+    Each bot has its own path and secret (see ``hooks``): a post to one bot's path with
+    another's secret is refused (403), a post to no bot's path too (404). The secrets are the
+    same at every start and for every instance of the bots (none locks the others out).
 
-    The webhook stays registered after a stop, so Telegram keeps what people send while the
-    bot is down and posts it once the bot is back.
+    The webhooks stay registered after a stop, so Telegram keeps what people send while the
+    bots are down and posts it once they are back.
     """
-    receiver = WebhookReceiver(application, secret or webhook_secret(application.bot.token), store)
-    receiver.resume()
-    routes = [(re.escape(local_path(webhook_url)), _UpdateEndpoint, {"receiver": receiver})]
+    apps = [applications] if isinstance(applications, Application) else list(applications)
+    wanted = hooks(webhook_url, [(a.bot.id, a.bot.token) for a in apps], secret)
+    receivers = [
+        WebhookReceiver(app, hook.secret, store) for app, hook in zip(apps, wanted, strict=True)
+    ]
+    for receiver in receivers:
+        receiver.resume()
+    routes = [
+        (re.escape(local_path(hook.url)), _UpdateEndpoint, {"receiver": receiver})
+        for hook, receiver in zip(wanted, receivers, strict=True)
+    ]
     server = tornado.httpserver.HTTPServer(
         tornado.web.Application(routes), max_body_size=MAX_UPDATE_BYTES
     )
     server.listen(port, address=listen)
     try:
-        await application.bot.set_webhook(
-            webhook_url,
-            secret_token=receiver.secret,
-            allowed_updates=Update.ALL_TYPES,
-            max_connections=MAX_CONNECTIONS,
-        )
-        log.info("webhook set; listening on %s:%s%s", listen, port, local_path(webhook_url))
+        for app, hook in zip(apps, wanted, strict=True):
+            await app.bot.set_webhook(
+                hook.url,
+                secret_token=hook.secret,
+                allowed_updates=Update.ALL_TYPES,
+                max_connections=MAX_CONNECTIONS,
+            )
+            log.info(
+                "webhook of @%s set; listening on %s:%s%s",
+                app.bot.username,
+                listen,
+                port,
+                local_path(hook.url),
+            )
         await stop.wait()
     finally:
         server.stop()  # no new connections
-        if not await receiver.drain(DRAIN_SECONDS):
+        drained = await asyncio.gather(*(r.drain(DRAIN_SECONDS) for r in receivers))
+        if not all(drained):
             log.warning("stopping with updates still being processed; they stay in the inbox")
         await server.close_all_connections()
 
 
 async def run_webhook(
-    application: AnyApplication,
-    *,
+    *applications: AnyApplication,
     webhook_url: str,
     listen: str,
     port: int,
     secret: str | None = None,
 ) -> None:
-    """Run the application behind a webhook until SIGINT or SIGTERM."""
-    async with running(application) as stop:
+    """Run the applications (one per bot token, over one store) behind one webhook server
+    until SIGINT or SIGTERM."""
+    async with running(*applications) as stop:
         await serve_webhook(
-            application,
+            applications,
             stop,
             webhook_url=webhook_url,
             listen=listen,
             port=port,
-            store=application.bot_data["nianbao"].store,
+            store=applications[0].bot_data["nianbao"].store,
             secret=secret,
         )
 
@@ -225,4 +287,9 @@ async def run_webhook(
 def webhook_secret(token: str) -> str:
     """The webhook secret derived from the bot token (HMAC-SHA256, hex: characters Telegram
     allows): stable across restarts, and revealing nothing of the token."""
-    return hmac.new(token.encode(), b"nianbao webhook secret", hashlib.sha256).hexdigest()
+    return _derived(token, "")
+
+
+def _derived(key: str, bot: str) -> str:
+    label = b"nianbao webhook secret" + (f" {bot}".encode() if bot else b"")
+    return hmac.new(key.encode(), label, hashlib.sha256).hexdigest()

@@ -63,7 +63,7 @@ from dialogs.review_flow import RenderDocx, ReviewFlow, is_review_action
 from report.formats import FIRST_YEAR
 from report.ledger import Ledger
 from report.values import Report
-from storage import NotFound, ReportLocked, ReportStatus, StaleWrite, Store
+from storage import NotFound, ReportLocked, ReportStatus, StaleWrite, Store, update_source
 
 __all__ = [
     "FILLING_ROLES",
@@ -144,7 +144,7 @@ class Engine:
         """Apply one event from one person; returns the messages to send, after committing.
 
         ``update_id`` is counted per bot (``bot_id``): it makes a redelivery harmless."""
-        source = f"update:{update_id}" if update_id is not None else "console"
+        source = update_source(bot_id, update_id) if update_id is not None else "console"
         if isinstance(event, FileInput):
             event = self._read(event)  # before the transaction: reading touches no storage
         try:

@@ -36,6 +36,9 @@ from storage.models import (
     ReviewRecord,
     Role,
     StoredReport,
+    UpdateOrigin,
+    update_origin,
+    update_source,
 )
 from storage.reviews import NewComment
 from storage.store import Store
@@ -73,6 +76,9 @@ __all__ = [
     "StorageError",
     "Store",
     "StoredReport",
+    "UpdateOrigin",
     "default_short_name",
     "text_target",
+    "update_origin",
+    "update_source",
 ]

@@ -75,8 +75,45 @@ class AuditEntry:
     new: str | None
     person_id: int | None
     at: datetime
-    #: Where the change came from (a Telegram message, an import), if the caller said.
+    #: Where the change came from (a Telegram update, ``update_source``; an import), if the
+    #: caller said.
     source: str | None
+
+    @property
+    def update(self) -> UpdateOrigin | None:
+        """The Telegram update that made the change, if one did (rows of either form)."""
+        return update_origin(self.source)
+
+
+@dataclass(frozen=True)
+class UpdateOrigin:
+    """A Telegram update as an audit source names it."""
+
+    #: The bot it came to; None in rows written before the source named the bot (one bot
+    #: then: the first token's).
+    bot_id: int | None
+    update_id: int
+
+
+def update_source(bot_id: int, update_id: int) -> str:
+    """The audit source of a change made by a Telegram update: ``update:<bot id>:<update id>``,
+    since each bot counts its update ids on its own (two bots' updates may share a number)."""
+    return f"update:{bot_id}:{update_id}"
+
+
+def update_origin(source: str | None) -> UpdateOrigin | None:
+    """The update an audit source names: ``update:<bot id>:<update id>``, or the older
+    ``update:<update id>`` (no bot); None for any other source."""
+    kind, _, rest = (source or "").partition(":")
+    if kind != "update":
+        return None
+    first, _, second = rest.partition(":")
+    try:
+        if not second:
+            return UpdateOrigin(None, int(first))
+        return UpdateOrigin(int(first), int(second))
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)

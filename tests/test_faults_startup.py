@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from bot.webhook import webhook_secret
+from bot.webhook import hooks, webhook_secret
 
 TOKEN = "7000000002:AAHechoingProxyTestTokenNianbao0000"
 SECRET_PART = TOKEN.partition(":")[2]
@@ -121,7 +121,8 @@ def test_a_refused_webhook_is_named_so_without_the_token(tmp_path) -> None:
 
 def test_several_tokens_fail_on_one_line_naming_none(tmp_path) -> None:
     """The second bot's token is as secret as the first's: a malformed one is named by its
-    place, a webhook (served for one bot only) is refused, a failing start prints neither."""
+    place, a failing start (by polling or behind a webhook) prints neither, nor a webhook
+    secret."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Echo)  # 502 pages echoing the path
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -145,13 +146,15 @@ def _several_tokens_fail(api: str, tmp_path) -> None:
         "https://example.org/nianbao",
         more={"TELEGRAM_BOT_TOKENS": other},
     )
-    assert webhook.returncode != 0 and "long polling only" in webhook.stderr
+    assert webhook.returncode != 0
+    assert webhook.stderr.strip().splitlines()[-1].startswith("Error: ")
     both = _run(api, tmp_path, more={"TELEGRAM_BOT_TOKEN": other, "TELEGRAM_BOT_TOKENS": TOKEN})
     assert both.returncode != 0
     for done in (malformed, webhook, both):
         output = done.stdout + done.stderr
         for token in (TOKEN, other):
             assert token not in output and token.partition(":")[2] not in output
+            assert webhook_secret(token) not in output
     assert both.stderr.strip().splitlines()[-1].startswith("Error:")
 
 
@@ -169,3 +172,26 @@ def test_the_webhook_secret_is_stable_and_reveals_nothing_of_the_token() -> None
     secret = webhook_secret(TOKEN)
     assert SECRET_PART not in secret and len(secret) == 64
     assert all(c in "0123456789abcdef" for c in secret)
+
+
+def test_each_bot_behind_one_webhook_has_its_own_path_and_secret() -> None:
+    url = "https://bot.example.gov.cn/nianbao/telegram?x=1"
+    other = "7000000003:AAHsecondCityTokenNianbaoTests00000"
+    # One bot: the URL as given, the configured secret or the token's.
+    (alone,) = hooks(url, [(7000000002, TOKEN)])
+    assert (alone.url, alone.secret) == (url, webhook_secret(TOKEN))
+    assert hooks(url, [(7000000002, TOKEN)], "configured_secret")[0].secret == "configured_secret"
+    # Several: each bot's id after the path (never the token), each its own secret.
+    first, second = hooks(url, [(7000000002, TOKEN), (7000000003, other)])
+    assert first.url == "https://bot.example.gov.cn/nianbao/telegram/7000000002?x=1"
+    assert second.url == "https://bot.example.gov.cn/nianbao/telegram/7000000003?x=1"
+    assert (first.secret, second.secret) == (webhook_secret(TOKEN), webhook_secret(other))
+    assert hooks("https://bot.example.gov.cn/", [(1, TOKEN), (2, other)])[1].url == (
+        "https://bot.example.gov.cn/2"
+    )
+    # A configured secret gives each bot its own, stable, derived from it.
+    derived = [h.secret for h in hooks(url, [(7000000002, TOKEN), (7000000003, other)], "s3cret")]
+    again = [h.secret for h in hooks(url, [(7000000002, TOKEN), (7000000003, other)], "s3cret")]
+    assert derived == again and len(set(derived)) == 2 and "s3cret" not in derived
+    assert all(len(s) == 64 and SECRET_PART not in s for s in derived)
+    assert first.secret not in repr(first)  # never printed with the URL

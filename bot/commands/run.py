@@ -15,7 +15,7 @@ from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from bot.app import build_applications
 from bot.polling import run_polling
 from bot.settings import Settings
-from bot.webhook import run_webhook
+from bot.webhook import hooks, run_webhook
 from dialogs.errors import describe
 from storage import StorageError, Store
 
@@ -90,11 +90,12 @@ def run_bot(
 ) -> None:
     """Start the bot (every configured token's, over one database) and block until stopped."""
     tokens = settings.tokens()
-    configure_logging(tokens)
-    if webhook_url and len(tokens) > 1:
-        raise click.ClickException(
-            "several bot tokens are served by long polling only: run without --webhook"
-        )
+    configured = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    # The webhook secrets are kept out of the log as the tokens are.
+    secrets = (
+        [h.secret for h in hooks(webhook_url, _bots(tokens), configured)] if webhook_url else []
+    )
+    configure_logging([*tokens, *secrets])
     try:
         store = Store(settings.db)
     except StorageError as error:
@@ -104,18 +105,16 @@ def run_bot(
         log.info("nianbao starting %d bot(s) (database %s, %s)", len(tokens), settings.db, mode)
         try:
             applications = build_applications(settings, store)
-            application = applications[0]
             if webhook_url:
-                # Not application.run_webhook(): ours answers Telegram only once an update has
-                # been processed (see bot.webhook).
-                configured = settings.webhook_secret
+                # Not application.run_webhook(): ours answers Telegram only once an update is
+                # saved, and serves every bot on one port, each on its own path (see bot.webhook).
                 asyncio.run(
                     run_webhook(
-                        application,
+                        *applications,
                         webhook_url=webhook_url,
                         listen=listen,
                         port=port,
-                        secret=configured.get_secret_value() if configured else None,
+                        secret=configured,
                     )
                 )
             else:
@@ -124,8 +123,13 @@ def run_bot(
                 asyncio.run(run_polling(*applications))
         except Exception as error:  # every failure leaves through the redaction
             raise click.ClickException(
-                redact(_stopped_because(error, webhook_url), *tokens)
+                redact(_stopped_because(error, webhook_url), *tokens, *secrets)
             ) from None
+
+
+def _bots(tokens: Sequence[str]) -> list[tuple[int, str]]:
+    """Each token with its bot's id (the digits before the colon, as ``getMe`` reports it)."""
+    return [(int(token.partition(":")[0]), token) for token in tokens]
 
 
 def _stopped_because(error: Exception, webhook_url: str | None) -> str:

@@ -19,7 +19,10 @@ from storage import (
     StaleWrite,
     Store,
     StoredReport,
+    UpdateOrigin,
     text_target,
+    update_origin,
+    update_source,
 )
 
 NEW_BY_PERSON = "applications.new.natural_person"
@@ -122,6 +125,42 @@ def test_each_write_is_audited_with_who_when_and_where(
         (NEW_BY_PERSON, "3", "4", OTHER_CLERK_ID, later, "tg:102"),
     ]
     assert store.last_activity(draft.id) == later
+
+
+def test_an_updates_audit_source_names_its_bot_and_older_rows_still_read(
+    store: Store, draft: StoredReport
+) -> None:
+    """Each bot counts its update ids on its own: the source names the bot, so two bots'
+    updates of the same number stay apart. Rows written before (``update:<id>``) still read,
+    with no bot (the first token's, then the only one)."""
+    store.write_figures(
+        draft.id, {NEW_BY_PERSON: Decimal(1)}, person_id=CLERK_ID, source="update:7"
+    )
+    for bot_id, value in ((7000000001, 2), (7000000002, 3)):
+        store.write_figures(
+            draft.id,
+            {NEW_BY_PERSON: Decimal(value)},
+            person_id=CLERK_ID,
+            source=update_source(bot_id, 7),
+        )
+    store.write_figures(
+        draft.id, {NEW_BY_PERSON: Decimal(4)}, person_id=CLERK_ID, source="ledger:a"
+    )
+
+    log = store.audit_log(draft.id)
+    assert [e.source for e in log] == [
+        "update:7",
+        "update:7000000001:7",
+        "update:7000000002:7",
+        "ledger:a",
+    ]
+    assert [e.update for e in log] == [
+        UpdateOrigin(None, 7),
+        UpdateOrigin(7000000001, 7),
+        UpdateOrigin(7000000002, 7),
+        None,
+    ]
+    assert update_origin("update:x") is None and update_origin(None) is None
 
 
 def test_versions_count_changes_only(store: Store, draft: StoredReport) -> None:
