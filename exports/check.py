@@ -49,11 +49,11 @@ class CheckedFile:
         )
 
 
-def _read(path: Path) -> CheckedFile:
+def _read(path: Path, one_shot: bool) -> CheckedFile:
     checked = CheckedFile(path)
     try:
         # In the sandbox: a limited child process, the size checked before a byte is read.
-        checked.result = read_untrusted_path(path)
+        checked.result = read_untrusted_path(path, one_shot=one_shot)
     except OSError as error:
         checked.unopened = str(error.strerror or error)
     except DocumentRejected as error:
@@ -61,10 +61,11 @@ def _read(path: Path) -> CheckedFile:
     return checked
 
 
-def check_files(paths: list[Path]) -> list[CheckedFile]:
+def check_files(paths: list[Path], *, one_shot: bool = False) -> list[CheckedFile]:
     """Read and check every file; a file's report on the year before (same organisation, also
-    in the batch) is used for the year-on-year warnings."""
-    checked = [_read(p) for p in paths]
+    in the batch) is used for the year-on-year warnings. ``one_shot``: the caller is a
+    short-lived command, which forks each reading child itself (``exports.sandbox``)."""
+    checked = [_read(p, one_shot) for p in paths]
     by_key = {
         (c.result.report.organisation, c.result.report.year): c.result.report
         for c in checked

@@ -168,7 +168,7 @@ def _as_json(item: CheckedFile) -> dict[str, Any]:
 def check_command(files: tuple[Path, ...], as_json: bool) -> None:
     if not files:
         fail(NO_FILES, code=2)
-    checked = check_files(list(files))
+    checked = check_files(list(files), one_shot=True)
     if as_json:
         click.echo(json.dumps([_as_json(c) for c in checked], ensure_ascii=False, indent=2))
     else:
