@@ -142,7 +142,6 @@ def load_reader(data: bytes, name: str | None = None, *, docx_only: bool = False
 def read_document(data: bytes, name: str | None = None) -> ReadResult:
     """Read a report file by its content, the file's name breaking ties (``.wps``)."""
     from exports import texts
-    from exports.text_source import decode_text
 
     reader = _reader_name(data, name)
     if reader == "empty":
@@ -155,6 +154,8 @@ def read_document(data: bytes, name: str | None = None) -> ReadResult:
         return read_docx(data)
     if reader == "html":
         return read_html(data)
+    from exports.text_source import decode_text
+
     return read_text(decode_text(data))
 
 

@@ -28,7 +28,6 @@ import os
 import resource
 import select
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -45,6 +44,8 @@ from exports.limits import MAX_FILE_BYTES, MB
 from exports.result import DocumentRejected, ReadResult
 
 if TYPE_CHECKING:
+    import subprocess
+
     from report.ledger import Ledger
 
 #: CPU seconds the child may use (it is forked with everything imported: all of it is reading).
@@ -111,6 +112,8 @@ class _ForkServer:
 
     def _started(self) -> subprocess.Popen[bytes]:
         if self._process is None or self._process.poll() is not None:
+            import subprocess  # the bot's: a one-shot command forks its child itself
+
             env = {k: v for k, v in os.environ.items() if not k.startswith(_SECRET_PREFIXES)}
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "exports.sandbox"],
