@@ -198,15 +198,18 @@ def _load_reader(data: bytes, kind: Kind, name: str) -> None:
         _result_adapter()
 
 
-def read_untrusted(data: bytes, kind: Kind = Kind.ANY, *, one_shot: bool = False) -> ReadResult:
+def read_untrusted(
+    data: bytes, kind: Kind = Kind.ANY, *, name: str = "", one_shot: bool = False
+) -> ReadResult:
     """Read a report file in a limited child process; raises :class:`DocumentRejected` with a
     Chinese message for a file refused, too costly to read, or that crashed the reader.
-    ``one_shot``: the caller is a short-lived command, which forks the child itself."""
+    ``name``: the file's name, which tells a WPS file from an old Word one. ``one_shot``: the
+    caller is a short-lived command, which forks the child itself."""
     if not data:
         raise DocumentRejected(texts.REJECT_EMPTY)
     if len(data) > MAX_FILE_BYTES:
         raise DocumentRejected(texts.REJECT_TOO_LARGE.format(limit=MAX_FILE_BYTES // MB))
-    return _outcome(_read_in_child(data, kind, "", one_shot))
+    return _outcome(_read_in_child(data, kind, name, one_shot))
 
 
 def read_ledger_untrusted(data: bytes, name: str = "", *, one_shot: bool = False) -> Ledger:
@@ -314,18 +317,18 @@ def read_untrusted_path(path: Path, kind: Kind = Kind.ANY, *, one_shot: bool = F
             raise DocumentRejected(texts.REJECT_TOO_LARGE.format(limit=MAX_FILE_BYTES // MB))
         # A pipe or a growing file may say 0 or too little: never read past the limit.
         data = handle.read(MAX_FILE_BYTES + 1)
-    return read_untrusted(data, kind, one_shot=one_shot)
+    return read_untrusted(data, kind, name=path.name, one_shot=one_shot)
 
 
 def _child(data: bytes, kind: Kind, name: str) -> bytes:  # pragma: no cover - in the child
     """Read ``data`` under the limits; the outcome as JSON."""
     _limit_self()
-    from exports import read_docx, read_file
+    from exports import read_document, read_docx
 
     if kind is Kind.LEDGER:
         return _ledger_child(data, name)
     try:
-        result = read_docx(data) if kind is Kind.DOCX else read_file(data)
+        result = read_docx(data) if kind is Kind.DOCX else read_document(data, name or None)
         out: dict[str, object] = {"result": _result_adapter().dump_python(result, mode="json")}
     except DocumentRejected as refusal:
         out = {"rejected": refusal.message}

@@ -16,6 +16,7 @@ import click
 from bot.commands.common import db_option, fail, opened_store, write_atomically
 from exports import DocumentRejected
 from exports.check import CheckedFile, check_files
+from exports.sandbox import read_untrusted_path
 from report.cleaning import safe_filename
 from report.rules import Severity, Violation, check
 
@@ -199,9 +200,8 @@ def import_command(
     file: Path, org_name: str | None, year: int | None, replace_final: bool, db_path: Path
 ) -> None:
     try:
-        from exports import read_document
-
-        result = read_document(file.read_bytes(), file.name)
+        # In the sandbox, as ``check`` reads: the size checked first, a limited child process.
+        result = read_untrusted_path(file, one_shot=True)
     except DocumentRejected as error:
         fail(error.message)
     except OSError as error:
