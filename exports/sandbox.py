@@ -4,8 +4,9 @@ A file from outside (a township's upload, a file given to ``nianbao check``) is 
 child process that sets ``RLIMIT_CPU`` and ``RLIMIT_AS`` on itself before reading a byte, so no
 file can stall or exhaust the bot or the CLI however the parser misbehaves. The bot's children
 are forked from a fork server that has every reader imported (``_ForkServer``); a one-shot
-command (``nianbao check``, ``nianbao ledger``: ``one_shot=True``) forks its child itself, after
-importing only the reader the file needs, which spares it starting a second interpreter. The child
+command (``nianbao check``, ``import``, ``ledger``: ``one_shot=True``) forks its child itself,
+after importing only the reader the file needs, which spares it starting a second interpreter
+(it falls back to the fork server when it runs several threads or maps too much). The child
 writes its result as JSON (never pickle: the parent trusts nothing the child says beyond its
 shape); a child that dies, runs out of time or memory, or says something malformed is a
 refusal in Chinese.
