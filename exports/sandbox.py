@@ -32,6 +32,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from contextlib import suppress
 from enum import StrEnum
 from functools import cache
@@ -175,13 +176,21 @@ def _can_fork_here() -> bool:
     return pages * resource.getpagesize() < FORK_HERE_MAX_BYTES
 
 
-def _read_in_child(data: bytes, kind: Kind, name: str, one_shot: bool) -> bytes | None:
+#: Work a caller does while the child reads (a one-shot command's remaining imports).
+Meanwhile = Callable[[], object] | None
+
+
+def _read_in_child(
+    data: bytes, kind: Kind, name: str, one_shot: bool, meanwhile: Meanwhile = None
+) -> bytes | None:
     """The child's JSON answer for ``data`` (None: it died, overran or said nothing): forked
     here for a one-shot caller that may, else by the fork server."""
     label = name[-MAX_NAME_CHARS:]
     if one_shot and _can_fork_here():
         _load_reader(data, kind, label)
-        return _serve_one(data, kind, label) or None
+        return _serve_one(data, kind, label, meanwhile) or None
+    if meanwhile is not None:
+        meanwhile()
     return _SERVER.read(data, kind, label)
 
 
@@ -200,17 +209,23 @@ def _load_reader(data: bytes, kind: Kind, name: str) -> None:
 
 
 def read_untrusted(
-    data: bytes, kind: Kind = Kind.ANY, *, name: str = "", one_shot: bool = False
+    data: bytes,
+    kind: Kind = Kind.ANY,
+    *,
+    name: str = "",
+    one_shot: bool = False,
+    meanwhile: Meanwhile = None,
 ) -> ReadResult:
     """Read a report file in a limited child process; raises :class:`DocumentRejected` with a
     Chinese message for a file refused, too costly to read, or that crashed the reader.
     ``name``: the file's name, which tells a WPS file from an old Word one. ``one_shot``: the
-    caller is a short-lived command, which forks the child itself."""
+    caller is a short-lived command, which forks the child itself; ``meanwhile`` is called
+    once (while the child reads, when it is forked here)."""
     if not data:
         raise DocumentRejected(texts.REJECT_EMPTY)
     if len(data) > MAX_FILE_BYTES:
         raise DocumentRejected(texts.REJECT_TOO_LARGE.format(limit=MAX_FILE_BYTES // MB))
-    return _outcome(_read_in_child(data, kind, name, one_shot))
+    return _outcome(_read_in_child(data, kind, name, one_shot, meanwhile))
 
 
 def read_ledger_untrusted(data: bytes, name: str = "", *, one_shot: bool = False) -> Ledger:
@@ -308,17 +323,19 @@ def _outcome(answer: bytes | None) -> ReadResult:
     raise DocumentRejected(refusal)
 
 
-def read_untrusted_path(path: Path, kind: Kind = Kind.ANY, *, one_shot: bool = False) -> ReadResult:
+def read_untrusted_path(
+    path: Path, kind: Kind = Kind.ANY, *, one_shot: bool = False, meanwhile: Meanwhile = None
+) -> ReadResult:
     """Read a report file by path: the size is checked with ``stat`` before any byte is read.
     Raises :class:`DocumentRejected`, or :class:`OSError` when the file cannot be opened.
-    ``one_shot`` as for :func:`read_untrusted`."""
+    ``one_shot`` and ``meanwhile`` as for :func:`read_untrusted`."""
     with path.open("rb") as handle:
         size = os.fstat(handle.fileno()).st_size
         if size > MAX_FILE_BYTES:
             raise DocumentRejected(texts.REJECT_TOO_LARGE.format(limit=MAX_FILE_BYTES // MB))
         # A pipe or a growing file may say 0 or too little: never read past the limit.
         data = handle.read(MAX_FILE_BYTES + 1)
-    return read_untrusted(data, kind, name=path.name, one_shot=one_shot)
+    return read_untrusted(data, kind, name=path.name, one_shot=one_shot, meanwhile=meanwhile)
 
 
 def _child(data: bytes, kind: Kind, name: str) -> bytes:  # pragma: no cover - in the child
@@ -372,9 +389,9 @@ def _isolate(keep: int) -> None:  # pragma: no cover - runs in the child before 
         del os.environ[key]
 
 
-def _serve_one(data: bytes, kind: Kind, name: str) -> bytes:
-    """Fork a child for one file, wait for its answer at most ``WALL_SECONDS``; an empty
-    answer when it died, was killed or overran."""
+def _serve_one(data: bytes, kind: Kind, name: str, meanwhile: Meanwhile = None) -> bytes:
+    """Fork a child for one file, call ``meanwhile``, wait for the child's answer at most
+    ``WALL_SECONDS``; an empty answer when it died, was killed or overran."""
     readable, writable = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
@@ -389,6 +406,8 @@ def _serve_one(data: bytes, kind: Kind, name: str) -> bytes:
             os._exit(1)
     os.close(writable)
     try:
+        if meanwhile is not None:
+            meanwhile()
         answer = _read_frame(readable, WALL_SECONDS)
     finally:
         os.close(readable)

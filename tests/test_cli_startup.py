@@ -166,3 +166,22 @@ def test_the_reading_child_keeps_no_secret_and_no_open_file(tmp_path) -> None:
     # stdin and stdout are /dev/null; the answer pipe is all that is left.
     assert seen["targets"][:2] == [os.devnull, os.devnull]
     assert len(seen["targets"]) == 3 and seen["targets"][2].startswith("pipe:"), seen
+
+
+def test_a_one_shot_caller_works_while_its_child_reads(seed_docx) -> None:
+    """``meanwhile`` (``nianbao check`` loads the rules with it) runs while the forked child
+    is reading, and the file is read all the same."""
+    script = (
+        "import os, sys\n"
+        "from pathlib import Path\n"
+        "from exports.sandbox import read_untrusted_path\n"
+        "seen = []\n"
+        "def meanwhile():\n"
+        "    with open(f'/proc/self/task/{os.getpid()}/children') as children:\n"
+        "        seen.append(children.read().split())\n"
+        "result = read_untrusted_path(Path(sys.argv[1]), one_shot=True, meanwhile=meanwhile)\n"
+        "print(result.year, len(seen), len(seen[0]))\n"
+    )
+    done = _run(script, str(seed_docx))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["2020", "1", "1"]  # called once, with one child at work

@@ -18,9 +18,9 @@ from exports import DocumentRejected
 from exports.check import CheckedFile, check_files
 from exports.sandbox import read_untrusted_path
 from report.cleaning import safe_filename
-from report.rules import Severity, Violation, check
 
 if TYPE_CHECKING:
+    from report.rules import Violation
     from storage import Organisation, Store
 
 # What the commands print (the operator reads Chinese).
@@ -246,6 +246,8 @@ def import_command(
         click.echo(PROBLEMS_HEADING.format(count=len(result.problems)).strip())
         for number, problem in enumerate(result.problems, start=1):
             click.echo(ITEM.format(number=number, text=problem.describe()).strip())
+    from report.rules import Severity, check
+
     errors = [v for v in check(report) if v.severity is Severity.ERROR]
     if errors:
         click.echo(IMPORT_ERRORS.format(count=len(errors)))
