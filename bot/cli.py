@@ -11,6 +11,10 @@ from pathlib import Path
 
 import click
 
+# No pydantic plugin is used: spare every command the scan of all installed packages' metadata
+# for one (pydantic's documented switch), a noticeable part of a one-shot command's start-up.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
 #: Each sub-command and where it lives: a command's module (and what it imports: the bot,
 #: the document reader, the database) is loaded only when that command runs.
 LAZY_COMMANDS = {

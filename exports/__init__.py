@@ -98,23 +98,64 @@ def read_file(data: bytes) -> ReadResult:
     return read_document(data)
 
 
-def read_document(data: bytes, name: str | None = None) -> ReadResult:
-    """Read a report file by its content, the file's name breaking ties (``.wps``)."""
-    from exports import texts
+def _reader_name(data: bytes, name: str | None = None) -> str:
+    """Which reader :func:`read_document` uses for ``data``, told by its first bytes (and the
+    file's name for ``.wps`` and saved web pages): nothing is parsed."""
     from exports.docx_source import BINARY_MAGIC
-    from exports.text_source import decode_text
 
     suffix = (name or "").lower().rpartition(".")[2]
     if not data.strip():
-        raise DocumentRejected(texts.REJECT_EMPTY)
+        return "empty"
     if data.startswith(_PDF):
-        return read_pdf(data)
+        return "pdf"
     if data.startswith((_OLE, _OLD_WPS)):
-        return read_doc(data, ".wps" if suffix == "wps" else ".doc")
+        return "wps" if suffix == "wps" else "doc"
     if data.startswith(BINARY_MAGIC) or b"\x00" in data[:4096]:
-        return read_docx(data)
+        return "docx"
     if suffix in ("html", "htm", "shtml", "mht") or _looks_like_html(data):
+        return "html"
+    return "text"
+
+
+_DOCX_MODULES = ("exports.docx_source", "exports.source", "exports.reader")
+#: The modules each reader imports when it runs: a caller about to fork a child to read a file
+#: imports them first (:func:`load_reader`), so that the child spends its limits on reading.
+_READER_MODULES: dict[str, tuple[str, ...]] = {
+    "empty": ("exports.texts",),
+    "pdf": ("exports.pdf_source", "exports.reader"),
+    "doc": ("exports.office_convert", *_DOCX_MODULES),
+    "wps": ("exports.office_convert", *_DOCX_MODULES),
+    "docx": _DOCX_MODULES,
+    "html": ("exports.html_source", "exports.reader"),
+    "text": ("exports.text_source", "exports.source", "exports.reader", "report.cleaning"),
+}
+
+
+def load_reader(data: bytes, name: str | None = None, *, docx_only: bool = False) -> None:
+    """Import what :func:`read_document` (or, with ``docx_only``, :func:`read_docx`) will need
+    to read ``data``, without reading it."""
+    reader = "docx" if docx_only else _reader_name(data, name)
+    for module in _READER_MODULES[reader]:
+        importlib.import_module(module)
+
+
+def read_document(data: bytes, name: str | None = None) -> ReadResult:
+    """Read a report file by its content, the file's name breaking ties (``.wps``)."""
+    from exports import texts
+
+    reader = _reader_name(data, name)
+    if reader == "empty":
+        raise DocumentRejected(texts.REJECT_EMPTY)
+    if reader == "pdf":
+        return read_pdf(data)
+    if reader in ("doc", "wps"):
+        return read_doc(data, f".{reader}")
+    if reader == "docx":
+        return read_docx(data)
+    if reader == "html":
         return read_html(data)
+    from exports.text_source import decode_text
+
     return read_text(decode_text(data))
 
 
@@ -123,6 +164,7 @@ __all__ = [
     "ProblemKind",
     "ReadProblem",
     "ReadResult",
+    "load_reader",
     "needs_draft",
     "read_doc",
     "read_document",

@@ -17,11 +17,11 @@ from collections.abc import Iterator
 from lxml import etree
 
 from exports import texts
+from exports.limits import MAX_FILE_BYTES as MAX_FILE_BYTES  # re-exported to the readers
+from exports.limits import MB as MB
 from exports.result import DocumentRejected
 from exports.source import Source, SourceParagraph, SourceTable
 
-MB = 1024 * 1024
-MAX_FILE_BYTES = 20 * MB
 MAX_MEMBERS = 2_000
 MAX_DOCUMENT_XML_BYTES = 12 * MB
 MAX_SMALL_PART_BYTES = 2 * MB

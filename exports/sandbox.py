@@ -1,9 +1,12 @@
 """Reading an untrusted report file in a separate process with hard CPU-time and memory limits.
 
 A file from outside (a township's upload, a file given to ``nianbao check``) is parsed by a
-child process (forked from a fork server that has the reader imported, see ``_ForkServer``) that sets ``RLIMIT_CPU``
-and ``RLIMIT_AS`` on itself before reading a byte,
-so no file can stall or exhaust the bot or the CLI however the parser misbehaves. The child
+child process that sets ``RLIMIT_CPU`` and ``RLIMIT_AS`` on itself before reading a byte, so no
+file can stall or exhaust the bot or the CLI however the parser misbehaves. The bot's children
+are forked from a fork server that has every reader imported (``_ForkServer``); a one-shot
+command (``nianbao check``, ``import``, ``ledger``: ``one_shot=True``) forks its child itself,
+after importing only the reader the file needs, which spares it starting a second interpreter
+(it falls back to the fork server when it runs several threads or maps too much). The child
 writes its result as JSON (never pickle: the parent trusts nothing the child says beyond its
 shape); a child that dies, runs out of time or memory, or says something malformed is a
 refusal in Chinese.
@@ -13,6 +16,9 @@ Entry points: :func:`read_untrusted` for bytes already in memory (size checked f
 application ledger (台账: a spreadsheet, a CSV or the tables of a Word document)
 :func:`read_ledger_untrusted` and :func:`read_ledger_untrusted_path`, whose child answers with the
 ledger as JSON (``report.ledger.Ledger``) or the reader's Chinese refusal.
+
+Importing this module is cheap (no reader, no ledger model): the command line checks a file's
+size before anything that reads it is loaded.
 """
 
 from __future__ import annotations
@@ -23,21 +29,26 @@ import os
 import resource
 import select
 import signal
-import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from contextlib import suppress
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter, ValidationError
 
 from exports import texts
-from exports.docx_source import MAX_FILE_BYTES, MB
-from exports.ledger_file import NoLedgerTables
+from exports.limits import MAX_FILE_BYTES, MB
 from exports.result import DocumentRejected, ReadResult
-from report.ledger import Ledger, LedgerError
+
+if TYPE_CHECKING:
+    import subprocess
+
+    from report.ledger import Ledger
 
 #: CPU seconds the child may use (it is forked with everything imported: all of it is reading).
 CPU_SECONDS = 5
@@ -49,9 +60,25 @@ WALL_SECONDS = 30.0
 MAX_ANSWER_BYTES = 64 * MB
 #: A file name is passed to the child (a ledger's CSV sheet is named by it) cut to this length.
 MAX_NAME_CHARS = 255
+#: A one-shot caller forks its child itself only while it maps less than this and runs one
+#: thread; otherwise the fork server reads the file. The child's ``MEMORY_BYTES`` counts what it
+#: inherits: the fork server maps about 63 MB; when they fork, ``nianbao check`` maps about
+#: 57 MB and ``nianbao ledger`` about 63 MB.
+FORK_HERE_MAX_BYTES = 96 * MB
+#: Environment variables a child never keeps (the bot's token).
+_SECRET_PREFIXES = ("TELEGRAM",)
 
-_RESULT = TypeAdapter(ReadResult)
-_LEDGER = TypeAdapter(Ledger)
+
+@cache
+def _result_adapter() -> TypeAdapter[ReadResult]:
+    return TypeAdapter(ReadResult)
+
+
+@cache
+def _ledger_adapter() -> TypeAdapter[Any]:
+    from report.ledger import Ledger
+
+    return TypeAdapter(Ledger)
 
 
 class Kind(StrEnum):
@@ -88,7 +115,9 @@ class _ForkServer:
 
     def _started(self) -> subprocess.Popen[bytes]:
         if self._process is None or self._process.poll() is not None:
-            env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM")}
+            import subprocess  # the bot's: a one-shot command forks its child itself
+
+            env = {k: v for k, v in os.environ.items() if not k.startswith(_SECRET_PREFIXES)}
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "exports.sandbox"],
                 stdin=subprocess.PIPE,
@@ -135,29 +164,85 @@ def warm_up() -> None:
     _SERVER.read(b"", Kind.DOCX)
 
 
-def read_untrusted(data: bytes, kind: Kind = Kind.ANY) -> ReadResult:
+def _can_fork_here() -> bool:
+    """Whether this process may fork a reading child itself: one thread (no lock another
+    thread holds is copied into the child) and small enough for the child's memory limit."""
+    if threading.active_count() != 1:
+        return False
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            pages = int(statm.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return False
+    return pages * resource.getpagesize() < FORK_HERE_MAX_BYTES
+
+
+#: Work a caller does while the child reads (a one-shot command's remaining imports).
+Meanwhile = Callable[[], object] | None
+
+
+def _read_in_child(
+    data: bytes, kind: Kind, name: str, one_shot: bool, meanwhile: Meanwhile = None
+) -> bytes | None:
+    """The child's JSON answer for ``data`` (None: it died, overran or said nothing): forked
+    here for a one-shot caller that may, else by the fork server."""
+    label = name[-MAX_NAME_CHARS:]
+    if one_shot and _can_fork_here():
+        _load_reader(data, kind, label)
+        return _serve_one(data, kind, label, meanwhile) or None
+    if meanwhile is not None:
+        meanwhile()
+    return _SERVER.read(data, kind, label)
+
+
+def _load_reader(data: bytes, kind: Kind, name: str) -> None:
+    """Import the reader ``data`` needs, and build the answer's schema, before forking: the
+    child only reads (and a batch of files pays for them once)."""
+    if kind is Kind.LEDGER:
+        import exports.ledger_file  # noqa: F401
+
+        _ledger_adapter()
+    else:
+        from exports import load_reader
+
+        load_reader(data, name, docx_only=kind is Kind.DOCX)
+        _result_adapter()
+
+
+def read_untrusted(
+    data: bytes,
+    kind: Kind = Kind.ANY,
+    *,
+    name: str = "",
+    one_shot: bool = False,
+    meanwhile: Meanwhile = None,
+) -> ReadResult:
     """Read a report file in a limited child process; raises :class:`DocumentRejected` with a
-    Chinese message for a file refused, too costly to read, or that crashed the reader."""
+    Chinese message for a file refused, too costly to read, or that crashed the reader.
+    ``name``: the file's name, which tells a WPS file from an old Word one. ``one_shot``: the
+    caller is a short-lived command, which forks the child itself; ``meanwhile`` is called
+    once (while the child reads, when it is forked here)."""
     if not data:
         raise DocumentRejected(texts.REJECT_EMPTY)
     if len(data) > MAX_FILE_BYTES:
         raise DocumentRejected(texts.REJECT_TOO_LARGE.format(limit=MAX_FILE_BYTES // MB))
-    return _outcome(_SERVER.read(data, kind))
+    return _outcome(_read_in_child(data, kind, name, one_shot, meanwhile))
 
 
-def read_ledger_untrusted(data: bytes, name: str = "") -> Ledger:
+def read_ledger_untrusted(data: bytes, name: str = "", *, one_shot: bool = False) -> Ledger:
     """Read an application ledger in a limited child process. Raises :class:`DocumentRejected`
     (not a ledger file, too large, hostile, too costly to read; :class:`NoLedgerTables` for a
     Word document none of whose tables is a ledger) or :class:`LedgerError` (no header, a
-    missing column, a bad row); each carries a Chinese ``message``."""
+    missing column, a bad row); each carries a Chinese ``message``. ``one_shot`` as for
+    :func:`read_untrusted`."""
     if not data:
         raise DocumentRejected(texts.REJECT_EMPTY)
     if len(data) > MAX_FILE_BYTES:
         raise DocumentRejected(texts.LEDGER_TOO_LARGE.format(limit=MAX_FILE_BYTES // MB))
-    return _ledger_outcome(_SERVER.read(data, Kind.LEDGER, name))
+    return _ledger_outcome(_read_in_child(data, Kind.LEDGER, name, one_shot))
 
 
-def read_ledger_untrusted_path(path: Path) -> Ledger:
+def read_ledger_untrusted_path(path: Path, *, one_shot: bool = False) -> Ledger:
     """Read a ledger file by path, its size checked with ``stat`` before any byte is read.
     Raises as :func:`read_ledger_untrusted`, or :class:`OSError` when it cannot be opened."""
     with path.open("rb") as handle:
@@ -165,18 +250,22 @@ def read_ledger_untrusted_path(path: Path) -> Ledger:
         if size > MAX_FILE_BYTES:
             raise DocumentRejected(texts.LEDGER_TOO_LARGE.format(limit=MAX_FILE_BYTES // MB))
         data = handle.read(MAX_FILE_BYTES + 1)
-    return read_ledger_untrusted(data, path.name)
+    return read_ledger_untrusted(data, path.name, one_shot=one_shot)
 
 
 def _ledger_outcome(answer: bytes | None) -> Ledger:
     """The child's answer for a ledger: the ledger, or the refusal it names, raised."""
+    from exports.ledger_file import NoLedgerTables
+    from report.ledger import LedgerError
+
     costly = DocumentRejected(texts.LEDGER_TOO_COSTLY)
     if answer is None:
         raise costly
     try:
         parsed = json.loads(answer)
         if "ledger" in parsed:
-            return _LEDGER.validate_python(parsed["ledger"])
+            ledger: Ledger = _ledger_adapter().validate_python(parsed["ledger"])
+            return ledger
         refusals: dict[str, type[Exception]] = {
             "rejected": DocumentRejected,
             "no_ledger_tables": NoLedgerTables,
@@ -229,34 +318,37 @@ def _outcome(answer: bytes | None) -> ReadResult:
         if "rejected" in parsed:
             refusal = str(parsed["rejected"])[:2000]
         else:
-            return _RESULT.validate_python(parsed["result"])
+            return _result_adapter().validate_python(parsed["result"])
     except (ValueError, KeyError, TypeError, ValidationError):
         raise DocumentRejected(texts.REJECT_TOO_COSTLY) from None
     raise DocumentRejected(refusal)
 
 
-def read_untrusted_path(path: Path, kind: Kind = Kind.ANY) -> ReadResult:
+def read_untrusted_path(
+    path: Path, kind: Kind = Kind.ANY, *, one_shot: bool = False, meanwhile: Meanwhile = None
+) -> ReadResult:
     """Read a report file by path: the size is checked with ``stat`` before any byte is read.
-    Raises :class:`DocumentRejected`, or :class:`OSError` when the file cannot be opened."""
+    Raises :class:`DocumentRejected`, or :class:`OSError` when the file cannot be opened.
+    ``one_shot`` and ``meanwhile`` as for :func:`read_untrusted`."""
     with path.open("rb") as handle:
         size = os.fstat(handle.fileno()).st_size
         if size > MAX_FILE_BYTES:
             raise DocumentRejected(texts.REJECT_TOO_LARGE.format(limit=MAX_FILE_BYTES // MB))
         # A pipe or a growing file may say 0 or too little: never read past the limit.
         data = handle.read(MAX_FILE_BYTES + 1)
-    return read_untrusted(data, kind)
+    return read_untrusted(data, kind, name=path.name, one_shot=one_shot, meanwhile=meanwhile)
 
 
 def _child(data: bytes, kind: Kind, name: str) -> bytes:  # pragma: no cover - in the child
     """Read ``data`` under the limits; the outcome as JSON."""
     _limit_self()
-    from exports import read_docx, read_file
+    from exports import read_document, read_docx
 
     if kind is Kind.LEDGER:
         return _ledger_child(data, name)
     try:
-        result = read_docx(data) if kind is Kind.DOCX else read_file(data)
-        out: dict[str, object] = {"result": _RESULT.dump_python(result, mode="json")}
+        result = read_docx(data) if kind is Kind.DOCX else read_document(data, name or None)
+        out: dict[str, object] = {"result": _result_adapter().dump_python(result, mode="json")}
     except DocumentRejected as refusal:
         out = {"rejected": refusal.message}
     except (MemoryError, RecursionError):
@@ -266,11 +358,13 @@ def _child(data: bytes, kind: Kind, name: str) -> bytes:  # pragma: no cover - i
 
 def _ledger_child(data: bytes, name: str) -> bytes:  # pragma: no cover - runs in the child
     """A ledger read under the limits (set by the caller); the outcome as JSON."""
-    from exports.ledger_file import read_ledger_bytes
+    from exports.ledger_file import NoLedgerTables, read_ledger_bytes
+    from report.ledger import LedgerError
 
     out: dict[str, object]
     try:
-        out = {"ledger": _LEDGER.dump_python(read_ledger_bytes(data, name), mode="json")}
+        ledger = read_ledger_bytes(data, name)
+        out = {"ledger": _ledger_adapter().dump_python(ledger, mode="json")}
     except NoLedgerTables as refusal:
         out = {"no_ledger_tables": refusal.message}
     except DocumentRejected as refusal:
@@ -282,14 +376,29 @@ def _ledger_child(data: bytes, name: str) -> bytes:  # pragma: no cover - runs i
     return json.dumps(out, ensure_ascii=True).encode()
 
 
-def _serve_one(data: bytes, kind: Kind, name: str) -> bytes:  # pragma: no cover - server
-    """Fork a child for one file, wait for its answer at most ``WALL_SECONDS``; an empty
-    answer when it died, was killed or overran."""
+def _isolate(keep: int) -> None:  # pragma: no cover - runs in the child before it reads
+    """Leave the child nothing but its answer pipe ``keep`` and stderr: stdin and stdout are
+    /dev/null (in the fork server they are its request and answer pipes), every other
+    descriptor (the caller's files, sockets, database) is closed, and no secret stays in the
+    environment."""
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 0)
+    os.dup2(null, 1)
+    os.closerange(3, keep)
+    os.closerange(keep + 1, resource.getrlimit(resource.RLIMIT_NOFILE)[0])
+    for key in [k for k in os.environ if k.startswith(_SECRET_PREFIXES)]:
+        del os.environ[key]
+
+
+def _serve_one(data: bytes, kind: Kind, name: str, meanwhile: Meanwhile = None) -> bytes:
+    """Fork a child for one file, call ``meanwhile``, wait for the child's answer at most
+    ``WALL_SECONDS``; an empty answer when it died, was killed or overran."""
     readable, writable = os.pipe()
     pid = os.fork()
-    if pid == 0:
-        os.close(readable)
+    if pid == 0:  # pragma: no cover - the child
         try:
+            os.close(readable)
+            _isolate(writable)
             answer = _child(data, kind, name)
             with os.fdopen(writable, "wb") as out:
                 out.write(_frame(answer))
@@ -298,6 +407,8 @@ def _serve_one(data: bytes, kind: Kind, name: str) -> bytes:  # pragma: no cover
             os._exit(1)
     os.close(writable)
     try:
+        if meanwhile is not None:
+            meanwhile()
         answer = _read_frame(readable, WALL_SECONDS)
     finally:
         os.close(readable)
@@ -322,6 +433,8 @@ def _serve() -> None:  # pragma: no cover - the fork server's main loop
     import exports.source
     import exports.text_source  # noqa: F401
 
+    _result_adapter()
+    _ledger_adapter()
     requests, answers = sys.stdin.buffer.fileno(), sys.stdout.buffer
     while True:
         kind = _read_frame(requests, None, limit=16)

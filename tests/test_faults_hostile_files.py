@@ -10,10 +10,12 @@ that overran would say so with ``REJECT_TOO_COSTLY``). Wall-clock timings under 
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -47,6 +49,8 @@ from tests.exports.exports_helpers import (
     zip_bomb,
 )
 from tests.ledger.hostile_ledgers import READ_LEDGERS, REFUSED_LEDGERS
+
+REPO = Path(__file__).resolve().parent.parent
 
 #: kind → (builder, what the refusal says)
 REFUSED: dict[str, tuple[Callable[[], bytes], str]] = {
@@ -127,24 +131,90 @@ def test_the_size_is_checked_before_a_byte_is_read(tmp_path) -> None:
     assert "超过 20 MB" in refused.value.message
 
 
-def test_check_refuses_every_hostile_file_and_reads_the_others(tmp_path) -> None:
+def _hostile_batch(folder: Path) -> dict[str, Path]:
+    """Every refused and every odd-but-harmless file of this module, written to ``folder``."""
     paths = {}
     for number, (kind, (build, _)) in enumerate(REFUSED.items()):
-        paths[kind] = tmp_path / f"{number:02d}.docx"
+        paths[kind] = folder / f"{number:02d}.docx"
         paths[kind].write_bytes(build())
     for number, (kind, build) in enumerate(READ.items()):
-        paths[kind] = tmp_path / f"ok{number}.docx"
+        paths[kind] = folder / f"ok{number}.docx"
         paths[kind].write_bytes(build())
-    done = CliRunner().invoke(main, ["check", *map(str, paths.values())])
-    assert done.exit_code == 1, done.output
-    assert "Traceback" not in done.output
-    blocks = dict(re.findall(r"【(.+?)】\n(.*?)(?=\n【|\n共检查)", done.output, flags=re.DOTALL))
+    return paths
+
+
+def _assert_check_output(output: str, paths: dict[str, Path]) -> None:
+    """``nianbao check`` refused each hostile file in Chinese and read the others."""
+    assert "Traceback" not in output
+    blocks = dict(re.findall(r"【(.+?)】\n(.*?)(?=\n【|\n共检查)", output, flags=re.DOTALL))
     for kind, (_, expected) in REFUSED.items():
         block = blocks[str(paths[kind])]
         assert "无法读取" in block and expected in block, f"{kind}: {block}"
         _no_parser_english(block.split("无法读取：", 1)[1].split("\n")[0])
     for kind in READ:
         assert "无法读取" not in blocks[str(paths[kind])], kind
+
+
+def test_check_refuses_every_hostile_file_and_reads_the_others(tmp_path) -> None:
+    paths = _hostile_batch(tmp_path)
+    done = CliRunner().invoke(main, ["check", *map(str, paths.values())])
+    assert done.exit_code == 1, done.output
+    _assert_check_output(done.output, paths)
+
+
+def test_a_real_nianbao_check_process_refuses_them_from_children_it_forks(tmp_path) -> None:
+    """The command line forks each reading child itself (no fork server): the same limits,
+    the same refusals, and the command itself unharmed, every file reported."""
+    paths = _hostile_batch(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "check", *map(str, paths.values())],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stderr == ""
+    _assert_check_output(done.stdout, paths)
+    total = len(REFUSED) + len(READ)
+    assert f"共检查 {total} 份" in done.stdout and f"其中 {len(REFUSED)} 份无法读取" in done.stdout
+
+
+def test_a_one_shot_ledger_read_refuses_every_hostile_ledger(tmp_path) -> None:
+    """``nianbao ledger``'s way of reading: the child forked from the (small, one-thread)
+    calling process, never the fork server."""
+    for number, (name, build, _) in enumerate(REFUSED_LEDGERS.values()):
+        (tmp_path / f"{number:02d}-{name}").write_bytes(build())
+    script = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from exports import sandbox\n"
+        "out = {}\n"
+        "for path in sorted(Path(sys.argv[1]).iterdir()):\n"
+        "    try:\n"
+        "        sandbox.read_ledger_untrusted_path(path, one_shot=True)\n"
+        "        out[path.name] = None\n"
+        "    except Exception as refused:\n"
+        "        out[path.name] = getattr(refused, 'message', repr(refused))\n"
+        "print(json.dumps({'server': sandbox._SERVER._process is not None, 'out': out}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["server"] is False
+    for number, (kind, (name, _, expected)) in enumerate(REFUSED_LEDGERS.items()):
+        message = answer["out"][f"{number:02d}-{name}"]
+        assert message is not None and expected in message, f"{kind}: {message}"
+        assert message != texts.LEDGER_TOO_COSTLY
+        _no_parser_english(message)
 
 
 def test_import_of_a_hostile_file_changes_nothing(tmp_path) -> None:

@@ -16,10 +16,11 @@ import click
 from bot.commands.common import db_option, fail, opened_store, write_atomically
 from exports import DocumentRejected
 from exports.check import CheckedFile, check_files
+from exports.sandbox import read_untrusted_path
 from report.cleaning import safe_filename
-from report.rules import Severity, Violation, check
 
 if TYPE_CHECKING:
+    from report.rules import Violation
     from storage import Organisation, Store
 
 # What the commands print (the operator reads Chinese).
@@ -168,7 +169,7 @@ def _as_json(item: CheckedFile) -> dict[str, Any]:
 def check_command(files: tuple[Path, ...], as_json: bool) -> None:
     if not files:
         fail(NO_FILES, code=2)
-    checked = check_files(list(files))
+    checked = check_files(list(files), one_shot=True)
     if as_json:
         click.echo(json.dumps([_as_json(c) for c in checked], ensure_ascii=False, indent=2))
     else:
@@ -199,9 +200,8 @@ def import_command(
     file: Path, org_name: str | None, year: int | None, replace_final: bool, db_path: Path
 ) -> None:
     try:
-        from exports import read_document
-
-        result = read_document(file.read_bytes(), file.name)
+        # In the sandbox, as ``check`` reads: the size checked first, a limited child process.
+        result = read_untrusted_path(file, one_shot=True)
     except DocumentRejected as error:
         fail(error.message)
     except OSError as error:
@@ -246,6 +246,8 @@ def import_command(
         click.echo(PROBLEMS_HEADING.format(count=len(result.problems)).strip())
         for number, problem in enumerate(result.problems, start=1):
             click.echo(ITEM.format(number=number, text=problem.describe()).strip())
+    from report.rules import Severity, check
+
     errors = [v for v in check(report) if v.severity is Severity.ERROR]
     if errors:
         click.echo(IMPORT_ERRORS.format(count=len(errors)))

@@ -73,7 +73,7 @@ def _find(store: Store, name: str) -> Organisation:
 def _read(file: Path) -> Ledger:
     """The ledger read in the sandbox (a limited child process; the size checked first)."""
     try:
-        return read_ledger_untrusted_path(file)
+        return read_ledger_untrusted_path(file, one_shot=True)
     except OSError as error:
         fail(FILE_UNREADABLE.format(path=file, error=error.strerror or error))
     except (DocumentRejected, LedgerError) as error:
