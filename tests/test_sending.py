@@ -198,9 +198,10 @@ def test_a_busy_event_loop_does_not_cost_the_bot_its_sending_rate():
     for turn in (0.0, 0.004, 0.012, 0.02):
         sent = on_a_busy_loop(the_bots, 600, turn)
         assert len(sent) == 600
-        sustained = (len(sent) - 1) / (sent[-1] - sent[0])
-        # 29 a second however late the sends are granted; Telegram's 30 in any second kept.
-        assert sustained >= 28.9, (turn, sustained)
+        # Past the first bucketful: 29 a second however late the sends are granted, and
+        # Telegram's 30 in any one second kept.
+        sustained = (len(sent) - 101) / (sent[-1] - sent[100])
+        assert 28.8 <= sustained <= 29.05, (turn, sustained)
         assert most_in_any_second(sent) <= 30, turn
 
 
