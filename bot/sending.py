@@ -13,6 +13,11 @@ chat it came from (and broadcasts, the one class of sending that can always wait
 are not messages (answering a button press, asking for updates, a "typing…" status) are not
 held back at all: a press must be answered within Telegram's 15 seconds.
 
+The overall budget is a token bucket (29 a second) that may hold a few tokens, so that a send
+granted late, because the event loop was busy with clerks' answers when its token came, does
+not lose its share of the second; ``most_in_a_second`` keeps Telegram's "no more than 30 in
+any one second" however the grants fall.
+
 Whether a send is a broadcast is said by ``broadcasting()`` around it, so the code that sends
 does not change.
 """
@@ -20,6 +25,7 @@ does not change.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import contextvars
 import heapq
@@ -84,7 +90,8 @@ class _Bucket:
     def delay(self, now: float) -> float:
         """Seconds until this bucket may give a token."""
         self.refill(now)
-        wait = 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
+        # A millionth of a token short counts as there: rounding must not cost a timer.
+        wait = 0.0 if self.tokens >= 1 - 1e-6 else (1 - self.tokens) / self.rate
         return max(wait, self.paused_until - now)
 
 
@@ -107,22 +114,26 @@ class PriorityRateLimiter(BaseRateLimiter[int]):
         *,
         overall_rate: float = 29.0,
         overall_burst: float = 3.0,
+        most_in_a_second: int | None = None,
         chat_rate: float = 1.0,
         chat_burst: float = 10.0,
         max_retries: int = 5,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.overall_rate = overall_rate
+        self.overall_burst = overall_burst
+        self.most_in_a_second = most_in_a_second
         self.chat_rate = chat_rate
         self.chat_burst = chat_burst
         self.max_retries = max_retries
         self._clock = clock
         self._overall = _Bucket(overall_rate, overall_burst, overall_burst, clock())
+        self._second = _Window(most_in_a_second) if most_in_a_second else None
         self._chats: dict[int | str, _Bucket] = {}
         self._waiting: list[_Waiter] = []
         self._seq = itertools.count()
         self._granter: asyncio.Task[None] | None = None
-        self._wake = asyncio.Event()
+        self._wake: asyncio.Future[None] | None = None
         self._broadcast_paused_until = 0.0
         self.flood_waits = 0  # 429s received (for monitoring and the benchmarks)
 
@@ -206,14 +217,15 @@ class PriorityRateLimiter(BaseRateLimiter[int]):
         now = self._clock()
         if (
             not self._waiting
-            and self._overall.delay(now) <= 0
+            and self._overall_delay(now) <= 0
             and (priority == INTERACTIVE or self._broadcast_paused_until <= now)
         ):
-            self._overall.tokens -= 1
+            self._take_token(now)
             return
         waiter = _Waiter(priority, next(self._seq), asyncio.get_running_loop().create_future())
         heapq.heappush(self._waiting, waiter)
-        self._wake.set()
+        if self._wake is not None and not self._wake.done():
+            self._wake.set_result(None)
         if self._granter is None or self._granter.done():
             self._granter = asyncio.create_task(self._grant())
         try:
@@ -225,27 +237,66 @@ class PriorityRateLimiter(BaseRateLimiter[int]):
                 waiter.ready.cancel()
             raise
 
+    def _overall_delay(self, now: float) -> float:
+        delay = self._overall.delay(now)
+        return delay if self._second is None else max(delay, self._second.delay(now))
+
+    def _take_token(self, now: float) -> None:
+        self._overall.tokens -= 1
+        if self._second is not None:
+            self._second.add(now)
+
     async def _grant(self) -> None:
         """Hand out overall tokens one at a time, to the best waiter first."""
+        loop = asyncio.get_running_loop()
         while self._waiting:
-            self._wake.clear()
             now = self._clock()
             while self._waiting and self._waiting[0].ready.done():
                 heapq.heappop(self._waiting)  # cancelled meanwhile
             if not self._waiting:
                 break
             best = self._waiting[0]
-            delay = self._overall.delay(now)
+            delay = self._overall_delay(now)
             if best.priority != INTERACTIVE:
                 delay = max(delay, self._broadcast_paused_until - now)
             if delay <= 0:
                 heapq.heappop(self._waiting)
-                self._overall.tokens -= 1
+                self._take_token(now)
                 best.ready.set_result(None)
                 continue
-            # Sleep until the token is there, or until a more urgent send comes in.
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), delay)
+            # Sleep until the token is there, or until a more urgent send comes in. A bare
+            # future and timer: one loop pass to wake, where ``wait_for`` takes several (and
+            # on a busy loop each pass is one clerk's answer late).
+            self._wake = wake = loop.create_future()
+            timer = loop.call_later(delay, _wake_up, wake)
+            try:
+                await wake
+            finally:
+                timer.cancel()
+                self._wake = None
+
+
+def _wake_up(wake: asyncio.Future[None]) -> None:
+    if not wake.done():
+        wake.set_result(None)
+
+
+class _Window:
+    """The moments of the last ``most`` sends: a send may go once the oldest of them is a
+    second old, so no second ever holds more than ``most`` (however late the granter woke)."""
+
+    def __init__(self, most: int) -> None:
+        self.sent: collections.deque[float] = collections.deque(maxlen=most)
+
+    def delay(self, now: float) -> float:
+        """Seconds until one more send keeps every second within ``most``."""
+        if len(self.sent) < (self.sent.maxlen or 0):
+            return 0.0
+        wait = self.sent[0] + 1.0 - now
+        return wait if wait > 1e-6 else 0.0
+
+    def add(self, now: float) -> None:
+        self.sent.append(now)
 
 
 def _seconds(retry_after: object) -> float:
