@@ -150,6 +150,8 @@ IMPORT_CANCEL = "取消"
 IMPORT_DONE = "已导入{year}年报告的数据。"
 IMPORT_CANCELLED = "已取消，文件中的数据没有导入。"
 IMPORT_REJECTED = "这个文件读不了：{reason}"
+#: A Word file neither reader could open, refused in different words by each.
+REFUSED_AS_REPORT_AND_LEDGER = "{report}\n如果发送的是依申请公开台账：{ledger}"
 IMPORT_UNAVAILABLE = "读取文档的功能暂时不可用。"
 IMPORT_LATER_YEAR = "这份报告是{year}年的，晚于正在填写的{current}年报告，没有导入。"
 IMPORT_OTHER_ORGANISATION = (

@@ -32,7 +32,7 @@ from exports.docx_source import (
     docx_source,
     unsafe_member_name,
 )
-from exports.result import DocumentRejected
+from exports.result import DocumentOverLimit, DocumentRejected
 from exports.text_source import decode_text
 from report.ledger import CellValue, Ledger, LedgerError, Sheet, find_header, read_ledger
 
@@ -261,7 +261,11 @@ def _fill_merged(
 
 
 def _docx(data: bytes) -> tuple[Sheet, ...]:
-    source = docx_source(data)
+    try:
+        source = docx_source(data)
+    except DocumentOverLimit as refusal:
+        what = texts.LEDGER_DOCX_LIMITS[refusal.what].format(limit=refusal.limit)
+        raise DocumentRejected(texts.LEDGER_DOCX_OVER_LIMIT.format(what=what)) from None
     return tuple(
         Sheet(texts.LEDGER_DOCX_TABLE.format(number=n), tuple(tuple(r) for r in table.rows))
         for n, table in enumerate(source.tables, start=1)

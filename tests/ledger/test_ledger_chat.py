@@ -18,6 +18,7 @@ from ledger_builders import (
     YEAR,
     csv_bytes,
     docx_bytes,
+    docx_over_limit,
     rows_for,
     xlsx,
 )
@@ -306,6 +307,35 @@ def test_a_docx_is_a_report_or_a_ledger_by_what_it_holds(store, town):
     document.save(out)
     clerk.sends_file("通知.docx", out.getvalue())
     assert "这个文件读不了" in clerk.text() and "台账" not in clerk.text()
+
+
+def test_a_word_file_neither_reader_opens_is_refused_as_either(store, town):
+    clerk = clerk_of(store)
+    clerk.command("fill")
+    clerk.sends_file("台账.docx", docx_over_limit(rows_for(HEADERS["plain"])))
+    said = clerk.text()
+    assert "这个文件读不了：文件包含的表格超过 200 张，不像是一份年度报告" in said
+    assert (
+        "如果发送的是依申请公开台账：这份 Word 文档的表格超过 200 张，无法作为台账读取。"
+        "请把台账表格复制到 Excel 或 WPS 表格中，另存为 .xlsx 或 CSV 文件后再发送。"
+    ) in said
+    assert table_three(store, town.id) == {}
+    # A Word file whose text is damaged, refused in the same words by both readers: once.
+    clerk.sends_file("台账.docx", damaged_docx(docx_bytes(rows_for(HEADERS["plain"]))))
+    assert clerk.text().count("文件正文已损坏") == 1
+    assert "如果发送的是依申请公开台账" not in clerk.text()
+
+
+def damaged_docx(data: bytes) -> bytes:
+    """``data`` with its document.xml cut in the middle (Word saved it half)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "word/document.xml":
+                content = content[: len(content) // 2]
+            target.writestr(item, content)
+    return out.getvalue()
 
 
 def test_a_colleagues_change_before_confirmation_is_shown_and_not_overwritten(store, town):
