@@ -481,6 +481,10 @@ BTN_LEDGER_SOURCES = "查看数字来自台账哪几行"
 BTN_LEDGER_ROW = "{label}（{total}件）"
 LEDGER_SUMMARY = "<b>收到台账“{name}”</b>\n{body}"
 LEDGER_SUMMARY_AGAIN = "<b>按台账“{name}”统计</b>\n{body}"
+#: After a ledger mostly of another year than the report being filled: how to count it for that year.
+LEDGER_OTHER_YEAR_FILL = (
+    "如果要填的是{year}年度报告，请先点“不写入”，发送 /fill {year} 打开该年度报告后再发送台账。"
+)
 LEDGER_CONFIRM = (
     "以上是按台账统计的表三（第三部分“收到和处理政府信息公开申请情况”）的数字。"
     "核对无误请点“写入表三”；点之前，报告中的数字不会改动。"

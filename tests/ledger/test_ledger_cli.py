@@ -214,6 +214,25 @@ def test_a_bad_ledger_changes_nothing(
         assert org is not None and store.report(org.id, 2024, create=False) is None
 
 
+def test_a_ledger_of_another_year_than_year_says_which_year_it_is(
+    runner: CliRunner, db: Path, tmp_path: Path
+) -> None:
+    shown = run(
+        runner, "ledger", ledger_file(tmp_path), "--org", SHORT, "--year", "2025", "--db", db
+    )
+    assert shown.exit_code == 0, shown.output
+    lines = shown.output.splitlines()
+    assert lines[0] == "台账读取结果（按2025年度报告统计）"
+    assert lines[1].startswith(
+        "⚠️ 台账中的申请大多是2024年收到的（6件），而这里统计的是2025年度报告"
+    )
+    assert lines[1].endswith("如果要填的是2024年度报告，请改用 --year 2024。")
+    same = run(
+        runner, "ledger", ledger_file(tmp_path), "--org", SHORT, "--year", "2024", "--db", db
+    )
+    assert same.output.splitlines()[:2] == ["台账读取结果（按2024年度报告统计）", "识别的栏目："]
+
+
 def test_a_word_ledger_the_reader_refuses_is_refused_as_a_ledger(
     runner: CliRunner, db: Path, tmp_path: Path
 ) -> None:
