@@ -117,10 +117,11 @@ def _zipped(data: bytes) -> tuple[Sheet, ...]:
         names = set(archive.namelist())
         if len(archive.infolist()) > MAX_MEMBERS:
             raise DocumentRejected(texts.REJECT_TOO_MANY_MEMBERS.format(limit=MAX_MEMBERS))
+        if "word/document.xml" in names:
+            # The Word reader refuses unsafe names itself, in the words it gives a report.
+            return _docx(data)
         if any(unsafe_member_name(n) for n in names):
             raise DocumentRejected(texts.LEDGER_UNSAFE_NAMES)
-        if "word/document.xml" in names:
-            return _docx(data)
         if not ({"xl/workbook.xml", "content.xml"} & names):
             raise DocumentRejected(texts.LEDGER_NOT_A_LEDGER)
         _check_members(archive)

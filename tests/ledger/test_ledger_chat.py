@@ -42,6 +42,7 @@ from report.ledger import Sheet, read_ledger, table_cells
 from report.values import Report
 from storage import Role, Store
 from tests.clerk import Clerk
+from tests.exports.exports_helpers import dotdot_members
 
 TOWN = "某某镇人民政府"
 #: The builders' ledger with one applicant type no office wording declares: asked once.
@@ -353,6 +354,9 @@ def test_a_word_file_neither_reader_opens_is_refused_as_either(store, town):
     clerk.sends_file("台账.docx", damaged_docx(docx_bytes(rows_for(HEADERS["plain"]))))
     assert clerk.text().count("文件正文已损坏") == 1
     assert "如果发送的是依申请公开台账" not in clerk.text()
+    # So is a hostile one (a member named ../…): the Word reader's words, once.
+    clerk.sends_file("台账.docx", dotdot_members())
+    assert clerk.text().count("压缩包之外") == 1 and "正常 Word 文档" in clerk.text()
 
 
 def damaged_docx(data: bytes) -> bytes:
