@@ -7,7 +7,7 @@ from datetime import date, tzinfo
 
 from dialogs import texts
 from dialogs.deadlines import DEFAULT_ZONE
-from dialogs.engine import DocumentError, Engine, NotALedger
+from dialogs.engine import DocumentError, Engine, NotALedger, UnreadableWord
 from dialogs.model import Document
 from dialogs.office import SummaryMember
 from dialogs.phrasing import issued_default
@@ -53,8 +53,9 @@ def read_ledger_upload(data: bytes, name: str) -> Ledger:
 
     A file the reader refuses (not a ledger format, too large, hostile, too costly, no header,
     a bad row) becomes the dialog's DocumentError with the reader's Chinese message. A .docx is
-    a ledger only when one of its tables has a ledger header: otherwise (and when it cannot be
-    opened as a ledger at all) NotALedger, so that the engine gives the report reader's refusal.
+    a ledger only when one of its tables has a ledger header: otherwise NotALedger, so that the
+    engine gives the report reader's refusal; when it cannot be opened at all, UnreadableWord
+    (the engine asks the report reader too and, if both refuse, says both).
     """
     is_docx = name.lower().endswith(".docx")
     try:
@@ -64,7 +65,7 @@ def read_ledger_upload(data: bytes, name: str) -> Ledger:
             raise NotALedger(texts.LEDGER_NO_HEADER_IN_DOCX) from None
         raise DocumentError(refusal.message) from None
     except DocumentRejected as refusal:
-        raise (NotALedger if is_docx else DocumentError)(refusal.message) from None
+        raise (UnreadableWord if is_docx else DocumentError)(refusal.message) from None
     except LedgerError as error:
         raise DocumentError(error.message) from None
 

@@ -74,6 +74,7 @@ __all__ = [
     "ReadDocx",
     "ReadLedger",
     "RenderDocx",
+    "UnreadableWord",
     "reporting_year",
 ]
 
@@ -102,6 +103,12 @@ class DocumentError(Exception):
 
 class NotALedger(DocumentError):
     """Raised by the ledger reader for a .docx without a ledger header (not meant as one)."""
+
+
+class UnreadableWord(NotALedger):
+    """Raised by the ledger reader for a .docx it cannot open at all (over a limit, damaged):
+    it may be a report or a ledger, so the report reader is asked too, and when both refuse
+    in different words the clerk reads both."""
 
 
 ReadDocx = Callable[[bytes], ReadOutcome]
@@ -403,13 +410,22 @@ class Engine:
         if not is_report_file(event.name) or self.read_docx is None:
             return UploadRead(name=event.name)
         # Only a Word file may be a ledger as well as a report.
-        as_ledger = self._read_ledger(event) if name.endswith(".docx") else None
+        unreadable: str | None = None
+        try:
+            as_ledger = self._read_ledger(event) if name.endswith(".docx") else None
+        except UnreadableWord as unopened:
+            as_ledger, unreadable = None, unopened.message
         try:
             result = self.read_docx(event.data)
         except DocumentError as error:
             if as_ledger is not None:
                 return as_ledger
-            return UploadRead(name=event.name, refusal=error.message)
+            refusal = error.message
+            if unreadable is not None and unreadable != refusal:
+                refusal = texts.REFUSED_AS_REPORT_AND_LEDGER.format(
+                    report=refusal, ledger=unreadable
+                )
+            return UploadRead(name=event.name, refusal=refusal)
         if as_ledger is not None and result.year is None:
             return as_ledger
         return UploadRead(
@@ -421,11 +437,14 @@ class Engine:
 
     def _read_ledger(self, event: FileInput) -> LedgerRead | None:
         """The upload read as a ledger, or the reader's refusal; None when there is no ledger
-        reader, or the file (a .docx) has no ledger header."""
+        reader, or the file (a .docx) has no ledger header; raises UnreadableWord for a .docx
+        the ledger reader cannot open."""
         if self.read_ledger is None:
             return None
         try:
             ledger = self.read_ledger(event.data, event.name)
+        except UnreadableWord:
+            raise
         except NotALedger:
             return None
         except DocumentError as error:

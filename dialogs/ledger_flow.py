@@ -99,7 +99,11 @@ def show(turn: _Turn, found: Counting, *, brief: bool = False) -> None:
             *(f"  {question_text(found, q)}" for q in found.questions),
         }
         lines = [
-            line for line in summary_lines(summary, with_candidates=False) if line not in asked
+            line
+            for line in summary_lines(
+                summary, with_candidates=False, other_year=texts.LEDGER_OTHER_YEAR_FILL
+            )
+            if line not in asked
         ]
     body = escape("\n".join(lines))
     heading = texts.LEDGER_SUMMARY_AGAIN if brief else texts.LEDGER_SUMMARY

@@ -601,13 +601,9 @@ class _Turn:
             self.messages.append(
                 OutMessage(
                     text=texts.PART_FIGURES_ONLY.format(text=escape(_clip(text, 40))),
+                    # The navigation row carries 目录, which the text points to.
                     buttons=[
-                        [
-                            render.answer_button(
-                                seq, texts.BTN_TEXT_AS_IS, AnswerAction.TEXT_AS_IS
-                            ),
-                            button(texts.BTN_CONTENTS, Contents()),
-                        ],
+                        [render.answer_button(seq, texts.BTN_TEXT_AS_IS, AnswerAction.TEXT_AS_IS)],
                         render.navigation_row(seq),
                     ],
                     question=True,

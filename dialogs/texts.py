@@ -150,6 +150,8 @@ IMPORT_CANCEL = "取消"
 IMPORT_DONE = "已导入{year}年报告的数据。"
 IMPORT_CANCELLED = "已取消，文件中的数据没有导入。"
 IMPORT_REJECTED = "这个文件读不了：{reason}"
+#: A Word file neither reader could open, refused in different words by each.
+REFUSED_AS_REPORT_AND_LEDGER = "{report}\n如果发送的是依申请公开台账：{ledger}"
 IMPORT_UNAVAILABLE = "读取文档的功能暂时不可用。"
 IMPORT_LATER_YEAR = "这份报告是{year}年的，晚于正在填写的{current}年报告，没有导入。"
 IMPORT_OTHER_ORGANISATION = (
@@ -479,6 +481,10 @@ BTN_LEDGER_SOURCES = "查看数字来自台账哪几行"
 BTN_LEDGER_ROW = "{label}（{total}件）"
 LEDGER_SUMMARY = "<b>收到台账“{name}”</b>\n{body}"
 LEDGER_SUMMARY_AGAIN = "<b>按台账“{name}”统计</b>\n{body}"
+#: After a ledger mostly of another year than the report being filled: how to count it for that year.
+LEDGER_OTHER_YEAR_FILL = (
+    "如果要填的是{year}年度报告，请先点“不写入”，发送 /fill {year} 打开该年度报告后再发送台账。"
+)
 LEDGER_CONFIRM = (
     "以上是按台账统计的表三（第三部分“收到和处理政府信息公开申请情况”）的数字。"
     "核对无误请点“写入表三”；点之前，报告中的数字不会改动。"

@@ -19,7 +19,7 @@ from lxml import etree
 from exports import texts
 from exports.limits import MAX_FILE_BYTES as MAX_FILE_BYTES  # re-exported to the readers
 from exports.limits import MB as MB
-from exports.result import DocumentRejected
+from exports.result import DocumentOverLimit, DocumentRejected
 from exports.source import Source, SourceParagraph, SourceTable
 
 MAX_MEMBERS = 2_000
@@ -147,10 +147,10 @@ def _parse(xml: bytes, *, count: bool) -> etree._Element:
     """Parse safely; with ``count``, stop as soon as the document has too many of anything."""
     _refuse_dtd(xml)
     limits = {
-        "tbl": (MAX_TABLES, texts.REJECT_TOO_MANY_TABLES),
-        "tr": (MAX_ROWS, texts.REJECT_TOO_MANY_ROWS),
-        "tc": (MAX_CELLS, texts.REJECT_TOO_MANY_CELLS),
-        "p": (MAX_PARAGRAPHS, texts.REJECT_TOO_MANY_PARAGRAPHS),
+        "tbl": ("tables", MAX_TABLES, texts.REJECT_TOO_MANY_TABLES),
+        "tr": ("rows", MAX_ROWS, texts.REJECT_TOO_MANY_ROWS),
+        "tc": ("cells", MAX_CELLS, texts.REJECT_TOO_MANY_CELLS),
+        "p": ("paragraphs", MAX_PARAGRAPHS, texts.REJECT_TOO_MANY_PARAGRAPHS),
     }
     seen = dict.fromkeys(limits, 0)
     depth = tables = 0
@@ -174,20 +174,24 @@ def _parse(xml: bytes, *, count: bool) -> etree._Element:
                 continue
             depth += 1
             if depth > MAX_DEPTH:
-                raise DocumentRejected(texts.REJECT_TOO_DEEP.format(limit=MAX_DEPTH))
+                raise DocumentOverLimit(
+                    texts.REJECT_TOO_DEEP.format(limit=MAX_DEPTH), "depth", MAX_DEPTH
+                )
             if isinstance(element.tag, str) and element.tag.startswith("{" + _XINCLUDE):
                 raise DocumentRejected(texts.REJECT_XINCLUDE)
             if name == "tbl":
                 tables += 1
                 if tables > MAX_TABLE_NESTING:
-                    raise DocumentRejected(
-                        texts.REJECT_TABLES_NESTED.format(limit=MAX_TABLE_NESTING)
+                    raise DocumentOverLimit(
+                        texts.REJECT_TABLES_NESTED.format(limit=MAX_TABLE_NESTING),
+                        "nesting",
+                        MAX_TABLE_NESTING,
                     )
             if count and name in seen:
                 seen[name] += 1
-                limit, message = limits[name]
+                what, limit, message = limits[name]
                 if seen[name] > limit:
-                    raise DocumentRejected(message.format(limit=limit))
+                    raise DocumentOverLimit(message.format(limit=limit), what, limit)
         root = events.root
     except etree.XMLSyntaxError as error:
         raise DocumentRejected(texts.xml_refusal(error.msg or "", error.lineno)) from None

@@ -32,7 +32,7 @@ from exports.docx_source import (
     docx_source,
     unsafe_member_name,
 )
-from exports.result import DocumentRejected
+from exports.result import DocumentOverLimit, DocumentRejected
 from exports.text_source import decode_text
 from report.ledger import CellValue, Ledger, LedgerError, Sheet, find_header, read_ledger
 
@@ -117,10 +117,11 @@ def _zipped(data: bytes) -> tuple[Sheet, ...]:
         names = set(archive.namelist())
         if len(archive.infolist()) > MAX_MEMBERS:
             raise DocumentRejected(texts.REJECT_TOO_MANY_MEMBERS.format(limit=MAX_MEMBERS))
+        if "word/document.xml" in names:
+            # The Word reader refuses unsafe names itself, in the words it gives a report.
+            return _docx(data)
         if any(unsafe_member_name(n) for n in names):
             raise DocumentRejected(texts.LEDGER_UNSAFE_NAMES)
-        if "word/document.xml" in names:
-            return _docx(data)
         if not ({"xl/workbook.xml", "content.xml"} & names):
             raise DocumentRejected(texts.LEDGER_NOT_A_LEDGER)
         _check_members(archive)
@@ -261,7 +262,11 @@ def _fill_merged(
 
 
 def _docx(data: bytes) -> tuple[Sheet, ...]:
-    source = docx_source(data)
+    try:
+        source = docx_source(data)
+    except DocumentOverLimit as refusal:
+        what = texts.LEDGER_DOCX_LIMITS[refusal.what].format(limit=refusal.limit)
+        raise DocumentRejected(texts.LEDGER_DOCX_OVER_LIMIT.format(what=what)) from None
     return tuple(
         Sheet(texts.LEDGER_DOCX_TABLE.format(number=n), tuple(tuple(r) for r in table.rows))
         for n, table in enumerate(source.tables, start=1)

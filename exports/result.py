@@ -17,6 +17,17 @@ class DocumentRejected(Exception):
         self.message = message
 
 
+class DocumentOverLimit(DocumentRejected):
+    """A Word file over one of the reader's limits: ``what`` names it (``tables``, ``rows``,
+    ``cells``, ``paragraphs``, ``depth``, ``nesting``), so that a reader that expected a
+    ledger rather than a report can say so in its own words."""
+
+    def __init__(self, message: str, what: str, limit: int) -> None:
+        super().__init__(message)
+        self.what = what
+        self.limit = limit
+
+
 class ProblemKind(StrEnum):
     #: A figure, row or table could not be read: the figures are incomplete.
     FIGURE = "figure"

@@ -172,6 +172,19 @@ LEDGER_NO_TABLE_IN_DOCX = "这份 Word 文档中没有台账表格（找不到�
 LEDGER_TOO_MANY_SHEETS = "文件包含的工作表超过 {limit} 个，不像是一份依申请公开台账，未予读取。"
 LEDGER_TOO_MANY_ROWS = "表格超过 {rows} 行或 {columns} 列，不像是一份依申请公开台账，未予读取。"
 LEDGER_DOCX_TABLE = "表格{number}"
+#: A Word file over a reader's limit, read as a ledger: what is over it, and what to send.
+LEDGER_DOCX_OVER_LIMIT = (
+    "这份 Word 文档的{what}，无法作为台账读取。"
+    "请把台账表格复制到 Excel 或 WPS 表格中，另存为 .xlsx 或 CSV 文件后再发送。"
+)
+LEDGER_DOCX_LIMITS = {
+    "tables": "表格超过 {limit} 张",
+    "rows": "表格行超过 {limit} 行",
+    "cells": "表格单元格超过 {limit} 个",
+    "paragraphs": "段落超过 {limit} 段",
+    "depth": "正文层级超过 {limit} 层",
+    "nesting": "表格套表格超过 {limit} 层",
+}
 
 # --- the review appendix -------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ when a report already has figures in table 三, the differences cell by cell.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -52,6 +52,9 @@ class LedgerSummary:
     carry_warnings: tuple[Violation, ...]
     differences: tuple[CellDifference, ...]
     has_figures: bool
+    #: The year most of the ledger's applications were received in and how many, when that is
+    #: not the year counted (a ledger of another year than the report being filled).
+    other_year: tuple[int, int] | None = None
 
     @property
     def questions(self) -> tuple[Question, ...]:
@@ -88,6 +91,16 @@ def counting_figures(counting: Counting) -> Report:
         format_id=counting.format_id,
         figures=figures,
     )
+
+
+def ledger_year(counting: Counting) -> tuple[int, int] | None:
+    """The year most of the ledger's applications were received in (the later one on a tie)
+    and how many, when it is not the year counted; None when it is, or nothing was read."""
+    years = Counter(app.received.year for app in counting.ledger.applications)
+    if not years:
+        return None
+    year, count = max(years.items(), key=lambda item: (item[1], item[0]))
+    return None if year == counting.year else (year, count)
 
 
 def differences(counting: Counting, report: Report) -> tuple[CellDifference, ...]:
@@ -130,6 +143,7 @@ def summarise(
         carry_warnings=warnings,
         differences=differences(counting, report) if report is not None else (),
         has_figures=has_figures,
+        other_year=ledger_year(counting),
     )
 
 
@@ -165,16 +179,29 @@ def candidate_label(counting: Counting, question: Question, target: str) -> str:
     return _candidate_label(get_format(counting.format_id), question.kind, target)
 
 
-def summary_lines(summary: LedgerSummary, *, with_candidates: bool = True) -> list[str]:
+def summary_lines(
+    summary: LedgerSummary, *, with_candidates: bool = True, other_year: str = ""
+) -> list[str]:
     """The summary as lines of Chinese text (what the CLI prints and the chat shows); the
-    chat, which offers the candidates as buttons, leaves them out of the text."""
+    chat, which offers the candidates as buttons, leaves them out of the text. The heading
+    names the report year counted; a ledger mostly of another year says so, followed by
+    ``other_year`` (how to count it for that year, in the caller's words; ``{year}``)."""
     counting = summary.counting
     fmt = get_format(counting.format_id)
-    lines = [texts.LEDGER_HEADING.format(year=counting.year), texts.LEDGER_COLUMNS_HEADING]
+    lines = [texts.LEDGER_HEADING.format(year=counting.year)]
+    if summary.other_year is not None:
+        found, count = summary.other_year
+        lines.append(
+            texts.LEDGER_OTHER_YEAR.format(ledger_year=found, count=count, year=counting.year)
+            + other_year.format(year=found)
+        )
+    lines.append(texts.LEDGER_COLUMNS_HEADING)
     lines += column_lines(counting.ledger.columns)
     lines.append(
         texts.LEDGER_READ.format(
-            applications=len(counting.ledger.applications), counted=counting.counted_rows
+            applications=len(counting.ledger.applications),
+            counted=counting.counted_rows,
+            year=counting.year,
         )
     )
     if counting.mappings:

@@ -106,11 +106,15 @@ LEDGER_BY_DECLARED = "按常用说法"
 LEDGER_BY_REMEMBERED = "按本单位以前的选择"
 
 # The summary of what was understood.
-LEDGER_HEADING = "台账读取结果（{year}年度）"
+LEDGER_HEADING = "台账读取结果（按{year}年度报告统计）"
+LEDGER_OTHER_YEAR = (
+    "⚠️ 台账中的申请大多是{ledger_year}年收到的（{count}件），而这里统计的是{year}年度报告："
+    "只计入{year}年收到的申请，以及以前收到、{year}年办结或仍在办理的申请。"
+)
 LEDGER_COLUMNS_HEADING = "识别的栏目："
 LEDGER_COLUMN = "  {role}：{letter}列“{header}”"
 LEDGER_COLUMN_SHEET = "  {role}：“{sheet}”{letter}列“{header}”"
-LEDGER_READ = "共读取申请{applications}件，计入本年度{counted}件。"
+LEDGER_READ = "共读取申请{applications}件，计入{year}年度{counted}件。"
 LEDGER_MAPPINGS_HEADING = "申请人类型和答复类型的对应："
 LEDGER_MAPPING = "  “{value}” → {target}（{rows}件，{by}）"
 LEDGER_COUNTS_HEADING = "统计结果（表三）："

@@ -259,6 +259,19 @@ async def test_ptb_sees_telegram_errors_as_bad_request(
 
 
 @pytest.mark.anyio
+async def test_both_fronts_name_the_bot_alike_and_log_its_calls(
+    either: BotApiServer | InProcessBotApi,
+) -> None:
+    assert (either.token, either.bot_id) == (either.config.token, either.config.bot_id)
+    assert either.base_url == f"{either.url}/bot"
+    assert either.base_file_url == f"{either.url}/file/bot"
+    async with build_app(either) as app:
+        me = await app.bot.get_me()
+    assert me.id == either.bot_id
+    assert "getMe" in [c.method for c in either.state.calls]
+
+
+@pytest.mark.anyio
 async def test_in_process_a_wrong_token_and_a_slow_answer_fail_as_over_http(
     botapi_inprocess: InProcessBotApi,
 ) -> None:

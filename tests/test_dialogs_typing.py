@@ -8,7 +8,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import docx
+from telegram import InlineKeyboardMarkup
 
+from bot.shaping import markup
 from dialogs.model import TextInput
 from report.rules import check
 from report.values import Report
@@ -169,6 +171,19 @@ def test_a_narrative_part_moves_on_after_its_message_and_takes_more_with_one_tap
     assert "（一）主动公开" in clerk.question()
 
 
+def assert_each_button_once(clerk: Clerk) -> None:
+    """Every button of the reply is shown once, in the console and in the chat's keyboard."""
+    labels = [b.label for b in clerk.buttons()]
+    assert len(labels) == len(set(labels)), labels
+    shown = [
+        b.text
+        for message in clerk.last
+        for row in (markup(message) or InlineKeyboardMarkup([])).inline_keyboard
+        for b in row
+    ]
+    assert shown == labels
+
+
 def test_figures_alone_at_a_narrative_part_are_questioned_not_saved_as_text(store, township):
     clerk = district_clerk(store)
     clerk.command("fill")
@@ -177,6 +192,7 @@ def test_figures_alone_at_a_narrative_part_are_questioned_not_saved_as_text(stor
     assert "这是表格数字吗？" in clerk.text()
     assert "overview.summary" not in stored(store, township.id, 2024).texts
     assert {"照原样保存", "目录"} <= {b.label for b in clerk.buttons()}
+    assert_each_button_once(clerk)
     clerk.says("本年度主动公开政府信息103条。")  # a sentence after all
     assert (
         stored(store, township.id, 2024).texts["overview.summary"]

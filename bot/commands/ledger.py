@@ -61,6 +61,8 @@ APPLY_REFUSED = "还有{count}种写法未确定对应哪一项，未写入报�
 APPLIED = "已写入{organisation} {year}年报告的表三：{changed}个数字有变化（记录来源：台账）。"
 APPLY_ERRORS = "写入后报告有{count}项错误："
 ITEM = "  {number}. {text}"
+#: After a ledger mostly of another year than --year: how to count it for that year.
+OTHER_YEAR = "如果要填的是{year}年度报告，请改用 --year {year}。"
 
 
 def _find(store: Store, name: str) -> Organisation:
@@ -241,7 +243,7 @@ def ledger_command(
         out["applied"] = written is not None
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        for line in [*messages, *summary_lines(summary)]:
+        for line in [*messages, *summary_lines(summary, other_year=OTHER_YEAR)]:
             click.echo(line)
         for text, _ in explained.values():
             click.echo(text)

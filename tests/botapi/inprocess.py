@@ -30,8 +30,8 @@ from tests.botapi.client import AsyncBotApiClient
 from tests.botapi.control import Control
 from tests.botapi.errors import ApiError, Desc
 from tests.botapi.methods import Params, Upload
-from tests.botapi.server import API_PATH, FILE_PATH, ServerCore
-from tests.botapi.state import ServerConfig, State
+from tests.botapi.server import API_PATH, FILE_PATH, BotApiFront, ServerCore
+from tests.botapi.state import ServerConfig
 
 #: What ``HTTPXRequest`` waits for an answer when a call names no read timeout.
 DEFAULT_READ_TIMEOUT = 5.0
@@ -40,7 +40,7 @@ _NOT_FOUND = ApiError(404, Desc.NOT_FOUND).payload()
 URL = "http://botapi.inprocess"
 
 
-class InProcessBotApi:
+class InProcessBotApi(BotApiFront):
     """The test server's world for a bot on the test's own event loop."""
 
     def __init__(self, config: ServerConfig | None = None) -> None:
@@ -49,34 +49,9 @@ class InProcessBotApi:
         self._routes = _routes(self.control)
 
     @property
-    def config(self) -> ServerConfig:
-        return self.core.config
-
-    @property
-    def state(self) -> State:
-        assert self.core.state is not None
-        return self.core.state
-
-    @property
-    def token(self) -> str:
-        return self.config.token
-
-    @property
-    def bot_id(self) -> int:
-        return self.config.bot_id
-
-    @property
     def url(self) -> str:
+        """Never resolved: the calls go to ``requests()``, the control API to the client."""
         return URL
-
-    @property
-    def base_url(self) -> str:
-        """For ``Application.builder().base_url(...)`` (the host is never resolved)."""
-        return f"{URL}/bot"
-
-    @property
-    def base_file_url(self) -> str:
-        return f"{URL}/file/bot"
 
     def requests(self) -> tuple[InProcessRequest, InProcessRequest]:
         """For ``.request(...)`` and ``.get_updates_request(...)`` of an ApplicationBuilder."""

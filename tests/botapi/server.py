@@ -248,7 +248,47 @@ class ServerCore:
         return web.Response(body=stored.content, content_type="application/octet-stream")
 
 
-class BotApiServer:
+class BotApiFront:
+    """What a bot under test and the tests see of the server, over HTTP or in-process: the
+    bot's token and id, the server's state (the call log), and the URLs for
+    `Application.builder()` below the front's root `url`."""
+
+    core: ServerCore
+
+    @property
+    def config(self) -> ServerConfig:
+        return self.core.config
+
+    @property
+    def state(self) -> State:
+        assert self.core.state is not None, "the server has not been started"
+        return self.core.state
+
+    @property
+    def token(self) -> str:
+        return self.config.token
+
+    @property
+    def bot_id(self) -> int:
+        return self.config.bot_id
+
+    @property
+    def url(self) -> str:
+        """The root URL (the control API lives under /_control)."""
+        raise NotImplementedError
+
+    @property
+    def base_url(self) -> str:
+        """For `Application.builder().base_url(...)`: the token is appended to it."""
+        return f"{self.url}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        """For `Application.builder().base_file_url(...)`."""
+        return f"{self.url}/file/bot"
+
+
+class BotApiServer(BotApiFront):
     """The test server in a background thread: `start()`, use `.base_url`, `stop()`."""
 
     def __init__(
@@ -262,31 +302,9 @@ class BotApiServer:
         self._client: BotApiClient | None = None
 
     @property
-    def config(self) -> ServerConfig:
-        return self.core.config
-
-    @property
-    def token(self) -> str:
-        return self.config.token
-
-    @property
-    def bot_id(self) -> int:
-        return self.config.bot_id
-
-    @property
     def url(self) -> str:
         """Root URL, e.g. http://127.0.0.1:PORT (the control API lives under /_control)."""
         return self.core.url
-
-    @property
-    def base_url(self) -> str:
-        """For `Application.builder().base_url(...)`: the token is appended to it."""
-        return f"{self.url}/bot"
-
-    @property
-    def base_file_url(self) -> str:
-        """For `Application.builder().base_file_url(...)`."""
-        return f"{self.url}/file/bot"
 
     @property
     def client(self) -> BotApiClient:

@@ -18,6 +18,7 @@ from ledger_builders import (
     YEAR,
     csv_bytes,
     docx_bytes,
+    docx_over_limit,
     rows_for,
     xlsx,
 )
@@ -41,6 +42,7 @@ from report.ledger import Sheet, read_ledger, table_cells
 from report.values import Report
 from storage import Role, Store
 from tests.clerk import Clerk
+from tests.exports.exports_helpers import dotdot_members
 
 TOWN = "某某镇人民政府"
 #: The builders' ledger with one applicant type no office wording declares: asked once.
@@ -306,6 +308,67 @@ def test_a_docx_is_a_report_or_a_ledger_by_what_it_holds(store, town):
     document.save(out)
     clerk.sends_file("通知.docx", out.getvalue())
     assert "这个文件读不了" in clerk.text() and "台账" not in clerk.text()
+
+
+def test_a_ledger_of_another_year_says_so_and_counts_for_that_year_after_fill(store, town):
+    clerk = clerk_of(store)
+    clerk.command("fill")  # mid-January 2025: the 2024 report
+    last_years = [
+        ("公民", "2023.1.8", "2023.1.20", "同意公开"),
+        ("个人", "2023年2月3日", "2023/02/25", "信息不存在"),
+        ("企业", "2023-12-10", "", "办理中"),
+        ("公民", "2023.5.1", "2023.5.20", "予以公开"),
+        ("科研院所", "2023/11/20", "2024.1.6", "予以公开"),
+        ("公民", "2024.1.3", None, "未办结"),
+    ]
+    clerk.sends_file("2023年台账.xlsx", xlsx(rows_for(HEADERS["plain"], last_years)))
+    said = clerk.text()
+    assert "台账读取结果（按2024年度报告统计）" in said
+    assert (
+        "⚠️ 台账中的申请大多是2023年收到的（5件），而这里统计的是2024年度报告："
+        "只计入2024年收到的申请，以及以前收到、2024年办结或仍在办理的申请。"
+        "如果要填的是2023年度报告，请先点“不写入”，发送 /fill 2023 打开该年度报告后再发送台账。"
+    ) in said
+    clerk.taps("不写入")
+    clerk.command("fill", "2023")
+    clerk.sends_file("2023年台账.xlsx", xlsx(rows_for(HEADERS["plain"], last_years)))
+    assert "台账读取结果（按2023年度报告统计）" in clerk.text()
+    assert "⚠️" not in clerk.text()
+    clerk.taps("写入表三")
+    assert store.report(town.id, 2023) is not None
+    assert table_three(store, town.id) == {}  # the 2024 report is untouched
+
+
+def test_a_word_file_neither_reader_opens_is_refused_as_either(store, town):
+    clerk = clerk_of(store)
+    clerk.command("fill")
+    clerk.sends_file("台账.docx", docx_over_limit(rows_for(HEADERS["plain"])))
+    said = clerk.text()
+    assert "这个文件读不了：文件包含的表格超过 200 张，不像是一份年度报告" in said
+    assert (
+        "如果发送的是依申请公开台账：这份 Word 文档的表格超过 200 张，无法作为台账读取。"
+        "请把台账表格复制到 Excel 或 WPS 表格中，另存为 .xlsx 或 CSV 文件后再发送。"
+    ) in said
+    assert table_three(store, town.id) == {}
+    # A Word file whose text is damaged, refused in the same words by both readers: once.
+    clerk.sends_file("台账.docx", damaged_docx(docx_bytes(rows_for(HEADERS["plain"]))))
+    assert clerk.text().count("文件正文已损坏") == 1
+    assert "如果发送的是依申请公开台账" not in clerk.text()
+    # So is a hostile one (a member named ../…): the Word reader's words, once.
+    clerk.sends_file("台账.docx", dotdot_members())
+    assert clerk.text().count("压缩包之外") == 1 and "正常 Word 文档" in clerk.text()
+
+
+def damaged_docx(data: bytes) -> bytes:
+    """``data`` with its document.xml cut in the middle (Word saved it half)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "word/document.xml":
+                content = content[: len(content) // 2]
+            target.writestr(item, content)
+    return out.getvalue()
 
 
 def test_a_colleagues_change_before_confirmation_is_shown_and_not_overwritten(store, town):

@@ -9,7 +9,15 @@ from pathlib import Path
 import docx
 import pytest
 from click.testing import CliRunner
-from ledger_builders import APPLICATIONS, EXPECTED, HEADERS, csv_bytes, rows_for, xlsx
+from ledger_builders import (
+    APPLICATIONS,
+    EXPECTED,
+    HEADERS,
+    csv_bytes,
+    docx_over_limit,
+    rows_for,
+    xlsx,
+)
 
 from bot.cli import main
 from exports import read_docx
@@ -204,6 +212,38 @@ def test_a_bad_ledger_changes_nothing(
     with Store(db) as store:
         org = store.find_organisation(SHORT)
         assert org is not None and store.report(org.id, 2024, create=False) is None
+
+
+def test_a_ledger_of_another_year_than_year_says_which_year_it_is(
+    runner: CliRunner, db: Path, tmp_path: Path
+) -> None:
+    shown = run(
+        runner, "ledger", ledger_file(tmp_path), "--org", SHORT, "--year", "2025", "--db", db
+    )
+    assert shown.exit_code == 0, shown.output
+    lines = shown.output.splitlines()
+    assert lines[0] == "台账读取结果（按2025年度报告统计）"
+    assert lines[1].startswith(
+        "⚠️ 台账中的申请大多是2024年收到的（6件），而这里统计的是2025年度报告"
+    )
+    assert lines[1].endswith("如果要填的是2024年度报告，请改用 --year 2024。")
+    same = run(
+        runner, "ledger", ledger_file(tmp_path), "--org", SHORT, "--year", "2024", "--db", db
+    )
+    assert same.output.splitlines()[:2] == ["台账读取结果（按2024年度报告统计）", "识别的栏目："]
+
+
+def test_a_word_ledger_the_reader_refuses_is_refused_as_a_ledger(
+    runner: CliRunner, db: Path, tmp_path: Path
+) -> None:
+    ledger = tmp_path / "2024年依申请公开台账.docx"
+    ledger.write_bytes(docx_over_limit(rows_for(HEADERS["plain"])))
+    refused = run(runner, "ledger", ledger, "--org", SHORT, "--year", "2024", "--db", db)
+    assert refused.exit_code == 1
+    assert "这份 Word 文档的表格超过 200 张，无法作为台账读取。" in refused.output
+    assert "另存为 .xlsx 或 CSV 文件后再发送" in refused.output
+    assert "年度报告" not in refused.output
+    assert audit_count(db) == 0
 
 
 def test_an_unknown_organisation(runner: CliRunner, db: Path, tmp_path: Path) -> None:

@@ -221,6 +221,25 @@ def test_last_years_carried_forward_is_checked_like_the_typed_warning() -> None:
     assert "上年结转应等于上年报告的“结转下年度继续办理”" in "\n".join(summary_lines(summary))
 
 
+def test_the_heading_names_the_report_year_and_a_ledger_of_another_year_says_so() -> None:
+    same = summary_lines(summarise(count_ledger(sample(), YEAR, CURRENT)))
+    assert same[:2] == ["台账读取结果（按2024年度报告统计）", "识别的栏目："]
+    assert "共读取申请10件，计入2024年度8件。" in same
+    # The 2024 ledger sent while the 2025 report is being filled: counted for 2025, and said.
+    other = summary_lines(
+        summarise(count_ledger(sample(), YEAR + 1, CURRENT)), other_year="请改用 {year}。"
+    )
+    assert other[:3] == [
+        "台账读取结果（按2025年度报告统计）",
+        (
+            "⚠️ 台账中的申请大多是2024年收到的（6件），而这里统计的是2025年度报告："
+            "只计入2025年收到的申请，以及以前收到、2025年办结或仍在办理的申请。请改用 2024。"
+        ),
+        "识别的栏目：",
+    ]
+    assert "共读取申请10件，计入2025年度3件。" in other
+
+
 # --- properties ------------------------------------------------------------------------------
 
 _APPLICANTS = sorted(APPLICANT_WORDING)
