@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
@@ -105,9 +105,23 @@ def _sum(report: Report, cells: tuple[str, ...]) -> Decimal | None:
 
 
 def _printed_or_value(report: Report, cells: tuple[str, ...]) -> Decimal | None:
-    values = [report.figures.get(c, report.value(c)) for c in cells]
-    present = [v for v in values if v is not None]
-    return None if len(present) < len(values) else sum(present, Decimal(0))
+    figures = report.figures
+    total = Decimal(0)
+    for cell_id in cells:
+        value = figures.get(cell_id)
+        if value is None:
+            # Worked out only where nothing is printed (or typed).
+            value = report.value(cell_id)
+            if value is None:
+                return None
+        total += value
+    return total
+
+
+@lru_cache(maxsize=512)
+def _stated(text: str) -> tuple[Stated, ...]:
+    """``stated_figures``, read once per text: every check reads each part for each wording."""
+    return tuple(stated_figures(text))
 
 
 def _name(cell: Cell) -> str:
@@ -142,6 +156,8 @@ class ValidFigures(Rule):
     def evaluate(self, report: Report, previous: Report | None) -> Iterator[Violation]:
         fmt = report.format
         for cell_id, value in report.figures.items():
+            if value >= 0 and value == value.to_integral_value():
+                continue  # fits every cell: most figures are
             cell = fmt.cell(cell_id)
             if value < 0 and not cell.column.signed:
                 yield _violation(
@@ -316,11 +332,7 @@ class NarrativeAgrees(Rule):
         fmt = report.format
         for part in fmt.parts:
             stated = next(
-                (
-                    s
-                    for s in stated_figures(report.texts.get(part.id, ""))
-                    if s.wording is self.wording
-                ),
+                (s for s in _stated(report.texts.get(part.id, "")) if s.wording is self.wording),
                 None,
             )
             if stated is None or stated.value == expected:
@@ -352,11 +364,7 @@ class NarrativeConsistent(Rule):
         first_part = ""
         for part in report.format.parts:
             stated = next(
-                (
-                    s
-                    for s in stated_figures(report.texts.get(part.id, ""))
-                    if s.wording is self.wording
-                ),
+                (s for s in _stated(report.texts.get(part.id, "")) if s.wording is self.wording),
                 None,
             )
             if stated is None:
