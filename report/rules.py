@@ -8,7 +8,8 @@ moment the last figure of it is typed. ``rules_for(format)`` lists a format's ru
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -526,13 +527,136 @@ def check(report: Report, previous: Report | None = None) -> list[Violation]:
 
     The balance of the 总计 column is implied by the balance of the six applicant columns; it
     is reported only when they all hold (a document whose printed totals are off).
+
+    A check of a report that differs from one checked just before (same ``previous`` object)
+    in a few figures evaluates only the rules that read them (``Checked.recheck``): an answer
+    checks its report before and after the row, and ranking the fixes of an error checks each
+    candidate correction.
     """
-    view = ResolvedReport(report)
-    last = ResolvedReport(previous) if previous is not None else None
-    found = [v for rule in rules_for(report.format) for v in rule.evaluate(view, last)]  # type: ignore[arg-type]
-    if any(v.kind == "balance" and v.key != "balance.total" for v in found):
-        found = [v for v in found if v.key != "balance.total"]
-    return sorted(found, key=lambda v: v.severity is not Severity.ERROR)
+    for earlier in tuple(_recent):
+        if earlier.previous is previous and earlier.format_id == report.format_id:
+            found = earlier.recheck(report)
+            if found is not None:
+                _remember(found)
+                return found.violations()
+    found = Checked.of(report, previous)
+    _remember(found)
+    return found.violations()
+
+
+def _remember(checked: Checked) -> None:
+    if not _recent or _recent[0] is not checked:
+        _recent.appendleft(checked)
+
+
+class Checked:
+    """One check's verdict rule by rule, with the figures and texts it was given.
+
+    Immutable once made: it holds copies of the report's dicts, so a report changed in place
+    afterwards is simply a different report to it.
+    """
+
+    #: Beyond this many changed figures a whole check is as cheap as sorting out what to keep.
+    MAX_CHANGED = 48
+
+    def __init__(
+        self,
+        report: Report,
+        previous: Report | None,
+        found: tuple[tuple[Violation, ...], ...],
+    ) -> None:
+        self.format_id = report.format_id
+        self.figures = dict(report.figures)
+        self.texts = dict(report.texts)
+        self.previous = previous
+        self.found = found
+
+    @classmethod
+    def of(cls, report: Report, previous: Report | None) -> Checked:
+        """Every rule evaluated on ``report``."""
+        view = ResolvedReport(report)
+        last = ResolvedReport(previous) if previous is not None else None
+        found = tuple(
+            tuple(rule.evaluate(view, last))  # type: ignore[arg-type]
+            for rule in rules_for(report.format)
+        )
+        return cls(report, previous, found)
+
+    def recheck(self, report: Report) -> Checked | None:
+        """``report`` checked from this verdict: the rules reading a figure that is not the
+        very same value object here (or a text, when a text changed) are evaluated again, the
+        others keep their verdict. None when too much changed to be worth it."""
+        figures = report.figures
+        mine = self.figures
+        changed = {c for c, v in figures.items() if mine.get(c) is not v}
+        if len(changed) > self.MAX_CHANGED:
+            return None
+        changed.update(c for c in mine if c not in figures)
+        if len(changed) > self.MAX_CHANGED:
+            return None
+        texts_changed = report.texts != self.texts
+        if not changed and not texts_changed:
+            return self
+        view = ResolvedReport(report)
+        last = ResolvedReport(self.previous) if self.previous is not None else None
+        found = tuple(
+            tuple(rule.evaluate(view, last))  # type: ignore[arg-type]
+            if reads is None or (texts_changed and text) or not changed.isdisjoint(reads)
+            else kept
+            for rule, (reads, text), kept in zip(
+                rules_for(report.format), _reads(report.format), self.found, strict=True
+            )
+        )
+        return Checked(report, self.previous, found)
+
+    def violations(self) -> list[Violation]:
+        """The violations as ``check`` gives them."""
+        found = [v for per_rule in self.found for v in per_rule]
+        if any(v.kind == "balance" and v.key != "balance.total" for v in found):
+            found = [v for v in found if v.key != "balance.total"]
+        return sorted(found, key=lambda v: v.severity is not Severity.ERROR)
+
+
+#: The last few checks, newest first (a turn's checks follow one another).
+_recent: deque[Checked] = deque(maxlen=4)
+
+
+@cache
+def _reads(fmt: ReportFormat) -> tuple[tuple[frozenset[str] | None, bool], ...]:
+    """Per rule of ``fmt``: every cell its verdict may depend on (a total with all it adds
+    up), None for a rule that reads every figure; and whether it reads the narrative."""
+
+    def close(cells: Iterable[str], into: set[str]) -> set[str]:
+        for cell_id in cells:
+            if cell_id not in into:
+                into.add(cell_id)
+                close(fmt.total_addends(cell_id) or (), into)
+        return into
+
+    found: list[tuple[frozenset[str] | None, bool]] = []
+    for rule in rules_for(fmt):
+        named: tuple[str, ...]
+        match rule:
+            case Balance():
+                named = (*rule.incoming, *rule.outgoing)
+            case PrintedTotal():
+                named = (rule.total, *rule.addends)
+            case SameAsLastYear():
+                named = (rule.this,)
+            case StockContinues():
+                named = (rule.stock.cell.id, *rule.stock.added, *rule.stock.removed)
+            case Outlier():
+                named = (rule.cell,)
+            case NarrativeAgrees():
+                named = rule.wording.cells
+            case NarrativeConsistent():
+                named = ()
+            case _:  # ValidFigures, and any rule not listed here: always evaluated
+                found.append((None, True))
+                continue
+        text = isinstance(rule, NarrativeAgrees | NarrativeConsistent)
+        found.append((frozenset(close((*rule.cells, *named), set())), text))
+    return tuple(found)
 
 
 def errors(violations: list[Violation]) -> list[Violation]:
