@@ -224,8 +224,10 @@ class PrintedTotal(Rule):
 
     def evaluate(self, report: Report, previous: Report | None) -> Iterator[Violation]:
         printed = report.figures.get(self.total)
+        if printed is None:
+            return  # a typed report prints no totals
         computed = _printed_or_value(report, self.addends)
-        if printed is not None and computed is not None and printed != computed:
+        if computed is not None and printed != computed:
             fmt = report.format
             names = "、".join(
                 dict.fromkeys(_addend_name(fmt.cell(a), fmt.cell(self.total)) for a in self.addends)
@@ -529,17 +531,21 @@ def check(report: Report, previous: Report | None = None) -> list[Violation]:
     is reported only when they all hold (a document whose printed totals are off).
 
     A check of a report that differs from one checked just before (same ``previous`` object)
-    in a few figures evaluates only the rules that read them (``Checked.recheck``): an answer
-    checks its report before and after the row, and ranking the fixes of an error checks each
-    candidate correction.
+    in a few figures evaluates only the rules that read them (``Checked.recheck``, from the
+    nearest such check): an answer checks its report before and after the row, and ranking
+    the fixes of an error checks each candidate correction.
     """
+    nearest: tuple[int, Checked, set[str], bool] | None = None
     for earlier in tuple(_recent):
         if earlier.previous is previous and earlier.format_id == report.format_id:
-            found = earlier.recheck(report)
-            if found is not None:
-                _remember(found)
-                return found.violations()
-    found = Checked.of(report, previous)
+            changes = earlier.changes(report)
+            if changes is not None and (nearest is None or len(changes[0]) < nearest[0]):
+                nearest = (len(changes[0]), earlier, *changes)
+    if nearest is not None:
+        _, earlier, changed, texts_changed = nearest
+        found = earlier.recheck(report, changed, texts_changed)
+    else:
+        found = Checked.of(report, previous)
     _remember(found)
     return found.violations()
 
@@ -582,19 +588,27 @@ class Checked:
         )
         return cls(report, previous, found)
 
-    def recheck(self, report: Report) -> Checked | None:
-        """``report`` checked from this verdict: the rules reading a figure that is not the
-        very same value object here (or a text, when a text changed) are evaluated again, the
-        others keep their verdict. None when too much changed to be worth it."""
+    def changes(self, report: Report) -> tuple[set[str], bool] | None:
+        """The figures of ``report`` that are not the very same value object here (an equal
+        figure written differently is quoted differently), and whether a text differs; None
+        when more than ``MAX_CHANGED`` figures differ."""
         figures = report.figures
         mine = self.figures
-        changed = {c for c, v in figures.items() if mine.get(c) is not v}
-        if len(changed) > self.MAX_CHANGED:
-            return None
+        changed: set[str] = set()
+        for cell_id, value in figures.items():
+            if mine.get(cell_id) is not value:
+                changed.add(cell_id)
+                if len(changed) > self.MAX_CHANGED:
+                    return None
         changed.update(c for c in mine if c not in figures)
         if len(changed) > self.MAX_CHANGED:
             return None
-        texts_changed = report.texts != self.texts
+        return changed, report.texts != self.texts
+
+    def recheck(self, report: Report, changed: set[str], texts_changed: bool) -> Checked:
+        """``report`` checked from this verdict, given its ``changes``: the rules reading a
+        changed figure (or a text, when a text changed) are evaluated again, the others keep
+        their verdict."""
         if not changed and not texts_changed:
             return self
         view = ResolvedReport(report)
