@@ -538,9 +538,12 @@ def check(report: Report, previous: Report | None = None) -> list[Violation]:
     nearest: tuple[int, Checked, set[str], bool] | None = None
     for earlier in tuple(_recent):
         if earlier.previous is previous and earlier.format_id == report.format_id:
-            changes = earlier.changes(report)
-            if changes is not None and (nearest is None or len(changes[0]) < nearest[0]):
+            limit = Checked.MAX_CHANGED if nearest is None else nearest[0] - 1
+            changes = earlier.changes(report, limit)
+            if changes is not None:
                 nearest = (len(changes[0]), earlier, *changes)
+                if not changes[0]:
+                    break  # the very same figures: nothing is nearer
     if nearest is not None:
         _, earlier, changed, texts_changed = nearest
         found = earlier.recheck(report, changed, texts_changed)
@@ -588,20 +591,20 @@ class Checked:
         )
         return cls(report, previous, found)
 
-    def changes(self, report: Report) -> tuple[set[str], bool] | None:
+    def changes(self, report: Report, limit: int = MAX_CHANGED) -> tuple[set[str], bool] | None:
         """The figures of ``report`` that are not the very same value object here (an equal
         figure written differently is quoted differently), and whether a text differs; None
-        when more than ``MAX_CHANGED`` figures differ."""
+        when more than ``limit`` figures differ."""
         figures = report.figures
         mine = self.figures
         changed: set[str] = set()
         for cell_id, value in figures.items():
             if mine.get(cell_id) is not value:
                 changed.add(cell_id)
-                if len(changed) > self.MAX_CHANGED:
+                if len(changed) > limit:
                     return None
         changed.update(c for c in mine if c not in figures)
-        if len(changed) > self.MAX_CHANGED:
+        if len(changed) > limit:
             return None
         return changed, report.texts != self.texts
 
