@@ -530,23 +530,25 @@ def check(report: Report, previous: Report | None = None) -> list[Violation]:
     The balance of the 总计 column is implied by the balance of the six applicant columns; it
     is reported only when they all hold (a document whose printed totals are off).
 
-    A check of a report that differs from one checked just before (same ``previous`` object)
-    in a few figures evaluates only the rules that read them (``Checked.recheck``, from the
-    nearest such check): an answer checks its report before and after the row, and ranking
-    the fixes of an error checks each candidate correction.
+    A check of a report that differs in a few figures from one checked just before, with the
+    same figures last year, evaluates only the rules that read them (``Checked.recheck``, from
+    the nearest such check): an answer checks its report before and after the row (the one
+    before is the last answer's after, read again from storage), and ranking the fixes of an
+    error checks each candidate correction.
     """
     nearest: tuple[int, Checked, set[str], bool] | None = None
     for earlier in tuple(_recent):
-        if earlier.previous is previous and earlier.format_id == report.format_id:
-            limit = Checked.MAX_CHANGED if nearest is None else nearest[0] - 1
-            changes = earlier.changes(report, limit)
-            if changes is not None:
-                nearest = (len(changes[0]), earlier, *changes)
-                if not changes[0]:
-                    break  # the very same figures: nothing is nearer
+        if earlier.format_id != report.format_id or not earlier.same_previous(previous):
+            continue
+        limit = Checked.MAX_CHANGED if nearest is None else nearest[0] - 1
+        changes = earlier.changes(report, limit)
+        if changes is not None:
+            nearest = (len(changes[0]), earlier, *changes)
+            if not changes[0]:
+                break  # the very same figures: nothing is nearer
     if nearest is not None:
         _, earlier, changed, texts_changed = nearest
-        found = earlier.recheck(report, changed, texts_changed)
+        found = earlier.recheck(report, previous, changed, texts_changed)
     else:
         found = Checked.of(report, previous)
     _remember(found)
@@ -558,10 +560,27 @@ def _remember(checked: Checked) -> None:
         _recent.appendleft(checked)
 
 
-class Checked:
-    """One check's verdict rule by rule, with the figures and texts it was given.
+def _changed(mine: dict[str, Decimal], figures: dict[str, Decimal], limit: int) -> set[str] | None:
+    """The cells whose figure differs between ``mine`` and ``figures`` (present in one only,
+    or another value, or the same value written otherwise: 3 and 3.0 are quoted as written);
+    None as soon as more than ``limit`` do."""
+    changed: set[str] = set()
+    for cell_id, value in figures.items():
+        old = mine.get(cell_id)
+        # The same object (a copy of the report made in this turn) is the common case.
+        if old is not value and (old is None or old != value or str(old) != str(value)):
+            changed.add(cell_id)
+            if len(changed) > limit:
+                return None
+    changed.update(c for c in mine if c not in figures)
+    return None if len(changed) > limit else changed
 
-    Immutable once made: it holds copies of the report's dicts, so a report changed in place
+
+class Checked:
+    """One check's verdict rule by rule, with the figures and texts it was given and last
+    year's figures.
+
+    Immutable once made: it holds copies of the reports' dicts, so a report changed in place
     afterwards is simply a different report to it.
     """
 
@@ -577,7 +596,8 @@ class Checked:
         self.format_id = report.format_id
         self.figures = dict(report.figures)
         self.texts = dict(report.texts)
-        self.previous = previous
+        self.previous_format_id = previous.format_id if previous is not None else None
+        self.previous_figures = dict(previous.figures) if previous is not None else None
         self.found = found
 
     @classmethod
@@ -591,31 +611,33 @@ class Checked:
         )
         return cls(report, previous, found)
 
-    def changes(self, report: Report, limit: int = MAX_CHANGED) -> tuple[set[str], bool] | None:
-        """The figures of ``report`` that are not the very same value object here (an equal
-        figure written differently is quoted differently), and whether a text differs; None
-        when more than ``limit`` figures differ."""
-        figures = report.figures
-        mine = self.figures
-        changed: set[str] = set()
-        for cell_id, value in figures.items():
-            if mine.get(cell_id) is not value:
-                changed.add(cell_id)
-                if len(changed) > limit:
-                    return None
-        changed.update(c for c in mine if c not in figures)
-        if len(changed) > limit:
-            return None
-        return changed, report.texts != self.texts
+    def same_previous(self, previous: Report | None) -> bool:
+        """Whether ``previous`` holds the very figures last year's report held here (the
+        rules read nothing else of it)."""
+        if previous is None or self.previous_figures is None:
+            return previous is None and self.previous_figures is None
+        return (
+            previous.format_id == self.previous_format_id
+            and _changed(self.previous_figures, previous.figures, 0) is not None
+        )
 
-    def recheck(self, report: Report, changed: set[str], texts_changed: bool) -> Checked:
-        """``report`` checked from this verdict, given its ``changes``: the rules reading a
-        changed figure (or a text, when a text changed) are evaluated again, the others keep
-        their verdict."""
+    def changes(self, report: Report, limit: int = MAX_CHANGED) -> tuple[set[str], bool] | None:
+        """The figures of ``report`` that differ from those here (see ``_changed``) and
+        whether a text differs; None when more than ``limit`` figures differ."""
+        changed = _changed(self.figures, report.figures, limit)
+        return None if changed is None else (changed, report.texts != self.texts)
+
+    def recheck(
+        self, report: Report, previous: Report | None, changed: set[str], texts_changed: bool
+    ) -> Checked:
+        """``report`` checked from this verdict, given its ``changes`` and the ``previous``
+        this one was made with (``same_previous``): the rules reading a changed figure (or a
+        text, when a text changed) are evaluated again, the others keep their verdict."""
         if not changed and not texts_changed:
-            return self
+            # Kept whole, with this turn's objects: the next check compares them by identity.
+            return Checked(report, previous, self.found)
         view = ResolvedReport(report)
-        last = ResolvedReport(self.previous) if self.previous is not None else None
+        last = ResolvedReport(previous) if previous is not None else None
         found = tuple(
             tuple(rule.evaluate(view, last))  # type: ignore[arg-type]
             if reads is None or (texts_changed and text) or not changed.isdisjoint(reads)
@@ -624,7 +646,7 @@ class Checked:
                 rules_for(report.format), _reads(report.format), self.found, strict=True
             )
         )
-        return Checked(report, self.previous, found)
+        return Checked(report, previous, found)
 
     def violations(self) -> list[Violation]:
         """The violations as ``check`` gives them."""

@@ -132,6 +132,33 @@ def test_last_years_report_is_part_of_what_was_checked(whole_checks):
     assert "carry_over.natural_person" in {v.key for v in assert_as_whole(this, last)}
     other = empty(year=2023).with_figures({"applications.carried_forward.natural_person": D(2)})
     assert "carry_over.natural_person" not in {v.key for v in assert_as_whole(this, other)}
+    # Written otherwise, last year's figure is quoted otherwise.
+    written = empty(year=2023).with_figures(
+        {"applications.carried_forward.natural_person": D("1.0")}
+    )
+    assert_as_whole(this, last)
+    assert_as_whole(this, written)
+    last.figures["applications.carried_forward.natural_person"] = D(2)  # changed in place
+    assert "carry_over.natural_person" not in {v.key for v in assert_as_whole(this, last)}
+
+
+def test_the_next_answer_starts_from_the_last_one_read_again_from_storage(whole_checks):
+    """Each answer reads the report and last year's again: equal figures, other objects."""
+    last = empty(year=2023).with_figures({"applications.carried_forward.natural_person": D(1)})
+    report = empty().with_figures({"applications.carried_over.natural_person": D(2)})
+    assert_as_whole(report, last)
+    assert len(whole_checks) == 1
+
+    def read_again(stored: Report) -> Report:
+        return Report.from_json(stored.to_json())
+
+    assert_as_whole(read_again(report), read_again(last))
+    report = read_again(report).with_figures({"applications.new.natural_person": D(4)})
+    assert_as_whole(report, read_again(last))
+    assert len(whole_checks) == 1
+    # Last year's report corrected meanwhile (an import): its rules are evaluated again.
+    corrected = read_again(last).with_figures({"applications.carried_forward.natural_person": D(2)})
+    assert "carry_over.natural_person" not in {v.key for v in assert_as_whole(report, corrected)}
 
 
 @pytest.mark.parametrize("seed", range(6))
