@@ -8,6 +8,7 @@ moment the last figure of it is typed. ``rules_for(format)`` lists a format's ru
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -537,7 +538,7 @@ def check(report: Report, previous: Report | None = None) -> list[Violation]:
     error checks each candidate correction.
     """
     nearest: tuple[int, Checked, set[str], bool] | None = None
-    for earlier in tuple(_recent):
+    for earlier in recent_checks():
         if earlier.format_id != report.format_id or not earlier.same_previous(previous):
             continue
         limit = Checked.MAX_CHANGED if nearest is None else nearest[0] - 1
@@ -556,8 +557,9 @@ def check(report: Report, previous: Report | None = None) -> list[Violation]:
 
 
 def _remember(checked: Checked) -> None:
-    if not _recent or _recent[0] is not checked:
-        _recent.appendleft(checked)
+    recent = recent_checks()
+    if not recent or recent[0] is not checked:
+        recent.appendleft(checked)
 
 
 def _changed(mine: dict[str, Decimal], figures: dict[str, Decimal], limit: int) -> set[str] | None:
@@ -656,8 +658,18 @@ class Checked:
         return sorted(found, key=lambda v: v.severity is not Severity.ERROR)
 
 
-#: The last few checks, newest first (a turn's checks follow one another).
-_recent: deque[Checked] = deque(maxlen=4)
+class _Recent(threading.local):
+    def __init__(self) -> None:
+        self.checks: deque[Checked] = deque(maxlen=4)
+
+
+_recent = _Recent()
+
+
+def recent_checks() -> deque[Checked]:
+    """This thread's last few checks, newest first (a turn's checks follow one another; the
+    reminders' planning thread checks other reports and keeps its own)."""
+    return _recent.checks
 
 
 @cache

@@ -46,7 +46,7 @@ def whole_checks(monkeypatch):
         return original(cls, report, previous)
 
     monkeypatch.setattr(Checked, "of", classmethod(counted))
-    rules._recent.clear()
+    rules.recent_checks().clear()
     return calls
 
 
