@@ -545,8 +545,8 @@ def check(report: Report, previous: Report | None = None) -> list[Violation]:
         changes = earlier.changes(report, limit)
         if changes is not None:
             nearest = (len(changes[0]), earlier, *changes)
-            if not changes[0]:
-                break  # the very same figures: nothing is nearer
+            if len(changes[0]) <= Checked.NEAR:
+                break  # near enough: comparing older checks costs more than it could save
     if nearest is not None:
         _, earlier, changed, texts_changed = nearest
         found = earlier.recheck(report, previous, changed, texts_changed)
@@ -570,7 +570,8 @@ def _changed(mine: dict[str, Decimal], figures: dict[str, Decimal], limit: int) 
     for cell_id, value in figures.items():
         old = mine.get(cell_id)
         # The same object (a copy of the report made in this turn) is the common case.
-        if old is not value and (old is None or old != value or str(old) != str(value)):
+        # compare_total is 0 only for the same digits and exponent (3 against 3.0 is not).
+        if old is not value and (old is None or old != value or old.compare_total(value)):
             changed.add(cell_id)
             if len(changed) > limit:
                 return None
@@ -588,6 +589,8 @@ class Checked:
 
     #: Beyond this many changed figures a whole check is as cheap as sorting out what to keep.
     MAX_CHANGED = 48
+    #: A check this near (a row or two) is taken without looking for a nearer one.
+    NEAR = 8
 
     def __init__(
         self,
