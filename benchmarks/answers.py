@@ -20,6 +20,7 @@ from benchmarks import drafts, stock
 from benchmarks.drafts import clerk_ready_for_tables
 from benchmarks.stats import Timing
 from bot.app import build_application
+from bot.lifecycle import settle_heap
 from bot.settings import Settings
 from dialogs.engine import reporting_year
 from dialogs.model import ConversationState, Mode
@@ -83,6 +84,7 @@ async def _ours(workdir: Path, background: int, answers: int, budget: float) -> 
     started = time.perf_counter()
     wall = 0.0
     await application.initialize()
+    settle_heap()  # as the bot does once it has started (bot.lifecycle.running)
     clerk = MEASURED_USER
     while len(samples) < answers and wall < budget:
         clerk += 1

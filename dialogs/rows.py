@@ -17,7 +17,7 @@ from dialogs.plan import RowQuestion, index_of, plan_for
 from report.groups import group_of, rest_of_group
 from report.layout import ReportFormat
 from report.parsing import FigureError
-from report.rowcodes import RowTarget, read_row_code, row_targets
+from report.rowcodes import RowTarget, read_row_code, row_targets, targets_by_key
 from report.values import Report
 
 
@@ -69,7 +69,7 @@ def has_group_rest(report: Report, question: RowQuestion) -> bool:
 
 def target_of(fmt: ReportFormat, key: str) -> RowTarget:
     """The row target of the row question with this key (its code, group and total)."""
-    return next(t for t in row_targets(fmt) if t.key == key)
+    return targets_by_key(fmt)[key]
 
 
 #: Rows per page of the row list (a phone shows this many buttons without scrolling far).

@@ -291,6 +291,8 @@ class ReportFormat:
     _column_addends: dict[str, tuple[str, ...]] = field(
         init=False, repr=False, compare=False, hash=False
     )
+    #: Each computed cell's addends (``addends``); a cell not here is entered.
+    _totals: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         cells: dict[str, Cell] = {}
@@ -312,6 +314,14 @@ class ReportFormat:
             )
         object.__setattr__(self, "_row_addends", rows)
         object.__setattr__(self, "_column_addends", columns)
+        totals = {c.id: rows[c.id] or columns[c.id] for c in cells.values() if c.computed}
+        object.__setattr__(self, "_totals", totals)
+
+    def __hash__(self) -> int:
+        # A format is looked up in caches (rules, plan, stocks) on every answer: hashing its
+        # whole tree of sections, rows and columns each time cost more than the rules' sums.
+        # Equal formats have equal ids, so this agrees with the generated ``__eq__``.
+        return hash(self.id)
 
     @property
     def tables(self) -> tuple[Table, ...]:
@@ -353,6 +363,10 @@ class ReportFormat:
         themselves computed down their columns.
         """
         return self.row_addends(cell_id) or self.column_addends(cell_id)
+
+    def total_addends(self, cell_id: str) -> tuple[str, ...] | None:
+        """The addends of a computed cell (see ``addends``); None for an entered cell."""
+        return self._totals.get(cell_id)
 
     def covers(self, year: int) -> bool:
         return year >= self.first_year and (self.last_year is None or year <= self.last_year)

@@ -177,6 +177,7 @@ def _targets(fmt: ReportFormat) -> _Targets:
     return _Targets(by_key, by_label)
 
 
+@cache
 def row_targets(fmt: ReportFormat) -> tuple[RowTarget, ...]:
     """Every row a code reaches, in the format's order (for a row list or a help text)."""
     seen: dict[str, RowTarget] = {}
@@ -185,6 +186,12 @@ def row_targets(fmt: ReportFormat) -> tuple[RowTarget, ...]:
         seen.setdefault(target.key, target)
     order = {c: i for i, c in enumerate(fmt.cells_by_id)}
     return tuple(sorted(seen.values(), key=lambda t: order[t.cells[0]]))
+
+
+@cache
+def targets_by_key(fmt: ReportFormat) -> dict[str, RowTarget]:
+    """``row_targets`` by the key of the row question asking each (``RowTarget.key``)."""
+    return {t.key: t for t in row_targets(fmt)}
 
 
 def find_target(code: str, fmt: ReportFormat) -> RowTarget | None:

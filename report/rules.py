@@ -8,11 +8,13 @@ moment the last figure of it is typed. ``rules_for(format)`` lists a format's ru
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
@@ -105,9 +107,23 @@ def _sum(report: Report, cells: tuple[str, ...]) -> Decimal | None:
 
 
 def _printed_or_value(report: Report, cells: tuple[str, ...]) -> Decimal | None:
-    values = [report.figures.get(c, report.value(c)) for c in cells]
-    present = [v for v in values if v is not None]
-    return None if len(present) < len(values) else sum(present, Decimal(0))
+    figures = report.figures
+    total = Decimal(0)
+    for cell_id in cells:
+        value = figures.get(cell_id)
+        if value is None:
+            # Worked out only where nothing is printed (or typed).
+            value = report.value(cell_id)
+            if value is None:
+                return None
+        total += value
+    return total
+
+
+@lru_cache(maxsize=512)
+def _stated(text: str) -> tuple[Stated, ...]:
+    """``stated_figures``, read once per text: every check reads each part for each wording."""
+    return tuple(stated_figures(text))
 
 
 def _name(cell: Cell) -> str:
@@ -142,6 +158,8 @@ class ValidFigures(Rule):
     def evaluate(self, report: Report, previous: Report | None) -> Iterator[Violation]:
         fmt = report.format
         for cell_id, value in report.figures.items():
+            if value >= 0 and value == value.to_integral_value():
+                continue  # fits every cell: most figures are
             cell = fmt.cell(cell_id)
             if value < 0 and not cell.column.signed:
                 yield _violation(
@@ -207,8 +225,10 @@ class PrintedTotal(Rule):
 
     def evaluate(self, report: Report, previous: Report | None) -> Iterator[Violation]:
         printed = report.figures.get(self.total)
+        if printed is None:
+            return  # a typed report prints no totals
         computed = _printed_or_value(report, self.addends)
-        if printed is not None and computed is not None and printed != computed:
+        if computed is not None and printed != computed:
             fmt = report.format
             names = "、".join(
                 dict.fromkeys(_addend_name(fmt.cell(a), fmt.cell(self.total)) for a in self.addends)
@@ -316,11 +336,7 @@ class NarrativeAgrees(Rule):
         fmt = report.format
         for part in fmt.parts:
             stated = next(
-                (
-                    s
-                    for s in stated_figures(report.texts.get(part.id, ""))
-                    if s.wording is self.wording
-                ),
+                (s for s in _stated(report.texts.get(part.id, "")) if s.wording is self.wording),
                 None,
             )
             if stated is None or stated.value == expected:
@@ -352,11 +368,7 @@ class NarrativeConsistent(Rule):
         first_part = ""
         for part in report.format.parts:
             stated = next(
-                (
-                    s
-                    for s in stated_figures(report.texts.get(part.id, ""))
-                    if s.wording is self.wording
-                ),
+                (s for s in _stated(report.texts.get(part.id, "")) if s.wording is self.wording),
                 None,
             )
             if stated is None:
@@ -518,13 +530,187 @@ def check(report: Report, previous: Report | None = None) -> list[Violation]:
 
     The balance of the 总计 column is implied by the balance of the six applicant columns; it
     is reported only when they all hold (a document whose printed totals are off).
+
+    A check of a report that differs in a few figures from one checked just before, with the
+    same figures last year, evaluates only the rules that read them (``Checked.recheck``, from
+    the nearest such check): an answer checks its report before and after the row (the one
+    before is the last answer's after, read again from storage), and ranking the fixes of an
+    error checks each candidate correction.
     """
-    view = ResolvedReport(report)
-    last = ResolvedReport(previous) if previous is not None else None
-    found = [v for rule in rules_for(report.format) for v in rule.evaluate(view, last)]  # type: ignore[arg-type]
-    if any(v.kind == "balance" and v.key != "balance.total" for v in found):
-        found = [v for v in found if v.key != "balance.total"]
-    return sorted(found, key=lambda v: v.severity is not Severity.ERROR)
+    nearest: tuple[int, Checked, set[str], bool] | None = None
+    for earlier in recent_checks():
+        if earlier.format_id != report.format_id or not earlier.same_previous(previous):
+            continue
+        limit = Checked.MAX_CHANGED if nearest is None else nearest[0] - 1
+        changes = earlier.changes(report, limit)
+        if changes is not None:
+            nearest = (len(changes[0]), earlier, *changes)
+            if len(changes[0]) <= Checked.NEAR:
+                break  # near enough: comparing older checks costs more than it could save
+    if nearest is not None:
+        _, earlier, changed, texts_changed = nearest
+        found = earlier.recheck(report, previous, changed, texts_changed)
+    else:
+        found = Checked.of(report, previous)
+    _remember(found)
+    return found.violations()
+
+
+def _remember(checked: Checked) -> None:
+    recent = recent_checks()
+    if not recent or recent[0] is not checked:
+        recent.appendleft(checked)
+
+
+def _changed(mine: dict[str, Decimal], figures: dict[str, Decimal], limit: int) -> set[str] | None:
+    """The cells whose figure differs between ``mine`` and ``figures`` (present in one only,
+    or another value, or the same value written otherwise: 3 and 3.0 are quoted as written);
+    None as soon as more than ``limit`` do."""
+    changed: set[str] = set()
+    for cell_id, value in figures.items():
+        old = mine.get(cell_id)
+        # The same object (a copy of the report made in this turn) is the common case.
+        # compare_total is 0 only for the same digits and exponent (3 against 3.0 is not).
+        if old is not value and (old is None or old != value or old.compare_total(value)):
+            changed.add(cell_id)
+            if len(changed) > limit:
+                return None
+    changed.update(c for c in mine if c not in figures)
+    return None if len(changed) > limit else changed
+
+
+class Checked:
+    """One check's verdict rule by rule, with the figures and texts it was given and last
+    year's figures.
+
+    Immutable once made: it holds copies of the reports' dicts, so a report changed in place
+    afterwards is simply a different report to it.
+    """
+
+    #: Beyond this many changed figures a whole check is as cheap as sorting out what to keep.
+    MAX_CHANGED = 48
+    #: A check this near (a row or two) is taken without looking for a nearer one.
+    NEAR = 8
+
+    def __init__(
+        self,
+        report: Report,
+        previous: Report | None,
+        found: tuple[tuple[Violation, ...], ...],
+    ) -> None:
+        self.format_id = report.format_id
+        self.figures = dict(report.figures)
+        self.texts = dict(report.texts)
+        self.previous_format_id = previous.format_id if previous is not None else None
+        self.previous_figures = dict(previous.figures) if previous is not None else None
+        self.found = found
+
+    @classmethod
+    def of(cls, report: Report, previous: Report | None) -> Checked:
+        """Every rule evaluated on ``report``."""
+        view = ResolvedReport(report)
+        last = ResolvedReport(previous) if previous is not None else None
+        found = tuple(
+            tuple(rule.evaluate(view, last))  # type: ignore[arg-type]
+            for rule in rules_for(report.format)
+        )
+        return cls(report, previous, found)
+
+    def same_previous(self, previous: Report | None) -> bool:
+        """Whether ``previous`` holds the very figures last year's report held here (the
+        rules read nothing else of it)."""
+        if previous is None or self.previous_figures is None:
+            return previous is None and self.previous_figures is None
+        return (
+            previous.format_id == self.previous_format_id
+            and _changed(self.previous_figures, previous.figures, 0) is not None
+        )
+
+    def changes(self, report: Report, limit: int = MAX_CHANGED) -> tuple[set[str], bool] | None:
+        """The figures of ``report`` that differ from those here (see ``_changed``) and
+        whether a text differs; None when more than ``limit`` figures differ."""
+        changed = _changed(self.figures, report.figures, limit)
+        return None if changed is None else (changed, report.texts != self.texts)
+
+    def recheck(
+        self, report: Report, previous: Report | None, changed: set[str], texts_changed: bool
+    ) -> Checked:
+        """``report`` checked from this verdict, given its ``changes`` and the ``previous``
+        this one was made with (``same_previous``): the rules reading a changed figure (or a
+        text, when a text changed) are evaluated again, the others keep their verdict."""
+        if not changed and not texts_changed:
+            # Kept whole, with this turn's objects: the next check compares them by identity.
+            return Checked(report, previous, self.found)
+        view = ResolvedReport(report)
+        last = ResolvedReport(previous) if previous is not None else None
+        found = tuple(
+            tuple(rule.evaluate(view, last))  # type: ignore[arg-type]
+            if reads is None or (texts_changed and text) or not changed.isdisjoint(reads)
+            else kept
+            for rule, (reads, text), kept in zip(
+                rules_for(report.format), _reads(report.format), self.found, strict=True
+            )
+        )
+        return Checked(report, previous, found)
+
+    def violations(self) -> list[Violation]:
+        """The violations as ``check`` gives them."""
+        found = [v for per_rule in self.found for v in per_rule]
+        if any(v.kind == "balance" and v.key != "balance.total" for v in found):
+            found = [v for v in found if v.key != "balance.total"]
+        return sorted(found, key=lambda v: v.severity is not Severity.ERROR)
+
+
+class _Recent(threading.local):
+    def __init__(self) -> None:
+        self.checks: deque[Checked] = deque(maxlen=4)
+
+
+_recent = _Recent()
+
+
+def recent_checks() -> deque[Checked]:
+    """This thread's last few checks, newest first (a turn's checks follow one another; the
+    reminders' planning thread checks other reports and keeps its own)."""
+    return _recent.checks
+
+
+@cache
+def _reads(fmt: ReportFormat) -> tuple[tuple[frozenset[str] | None, bool], ...]:
+    """Per rule of ``fmt``: every cell its verdict may depend on (a total with all it adds
+    up), None for a rule that reads every figure; and whether it reads the narrative."""
+
+    def close(cells: Iterable[str], into: set[str]) -> set[str]:
+        for cell_id in cells:
+            if cell_id not in into:
+                into.add(cell_id)
+                close(fmt.total_addends(cell_id) or (), into)
+        return into
+
+    found: list[tuple[frozenset[str] | None, bool]] = []
+    for rule in rules_for(fmt):
+        named: tuple[str, ...]
+        match rule:
+            case Balance():
+                named = (*rule.incoming, *rule.outgoing)
+            case PrintedTotal():
+                named = (rule.total, *rule.addends)
+            case SameAsLastYear():
+                named = (rule.this,)
+            case StockContinues():
+                named = (rule.stock.cell.id, *rule.stock.added, *rule.stock.removed)
+            case Outlier():
+                named = (rule.cell,)
+            case NarrativeAgrees():
+                named = rule.wording.cells
+            case NarrativeConsistent():
+                named = ()
+            case _:  # ValidFigures, and any rule not listed here: always evaluated
+                found.append((None, True))
+                continue
+        text = isinstance(rule, NarrativeAgrees | NarrativeConsistent)
+        found.append((frozenset(close((*rule.cells, *named), set())), text))
+    return tuple(found)
 
 
 def errors(violations: list[Violation]) -> list[Violation]:

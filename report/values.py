@@ -105,18 +105,24 @@ class ResolvedReport:
             return self._values[cell_id]
         except KeyError:
             pass
-        cell = self.format.cell(cell_id)
+        addends = self.format.total_addends(cell_id)
         value = self.figures.get(cell_id)
-        if cell.computed:
-            total = self.computed_total(cell_id)
+        if addends is None:
+            if cell_id not in self.format.cells_by_id:
+                raise KeyError(cell_id)
+        else:
+            total = self._sum(addends)
             if total is not None:
                 value = total
         self._values[cell_id] = value
         return value
 
     def computed_total(self, cell_id: str) -> Decimal | None:
+        return self._sum(self.format.addends(cell_id))
+
+    def _sum(self, addends: tuple[str, ...]) -> Decimal | None:
         total = Decimal(0)
-        for addend in self.format.addends(cell_id):
+        for addend in addends:
             value = self.value(addend)
             if value is None:
                 return None
