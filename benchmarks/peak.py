@@ -263,6 +263,15 @@ def _chat_of(call: Any) -> int | None:
     return None if chat is None else int(chat)
 
 
+def keep_log(path: Path) -> None:
+    """A copy of a bot's log in ``$NIANBAO_BENCH_LOGS`` when set (the work directory is
+    deleted): its stall reports say what kept the event loop."""
+    folder = os.environ.get("NIANBAO_BENCH_LOGS")
+    if folder and path.exists():
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, Path(folder) / f"{datetime.now():%H%M%S}-{path.name}")
+
+
 def worst_lag_ms(log: str) -> int | None:
     """The bot's worst event-loop lag from its log: the figure it logs when it stops, or (if
     it was killed first) the worst of the stalls over 100 ms it logged as they happened."""
@@ -289,6 +298,7 @@ def reminder_morning(
         latencies, reminders, flood = asyncio.run(_typing_through(morning, window))
     finally:
         morning.stop()
+    keep_log(workdir / "morning.log")
     log = (workdir / "morning.log").read_text(encoding="utf-8", errors="replace")
     return {
         "loop_lag_max_ms": worst_lag_ms(log),
@@ -475,6 +485,7 @@ def run(
             )
         finally:
             peak.stop()
+        keep_log(workdir / "bot.log")
         lags = re.findall(r"event loop: worst lag (\d+) ms", (workdir / "bot.log").read_text())
         morning = reminder_morning(workdir, offices, typists, window)
     lag_why = "the reminder morning could not be started: " + str(morning.get("not_measured"))

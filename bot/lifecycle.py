@@ -11,7 +11,7 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.watchdog import watching_the_loop
+from bot.watchdog import STALL_MS, watching_the_loop
 
 
 @asynccontextmanager
@@ -28,7 +28,7 @@ async def running(
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     async with AsyncExitStack() as stack:
-        await stack.enter_async_context(watching_the_loop())
+        await stack.enter_async_context(watching_the_loop(_stall_ms(applications)))
         for application in applications:
             await stack.enter_async_context(application)
             if application.post_init is not None:
@@ -40,6 +40,15 @@ async def running(
             await application.start()
             stack.push_async_callback(application.stop)
         yield stop
+
+
+def _stall_ms(applications: tuple[Application[Any, Any, Any, Any, Any, Any], ...]) -> float:
+    """The stall locator's threshold from the bots' settings (the default without them)."""
+    for application in applications:
+        handler = application.bot_data.get("nianbao")
+        if handler is not None:
+            return float(handler.settings.stall_ms)
+    return STALL_MS
 
 
 def settle_heap() -> None:

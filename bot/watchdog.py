@@ -1,45 +1,269 @@
-"""Watching the event loop: how long it was kept from running other work.
+"""Watching the event loop: how long it was kept from running other work, and by what.
 
 Everything the bot does for every clerk shares one event loop; anything slow run on it (a
 document, a big query) delays every reply and every answer to a button press. The watchdog
 wakes every ``INTERVAL`` seconds and measures how late it woke: a late wake-up over
 ``WARN_MS`` is logged as it happens, and the worst one when the bot stops (for monitoring and
 the peak benchmark).
+
+The stall locator (``StallLocator``) says what kept it: a thread that notices when the
+watchdog's next wake-up is more than ``stall_ms`` late, samples the event-loop thread's stack
+(``sys._current_frames``) until the loop comes back, and logs the stack seen most once per
+stall, with the CPU the loop thread and the whole process used meanwhile and the garbage
+collector's long passes. A stall whose stack is the selector's wait, with little CPU used, is
+the process not being scheduled (a busy machine), not our code. The log holds code locations
+only (file, line, function), never a variable's value.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
+import gc
 import logging
-from collections.abc import AsyncIterator
+import os
+import sys
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from types import FrameType
+from typing import Any
 
 log = logging.getLogger(__name__)
 
 INTERVAL = 0.05
 WARN_MS = 100.0
+#: Default threshold of the stall locator (``NIANBAO_STALL_MS``; 0 turns it off).
+STALL_MS = 50.0
+#: At most this many stall reports a minute; the others are counted in the next one.
+REPORTS_PER_MINUTE = 6
+#: Innermost frames of a stack logged.
+FRAMES = 24
+#: Garbage-collector passes at least this long are remembered for the stall reports.
+GC_PASS_MS = 5.0
 
 
 @contextlib.asynccontextmanager
-async def watching_the_loop() -> AsyncIterator[None]:
-    """Measure the event loop's lag while the block runs; log the worst at the end."""
+async def watching_the_loop(stall_ms: float = STALL_MS) -> AsyncIterator[None]:
+    """Measure the event loop's lag while the block runs; log the worst at the end. With
+    ``stall_ms`` > 0, a ``StallLocator`` logs the stack of whatever keeps the loop longer."""
     worst = [0.0]
-    task = asyncio.create_task(_watch(worst))
+    locator = StallLocator(stall_ms / 1000) if stall_ms > 0 else None
+    task = asyncio.create_task(_watch(worst, locator))
+    if locator is not None:
+        locator.start()
     try:
         yield
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+        if locator is not None:
+            locator.stop()
         log.info("event loop: worst lag %.0f ms", worst[0])
 
 
-async def _watch(worst: list[float]) -> None:
+async def _watch(worst: list[float], locator: StallLocator | None) -> None:
     loop = asyncio.get_running_loop()
     while True:
         began = loop.time()
+        if locator is not None:
+            locator.expect(began + INTERVAL)
         await asyncio.sleep(INTERVAL)
         lag_ms = (loop.time() - began - INTERVAL) * 1000
         worst[0] = max(worst[0], lag_ms)
         if lag_ms > WARN_MS:
             log.warning("event loop blocked for %.0f ms", lag_ms)
+
+
+Stack = tuple[tuple[str, int, str], ...]
+
+
+@dataclass
+class _Stall:
+    """One stall being watched: when the loop was due back, what its thread was doing."""
+
+    due: float
+    #: When the CPU figures below were read (the sampler's last wake before the stall).
+    since: float
+    loop_cpu: float | None
+    process_cpu: float
+    stacks: collections.Counter[Stack] = field(default_factory=collections.Counter)
+    #: How late the sampler itself woke at worst: the GIL held by someone (a long C call,
+    #: a garbage-collector pass) keeps it from running at all.
+    sampler_late: float = 0.0
+
+
+class StallLocator:
+    """A daemon thread naming the code that keeps the event loop from coming back.
+
+    The loop tells it when it means to be back (``expect``, called from the watchdog's task on
+    the loop thread); when that moment is more than ``threshold`` seconds past, the thread
+    samples the loop thread's stack every ``threshold / 4`` seconds until the loop is back,
+    then logs one report. Idle, it wakes every ``threshold / 2`` seconds to compare two floats.
+    """
+
+    def __init__(self, threshold: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.threshold = threshold
+        self.clock = clock
+        self.due = 0.0
+        #: When the loop last came back (called ``expect``).
+        self.back = 0.0
+        self.loop_thread = threading.get_ident()
+        self.loop_clock = _thread_cpu_clock()
+        self.stalls = 0
+        self.suppressed = 0
+        self._reports: collections.deque[float] = collections.deque()
+        self._gc_passes: collections.deque[tuple[float, float, int, str]] = collections.deque(
+            maxlen=32
+        )
+        self._gc_began: dict[int, float] = {}
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="stall-locator", daemon=True)
+
+    def expect(self, due: float) -> None:
+        """The loop means to be back by ``due`` (on ``clock``, the loop's own by default)."""
+        self.back = self.clock()  # first: the sampler reads it once it sees ``due`` change
+        self.due = due
+
+    def start(self) -> None:
+        self.due = self.clock() + INTERVAL
+        gc.callbacks.append(self._on_gc)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._thread.join()
+        with contextlib.suppress(ValueError):
+            gc.callbacks.remove(self._on_gc)
+
+    def _on_gc(self, phase: str, info: dict[str, Any]) -> None:
+        # Called by the collector in whichever thread triggered it; only long passes are kept.
+        thread = threading.get_ident()
+        if phase == "start":
+            self._gc_began[thread] = time.monotonic()
+            return
+        began = self._gc_began.pop(thread, None)
+        if began is None:
+            return
+        ended = time.monotonic()
+        if (ended - began) * 1000 >= GC_PASS_MS:
+            name = "event loop" if thread == self.loop_thread else threading.current_thread().name
+            self._gc_passes.append((began, ended, int(info.get("generation", -1)), name))
+
+    def _run(self) -> None:
+        pause = self.threshold / 2
+        stall: _Stall | None = None
+        woke = self.clock()
+        # The CPU used so far, read at every wake (two cheap system calls): a stall's report
+        # gives what was used from the last wake before it to its end.
+        cpu = (woke, _cpu(self.loop_clock), time.process_time())
+        while not self._stopping.wait(pause if stall is None else self.threshold / 4):
+            now = self.clock()
+            expected = pause if stall is None else self.threshold / 4
+            late = max(0.0, now - woke - expected)
+            woke = now
+            due = self.due
+            if stall is not None and due != stall.due:
+                self._report(stall)
+                stall = None
+            if now - due <= self.threshold:
+                cpu = (now, _cpu(self.loop_clock), time.process_time())
+                continue
+            if stall is None:
+                stall = _Stall(due, *cpu)
+            stall.sampler_late = max(stall.sampler_late, late)
+            frame = sys._current_frames().get(self.loop_thread)
+            if frame is not None:
+                stall.stacks[_stack(frame)] += 1
+
+    def _report(self, stall: _Stall) -> None:
+        now = self.clock()
+        self.stalls += 1
+        while self._reports and now - self._reports[0] > 60:
+            self._reports.popleft()
+        if len(self._reports) >= REPORTS_PER_MINUTE:
+            self.suppressed += 1
+            return
+        self._reports.append(now)
+        lasted = self.back - stall.due
+        loop_cpu = _cpu(self.loop_clock)
+        loop_used = (
+            f"{(loop_cpu - stall.loop_cpu) * 1000:.0f} ms"
+            if loop_cpu is not None and stall.loop_cpu is not None
+            else "?"
+        )
+        process_used = (time.process_time() - stall.process_cpu) * 1000
+        passes = [
+            f"gen {generation} {(ended - began) * 1000:.0f} ms in {thread}"
+            for began, ended, generation, thread in list(self._gc_passes)
+            if ended >= stall.since and began <= now
+        ]
+        samples = sum(stall.stacks.values())
+        top, seen = stall.stacks.most_common(1)[0] if stall.stacks else ((), 0)
+        lines = [
+            f"event loop stalled {lasted * 1000:.0f} ms; over {(now - stall.since) * 1000:.0f} ms of it"
+            f" the loop thread used {loop_used} of CPU, the process"
+            f" {process_used:.0f} ms; stack sampler late by {stall.sampler_late * 1000:.0f} ms"
+            f" at worst; GC passes: {', '.join(passes) or 'none'}"
+            + (f"; {self.suppressed} stall(s) not reported" if self.suppressed else ""),
+            f"  stack seen in {seen} of {samples} sample(s)"
+            + (" (waiting for I/O: the process was not scheduled)" if _idle(top) else "")
+            + ", innermost last:",
+        ]
+        lines += [f"    {where}:{line} in {function}" for where, line, function in top]
+        self.suppressed = 0
+        log.warning("\n".join(lines))
+
+
+def _stack(frame: FrameType | None) -> Stack:
+    """The innermost ``FRAMES`` frames as (file, line, function), outermost first; when a
+    callback of the loop runs, from that callback on (the loop's own frames say nothing)."""
+    frames = []
+    while frame is not None and len(frames) < FRAMES:
+        code = frame.f_code
+        where = _short(code.co_filename)
+        if code.co_name == "_run" and where.endswith(os.path.join("asyncio", "events.py")):
+            break
+        frames.append((where, frame.f_lineno or 0, code.co_name))
+        frame = frame.f_back
+    return tuple(reversed(frames))
+
+
+_ROOTS = sorted(
+    {os.path.dirname(os.path.dirname(os.path.abspath(__file__))), *sys.path[1:]},
+    key=len,
+    reverse=True,
+)
+
+
+def _short(path: str) -> str:
+    """A source path relative to the project or the library directory it lies in."""
+    for root in _ROOTS:
+        if root and path.startswith(root + os.sep):
+            return path[len(root) + 1 :]
+    return path
+
+
+def _idle(stack: Stack) -> bool:
+    """Whether the loop thread was waiting in its selector (nothing of ours running)."""
+    return bool(stack) and stack[-1][2] == "select" and stack[-1][0].endswith("selectors.py")
+
+
+def _thread_cpu_clock() -> int | None:
+    """The calling thread's CPU-time clock, where the platform has one (Linux does)."""
+    try:
+        return time.pthread_getcpuclockid(threading.get_ident())
+    except (AttributeError, OSError):
+        return None
+
+
+def _cpu(clock: int | None) -> float | None:
+    if clock is None:
+        return None
+    try:
+        return time.clock_gettime(clock)
+    except OSError:
+        return None
