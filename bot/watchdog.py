@@ -38,7 +38,7 @@ WARN_MS = 100.0
 #: Default threshold of the stall locator (``NIANBAO_STALL_MS``; 0 turns it off).
 STALL_MS = 50.0
 #: At most this many stall reports a minute; the others are counted in the next one.
-REPORTS_PER_MINUTE = 6
+REPORTS_PER_MINUTE = 12
 #: Innermost frames of a stack logged.
 FRAMES = 24
 #: Garbage-collector passes at least this long are remembered for the stall reports.
@@ -203,19 +203,37 @@ class StallLocator:
         ]
         samples = sum(stall.stacks.values())
         top, seen = stall.stacks.most_common(1)[0] if stall.stacks else ((), 0)
+        window = now - stall.since
         lines = [
-            f"event loop stalled {lasted * 1000:.0f} ms; over {(now - stall.since) * 1000:.0f} ms of it"
+            f"event loop stalled {lasted * 1000:.0f} ms ({_verdict(stall, loop_cpu, window)});"
+            f" over {window * 1000:.0f} ms of it"
             f" the loop thread used {loop_used} of CPU, the process"
             f" {process_used:.0f} ms; stack sampler late by {stall.sampler_late * 1000:.0f} ms"
             f" at worst; GC passes: {', '.join(passes) or 'none'}"
             + (f"; {self.suppressed} stall(s) not reported" if self.suppressed else ""),
             f"  stack seen in {seen} of {samples} sample(s)"
-            + (" (waiting for I/O: the process was not scheduled)" if _idle(top) else "")
+            + (" (the selector's wait: the process was not scheduled)" if _idle(top) else "")
             + ", innermost last:",
         ]
         lines += [f"    {where}:{line} in {function}" for where, line, function in top]
         self.suppressed = 0
         log.warning("\n".join(lines))
+
+
+def _verdict(stall: _Stall, loop_cpu: float | None, window: float) -> str:
+    """What the CPU figures say kept the loop: its own thread computing, another thread
+    holding the GIL, or nobody computing (waiting on the disk or a lock, or the process not
+    scheduled on a busy machine: the stack tells which)."""
+    process = time.process_time() - stall.process_cpu
+    if (
+        loop_cpu is not None
+        and stall.loop_cpu is not None
+        and loop_cpu - stall.loop_cpu > window / 2
+    ):
+        return "computing on the loop"
+    if process > window / 2:
+        return "another thread held the GIL"
+    return "not computing: waiting, or not scheduled"
 
 
 def _stack(frame: FrameType | None) -> Stack:
