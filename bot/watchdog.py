@@ -81,15 +81,24 @@ async def _watch(worst: list[float], locator: StallLocator | None) -> None:
 Stack = tuple[tuple[str, int, str], ...]
 
 
+@dataclass(frozen=True)
+class _Usage:
+    """CPU figures at one moment (seconds): the loop thread's CPU time and its time spent
+    runnable but waiting for a CPU (Linux's schedstat; None elsewhere), the process's CPU."""
+
+    at: float
+    loop_cpu: float | None
+    loop_waiting: float | None
+    process_cpu: float
+
+
 @dataclass
 class _Stall:
     """One stall being watched: when the loop was due back, what its thread was doing."""
 
     due: float
-    #: When the CPU figures below were read (the sampler's last wake before the stall).
-    since: float
-    loop_cpu: float | None
-    process_cpu: float
+    #: The loop thread's and the process's use of the CPU at the sampler's last wake before.
+    before: _Usage
     stacks: collections.Counter[Stack] = field(default_factory=collections.Counter)
     #: How late the sampler itself woke at worst: the GIL held by someone (a long C call,
     #: a garbage-collector pass) keeps it from running at all.
@@ -113,6 +122,7 @@ class StallLocator:
         self.back = 0.0
         self.loop_thread = threading.get_ident()
         self.loop_clock = _thread_cpu_clock()
+        self.loop_task = threading.get_native_id() if sys.platform == "linux" else None
         self.stalls = 0
         self.suppressed = 0
         self._reports: collections.deque[float] = collections.deque()
@@ -157,9 +167,9 @@ class StallLocator:
         pause = self.threshold / 2
         stall: _Stall | None = None
         woke = self.clock()
-        # The CPU used so far, read at every wake (two cheap system calls): a stall's report
+        # The CPU used so far, read at every wake (a few cheap system calls): a stall's report
         # gives what was used from the last wake before it to its end.
-        cpu = (woke, _cpu(self.loop_clock), time.process_time())
+        usage = self._usage(woke)
         while not self._stopping.wait(pause if stall is None else self.threshold / 4):
             now = self.clock()
             expected = pause if stall is None else self.threshold / 4
@@ -170,14 +180,20 @@ class StallLocator:
                 self._report(stall)
                 stall = None
             if now - due <= self.threshold:
-                cpu = (now, _cpu(self.loop_clock), time.process_time())
+                usage = self._usage(now)
                 continue
             if stall is None:
-                stall = _Stall(due, *cpu)
+                stall = _Stall(due, usage)
             stall.sampler_late = max(stall.sampler_late, late)
             frame = sys._current_frames().get(self.loop_thread)
             if frame is not None:
                 stall.stacks[_stack(frame)] += 1
+
+    def _usage(self, now: float) -> _Usage:
+        cpu, waiting = _schedstat(self.loop_task)
+        if cpu is None:
+            cpu = _cpu(self.loop_clock)
+        return _Usage(now, cpu, waiting, time.process_time())
 
     def _report(self, stall: _Stall) -> None:
         now = self.clock()
@@ -188,31 +204,27 @@ class StallLocator:
             self.suppressed += 1
             return
         self._reports.append(now)
-        lasted = self.back - stall.due
-        loop_cpu = _cpu(self.loop_clock)
-        loop_used = (
-            f"{(loop_cpu - stall.loop_cpu) * 1000:.0f} ms"
-            if loop_cpu is not None and stall.loop_cpu is not None
-            else "?"
-        )
-        process_used = (time.process_time() - stall.process_cpu) * 1000
+        before, after = stall.before, self._usage(now)
+        window = after.at - before.at
+        loop_cpu = _delta(before.loop_cpu, after.loop_cpu)
+        waiting = _delta(before.loop_waiting, after.loop_waiting)
+        process_cpu = after.process_cpu - before.process_cpu
         passes = [
             f"gen {generation} {(ended - began) * 1000:.0f} ms in {thread}"
             for began, ended, generation, thread in list(self._gc_passes)
-            if ended >= stall.since and began <= now
+            if ended >= before.at and began <= now
         ]
         samples = sum(stall.stacks.values())
         top, seen = stall.stacks.most_common(1)[0] if stall.stacks else ((), 0)
-        window = now - stall.since
         lines = [
-            f"event loop stalled {lasted * 1000:.0f} ms ({_verdict(stall, loop_cpu, window)});"
-            f" over {window * 1000:.0f} ms of it"
-            f" the loop thread used {loop_used} of CPU, the process"
-            f" {process_used:.0f} ms; stack sampler late by {stall.sampler_late * 1000:.0f} ms"
-            f" at worst; GC passes: {', '.join(passes) or 'none'}"
+            f"event loop stalled {(self.back - stall.due) * 1000:.0f} ms"
+            f" ({_verdict(window, loop_cpu, waiting, process_cpu)}); over {window * 1000:.0f} ms"
+            f" of it the loop thread used {_ms(loop_cpu)} of CPU and waited {_ms(waiting)} for"
+            f" one, the process used {_ms(process_cpu)}; stack sampler late by"
+            f" {_ms(stall.sampler_late)} at worst; GC passes: {', '.join(passes) or 'none'}"
             + (f"; {self.suppressed} stall(s) not reported" if self.suppressed else ""),
             f"  stack seen in {seen} of {samples} sample(s)"
-            + (" (the selector's wait: the process was not scheduled)" if _idle(top) else "")
+            + (" (the selector's wait: nothing of ours ran)" if _idle(top) else "")
             + ", innermost last:",
         ]
         lines += [f"    {where}:{line} in {function}" for where, line, function in top]
@@ -220,20 +232,28 @@ class StallLocator:
         log.warning("\n".join(lines))
 
 
-def _verdict(stall: _Stall, loop_cpu: float | None, window: float) -> str:
-    """What the CPU figures say kept the loop: its own thread computing, another thread
-    holding the GIL, or nobody computing (waiting on the disk or a lock, or the process not
-    scheduled on a busy machine: the stack tells which)."""
-    process = time.process_time() - stall.process_cpu
-    if (
-        loop_cpu is not None
-        and stall.loop_cpu is not None
-        and loop_cpu - stall.loop_cpu > window / 2
-    ):
-        return "computing on the loop"
-    if process > window / 2:
-        return "another thread held the GIL"
-    return "not computing: waiting, or not scheduled"
+def _verdict(
+    window: float, loop_cpu: float | None, waiting: float | None, process_cpu: float
+) -> str:
+    """What took most of the stall, by the CPU figures: the loop's own thread computing,
+    another thread of the process holding the GIL, the machine too busy to run it, or none
+    of these (waiting on the disk, a lock, a system call: the stack tells which)."""
+    own = loop_cpu or 0.0
+    parts = {
+        "mostly computing on the loop": own,
+        "mostly another thread holding the GIL": max(0.0, process_cpu - own),
+        "mostly not scheduled: the machine was busy": waiting or 0.0,
+    }
+    parts["mostly waiting: the disk, a lock or a system call"] = window - sum(parts.values())
+    return max(parts, key=lambda part: parts[part])
+
+
+def _delta(before: float | None, after: float | None) -> float | None:
+    return None if before is None or after is None else after - before
+
+
+def _ms(seconds: float | None) -> str:
+    return "? ms" if seconds is None else f"{seconds * 1000:.0f} ms"
 
 
 def _stack(frame: FrameType | None) -> Stack:
@@ -268,6 +288,18 @@ def _short(path: str) -> str:
 def _idle(stack: Stack) -> bool:
     """Whether the loop thread was waiting in its selector (nothing of ours running)."""
     return bool(stack) and stack[-1][2] == "select" and stack[-1][0].endswith("selectors.py")
+
+
+def _schedstat(task: int | None) -> tuple[float | None, float | None]:
+    """A thread's CPU time and time spent waiting for a CPU, from Linux's schedstat."""
+    if task is None:
+        return None, None
+    try:
+        with open(f"/proc/self/task/{task}/schedstat", "rb") as stat:
+            on_cpu, waiting, _ = stat.read().split()
+        return int(on_cpu) / 1e9, int(waiting) / 1e9
+    except (OSError, ValueError):
+        return None, None
 
 
 def _thread_cpu_clock() -> int | None:

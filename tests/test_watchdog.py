@@ -75,6 +75,7 @@ def test_one_report_per_stall_and_none_when_idle(caplog):
     for report in reports:
         assert report.rstrip().endswith("in main")  # the innermost Python frame: sleep is C
         assert _loop_cpu_ms(report) < 50  # asleep in a system call, not computing
+        assert "(mostly waiting: the disk, a lock or a system call)" in report
 
 
 def test_the_locator_can_be_turned_off(caplog):
