@@ -7,8 +7,15 @@ import logging
 import threading
 import time
 
+import pytest
+from pydantic import ValidationError
+
 from bot import watchdog
+from bot.app import build_application
+from bot.lifecycle import _stall_ms
+from bot.settings import Settings
 from bot.watchdog import watching_the_loop
+from storage import Store
 
 
 def test_a_blocked_loop_is_logged(caplog):
@@ -107,3 +114,14 @@ def test_stall_reports_are_rate_limited(caplog, monkeypatch):
         asyncio.run(main())
     reports = [r.getMessage() for r in caplog.records if "event loop stalled" in r.getMessage()]
     assert len(reports) == 2
+
+
+def test_the_threshold_is_a_setting_the_running_bot_reads(tmp_path):
+    token = "7000000001:AAHnianbaoTestTokenForBotApiServer0"
+    with pytest.raises(ValidationError):
+        Settings(NIANBAO_STALL_MS="-5")
+    with Store(tmp_path / "b.db") as store:
+        settings = Settings(TELEGRAM_BOT_TOKEN=token, NIANBAO_STALL_MS="0")
+        assert _stall_ms((build_application(settings, store),)) == 0
+        settings = Settings(TELEGRAM_BOT_TOKEN=token, NIANBAO_STALL_MS="80")
+        assert _stall_ms((build_application(settings, store),)) == 80
