@@ -272,6 +272,13 @@ def keep_log(path: Path) -> None:
         shutil.copy(path, Path(folder) / f"{datetime.now():%H%M%S}-{path.name}")
 
 
+def stall_summary(log: str) -> str | None:
+    """The bot's count of event-loop stalls by cause (what took most of each: its own code,
+    another thread, the machine too busy to run it, waiting), logged when it stops."""
+    found = re.findall(r"event loop stalls over (.*)", log)
+    return found[-1] if found else None
+
+
 def worst_lag_ms(log: str) -> int | None:
     """The bot's worst event-loop lag from its log: the figure it logs when it stops, or (if
     it was killed first) the worst of the stalls over 100 ms it logged as they happened."""
@@ -302,6 +309,7 @@ def reminder_morning(
     log = (workdir / "morning.log").read_text(encoding="utf-8", errors="replace")
     return {
         "loop_lag_max_ms": worst_lag_ms(log),
+        "loop_stalls": stall_summary(log),
         "interactive_p99_s_during_broadcast": round(_p99(latencies), 2),
         "interactive_replies": len(latencies),
         "reminders_sent_in_window": reminders,
@@ -486,7 +494,8 @@ def run(
         finally:
             peak.stop()
         keep_log(workdir / "bot.log")
-        lags = re.findall(r"event loop: worst lag (\d+) ms", (workdir / "bot.log").read_text())
+        serving_log = (workdir / "bot.log").read_text(encoding="utf-8", errors="replace")
+        lags = re.findall(r"event loop: worst lag (\d+) ms", serving_log)
         morning = reminder_morning(workdir, offices, typists, window)
     lag_why = "the reminder morning could not be started: " + str(morning.get("not_measured"))
     return {
@@ -495,6 +504,7 @@ def run(
         "callbacks_too_old": too_old,
         "loop_lag_max_ms": morning.get("loop_lag_max_ms"),
         "loop_lag_max_ms_serving": int(lags[-1]) if lags else None,
+        "loop_stalls_serving": stall_summary(serving_log),
         "interactive_p99_s_during_broadcast": morning.get("interactive_p99_s_during_broadcast"),
         "flood_429s": flood + int(morning.get("flood_429s", 0)),
         "reminder_morning": morning,

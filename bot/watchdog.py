@@ -62,6 +62,7 @@ async def watching_the_loop(stall_ms: float = STALL_MS) -> AsyncIterator[None]:
             await task
         if locator is not None:
             locator.stop()
+            log.info(locator.summary())
         log.info("event loop: worst lag %.0f ms", worst[0])
 
 
@@ -125,6 +126,10 @@ class StallLocator:
         self.loop_task = threading.get_native_id() if sys.platform == "linux" else None
         self.stalls = 0
         self.suppressed = 0
+        #: Stalls, and their seconds, by what took most of each (a key of ``CAUSES``).
+        self.causes: collections.Counter[str] = collections.Counter()
+        self.stalled: collections.Counter[str] = collections.Counter()
+        self.worst_loop_cpu = 0.0
         self._reports: collections.deque[float] = collections.deque()
         self._gc_passes: collections.deque[tuple[float, float, int, str]] = collections.deque(
             maxlen=32
@@ -197,18 +202,23 @@ class StallLocator:
 
     def _report(self, stall: _Stall) -> None:
         now = self.clock()
+        before, after = stall.before, self._usage(now)
+        lasted = self.back - stall.due
+        window = after.at - before.at
+        loop_cpu = _delta(before.loop_cpu, after.loop_cpu)
+        waiting = _delta(before.loop_waiting, after.loop_waiting)
+        process_cpu = after.process_cpu - before.process_cpu
+        cause = _verdict(window, loop_cpu, waiting, process_cpu)
         self.stalls += 1
+        self.causes[cause] += 1
+        self.stalled[cause] += lasted
+        self.worst_loop_cpu = max(self.worst_loop_cpu, loop_cpu or 0.0)
         while self._reports and now - self._reports[0] > 60:
             self._reports.popleft()
         if len(self._reports) >= REPORTS_PER_MINUTE:
             self.suppressed += 1
             return
         self._reports.append(now)
-        before, after = stall.before, self._usage(now)
-        window = after.at - before.at
-        loop_cpu = _delta(before.loop_cpu, after.loop_cpu)
-        waiting = _delta(before.loop_waiting, after.loop_waiting)
-        process_cpu = after.process_cpu - before.process_cpu
         passes = [
             f"gen {generation} {(ended - began) * 1000:.0f} ms in {thread}"
             for began, ended, generation, thread in list(self._gc_passes)
@@ -217,11 +227,10 @@ class StallLocator:
         samples = sum(stall.stacks.values())
         top, seen = stall.stacks.most_common(1)[0] if stall.stacks else ((), 0)
         lines = [
-            f"event loop stalled {(self.back - stall.due) * 1000:.0f} ms"
-            f" ({_verdict(window, loop_cpu, waiting, process_cpu)}); over {window * 1000:.0f} ms"
-            f" of it the loop thread used {_ms(loop_cpu)} of CPU and waited {_ms(waiting)} for"
-            f" one, the process used {_ms(process_cpu)}; stack sampler late by"
-            f" {_ms(stall.sampler_late)} at worst; GC passes: {', '.join(passes) or 'none'}"
+            f"event loop stalled {lasted * 1000:.0f} ms (mostly {CAUSES[cause]}); over"
+            f" {window * 1000:.0f} ms of it the loop thread used {_ms(loop_cpu)} of CPU and"
+            f" waited {_ms(waiting)} for one, the process used {_ms(process_cpu)}; stack sampler"
+            f" late by {_ms(stall.sampler_late)} at worst; GC passes: {', '.join(passes) or 'none'}"
             + (f"; {self.suppressed} stall(s) not reported" if self.suppressed else ""),
             f"  stack seen in {seen} of {samples} sample(s)"
             + (" (the selector's wait: nothing of ours ran)" if _idle(top) else "")
@@ -231,20 +240,42 @@ class StallLocator:
         self.suppressed = 0
         log.warning("\n".join(lines))
 
+    def summary(self) -> str:
+        """Every stall so far (reported or not), by what took most of it."""
+        causes = ", ".join(
+            f"{cause} {count} ({self.stalled[cause]:.1f} s)"
+            for cause, count in self.causes.most_common()
+        )
+        return (
+            f"event loop stalls over {self.threshold * 1000:.0f} ms: {self.stalls}"
+            + (f" (mostly {causes})" if causes else "")
+            + f"; the most CPU its thread used in one: {self.worst_loop_cpu * 1000:.0f} ms"
+        )
+
+
+#: What took most of a stall, by its CPU figures (see ``_verdict``).
+CAUSES = {
+    "computing": "computing on the loop",
+    "GIL": "another thread holding the GIL",
+    "not scheduled": "not scheduled: the machine was busy",
+    "waiting": "waiting: the disk, a lock or a system call",
+}
+
 
 def _verdict(
     window: float, loop_cpu: float | None, waiting: float | None, process_cpu: float
 ) -> str:
-    """What took most of the stall, by the CPU figures: the loop's own thread computing,
-    another thread of the process holding the GIL, the machine too busy to run it, or none
-    of these (waiting on the disk, a lock, a system call: the stack tells which)."""
+    """What took most of the stall (a key of ``CAUSES``), by the CPU figures: the loop's own
+    thread computing, another thread of the process holding the GIL, the machine too busy to
+    run it, or none of these (waiting on the disk, a lock, a system call: the stack tells
+    which)."""
     own = loop_cpu or 0.0
     parts = {
-        "mostly computing on the loop": own,
-        "mostly another thread holding the GIL": max(0.0, process_cpu - own),
-        "mostly not scheduled: the machine was busy": waiting or 0.0,
+        "computing": own,
+        "GIL": max(0.0, process_cpu - own),
+        "not scheduled": waiting or 0.0,
     }
-    parts["mostly waiting: the disk, a lock or a system call"] = window - sum(parts.values())
+    parts["waiting"] = window - sum(parts.values())
     return max(parts, key=lambda part: parts[part])
 
 
