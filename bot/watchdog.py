@@ -37,7 +37,8 @@ INTERVAL = 0.05
 WARN_MS = 100.0
 #: Default threshold of the stall locator (``NIANBAO_STALL_MS``; 0 turns it off).
 STALL_MS = 50.0
-#: At most this many stall reports a minute; the others are counted in the next one.
+#: At most this many stall reports a minute (and any stall the longest yet); the others
+#: are counted in the next one.
 REPORTS_PER_MINUTE = 12
 #: Innermost frames of a stack logged.
 FRAMES = 24
@@ -130,6 +131,8 @@ class StallLocator:
         self.causes: collections.Counter[str] = collections.Counter()
         self.stalled: collections.Counter[str] = collections.Counter()
         self.worst_loop_cpu = 0.0
+        #: The longest stall so far.
+        self.longest = 0.0
         self._reports: collections.deque[float] = collections.deque()
         self._gc_passes: collections.deque[tuple[float, float, int, str]] = collections.deque(
             maxlen=32
@@ -215,9 +218,12 @@ class StallLocator:
         self.worst_loop_cpu = max(self.worst_loop_cpu, loop_cpu or 0.0)
         while self._reports and now - self._reports[0] > 60:
             self._reports.popleft()
-        if len(self._reports) >= REPORTS_PER_MINUTE:
+        # Past the rate, only a stall longer than every one before (by the threshold) is
+        # reported: the worst lag the watchdog gives at the end has its report, or one as long.
+        if len(self._reports) >= REPORTS_PER_MINUTE and lasted <= self.longest + self.threshold:
             self.suppressed += 1
             return
+        self.longest = max(self.longest, lasted)
         self._reports.append(now)
         passes = [
             f"gen {generation} {(ended - began) * 1000:.0f} ms in {thread}"
