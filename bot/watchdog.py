@@ -99,7 +99,7 @@ class _Stall:
     """One stall being watched: when the loop was due back, what its thread was doing."""
 
     due: float
-    #: The loop thread's and the process's use of the CPU at the sampler's last wake before.
+    #: The loop thread's and the process's use of the CPU when the stall was noticed.
     before: _Usage
     stacks: collections.Counter[Stack] = field(default_factory=collections.Counter)
     #: How late the sampler itself woke at worst: the GIL held by someone (a long C call,
@@ -113,7 +113,8 @@ class StallLocator:
     The loop tells it when it means to be back (``expect``, called from the watchdog's task on
     the loop thread); when that moment is more than ``threshold`` seconds past, the thread
     samples the loop thread's stack every ``threshold / 4`` seconds until the loop is back,
-    then logs one report. Idle, it wakes every ``threshold / 2`` seconds to compare two floats.
+    then logs one report. Idle, it sleeps until the moment the loop would be late by
+    ``threshold`` and compares two floats (about every ``INTERVAL + threshold`` seconds).
     """
 
     def __init__(self, threshold: float, clock: Callable[[], float] = time.monotonic) -> None:
@@ -172,30 +173,31 @@ class StallLocator:
             self._gc_passes.append((began, ended, int(info.get("generation", -1)), name))
 
     def _run(self) -> None:
-        pause = self.threshold / 2
         stall: _Stall | None = None
-        woke = self.clock()
-        # The CPU used so far, read at every wake (a few cheap system calls): a stall's report
-        # gives what was used from the last wake before it to its end.
-        usage = self._usage(woke)
-        while not self._stopping.wait(pause if stall is None else self.threshold / 4):
-            now = self.clock()
-            expected = pause if stall is None else self.threshold / 4
-            late = max(0.0, now - woke - expected)
-            woke = now
+        now = self.clock()
+        while True:
             due = self.due
             if stall is not None and due != stall.due:
                 self._report(stall)
                 stall = None
             if now - due <= self.threshold:
-                usage = self._usage(now)
-                continue
-            if stall is None:
-                stall = _Stall(due, usage)
-            stall.sampler_late = max(stall.sampler_late, late)
-            frame = sys._current_frames().get(self.loop_thread)
-            if frame is not None:
-                stall.stacks[_stack(frame)] += 1
+                # Asleep until the moment the loop, if not back by then, has stalled.
+                pause = due + self.threshold - now + 0.001
+            else:
+                if stall is None:
+                    # The CPU figures are read from here on: reading them at every wake
+                    # would cost more than the rest of the watching.
+                    stall = _Stall(due, self._usage(now))
+                frame = sys._current_frames().get(self.loop_thread)
+                if frame is not None:
+                    stall.stacks[_stack(frame)] += 1
+                pause = self.threshold / 4
+            if self._stopping.wait(pause):
+                return
+            woke = self.clock()
+            if stall is not None:
+                stall.sampler_late = max(stall.sampler_late, woke - now - pause)
+            now = woke
 
     def _usage(self, now: float) -> _Usage:
         cpu, waiting = _schedstat(self.loop_task)
@@ -233,8 +235,8 @@ class StallLocator:
         samples = sum(stall.stacks.values())
         top, seen = stall.stacks.most_common(1)[0] if stall.stacks else ((), 0)
         lines = [
-            f"event loop stalled {lasted * 1000:.0f} ms (mostly {CAUSES[cause]}); over"
-            f" {window * 1000:.0f} ms of it the loop thread used {_ms(loop_cpu)} of CPU and"
+            f"event loop stalled {lasted * 1000:.0f} ms (mostly {CAUSES[cause]}); over the"
+            f" last {window * 1000:.0f} ms of it the loop thread used {_ms(loop_cpu)} of CPU and"
             f" waited {_ms(waiting)} for one, the process used {_ms(process_cpu)}; stack sampler"
             f" late by {_ms(stall.sampler_late)} at worst; GC passes: {', '.join(passes) or 'none'}"
             + (f"; {self.suppressed} stall(s) not reported" if self.suppressed else ""),
