@@ -130,7 +130,7 @@ class StallLocator:
         self.suppressed = 0
         #: Stalls, and their seconds, by what took most of each (a key of ``CAUSES``).
         self.causes: collections.Counter[str] = collections.Counter()
-        self.stalled: collections.Counter[str] = collections.Counter()
+        self.stalled: dict[str, float] = collections.defaultdict(float)
         self.worst_loop_cpu = 0.0
         #: The longest stall so far.
         self.longest = 0.0
@@ -298,7 +298,7 @@ def _ms(seconds: float | None) -> str:
 def _stack(frame: FrameType | None) -> Stack:
     """The innermost ``FRAMES`` frames as (file, line, function), outermost first; when a
     callback of the loop runs, from that callback on (the loop's own frames say nothing)."""
-    frames = []
+    frames: list[tuple[str, int, str]] = []
     while frame is not None and len(frames) < FRAMES:
         code = frame.f_code
         where = _short(code.co_filename)
