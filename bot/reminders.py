@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import gc
 import logging
-import sys
 import threading
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -138,33 +137,24 @@ async def _deliver_all(
     return outcomes
 
 
-_pause: dict[str, Any] = {"blocks": 0, "was_enabled": True, "switch": 0.005}
+_pause = {"blocks": 0, "was_enabled": True}
 _pause_lock = threading.Lock()
-#: The GIL's switch interval while planning: the event loop's thread gives the GIL up at each
-#: SQLite call of an answer's transaction and, with the planning thread computing, waited up
-#: to the default 5 ms to get it back each time (answers' commits stalled the loop 50-85 ms).
-PLANNING_SWITCH_INTERVAL = 0.001
 
 
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector, and shorten the GIL's switch interval, while the
-    block runs (nested or in several threads at once, both come back when the last block
-    ends)."""
+    """Pause the cyclic garbage collector while the block runs (nested or in several threads
+    at once, it resumes when the last block ends, if it ran before)."""
     with _pause_lock:
         if _pause["blocks"] == 0:
             _pause["was_enabled"] = gc.isenabled()
             gc.disable()
-            _pause["switch"] = sys.getswitchinterval()
-            sys.setswitchinterval(PLANNING_SWITCH_INTERVAL)
         _pause["blocks"] += 1
     try:
         yield
     finally:
         with _pause_lock:
             _pause["blocks"] -= 1
-            if _pause["blocks"] == 0:
-                sys.setswitchinterval(_pause["switch"])
             if _pause["blocks"] == 0 and _pause["was_enabled"]:
                 # What planning left alive (the plan, mostly) joins the start-up heap outside
                 # the full passes, or the first one would stall the loop as long; reference
