@@ -288,6 +288,22 @@ def _chat_of(call: Any) -> int | None:
     return None if chat is None else int(chat)
 
 
+def keep_log(path: Path) -> None:
+    """A copy of a bot's log in ``$NIANBAO_BENCH_LOGS`` when set (the work directory is
+    deleted): its stall reports say what kept the event loop."""
+    folder = os.environ.get("NIANBAO_BENCH_LOGS")
+    if folder and path.exists():
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, Path(folder) / f"{datetime.now():%H%M%S}-{path.name}")
+
+
+def stall_summary(log: str) -> str | None:
+    """The bot's count of event-loop stalls by cause (what took most of each: its own code,
+    another thread, the machine too busy to run it, waiting), logged when it stops."""
+    found = re.findall(r"event loop stalls over (.*)", log)
+    return found[-1] if found else None
+
+
 def worst_lag_ms(log: str) -> int | None:
     """The bot's worst event-loop lag from its log: the figure it logs when it stops, or (if
     it was killed first) the worst of the stalls over 100 ms it logged as they happened."""
@@ -314,9 +330,11 @@ def reminder_morning(
         latencies, reminders, flood = asyncio.run(_typing_through(morning, window))
     finally:
         morning.stop()
+    keep_log(workdir / "morning.log")
     log = (workdir / "morning.log").read_text(encoding="utf-8", errors="replace")
     return {
         "loop_lag_max_ms": worst_lag_ms(log),
+        "loop_stalls": stall_summary(log),
         "interactive_p99_s_during_broadcast": round(_p99(latencies), 2),
         "interactive_replies": len(latencies),
         "reminders_sent_in_window": reminders,
@@ -508,7 +526,9 @@ def run(
             )
         finally:
             peak.stop()
-        lags = re.findall(r"event loop: worst lag (\d+) ms", (workdir / "bot.log").read_text())
+        keep_log(workdir / "bot.log")
+        serving_log = (workdir / "bot.log").read_text(encoding="utf-8", errors="replace")
+        lags = re.findall(r"event loop: worst lag (\d+) ms", serving_log)
         morning = reminder_morning(workdir, offices, typists, window)
     lag_why = "the reminder morning could not be started: " + str(morning.get("not_measured"))
     return {
@@ -517,6 +537,7 @@ def run(
         "callbacks_too_old": too_old,
         "loop_lag_max_ms": morning.get("loop_lag_max_ms"),
         "loop_lag_max_ms_serving": int(lags[-1]) if lags else None,
+        "loop_stalls_serving": stall_summary(serving_log),
         "interactive_p99_s_during_broadcast": morning.get("interactive_p99_s_during_broadcast"),
         "flood_429s": flood + int(morning.get("flood_429s", 0)),
         "reminder_morning": morning,

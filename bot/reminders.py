@@ -124,11 +124,15 @@ async def _deliver_all(
     """One bot's reminders, one after another (its rate limiter paces them); once the
     application is stopping, the rest are taken off the record unsent (None: sent later)."""
     outcomes: list[bool | None] = []
-    for reminder in reminders:
+    for number, reminder in enumerate(reminders):
         if not context.application.running:
-            record = (reminder.person_id, reminder.report_id, reminder.due, reminder.kind)
-            handler.store.forget_reminder(*record)
-            continue
+            # One commit for the rest (each its own was ~4 ms of fsync on the loop apiece).
+            with handler.store.transaction():
+                for rest in reminders[number:]:
+                    handler.store.forget_reminder(
+                        rest.person_id, rest.report_id, rest.due, rest.kind
+                    )
+            break
         outcomes.append(await _deliver(handler, context, via, reminder))
     return outcomes
 

@@ -49,6 +49,10 @@ class Settings(BaseSettings):
         default=None, validation_alias="NIANBAO_WEBHOOK_SECRET"
     )
 
+    #: The stall locator's threshold: the event loop kept from running longer than this is
+    #: logged with the stack of the code that kept it (``bot.watchdog``); 0 turns it off.
+    stall_ms: float = Field(default=50.0, ge=0, validation_alias="NIANBAO_STALL_MS")
+
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
