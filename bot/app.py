@@ -414,9 +414,9 @@ def telegram_rate_limiter() -> PriorityRateLimiter:
     its chat (see ``bot.sending``). The bucket holds 3 so that a send granted late (the event
     loop busy with answers when the token came, up to ~100 ms) does not lose its share: with a
     bucket of one, every late grant was budget lost, and a busy bot sent 17 a second instead of
-    29. Not more: sends granted in one second may reach Telegram bunched (the loop runs other
-    clerks' answers between a grant and its request), and a bucket of 10 let a bunch of 30 be
-    followed at once by 10 more: 6 of 1,000 replies to button presses got a 429 in a peak run."""
+    29. Not more: a send reaches Telegram some time after its grant (the loop runs other
+    clerks' answers meanwhile, the network queues), and the fuller the bucket, the shorter the
+    delay that lets a bunch of them exceed Telegram's own bucket (10: ~0.7 s; 3: ~0.9 s)."""
     return PriorityRateLimiter(overall_rate=29, overall_burst=3, most_in_a_second=30, max_retries=5)
 
 

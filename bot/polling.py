@@ -45,10 +45,6 @@ MAX_IN_FLIGHT = 1000  # updates processed at once (one per person at a time)
 ANSWERED_QUERIES = "answered_callback_queries"  # bot_data key: presses already answered
 DURABLE_WAIT = 0.1  # seconds to wait for an answer's durable commit before making one
 CHECK_EVERY = 0.005
-#: Updates asked for per getUpdates (Telegram allows 100). Reading a batch into PTB's objects and
-#: back to JSON for the inbox runs on the event loop; 100 button presses at once kept it busy
-#: ~130 ms (peak benchmark, stall locator), 50 stay near 60 ms, and a fetch is cheap.
-FETCH_LIMIT = 50
 
 
 async def made_durable(
@@ -103,7 +99,6 @@ async def poll(
             fetch = asyncio.ensure_future(
                 bot.get_updates(
                     offset=offset,
-                    limit=FETCH_LIMIT,
                     timeout=POLL_TIMEOUT,
                     read_timeout=POLL_TIMEOUT + 10,
                     allowed_updates=Update.ALL_TYPES,
