@@ -133,13 +133,17 @@ class StateStore(StoreBase):
                 if cursor.rowcount == 1:
                     kept.add(update_id)
             if next_offset is not None:
-                self._conn.execute(
-                    "INSERT INTO inbox_offset (bot_id, next_offset, saved_at) VALUES (?, ?, ?)"
-                    " ON CONFLICT (bot_id) DO UPDATE SET next_offset = excluded.next_offset,"
-                    " saved_at = excluded.saved_at",
-                    (bot_id, next_offset, now),
-                )
+                self._save_offset(bot_id, next_offset, now)
         return kept
+
+    def _save_offset(self, bot_id: int, next_offset: int, now: str) -> None:
+        """The bot's next ``getUpdates`` offset (inside the caller's transaction)."""
+        self._conn.execute(
+            "INSERT INTO inbox_offset (bot_id, next_offset, saved_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (bot_id) DO UPDATE SET next_offset = excluded.next_offset,"
+            " saved_at = excluded.saved_at",
+            (bot_id, next_offset, now),
+        )
 
     def sync_inbox(
         self, bot_id: int, done: Iterable[int], next_offset: int | None, kept: Iterable[int] = ()
@@ -157,12 +161,7 @@ class StateStore(StoreBase):
                 [(bot_id, uid) for uid in kept],
             )
             if next_offset is not None:
-                self._conn.execute(
-                    "INSERT INTO inbox_offset (bot_id, next_offset, saved_at) VALUES (?, ?, ?)"
-                    " ON CONFLICT (bot_id) DO UPDATE SET next_offset = excluded.next_offset,"
-                    " saved_at = excluded.saved_at",
-                    (bot_id, next_offset, now),
-                )
+                self._save_offset(bot_id, next_offset, now)
 
     def inbox(self, bot_id: int) -> list[tuple[int, str]]:
         """The bot's kept updates not yet done (id, JSON), oldest first."""
