@@ -193,6 +193,10 @@ class StallLocator:
                     stall.stacks[_stack(frame)] += 1
                 pause = self.threshold / 4
             if self._stopping.wait(pause):
+                # A stall the loop came back from just before the stop (the last thing it
+                # did may have been the stall) is reported, not dropped.
+                if stall is not None and self.due != stall.due:
+                    self._report(stall)
                 return
             woke = self.clock()
             if stall is not None:

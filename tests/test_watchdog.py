@@ -63,6 +63,22 @@ def test_the_stall_locator_names_the_blocking_function(caplog):
     assert _loop_cpu_ms(report) >= 50
 
 
+def test_a_stall_just_before_the_stop_is_reported(caplog):
+    """The loop came back from a stall and the watching ended at once (a bot's last moments,
+    where a stop blocked the loop): the stall still has its report."""
+
+    async def main() -> None:
+        async with watching_the_loop(stall_ms=50):
+            await asyncio.sleep(0.06)
+            _hash_a_lot_on_the_loop()
+            await asyncio.sleep(0.002)  # the watchdog's task runs: the loop is back
+
+    with caplog.at_level(logging.INFO, logger="bot.watchdog"):
+        asyncio.run(main())
+    (report,) = [r.getMessage() for r in caplog.records if "event loop stalled" in r.getMessage()]
+    assert "_hash_a_lot_on_the_loop" in report
+
+
 def _loop_cpu_ms(report: str) -> int:
     return int(report.split("loop thread used ")[1].split(" ms")[0])
 
