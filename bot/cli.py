@@ -5,8 +5,11 @@ Each sub-command lives in ``bot/commands/<name>.py`` and turns library errors in
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import os
+import sys
+from contextlib import suppress
 from pathlib import Path
 
 import click
@@ -69,5 +72,40 @@ def start() -> None:
     )
 
 
+#: Commands that only read files and print. Once such a command is done, its process ends
+#: without the interpreter's teardown (freeing every module and object it loaded: 60-80 ms,
+#: an eighth of a ``nianbao check`` of one report, paid again for each file a county office's
+#: script checks); exit handlers still run and the output is flushed first.
+QUICK_EXIT_COMMANDS = frozenset({"check"})
+
+
+def entry() -> None:
+    """``nianbao`` (the console script) and ``python -m bot.cli``."""
+    try:
+        main()
+    except SystemExit as done:
+        if sys.argv[1:2] and sys.argv[1] in QUICK_EXIT_COMMANDS:
+            _exit_now(done.code)
+        raise
+
+
+def _exit_now(code: object) -> None:
+    """End the process with ``code`` (as ``SystemExit`` would), skipping the teardown."""
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:
+        print(code, file=sys.stderr)
+        status = 1
+    # What teardown would have done that anyone can see: the exit handlers (logging's flush,
+    # the fork server's stop) and the buffered output.
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(Exception):  # a reader that went away (``| head``) changes nothing
+            stream.flush()
+    os._exit(status)
+
+
 if __name__ == "__main__":
-    main()
+    entry()

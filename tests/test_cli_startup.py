@@ -51,16 +51,16 @@ NOT_FOR_A_DOCX_CHECK = (
 
 #: Runs ``nianbao check`` in this process as ``python -m bot.cli`` would, then says what it
 #: loaded and whether the sandbox started its fork server.
+#: (Printed by an exit handler: ``check`` ends its process itself, exit handlers run.)
 _CHECK_AND_REPORT = """
-import json, runpy, sys
+import atexit, json, runpy, sys
+def report():
+    from exports import sandbox
+    print(json.dumps({"server": sandbox._SERVER._process is not None,
+                      "modules": sorted(sys.modules)}))
+atexit.register(report)
 sys.argv = ["nianbao", "check", *sys.argv[1:]]
-try:
-    runpy.run_module("bot.cli", run_name="__main__", alter_sys=True)
-except SystemExit as done:
-    code = done.code
-from exports import sandbox
-print(json.dumps({"code": code, "server": sandbox._SERVER._process is not None,
-                  "modules": sorted(sys.modules)}))
+runpy.run_module("bot.cli", run_name="__main__", alter_sys=True)
 """
 
 
@@ -92,7 +92,7 @@ def test_a_docx_check_loads_nothing_heavy_it_does_not_use(seed_docx) -> None:
     assert done.returncode == 0, done.stderr
     *printed, last = done.stdout.strip().splitlines()
     outcome = json.loads(last)
-    assert outcome["code"] == 0 and "  结论：未发现问题。" in printed
+    assert "  结论：未发现问题。" in printed
     loaded = [name for name in NOT_FOR_A_DOCX_CHECK if _loaded(outcome["modules"], name)]
     assert not loaded, f"nianbao check of a .docx loaded {loaded}"
     # Its reading child was forked from the command itself: no second interpreter.
@@ -103,11 +103,42 @@ def test_a_text_check_loads_no_word_or_ledger_reader_either(seed_docx, tmp_path)
     text = tmp_path / "seed.txt"
     text.write_text(flatten(seed_docx.read_bytes()), encoding="utf-8")
     done = _run(_CHECK_AND_REPORT, str(text))
+    assert done.returncode == 0, done.stdout
     outcome = json.loads(done.stdout.strip().splitlines()[-1])
-    assert outcome["code"] == 0, done.stdout
     heavy = ("openpyxl", "python_calamine", "docx", "report.ledger", "subprocess")
     assert not [m for m in heavy if _loaded(outcome["modules"], m)]
     assert outcome["server"] is False
+
+
+def test_check_ends_its_process_with_every_line_out_and_its_exit_code(seed_docx, tmp_path):
+    """``check`` ends its process without the interpreter's teardown: what it printed into a
+    pipe (block-buffered) is all there, in order, and the exit code says a file failed."""
+    files = []
+    for number in range(12):
+        copy = tmp_path / f"乡镇{number:02d}.docx"
+        copy.write_bytes(seed_docx.read_bytes())
+        files.append(str(copy))
+    broken = tmp_path / "坏文件.docx"
+    broken.write_bytes(b"PK\x03\x04 not really a Word file")
+    files.append(str(broken))
+    for as_json in (False, True):
+        done = subprocess.run(
+            [sys.executable, "-m", "bot.cli", "check", *files, *(["--json"] if as_json else [])],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert done.returncode == 1, done.stderr
+        if as_json:
+            checked = json.loads(done.stdout)
+            assert [c["file"] for c in checked] == files
+            assert [c["ok"] for c in checked] == [True] * 12 + [False]
+        else:
+            headings = [line for line in done.stdout.splitlines() if line.startswith("【")]
+            assert headings == [f"【{f}】" for f in files]
+            assert done.stdout.rstrip().splitlines()[-1].startswith("共检查 13 份：12 份未发现错误")
 
 
 @pytest.mark.parametrize("kind", ["docx", "text"])
