@@ -6,6 +6,7 @@ Each sub-command lives in ``bot/commands/<name>.py`` and turns library errors in
 from __future__ import annotations
 
 import atexit
+import gc
 import importlib
 import os
 import sys
@@ -81,10 +82,16 @@ QUICK_EXIT_COMMANDS = frozenset({"check"})
 
 def entry() -> None:
     """``nianbao`` (the console script) and ``python -m bot.cli``."""
+    quick = sys.argv[1:2] != [] and sys.argv[1] in QUICK_EXIT_COMMANDS
+    if quick:
+        # The cyclic collector's passes over the modules being imported (a twentieth of a
+        # check's CPU) free next to nothing; what the command keeps is each file's result
+        # (freed by reference counting), the reading being done in a child per file.
+        gc.disable()
     try:
         main()
     except SystemExit as done:
-        if sys.argv[1:2] and sys.argv[1] in QUICK_EXIT_COMMANDS:
+        if quick:
             _exit_now(done.code)
         raise
 

@@ -78,12 +78,6 @@ def read_doc(data: bytes, suffix: str = ".doc") -> ReadResult:
     return read_docx(convert_to_docx(data, suffix))
 
 
-_PDF = b"%PDF"
-_OLE = b"\xd0\xcf\x11\xe0"
-#: WPS Office's own format begins like an old Word file (OLE); older WPS files have this.
-_OLD_WPS = b"\xff\xfe\x57\x50\x53"
-
-
 def _looks_like_html(data: bytes) -> bool:
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return head.startswith((b"<!doctype html", b"<html", b"<meta", b"<head", b"<body")) or (
@@ -101,16 +95,16 @@ def read_file(data: bytes) -> ReadResult:
 def _reader_name(data: bytes, name: str | None = None) -> str:
     """Which reader :func:`read_document` uses for ``data``, told by its first bytes (and the
     file's name for ``.wps`` and saved web pages): nothing is parsed."""
-    from exports.docx_source import BINARY_MAGIC
+    from exports import magic
 
     suffix = (name or "").lower().rpartition(".")[2]
     if not data.strip():
         return "empty"
-    if data.startswith(_PDF):
+    if data.startswith(magic.PDF):
         return "pdf"
-    if data.startswith((_OLE, _OLD_WPS)):
+    if data.startswith((magic.OLE, magic.OLD_WPS)):
         return "wps" if suffix == "wps" else "doc"
-    if data.startswith(BINARY_MAGIC) or b"\x00" in data[:4096]:
+    if data.startswith(magic.BINARY) or b"\x00" in data[:4096]:
         return "docx"
     if suffix in ("html", "htm", "shtml", "mht") or _looks_like_html(data):
         return "html"

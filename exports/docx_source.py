@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from exports import texts
+from exports import magic, texts
 from exports.limits import MAX_FILE_BYTES as MAX_FILE_BYTES  # re-exported to the readers
 from exports.limits import MB as MB
 from exports.result import DocumentOverLimit, DocumentRejected
@@ -37,11 +37,6 @@ MAX_DEPTH = 120
 _XINCLUDE = "http://www.w3.org/2001/XInclude"
 
 _OFFICE_DOCUMENT = "/officeDocument"
-_OLD_DOC = b"\xd0\xcf\x11\xe0"
-_PDF = b"%PDF"
-_IMAGES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")
-#: How files that are certainly not text begin.
-BINARY_MAGIC = (b"PK", _OLD_DOC, _PDF, *_IMAGES)
 _CHUNK = 64 * 1024
 
 #: Subtrees whose text is not part of what the document says: deleted or moved-away revisions,
@@ -93,11 +88,11 @@ def check_magic(data: bytes) -> None:
         raise DocumentRejected(texts.REJECT_EMPTY)
     if len(data) > MAX_FILE_BYTES:
         raise DocumentRejected(texts.REJECT_TOO_LARGE.format(limit=MAX_FILE_BYTES // MB))
-    if data.startswith(_OLD_DOC):
+    if data.startswith(magic.OLE):
         raise DocumentRejected(texts.REJECT_OLD_DOC)
-    if data.startswith(_PDF):
+    if data.startswith(magic.PDF):
         raise DocumentRejected(texts.REJECT_PDF)
-    if data.startswith(_IMAGES):
+    if data.startswith(magic.IMAGES):
         raise DocumentRejected(texts.REJECT_IMAGE)
     if not data.startswith(b"PK"):
         raise DocumentRejected(texts.REJECT_NOT_ZIP)

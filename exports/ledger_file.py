@@ -23,9 +23,8 @@ from collections.abc import Iterable, Sequence
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from exports import texts
+from exports import magic, texts
 from exports.docx_source import (
-    BINARY_MAGIC,
     MAX_FILE_BYTES,
     MAX_MEMBERS,
     MB,
@@ -49,8 +48,6 @@ _CHUNK = 64 * 1024
 #: How a row and a shared string begin in a worksheet, ``sharedStrings.xml`` and ODS content.
 _ROW_TAGS = (b"<row>", b"<row ", b":row>", b":row ", b"<table:table-row>", b"<table:table-row ")
 _STRING_TAGS = (b"<si>", b"<si ", b":si>", b":si ")
-_OLE = b"\xd0\xcf\x11\xe0"
-_PDF = b"%PDF"
 
 
 def read_ledger_file(data: bytes, name: str = "") -> tuple[Sheet, ...]:
@@ -63,13 +60,13 @@ def read_ledger_file(data: bytes, name: str = "") -> tuple[Sheet, ...]:
     suffix = name.lower().rpartition(".")[2] if "." in name else ""
     if data.startswith(b"PK"):
         return _zipped(data)
-    if data.startswith(_OLE):
+    if data.startswith(magic.OLE):
         if suffix in ("doc", "wps"):
             raise DocumentRejected(texts.LEDGER_OLD_DOC)
         return _spreadsheet(data)
-    if data.startswith(_PDF):
+    if data.startswith(magic.PDF):
         raise DocumentRejected(texts.LEDGER_PDF)
-    if data.startswith(BINARY_MAGIC):
+    if data.startswith(magic.BINARY):
         raise DocumentRejected(texts.LEDGER_NOT_A_LEDGER)
     return (_csv(data, name),)
 
