@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from pydantic import ValidationError
 
+from bot.settings import WEBHOOK_SECRET_PATTERN, Settings
 from bot.webhook import hooks, webhook_secret
 
 TOKEN = "7000000002:AAHechoingProxyTestTokenNianbao0000"
@@ -195,3 +197,62 @@ def test_each_bot_behind_one_webhook_has_its_own_path_and_secret() -> None:
     assert derived == again and len(set(derived)) == 2 and "s3cret" not in derived
     assert all(len(s) == 64 and SECRET_PART not in s for s in derived)
     assert first.secret not in repr(first)  # never printed with the URL
+
+
+#: Secrets ``setWebhook`` would refuse (the last because of its length alone), each with the
+#: one line ``nianbao run`` stops with before it calls Telegram.
+_CHARACTERS = "may only contain A-Z, a-z, 0-9, _ and - (Telegram's rule for a webhook secret)"
+BAD_SECRETS = [
+    ("s3cret with spaces", _CHARACTERS),
+    ("年报webhook密钥", _CHARACTERS),
+    ("nianbao:secret/2026", _CHARACTERS),
+    ("K" * 257, "is 257 characters long; Telegram allows at most 256"),
+]
+
+
+@pytest.mark.parametrize(("secret", "why"), BAD_SECRETS)
+def test_a_webhook_secret_telegram_would_refuse_stops_the_start_on_one_line(
+    tmp_path, secret, why
+) -> None:
+    # The API would echo whatever it is sent: nothing may reach it, nor the secret stderr.
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        done = _run(
+            f"http://127.0.0.1:{server.server_port}/bot",
+            tmp_path,
+            "--webhook",
+            "https://example.org/nianbao",
+            "--port",
+            "0",
+            more={"NIANBAO_WEBHOOK_SECRET": secret},
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [f"Error: NIANBAO_WEBHOOK_SECRET {why}"]
+    output = done.stdout + done.stderr
+    assert secret not in output and secret[:8] not in output
+    assert not (tmp_path / "bot.db").exists()  # stopped before anything was opened
+
+
+def test_the_webhook_secret_setting_holds_to_telegrams_rule() -> None:
+    longest = "a-Z_9" * 51 + "x"
+    assert len(longest) == 256
+    assert Settings(NIANBAO_WEBHOOK_SECRET=longest).webhook_secret.get_secret_value() == longest
+    # Set but empty, as in a .env template: unset, each bot's secret derived from its token.
+    assert Settings(NIANBAO_WEBHOOK_SECRET="").webhook_secret is None
+    for secret, why in BAD_SECRETS:
+        with pytest.raises(ValidationError) as raised:
+            Settings(NIANBAO_WEBHOOK_SECRET=secret)
+        assert why in str(raised.value)
+        # pydantic names the input in its errors unless told not to.
+        assert secret not in str(raised.value) and secret[:8] not in str(raised.value)
+    # Each bot's own secret, derived from the longest one and its id, is one Telegram takes.
+    url = "https://example.org/nianbao"
+    bots = [(7000000002, TOKEN), (7000000003, "7000000003:AAHsecondCityTokenNianbaoTests00000")]
+    (alone,) = hooks(url, bots[:1], longest)
+    assert alone.secret == longest
+    for hook in hooks(url, bots, longest):
+        assert WEBHOOK_SECRET_PATTERN.match(hook.secret) and longest not in hook.secret

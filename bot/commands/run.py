@@ -54,7 +54,11 @@ def load_settings() -> Settings:
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ())) or "settings"
-        raise click.ClickException(f"{where}: {first.get('msg')}") from None
+        message = str(first.get("msg", "")).removeprefix("Value error, ")
+        # Our validators' messages name their setting already.
+        raise click.ClickException(
+            message if message.startswith((f"{where} ", f"{where}:")) else f"{where}: {message}"
+        ) from None
     problem = settings.token_problem()
     if problem:
         raise click.ClickException(problem)
