@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -52,17 +53,25 @@ class _Echo(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(params=[502, 400])
-def echoing_api(request) -> Iterator[tuple[str, int]]:
-    handler = type("Echo", (_Echo,), {"status": request.param})
+@contextmanager
+def _echoing(status: int) -> Iterator[str]:
+    """The base URL of a fake Bot API answering every request with ``status``, echoing its
+    path (502: an HTML page; 400: a JSON error)."""
+    handler = type("Echo", (_Echo,), {"status": status})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}/bot", request.param
+        yield f"http://127.0.0.1:{server.server_port}/bot"
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(params=[502, 400])
+def echoing_api(request) -> Iterator[tuple[str, int]]:
+    with _echoing(request.param) as api:
+        yield api, request.param
 
 
 def _run(
@@ -101,21 +110,8 @@ def test_a_failing_start_never_prints_the_token(echoing_api, tmp_path) -> None:
 
 
 def test_a_refused_webhook_is_named_so_without_the_token(tmp_path) -> None:
-    handler = type("Echo", (_Echo,), {"status": 400})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        done = _run(
-            f"http://127.0.0.1:{server.server_port}/bot",
-            tmp_path,
-            "--webhook",
-            "https://example.org/nianbao",
-            "--port",
-            "0",
-        )
-    finally:
-        server.shutdown()
-        server.server_close()
+    with _echoing(400) as api:
+        done = _run(api, tmp_path, "--webhook", "https://example.org/nianbao", "--port", "0")
     output = done.stdout + done.stderr
     assert done.returncode != 0
     assert TOKEN not in output and SECRET_PART not in output
@@ -125,13 +121,8 @@ def test_several_tokens_fail_on_one_line_naming_none(tmp_path) -> None:
     """The second bot's token is as secret as the first's: a malformed one is named by its
     place, a failing start (by polling or behind a webhook) prints neither, nor a webhook
     secret."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Echo)  # 502 pages echoing the path
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        _several_tokens_fail(f"http://127.0.0.1:{server.server_port}/bot", tmp_path)
-    finally:
-        server.shutdown()
-        server.server_close()
+    with _echoing(502) as api:
+        _several_tokens_fail(api, tmp_path)
 
 
 def _several_tokens_fail(api: str, tmp_path) -> None:
@@ -215,11 +206,9 @@ def test_a_webhook_secret_telegram_would_refuse_stops_the_start_on_one_line(
     tmp_path, secret, why
 ) -> None:
     # The API would echo whatever it is sent: nothing may reach it, nor the secret stderr.
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with _echoing(502) as api:
         done = _run(
-            f"http://127.0.0.1:{server.server_port}/bot",
+            api,
             tmp_path,
             "--webhook",
             "https://example.org/nianbao",
@@ -227,9 +216,6 @@ def test_a_webhook_secret_telegram_would_refuse_stops_the_start_on_one_line(
             "0",
             more={"NIANBAO_WEBHOOK_SECRET": secret},
         )
-    finally:
-        server.shutdown()
-        server.server_close()
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == [f"Error: NIANBAO_WEBHOOK_SECRET {why}"]
     output = done.stdout + done.stderr
