@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from dialogs.deadlines import DEFAULT_ZONE
@@ -143,6 +143,16 @@ class Settings(BaseSettings):
         if len(set(ids)) < len(ids):
             return "two bot tokens belong to the same bot (the digits before the colon)"
         return None
+
+
+def settings_problem(error: ValidationError) -> str:
+    """One line naming the first invalid setting and what is wrong with it (never its value:
+    the settings are built with their input hidden from errors)."""
+    first = error.errors()[0]
+    where = ".".join(str(p) for p in first.get("loc", ())) or "settings"
+    message = str(first.get("msg", "")).removeprefix("Value error, ")
+    # Our validators' messages name their setting already.
+    return message if message.startswith((f"{where} ", f"{where}:")) else f"{where}: {message}"
 
 
 def _holidays(text: str) -> list[date]:

@@ -15,10 +15,13 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from click.testing import CliRunner
 from pydantic import ValidationError
 
+from bot.cli import main
 from bot.settings import WEBHOOK_SECRET_PATTERN, Settings
 from bot.webhook import hooks, webhook_secret
+from storage import Store
 
 TOKEN = "7000000002:AAHechoingProxyTestTokenNianbao0000"
 SECRET_PART = TOKEN.partition(":")[2]
@@ -242,3 +245,25 @@ def test_the_webhook_secret_setting_holds_to_telegrams_rule() -> None:
     assert alone.secret == longest
     for hook in hooks(url, bots, longest):
         assert WEBHOOK_SECRET_PATTERN.match(hook.secret) and longest not in hook.secret
+
+
+def test_a_command_reading_only_the_time_zone_names_a_bad_setting_on_the_same_line(
+    tmp_path,
+) -> None:
+    """``nianbao review status`` reads the settings for NIANBAO_TZ: an invalid one is the same
+    line as at ``nianbao run``, not pydantic's report."""
+    db = tmp_path / "review.db"
+    with Store(db) as store:
+        town = store.add_organisation("信丰县大塘埠镇人民政府")
+        store.report(town.id, 2025)
+    secret, why = BAD_SECRETS[0]
+    for env, line in (
+        ({"NIANBAO_WEBHOOK_SECRET": secret}, f"NIANBAO_WEBHOOK_SECRET {why}"),
+        ({"NIANBAO_TZ": "Asia/Beijing"}, "NIANBAO_TZ: unknown time zone 'Asia/Beijing'"),
+    ):
+        done = CliRunner().invoke(
+            main, ["review", "status", "大塘埠镇", "--year", "2025", "--db", str(db)], env=env
+        )
+        assert done.exit_code == 1
+        assert done.output.splitlines() == [line]
+        assert secret not in done.output
