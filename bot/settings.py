@@ -8,19 +8,24 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from dialogs.deadlines import DEFAULT_ZONE
 
 # Telegram tokens look like 123456789:AA...; the part after the colon is 30+ URL-safe characters.
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
+#: What ``setWebhook`` accepts as ``secret_token``: 1-256 characters of these.
+WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 class Settings(BaseSettings):
     """Everything the bot reads from its environment. The token is a secret: never logged."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # The input is kept out of validation errors: it may be a token or the webhook secret.
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", hide_input_in_errors=True
+    )
 
     telegram_bot_token: SecretStr | None = Field(
         default=None, validation_alias="TELEGRAM_BOT_TOKEN"
@@ -86,6 +91,29 @@ class Settings(BaseSettings):
             raise ValueError(f"NIANBAO_TZ: unknown time zone {value!r}") from None
         return value
 
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _telegram_secret(cls, value: object) -> object:
+        # Checked here, not by Telegram at setWebhook, so a bad one stops the start with a
+        # line naming the setting; the message never repeats the secret, nor any of it.
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        if not isinstance(value, str):
+            return value
+        if not value:
+            return None  # set but empty, as in a .env template: derived from the token
+        if len(value) > 256:
+            raise ValueError(
+                f"NIANBAO_WEBHOOK_SECRET is {len(value)} characters long;"
+                " Telegram allows at most 256"
+            )
+        if not WEBHOOK_SECRET_PATTERN.match(value):
+            raise ValueError(
+                "NIANBAO_WEBHOOK_SECRET may only contain A-Z, a-z, 0-9, _ and -"
+                " (Telegram's rule for a webhook secret)"
+            )
+        return value
+
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -115,6 +143,16 @@ class Settings(BaseSettings):
         if len(set(ids)) < len(ids):
             return "two bot tokens belong to the same bot (the digits before the colon)"
         return None
+
+
+def settings_problem(error: ValidationError) -> str:
+    """One line naming the first invalid setting and what is wrong with it (never its value:
+    the settings are built with their input hidden from errors)."""
+    first = error.errors()[0]
+    where = ".".join(str(p) for p in first.get("loc", ())) or "settings"
+    message = str(first.get("msg", "")).removeprefix("Value error, ")
+    # Our validators' messages name their setting already.
+    return message if message.startswith((f"{where} ", f"{where}:")) else f"{where}: {message}"
 
 
 def _holidays(text: str) -> list[date]:

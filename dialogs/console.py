@@ -23,6 +23,7 @@ CONSOLE_HELP = "（按钮：输入 #编号；命令：/fill /review /export /las
 MAX_FILE_READ = 20 * 1024 * 1024 + 1
 CONSOLE_TO = "（以下消息发给用户 {person}）"
 STILL_USABLE = "（当前问题的按钮仍可使用）"
+ALREADY_OPENED = "（启动时已执行 /{command}，见上文。）"
 _TAG = re.compile(r"</?(?:b|i|u|s|code|pre)>")
 
 
@@ -115,6 +116,9 @@ def run_console(
 
     write(CONSOLE_HELP)
     show(engine.handle(person_id, Command(name=opening)))
+    # The console typed the opening command for the person; theirs, typed first, would only
+    # show the same opening again.
+    just_opened = True
     for line in lines:
         if line.strip() in ("/quit", "/exit"):
             break
@@ -122,4 +126,9 @@ def run_console(
         if event is None:
             write("没有这个按钮或文件。" + CONSOLE_HELP)
             continue
+        if just_opened and event == Command(name=opening):
+            write(ALREADY_OPENED.format(command=opening))
+            write("")
+            continue
+        just_opened = False
         show(engine.handle(person_id, event))

@@ -1,5 +1,7 @@
 """The terminal console: the same dialogs, driven by typed lines."""
 
+import subprocess
+import sys
 from datetime import date
 
 from click.testing import CliRunner
@@ -145,3 +147,25 @@ def test_a_typed_answer_for_an_earlier_question_is_not_applied_to_the_current_on
         assert "这条回答是给前一个问题的" in "\n".join(m.text for m in late)
         report = store.load(store.report(org.id, 2024).id)
     assert report.texts == {"overview.summary": "综述。"}
+
+
+def test_a_first_typed_fill_does_not_open_the_report_twice(tmp_path):
+    """The console opens with /fill itself: a clerk who types /fill first (as the chat taught
+    them) sees the opening once, its buttons still usable; a later /fill resumes as in the
+    chat."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "console", "--db", str(tmp_path / "c.db")],
+        input="/fill\n#1\n/fill\n/quit\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    opened, _, later = done.stdout.partition("（启动时已执行 /fill，见上文。）")
+    assert opened.count("开始填写") == 1 and opened.count("【一、总体情况】（1/6）") == 1
+    # #1 is still 先填表格: the tables come first; the second /fill resumes there.
+    tables, _, resumed = later.partition("开始填写")
+    assert "【二、主动公开政府信息情况】（1/6）" in tables
+    assert "【二、主动公开政府信息情况】（1/6）" in resumed and "开始填写" not in resumed

@@ -4,10 +4,11 @@ strict Bot API test server in-process (tests/botapi/inprocess.py), with the cloc
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -254,25 +255,12 @@ async def test_a_send_failing_past_the_retries_skips_only_that_reminder_and_is_r
     botapi_inprocess, db, monkeypatch
 ):
     monkeypatch.setattr("bot.reminders.RETRY_SECONDS", 1)
-    async with botapi_inprocess.async_client() as people:
-        async with bot_running(botapi_inprocess, db):
-            await say_hello(people)
-        with time_machine.travel(at(2025, 1, 24, 11, 0), tick=True):
-            async with bot_running(botapi_inprocess, db) as bot_data:
-                # The first reminder (凤岗镇) meets a 502; 湖边镇's still goes at once.
-                await people.fail_next_with("sendMessage", 1, 502, "Bad Gateway")
-                await runs_finished(bot_data, 1)
-                assert len(await reminders_to(people, UNTOUCHED)) == 1
-                assert await reminders_to(people, BEHIND) == []
-                with Store(db) as store:
-                    assert [r.person_id for r in store.reminders()] == [UNTOUCHED]
-                # The retry run a little later sends the one that failed, and only it.
-                await runs_finished(bot_data, 2)
-                await people.wait_for_bot_messages(BEHIND, 2)
-        assert len(await reminders_to(people, BEHIND)) == 1
-        assert len(await reminders_to(people, UNTOUCHED)) == 1
-        with Store(db) as store:
-            assert sorted(r.person_id for r in store.reminders()) == [BEHIND, UNTOUCHED]
+    # The first reminder (凤岗镇) meets a 502.
+    await _first_reminder_fails_then_is_retried(
+        botapi_inprocess,
+        db,
+        lambda people: people.fail_next_with("sendMessage", 1, 502, "Bad Gateway"),
+    )
 
 
 @pytest.mark.anyio
@@ -283,15 +271,28 @@ async def test_a_429_or_a_time_out_mid_run_skips_only_that_reminder_and_it_is_se
     """Telegram's flood control outlasting the rate limiter's retries, or no answer within the
     read timeout: the run goes on, and the reminder not sent goes out in a retry run that day."""
     monkeypatch.setattr("bot.reminders.RETRY_SECONDS", 1)
-    async with botapi_server.async_client() as people:
-        async with bot_running(botapi_server, db):
+
+    async def inject(people: Any) -> None:
+        if fault == "time-out":  # longer than the client's 5 s read timeout
+            await people.stall_next("sendMessage", 1, 7.0)
+        else:  # one more than the limiter's five retries
+            await people.fail_next("sendMessage", 6, retry_after=1)
+
+    await _first_reminder_fails_then_is_retried(botapi_server, db, inject)
+
+
+async def _first_reminder_fails_then_is_retried(
+    server, db, inject: Callable[[Any], Awaitable[object]]
+) -> None:
+    """The reminder run of 24 January 2025: ``inject`` makes its first send (凤岗镇's) fail
+    past the retries; 湖边镇's still goes at once, and only it is on record. The retry run a
+    little later sends the one that failed, and only it."""
+    async with server.async_client() as people:
+        async with bot_running(server, db):
             await say_hello(people)
         with time_machine.travel(at(2025, 1, 24, 11, 0), tick=True):
-            async with bot_running(botapi_server, db) as bot_data:
-                if fault == "time-out":  # longer than the client's 5 s read timeout
-                    await people.stall_next("sendMessage", 1, 7.0)
-                else:  # one more than the limiter's five retries
-                    await people.fail_next("sendMessage", 6, retry_after=1)
+            async with bot_running(server, db) as bot_data:
+                await inject(people)
                 await runs_finished(bot_data, 1)
                 assert len(await reminders_to(people, UNTOUCHED)) == 1
                 assert await reminders_to(people, BEHIND) == []

@@ -36,12 +36,12 @@ def configured_zone() -> tzinfo:
     """The zone dates are shown in (``NIANBAO_TZ``, as the bot reads it)."""
     from pydantic import ValidationError
 
-    from bot.settings import Settings
+    from bot.settings import Settings, settings_problem
 
     try:
         return Settings().zone
     except ValidationError as error:
-        fail(str(error))
+        fail(settings_problem(error))
 
 
 @contextmanager

@@ -14,7 +14,7 @@ from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 
 from bot.app import build_applications
 from bot.polling import run_polling
-from bot.settings import Settings
+from bot.settings import Settings, settings_problem
 from bot.webhook import hooks, run_webhook
 from dialogs.errors import describe
 from storage import StorageError, Store
@@ -52,9 +52,7 @@ def load_settings() -> Settings:
     try:
         settings = Settings()
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ())) or "settings"
-        raise click.ClickException(f"{where}: {first.get('msg')}") from None
+        raise click.ClickException(settings_problem(error)) from None
     problem = settings.token_problem()
     if problem:
         raise click.ClickException(problem)
