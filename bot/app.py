@@ -29,6 +29,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.http import BoundedRequest
 from bot.outbox import Outbox, TelegramOutbox, deliver
 from bot.polling import ANSWERED_QUERIES
 from bot.reminders import schedule_reminders
@@ -473,6 +474,8 @@ def _build(
         builder = builder.base_file_url(base_file_url or (api.removesuffix("/bot")) + "/file/bot")
     if requests is not None:
         builder = builder.request(requests[0]).get_updates_request(requests[1])
+    else:
+        builder = builder.request(BoundedRequest())
     application = builder.build()
     application.bot_data["nianbao"] = handler
     application.bot_data[POSITION] = position
