@@ -29,7 +29,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.http import BoundedRequest
+from bot.http import LanedRequest
 from bot.outbox import Outbox, TelegramOutbox, deliver
 from bot.polling import ANSWERED_QUERIES
 from bot.reminders import schedule_reminders
@@ -475,7 +475,7 @@ def _build(
     if requests is not None:
         builder = builder.request(requests[0]).get_updates_request(requests[1])
     else:
-        builder = builder.request(BoundedRequest())
+        builder = builder.request(LanedRequest())
     application = builder.build()
     application.bot_data["nianbao"] = handler
     application.bot_data[POSITION] = position

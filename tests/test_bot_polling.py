@@ -167,3 +167,40 @@ async def test_an_update_that_commits_nothing_is_confirmed_after_a_commit_of_the
         stop.set()
         await polling
     store.close()
+
+
+@pytest.mark.anyio
+async def test_a_flood_of_presses_is_answered_before_any_press_is_processed(
+    botapi_server, tmp_path
+) -> None:
+    """Telegram wants each press answered within 15 s; processing (whose reply waits for the
+    send budget anyway) can wait. A batch of presses: every answer is in before the first
+    press is processed."""
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+    from telegram.ext import CallbackQueryHandler
+
+    clerks = range(2001, 2041)
+    answered_when_processed: list[int] = []
+
+    async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        async with botapi_server.async_client() as look:
+            answered_when_processed.append(len(await look.calls("answerCallbackQuery")))
+
+    app = application_builder(botapi_server).build()
+    app.add_handler(CallbackQueryHandler(on_press))
+    stop = asyncio.Event()
+    async with botapi_server.async_client() as people, app:
+        keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("继续", callback_data="go")]])
+        for clerk in clerks:
+            await people.send_command(clerk, "start")
+            sent = await app.bot.send_message(clerk, "请确认", reply_markup=keyboard)
+            await people.press_button(clerk, sent.message_id, "go")
+        polling = asyncio.create_task(poll(app, stop, Store(tmp_path / "bot.db")))
+        async def all_processed() -> None:
+            while len(answered_when_processed) < len(clerks):
+                await asyncio.sleep(0.01)
+
+        await asyncio.wait_for(all_processed(), 60)
+        stop.set()
+        await polling
+    assert answered_when_processed[0] == len(clerks)

@@ -755,17 +755,19 @@ class BotApiClient:
         )
 
 
-#: Requests an ``AsyncBotApiClient`` has in flight at once (its connection pool's size).
-IN_FLIGHT = 100
+#: Requests an ``AsyncBotApiClient`` has in flight at once (its connection pool's size). Small:
+#: httpcore checks every pooled connection, and counts the idle ones once per connection, on
+#: every request; with 100 the driver of a 1,000-press flood took 12 s to deliver the presses.
+IN_FLIGHT = 16
 
 
 class AsyncBotApiClient:
     """Asynchronous control client with the same methods as BotApiClient.
 
-    Load tests start hundreds of requests at once (500 clerks typing): they wait for a turn
-    here, not in httpcore's connection pool, whose queue is scanned whole whenever a
-    connection frees (with 500 waiting, the benchmark driver spent seconds of CPU in it and
-    its clerks' messages reached the server late)."""
+    Load tests start hundreds of requests at once (500 clerks typing, 1,000 pressing): they
+    wait for a turn here, not in httpcore's connection pool, whose queue is scanned whole
+    whenever a connection frees (with 500 waiting, the benchmark driver spent seconds of CPU
+    in it and its clerks' messages reached the server late)."""
 
     def __init__(
         self,
