@@ -196,6 +196,7 @@ async def test_a_flood_of_presses_is_answered_before_any_press_is_processed(
             sent = await app.bot.send_message(clerk, "请确认", reply_markup=keyboard)
             await people.press_button(clerk, sent.message_id, "go")
         polling = asyncio.create_task(poll(app, stop, Store(tmp_path / "bot.db")))
+
         async def all_processed() -> None:
             while len(answered_when_processed) < len(clerks):
                 await asyncio.sleep(0.01)
