@@ -20,8 +20,8 @@ from typing import Any
 
 from telegram.request import HTTPXRequest
 
-#: Connections (and requests in flight) of each pool. A call to Telegram takes ~50-200 ms from
-#: a server in China, so 8 carry 40-160 calls a second: beyond the 30 messages a second
+#: Connections (and requests in flight) of each pool. A call to Telegram takes ~50-200 ms from a
+#: distant server, so 8 carry 40-160 calls a second: beyond the 30 messages a second
 #: Telegram allows, and 1,000 presses answered within Telegram's 15 s.
 POOL_SIZE = 8
 #: The Bot API methods answered through the presses' pool.
