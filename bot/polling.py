@@ -172,7 +172,7 @@ class _Work:
         self._running: dict[int, asyncio.Task[None]] = {}  # update id -> its task
         self._done: list[int] = []  # finished ids whose inbox rows are to be deleted
         self._last: dict[int, asyncio.Task[None]] = {}  # person -> their latest update's task
-        self._answering: dict[str, asyncio.Task[None]] = {}  # press id -> its answer
+        self._answering: set[asyncio.Task[None]] = set()
         self._all_answered = asyncio.Event()  # set while no press waits for its answer
         self._all_answered.set()
         self._changed = asyncio.Event()
@@ -195,12 +195,12 @@ class _Work:
         after the answer (see ``_process``)."""
         answered.add(query_id)
         task = asyncio.create_task(self._answer(query_id))
-        self._answering[query_id] = task
+        self._answering.add(task)
         self._all_answered.clear()
-        task.add_done_callback(lambda _, query_id=query_id: self._answer_ended(query_id))
+        task.add_done_callback(self._answer_ended)
 
-    def _answer_ended(self, query_id: str) -> None:
-        self._answering.pop(query_id, None)
+    def _answer_ended(self, task: asyncio.Task[None]) -> None:
+        self._answering.discard(task)
         if not self._answering:
             self._all_answered.set()
 
@@ -260,7 +260,7 @@ class _Work:
         ended = not self._running
         self.cancel()
         if self._answering:
-            await asyncio.wait(set(self._answering.values()), timeout=timeout)
+            await asyncio.wait(set(self._answering), timeout=timeout)
         return ended
 
     def cancel(self) -> None:
